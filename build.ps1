@@ -1,0 +1,166 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Build entry point for MigrationTools.
+.DESCRIPTION
+    Tasks, run in the order given:
+      Bootstrap  installs the Debian packages the module and its tests use, restores the local .NET tools
+                 (so `dotnet pwsh` exists) and the PowerShell modules the tests use (Pester, from NuGet).
+      Build      builds the cmdlets and lays the module out under out/MigrationTools, with its help.
+      Package    publishes out/MigrationTools as a .nupkg into the local repository out/repo.
+      Test       xunit for the engine, then Pester in a fresh pwsh with the built module; results under
+                 out/test-results; ends with a line `N passed, N failed`.
+      Demo       builds a small lab, shows it and removes it.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bootstrap, Build, Demo
+#>
+[CmdletBinding()]
+param(
+    # Task names; a comma-separated string works too, as a shell passes it to `pwsh -File`.
+    [string[]] $Task = @('Build'),
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # Pester tags to leave out, e.g. RequireRoot on a machine where you are not root.
+    [string[]] $ExcludeTag = @()
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$knownTasks = 'Bootstrap', 'Build', 'Package', 'Test', 'Demo', 'Clean'
+$Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
+$ExcludeTag = @($ExcludeTag | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+foreach ($t in $Task) { if ($t -notin $knownTasks) { throw "Unknown task '$t'. Known tasks: $($knownTasks -join ', ')." } }
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'MigrationTools'
+$results = Join-Path $out 'test-results'
+$debianPackages = @(
+    'iproute2', 'procps', 'iputils-ping', 'nftables', 'iptables', 'conntrack', 'tcpdump',
+    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark'
+)
+
+function Invoke-Native {
+    param([Parameter(Mandatory)] [string] $FilePath, [string[]] $ArgumentList = @())
+    Write-Host "> $FilePath $($ArgumentList -join ' ')" -ForegroundColor DarkGray
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) { throw "$FilePath exited with code $LASTEXITCODE" }
+}
+
+function Get-NuGetPackageRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    return Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+}
+
+function Get-PesterManifest {
+    $manifest = Get-ChildItem (Join-Path (Get-NuGetPackageRoot) 'pester') -Filter Pester.psd1 -Recurse -ErrorAction SilentlyContinue |
+        Where-Object { $_.Directory.Name -eq 'tools' } | Sort-Object FullName -Descending | Select-Object -First 1
+    if (-not $manifest) { throw 'Pester is not restored. Run ./build.ps1 -Task Bootstrap.' }
+    return $manifest.FullName
+}
+
+function Invoke-Bootstrap {
+    if (-not $IsLinux) { throw 'MigrationTools runs only on Linux.' }
+    $missing = $debianPackages | Where-Object { -not (& dpkg-query -W -f '${Status}' $_ 2>$null | Select-String 'install ok installed') }
+    if ($missing) {
+        if ((& id -u) -ne '0') { throw "Installing $($missing -join ', ') needs root (apt-get)." }
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        Invoke-Native apt-get @('update', '-qq')
+        Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+    } else {
+        Write-Host 'Debian packages: all present.'
+    }
+    Invoke-Native dotnet @('tool', 'restore')
+    Invoke-Native dotnet @('restore', (Join-Path $root 'build/Dependencies.csproj'))
+}
+
+function Invoke-Build {
+    $project = Join-Path $root 'src/MigrationTools/MigrationTools.csproj'
+    $bin = Join-Path $out "bin"
+    Invoke-Native dotnet @('build', $project, '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'q')
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $moduleOut
+    foreach ($file in 'MigrationTools.dll', 'MigrationTools.Engine.dll', 'CliWrap.dll', 'MigrationTools.deps.json') {
+        Copy-Item (Join-Path $bin $file) $moduleOut
+    }
+    Copy-Item (Join-Path $root 'module/*') $moduleOut
+    Copy-Item (Join-Path $root 'LICENSE') $moduleOut -ErrorAction SilentlyContinue
+    $help = Join-Path $moduleOut 'en-US/MigrationTools.dll-Help.xml'
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'build/New-MamlHelp.ps1'),
+        '-ModuleManifest', (Join-Path $moduleOut 'MigrationTools.psd1'), '-XmlDocFile', (Join-Path $bin 'MigrationTools.xml'), '-OutputFile', $help)
+    Write-Host "Module laid out in $moduleOut"
+}
+
+function Invoke-Package {
+    $repo = Join-Path $out 'repo'
+    if (Test-Path $repo) { Remove-Item $repo -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $repo
+    # A child process, so the repository registration never touches the caller's PSResourceGet settings.
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+`$env:XDG_DATA_HOME = '$(Join-Path $out 'psresource-home')'
+Register-PSResourceRepository -Name MigrationToolsLocal -Uri '$repo' -Trusted -Force
+Publish-PSResource -Path '$moduleOut' -Repository MigrationToolsLocal -SkipDependenciesCheck
+"@
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-Command', $script)
+    Get-ChildItem $repo -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" }
+}
+
+function Invoke-Test {
+    $null = New-Item -ItemType Directory -Force -Path $results
+    Get-ChildItem $results -File | Remove-Item -Force
+
+    $trx = 'engine.trx'
+    & dotnet test (Join-Path $root 'tests/MigrationTools.Engine.Tests') -c $Configuration --nologo -v q `
+        --logger "trx;LogFileName=$trx" --results-directory $results
+    $xunitExit = $LASTEXITCODE
+    $xunitPassed = 0; $xunitFailed = 0; $xunitSkipped = 0
+    $trxPath = Join-Path $results $trx
+    if (Test-Path $trxPath) {
+        $counters = ([xml](Get-Content -Raw $trxPath)).TestRun.ResultSummary.Counters
+        $xunitPassed = [int]$counters.passed
+        $xunitFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
+        $xunitSkipped = [int]$counters.notExecuted
+    } elseif ($xunitExit -ne 0) {
+        $xunitFailed = 1
+    }
+    Write-Host "xunit: $xunitPassed passed, $xunitFailed failed, $xunitSkipped skipped"
+
+    $exclude = @($ExcludeTag)
+    if ((& id -u) -ne '0' -and 'RequireRoot' -notin $exclude) {
+        Write-Warning 'Not root: tests tagged RequireRoot are left out.'
+        $exclude += 'RequireRoot'
+    }
+    $summary = Join-Path $results 'pester-summary.json'
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Invoke-PesterRun.ps1'),
+        '-PesterManifest', (Get-PesterManifest), '-ModuleManifest', (Join-Path $moduleOut 'MigrationTools.psd1'),
+        '-ResultFile', (Join-Path $results 'pester.xml'), '-SummaryFile', $summary, '-ExcludeTag', ($exclude -join ','))
+    $pester = Get-Content -Raw $summary | ConvertFrom-Json
+
+    $passed = $xunitPassed + $pester.Passed
+    $failed = $xunitFailed + $pester.Failed
+    $skipped = $xunitSkipped + $pester.Skipped
+    Write-Host ''
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'examples/demo.ps1'),
+        '-ModuleManifest', (Join-Path $moduleOut 'MigrationTools.psd1'))
+}
+
+Push-Location $root
+try {
+    foreach ($t in $Task) {
+        Write-Host "=== $t ===" -ForegroundColor Cyan
+        switch ($t) {
+            'Bootstrap' { Invoke-Bootstrap }
+            'Build' { Invoke-Build }
+            'Package' { Invoke-Package }
+            'Test' { Invoke-Test }
+            'Demo' { Invoke-Demo }
+            'Clean' { if (Test-Path $out) { Remove-Item $out -Recurse -Force } }
+        }
+    }
+} finally {
+    Pop-Location
+}

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using MigrationTools.Engine.Addressing;
+
+namespace MigrationTools.Engine.Links;
+
+/// <summary>A network interface inside a namespace.</summary>
+public sealed class NetInterface
+{
+    internal NetInterface(string @namespace, string name, int index, string kind, string state, int mtu, string? macAddress, IReadOnlyList<string> flags, IReadOnlyList<IpPrefix> addresses)
+    {
+        Namespace = @namespace;
+        Name = name;
+        Index = index;
+        Kind = kind;
+        State = state;
+        Mtu = mtu;
+        MacAddress = macAddress;
+        Flags = flags;
+        Addresses = addresses;
+    }
+
+    /// <summary>The namespace the interface is in.</summary>
+    public string Namespace { get; }
+    /// <summary>The interface name.</summary>
+    public string Name { get; }
+    /// <summary>The interface index inside its namespace.</summary>
+    public int Index { get; }
+    /// <summary>The link kind: veth, loopback, tun, ipip, bridge, ...</summary>
+    public string Kind { get; }
+    /// <summary>Operational state: UP, DOWN, UNKNOWN, LOWERLAYERDOWN.</summary>
+    public string State { get; }
+    /// <summary>Administratively up (the UP flag is set).</summary>
+    public bool IsUp => System.Linq.Enumerable.Contains(Flags, "UP");
+    /// <summary>The MTU.</summary>
+    public int Mtu { get; }
+    /// <summary>The link-layer address, when there is one.</summary>
+    public string? MacAddress { get; }
+    /// <summary>Interface flags (UP, LOWER_UP, POINTOPOINT, ...).</summary>
+    public IReadOnlyList<string> Flags { get; }
+    /// <summary>Addresses on the interface.</summary>
+    public IReadOnlyList<IpPrefix> Addresses { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Namespace}/{Name}";
+}

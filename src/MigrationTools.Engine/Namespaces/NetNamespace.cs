@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using System.Linq;
+using MigrationTools.Engine.Links;
+
+namespace MigrationTools.Engine.Namespaces;
+
+/// <summary>A named Linux network namespace (a bind mount under /run/netns).</summary>
+public sealed class NetNamespace
+{
+    internal NetNamespace(string name, int? id, IReadOnlyList<NetInterface> interfaces, bool? ipv4Forwarding, bool? ipv6Forwarding)
+    {
+        Name = name;
+        Id = id;
+        Interfaces = interfaces;
+        IPv4Forwarding = ipv4Forwarding;
+        IPv6Forwarding = ipv6Forwarding;
+    }
+
+    /// <summary>The namespace name, as <c>ip netns list</c> shows it.</summary>
+    public string Name { get; }
+
+    /// <summary>The namespace id seen from the root namespace, when one is assigned.</summary>
+    public int? Id { get; }
+
+    /// <summary>The bind-mount path.</summary>
+    public string Path => NetNsPaths.MountPath(Name);
+
+    /// <summary>Interfaces inside the namespace.</summary>
+    public IReadOnlyList<NetInterface> Interfaces { get; }
+
+    /// <summary>All addresses inside the namespace, in CIDR form.</summary>
+    public IReadOnlyList<string> Addresses => Interfaces.SelectMany(i => i.Addresses).Select(a => a.ToString()).ToArray();
+
+    /// <summary>Whether the namespace forwards IPv4 (null when it could not be read).</summary>
+    public bool? IPv4Forwarding { get; }
+
+    /// <summary>Whether the namespace forwards IPv6 (null when it could not be read).</summary>
+    public bool? IPv6Forwarding { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

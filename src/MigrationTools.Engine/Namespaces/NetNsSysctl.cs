@@ -1,0 +1,78 @@
+using System.IO;
+using MigrationTools.Engine.Addressing;
+using MigrationTools.Engine.Errors;
+
+namespace MigrationTools.Engine.Namespaces;
+
+/// <summary>Reads and writes per-namespace sysctls through /proc/sys from a thread inside the namespace.</summary>
+public static class NetNsSysctl
+{
+    /// <summary>The /proc/sys path of a dotted sysctl key, e.g. <c>net.ipv4.ip_forward</c>.</summary>
+    public static string PathOf(string key)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Contains("..") || key.Contains('/') || !key.StartsWith("net.", System.StringComparison.Ordinal))
+        {
+            throw new MigrationToolsException("InvalidSysctlKey", FailureKind.InvalidArgument, $"'{key}' is not a per-namespace sysctl key: expected a key under net., such as net.ipv4.ip_forward.", key);
+        }
+
+        return "/proc/sys/" + key.Replace('.', '/');
+    }
+
+    /// <summary>Reads sysctl <paramref name="key"/> inside namespace <paramref name="namespace"/>.</summary>
+    public static string Read(string @namespace, string key)
+    {
+        var path = PathOf(key);
+        return NamespaceThread.Run(@namespace, () => ReadFile(path, key));
+    }
+
+    /// <summary>Writes sysctl <paramref name="key"/> inside namespace <paramref name="namespace"/>.</summary>
+    public static void Write(string @namespace, string key, string value)
+    {
+        var path = PathOf(key);
+        NamespaceThread.Run(@namespace, () =>
+        {
+            try
+            {
+                File.WriteAllText(path, value);
+            }
+            catch (IOException ex)
+            {
+                throw new MigrationToolsException("SysctlWriteFailed", FailureKind.OperationFailed, $"Could not set {key}={value} in namespace '{@namespace}': {ex.Message}", key, ex);
+            }
+
+            return true;
+        });
+    }
+
+    /// <summary>Reads both forwarding switches in one visit to the namespace.</summary>
+    public static (bool? IPv4, bool? IPv6) ReadForwarding(string @namespace) =>
+        NamespaceThread.Run(@namespace, () => (ReadFlag("/proc/sys/net/ipv4/ip_forward"), ReadFlag("/proc/sys/net/ipv6/conf/all/forwarding")));
+
+    /// <summary>Sets IP forwarding for one family inside a namespace.</summary>
+    public static void SetForwarding(string @namespace, IpFamily family, bool enabled) =>
+        Write(@namespace, family == IpFamily.IPv4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding", enabled ? "1" : "0");
+
+    private static bool? ReadFlag(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim() != "0";
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static string ReadFile(string path, string key)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new MigrationToolsException("SysctlNotFound", FailureKind.ObjectNotFound, $"The sysctl '{key}' does not exist.", key, ex);
+        }
+    }
+}

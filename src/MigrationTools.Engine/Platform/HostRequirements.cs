@@ -1,0 +1,43 @@
+using System;
+using System.Runtime.InteropServices;
+using MigrationTools.Engine.Errors;
+
+namespace MigrationTools.Engine.Platform;
+
+/// <summary>Checks that the host can run the module's operations at all.</summary>
+public static class HostRequirements
+{
+    [DllImport("libc", EntryPoint = "geteuid")]
+    private static extern uint NativeGetEuid();
+
+    /// <summary>True on Linux.</summary>
+    public static bool IsLinux => RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+
+    /// <summary>True when the effective user is root.</summary>
+    public static bool IsRoot => IsLinux && NativeGetEuid() == 0;
+
+    /// <summary>Throws unless running on Linux.</summary>
+    public static void EnsureLinux()
+    {
+        if (!IsLinux)
+        {
+            throw new MigrationToolsException(
+                "NotLinux",
+                FailureKind.NotSupported,
+                $"MigrationTools manages Linux network namespaces and runs only on Linux; this is {RuntimeInformation.OSDescription}.");
+        }
+    }
+
+    /// <summary>Throws unless running on Linux as root.</summary>
+    public static void EnsureRoot()
+    {
+        EnsureLinux();
+        if (!IsRoot)
+        {
+            throw new MigrationToolsException(
+                "NotRoot",
+                FailureKind.PermissionDenied,
+                "This operation changes network namespaces and needs root. Run PowerShell as root (for example: sudo dotnet pwsh).");
+        }
+    }
+}

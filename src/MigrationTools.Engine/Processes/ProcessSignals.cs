@@ -1,0 +1,93 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace MigrationTools.Engine.Processes;
+
+/// <summary>Signals and liveness checks for processes by pid.</summary>
+internal static class ProcessSignals
+{
+    internal const int SigTerm = 15;
+    internal const int SigKill = 9;
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "kill")]
+    private static extern int NativeKill(int pid, int signal);
+
+    /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
+    internal static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = StateOf(stat);
+            return state is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The kernel start time of <paramref name="pid"/> (clock ticks since boot), or null when gone.</summary>
+    internal static long? StartTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the parenthesised command name; starttime is field 22 overall, the 20th after ')'.
+            var afterName = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(afterName[19], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Sends SIGTERM, waits up to <paramref name="grace"/>, then SIGKILL. Returns true when the process is gone.</summary>
+    internal static bool Terminate(int pid, TimeSpan grace)
+    {
+        if (!IsAlive(pid))
+        {
+            return true;
+        }
+
+        NativeKill(pid, SigTerm);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < grace)
+        {
+            if (!IsAlive(pid))
+            {
+                return true;
+            }
+
+            Thread.Sleep(10);
+        }
+
+        NativeKill(pid, SigKill);
+        watch.Restart();
+        while (watch.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            if (!IsAlive(pid))
+            {
+                return true;
+            }
+
+            Thread.Sleep(10);
+        }
+
+        return !IsAlive(pid);
+    }
+
+    private static char StateOf(string stat)
+    {
+        var close = stat.LastIndexOf(')');
+        return close >= 0 && close + 2 < stat.Length ? stat[close + 2] : '?';
+    }
+}

@@ -1,0 +1,61 @@
+using System.Linq;
+using System.Management.Automation;
+using MigrationTools.Completion;
+using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Links;
+
+namespace MigrationTools.Commands;
+
+/// <summary>Lists the interfaces inside a network namespace.</summary>
+/// <remarks>
+/// Returns each interface with its kind (veth, loopback, tun, ipip, ...), state, MTU, link-layer address and
+/// addresses. -Name takes wildcards; a plain name that matches nothing is an ObjectNotFound error.
+/// </remarks>
+/// <example>
+/// <code>Get-NetNsLink -Namespace A</code>
+/// <para>Lists the interfaces of A.</para>
+/// </example>
+/// <example>
+/// <code>Get-NetNs lab-* | Get-NetNsLink -Name veth*</code>
+/// <para>Lists the veth ends of every lab namespace.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "NetNsLink")]
+[OutputType(typeof(NetInterface))]
+public sealed class GetNetNsLinkCommand : MigrationToolsCmdlet
+{
+    /// <summary>The namespace.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
+    [ArgumentCompleter(typeof(NetNsNameCompleter))]
+    public string Namespace { get; set; } = null!;
+
+    /// <summary>Interface names or wildcard patterns. All when omitted.</summary>
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <inheritdoc />
+    protected override bool RequiresRoot => false;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        Invoke(Namespace, () =>
+        {
+            var links = LinkManager.List(Namespace, CancellationToken);
+            foreach (var pattern in Name ?? new[] { "*" })
+            {
+                var wildcard = new WildcardPattern(pattern);
+                var matches = links.Where(l => wildcard.IsMatch(l.Name)).ToArray();
+                if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+                {
+                    WriteError(ToErrorRecord(new MigrationToolsException("InterfaceNotFound", FailureKind.ObjectNotFound,
+                        $"There is no interface '{pattern}' in namespace '{Namespace}'.", pattern), pattern));
+                }
+
+                WriteObject(matches, enumerateCollection: true);
+            }
+        });
+    }
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Namespaces;
+using MigrationTools.Engine.Processes;
+
+namespace MigrationTools.Completion;
+
+/// <summary>Completes network namespace names from /run/netns.</summary>
+public sealed class NetNsNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionHelpers.Complete(NamespaceNames(), wordToComplete, "network namespace");
+
+    internal static IEnumerable<string> NamespaceNames()
+    {
+        try
+        {
+            return Directory.Exists(NetNsPaths.NetNsDirectory)
+                ? Directory.GetFiles(NetNsPaths.NetNsDirectory).Select(Path.GetFileName).OfType<string>().OrderBy(n => n, StringComparer.Ordinal)
+                : Enumerable.Empty<string>();
+        }
+        catch (IOException)
+        {
+            return Enumerable.Empty<string>();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Enumerable.Empty<string>();
+        }
+    }
+}
+
+/// <summary>Completes interface names inside the namespace given by -Namespace (or -Name).</summary>
+public sealed class InterfaceNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var @namespace = (fakeBoundParameters["Namespace"] ?? (parameterName == "PeerInterface" ? fakeBoundParameters["Peer"] : null))?.ToString();
+        if (string.IsNullOrEmpty(@namespace) || !NetNsManager.Exists(@namespace))
+        {
+            return Enumerable.Empty<CompletionResult>();
+        }
+
+        try
+        {
+            return CompletionHelpers.Complete(LinkManager.List(@namespace).Select(i => i.Name), wordToComplete, "interface in " + @namespace);
+        }
+        catch (Exception)
+        {
+            // Completion must never throw at the user.
+            return Enumerable.Empty<CompletionResult>();
+        }
+    }
+}
+
+/// <summary>Completes the pids of background processes the module started.</summary>
+public sealed class NetNsProcessIdCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var @namespace = fakeBoundParameters["Namespace"]?.ToString();
+        return NetNsProcessManager.List(string.IsNullOrEmpty(@namespace) ? null : @namespace)
+            .Where(p => p.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture).StartsWith(wordToComplete ?? string.Empty, StringComparison.Ordinal))
+            .Select(p => new CompletionResult(p.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{p.ProcessId} ({p.Namespace}: {p.Command})", CompletionResultType.ParameterValue, $"{p.Command} {string.Join(" ", p.Arguments)}"));
+    }
+}
+
+internal static class CompletionHelpers
+{
+    internal static IEnumerable<CompletionResult> Complete(IEnumerable<string> candidates, string? wordToComplete, string description)
+    {
+        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        foreach (var candidate in candidates)
+        {
+            if (pattern.IsMatch(candidate))
+            {
+                var text = candidate.IndexOfAny(new[] { ' ', '$', '\'', '"', '`', '(', ')', '{', '}', ';', ',', '@', '#' }) >= 0 ? "'" + candidate.Replace("'", "''") + "'" : candidate;
+                yield return new CompletionResult(text, candidate, CompletionResultType.ParameterValue, $"{candidate} ({description})");
+            }
+        }
+    }
+}
