@@ -29,6 +29,16 @@ $knownTasks = 'Bootstrap', 'Build', 'Package', 'Test', 'Demo', 'Clean'
 $Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
 $ExcludeTag = @($ExcludeTag | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 foreach ($t in $Task) { if ($t -notin $knownTasks) { throw "Unknown task '$t'. Known tasks: $($knownTasks -join ', ')." } }
+# Test needs the built module and its package; Demo and Package need the built module.
+$needs = @{ Test = @('Build', 'Package'); Package = @('Build'); Demo = @('Build') }
+$ordered = [System.Collections.Generic.List[string]]::new()
+function Add-Task([string] $name) {
+    if ($ordered.Contains($name)) { return }
+    foreach ($dependency in @($needs[$name] | Where-Object { $_ })) { Add-Task $dependency }
+    $ordered.Add($name)
+}
+foreach ($t in $Task) { Add-Task $t }
+$Task = $ordered.ToArray()
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'MigrationTools'
@@ -55,6 +65,14 @@ function Get-PesterManifest {
         Where-Object { $_.Directory.Name -eq 'tools' } | Sort-Object FullName -Descending | Select-Object -First 1
     if (-not $manifest) { throw 'Pester is not restored. Run ./build.ps1 -Task Bootstrap.' }
     return $manifest.FullName
+}
+
+# PowerShell passes $null to a [string] .NET parameter as "", which would leave variables set but empty.
+function Restore-Environment([hashtable] $Saved) {
+    foreach ($name in $Saved.Keys) {
+        if ($null -eq $Saved[$name]) { Remove-Item "env:$name" -ErrorAction SilentlyContinue }
+        else { Set-Item "env:$name" $Saved[$name] }
+    }
 }
 
 function Invoke-Bootstrap {
@@ -93,14 +111,23 @@ function Invoke-Package {
     $repo = Join-Path $out 'repo'
     if (Test-Path $repo) { Remove-Item $repo -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $repo
-    # A child process, so the repository registration never touches the caller's PSResourceGet settings.
+    $isolatedHome = Join-Path $out 'psresource-home'
+    $null = New-Item -ItemType Directory -Force -Path $isolatedHome
+    # A child process with its own HOME, so registering the repository never touches the caller's PSResourceGet settings.
     $script = @"
 `$ErrorActionPreference = 'Stop'
-`$env:XDG_DATA_HOME = '$(Join-Path $out 'psresource-home')'
 Register-PSResourceRepository -Name MigrationToolsLocal -Uri '$repo' -Trusted -Force
 Publish-PSResource -Path '$moduleOut' -Repository MigrationToolsLocal -SkipDependenciesCheck
 "@
-    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-Command', $script)
+    $saved = @{ HOME = $env:HOME; DOTNET_CLI_HOME = $env:DOTNET_CLI_HOME; NUGET_PACKAGES = $env:NUGET_PACKAGES }
+    try {
+        $env:NUGET_PACKAGES = Get-NuGetPackageRoot
+        $env:DOTNET_CLI_HOME = if ($env:DOTNET_CLI_HOME) { $env:DOTNET_CLI_HOME } else { $env:HOME }
+        $env:HOME = $isolatedHome
+        Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-Command', $script)
+    } finally {
+        Restore-Environment $saved
+    }
     Get-ChildItem $repo -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" }
 }
 

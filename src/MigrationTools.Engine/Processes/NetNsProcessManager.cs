@@ -90,8 +90,8 @@ public static class NetNsProcessManager
         var errorPath = Path.Combine(directory, stamp + ".err");
         var cancellation = new CancellationTokenSource();
         var cli = BuildCommand(@namespace, command, arguments)
-            .WithStandardOutputPipe(PipeTarget.ToFile(outputPath))
-            .WithStandardErrorPipe(PipeTarget.ToFile(errorPath));
+            .WithStandardOutputPipe(ToLiveFile(outputPath))
+            .WithStandardErrorPipe(ToLiveFile(errorPath));
 
         CommandTask<CommandResult> task;
         try
@@ -185,6 +185,21 @@ public static class NetNsProcessManager
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    /// <summary>
+    /// A pipe target that writes through to the file as data arrives (PipeTarget.ToFile buffers until the
+    /// process ends), so a background program's log can be read while it runs.
+    /// </summary>
+    private static PipeTarget ToLiveFile(string path) => PipeTarget.Create(async (origin, cancellationToken) =>
+    {
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await origin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+    });
 
     private static NetNsProcess ToProcess(ProcessState state) =>
         new(state.Namespace, state.ProcessId, state.StartTicks, state.Command, state.Arguments, state.StartTime, state.OutputPath, state.ErrorPath);
