@@ -29,6 +29,12 @@
         'Remove-NetNsRoute'
         'Enable-NetNsForwarding'
         'Disable-NetNsForwarding'
+        'New-FlowMapping'
+        'Get-FlowMapping'
+        'Remove-FlowMapping'
+        'Switch-FlowTarget'
+        'Get-ConntrackEntry'
+        'Remove-ConntrackEntry'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

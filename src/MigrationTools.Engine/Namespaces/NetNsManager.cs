@@ -105,6 +105,8 @@ public static class NetNsManager
         }
 
         NetNsProcessManager.ForgetNamespace(name);
+        // Open netlink sockets would keep the namespace (and its veth peers) alive after the bind mount is gone.
+        Netlink.NetfilterSession.Close(name);
         IpTool.Run(null, new[] { "netns", "delete", name }, cancellationToken, name);
     }
 }

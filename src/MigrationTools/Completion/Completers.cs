@@ -89,3 +89,39 @@ internal static class CompletionHelpers
         }
     }
 }
+
+/// <summary>Completes the virtual addresses (or, for -Target, the targets) of the mappings in -Namespace.</summary>
+public sealed class FlowAddressCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var @namespace = fakeBoundParameters["Namespace"]?.ToString();
+        if (string.IsNullOrEmpty(@namespace) || !NetNsManager.Exists(@namespace))
+        {
+            return Enumerable.Empty<CompletionResult>();
+        }
+
+        try
+        {
+            var mappings = Engine.Flows.FlowManager.List(@namespace);
+            var candidates = parameterName == "Target"
+                ? mappings.Where(m => fakeBoundParameters["VirtualAddress"] is null || m.VirtualAddress.ToString() == fakeBoundParameters["VirtualAddress"]?.ToString())
+                    .SelectMany(m => m.Targets).Select(t => t.ToString())
+                : mappings.Select(m => m.VirtualAddress.ToString());
+            return CompletionHelpers.Complete(candidates.Distinct(), wordToComplete, "flow address in " + @namespace);
+        }
+        catch (Exception)
+        {
+            return Enumerable.Empty<CompletionResult>();
+        }
+    }
+}
+
+/// <summary>Completes protocol names for conntrack filters.</summary>
+public sealed class ProtocolCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionHelpers.Complete(new[] { "icmp", "icmpv6", "tcp", "udp", "sctp" }, wordToComplete, "protocol");
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using MigrationTools.Engine.Addressing;
+using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Netlink;
+using MigrationTools.Engine.Tools;
+
+namespace MigrationTools.Engine.Flows;
+
+/// <summary>
+/// Mappings in the module's own nftables table, <c>inet migrationtools</c>: a map per family, looked up by
+/// DNAT rules in a nat output chain (traffic the namespace sends) and a nat prerouting chain (traffic it
+/// forwards). Set-up goes through <c>nft</c>; switching replaces a map element over netlink in one transaction.
+/// Other tables of the namespace are never touched.
+/// </summary>
+internal sealed class NftablesFlowBackend : IFlowBackend
+{
+    internal const string Table = "migrationtools";
+    internal const string Map4 = "flows4";
+    internal const string Map6 = "flows6";
+
+    // Priority -100 is dstnat; written as a number because older nft versions reject the name in inet output chains.
+    internal static readonly string TableDefinition = string.Join('\n',
+        "table inet migrationtools {",
+        "  map flows4 { type ipv4_addr : ipv4_addr; }",
+        "  map flows6 { type ipv6_addr : ipv6_addr; }",
+        "  chain output {",
+        "    type nat hook output priority -100; policy accept;",
+        "    dnat ip to ip daddr map @flows4",
+        "    dnat ip6 to ip6 daddr map @flows6",
+        "  }",
+        "  chain prerouting {",
+        "    type nat hook prerouting priority -100; policy accept;",
+        "    dnat ip to ip daddr map @flows4",
+        "    dnat ip6 to ip6 daddr map @flows6",
+        "  }",
+        "}",
+        string.Empty);
+
+    public bool UsesNetlink => true;
+
+    internal static string MapOf(IPAddress address) => IpPrefix.FamilyOf(address) == IpFamily.IPv4 ? Map4 : Map6;
+
+    public void Add(string @namespace, IPAddress virtualAddress, IPAddress target)
+    {
+        var created = false;
+        if (!TableExists(@namespace))
+        {
+            Nft(@namespace, new[] { "-f", "-" }, TableDefinition, "create the table inet migrationtools");
+            created = true;
+        }
+
+        try
+        {
+            Nft(@namespace, new[] { "add", "element", "inet", Table, MapOf(virtualAddress), "{", $"{virtualAddress} : {target}", "}" }, null, "add the mapping");
+        }
+        catch when (created)
+        {
+            Nft(@namespace, new[] { "delete", "table", "inet", Table }, null, "remove the table inet migrationtools", throwOnError: false);
+            throw;
+        }
+    }
+
+    public void Remove(string @namespace, IPAddress virtualAddress, bool lastMapping)
+    {
+        if (!TableExists(@namespace))
+        {
+            return;
+        }
+
+        if (lastMapping)
+        {
+            Nft(@namespace, new[] { "delete", "table", "inet", Table }, null, "remove the table inet migrationtools");
+        }
+        else
+        {
+            Nft(@namespace, new[] { "delete", "element", "inet", Table, MapOf(virtualAddress), "{", virtualAddress.ToString(), "}" }, null, "remove the mapping", throwOnError: false);
+        }
+    }
+
+    public IPAddress? ReadCurrent(string @namespace, NetlinkSocket? socket, IPAddress virtualAddress)
+    {
+        var key = virtualAddress.GetAddressBytes();
+        try
+        {
+            foreach (var (elementKey, value) in NfTablesMap.ReadElements(socket!, Table, MapOf(virtualAddress)))
+            {
+                if (elementKey.AsSpan().SequenceEqual(key))
+                {
+                    return new IPAddress(value);
+                }
+            }
+        }
+        catch (MigrationToolsException ex) when (ex.Kind == FailureKind.ObjectNotFound)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
+    public void Replace(string @namespace, NetlinkSocket? socket, IPAddress virtualAddress, IPAddress newTarget) =>
+        NfTablesMap.ReplaceElement(socket!, Table, MapOf(virtualAddress), virtualAddress.GetAddressBytes(), newTarget.GetAddressBytes());
+
+    internal static bool TableExists(string @namespace) =>
+        NetNsTool.TryRun(@namespace, "nft", new[] { "list", "table", "inet", Table }).Succeeded;
+
+    private static void Nft(string @namespace, IReadOnlyList<string> arguments, string? input, string what, bool throwOnError = true)
+    {
+        var result = NetNsTool.TryRun(@namespace, "nft", arguments, input);
+        if (!result.Succeeded && throwOnError)
+        {
+            var message = result.StandardError.Trim();
+            var unsupported = message.Contains("Operation not supported", StringComparison.Ordinal) || message.Contains("No such file or directory", StringComparison.Ordinal) && arguments.Contains("-f");
+            throw new MigrationToolsException(unsupported ? "FlowBackendUnavailable" : "NftablesFailed",
+                unsupported ? FailureKind.NotSupported : FailureKind.OperationFailed,
+                $"Could not {what} in '{@namespace}': {message}" + (unsupported ? " The kernel lacks nf_tables NAT support; try -Backend Iptables." : string.Empty), @namespace);
+        }
+    }
+}

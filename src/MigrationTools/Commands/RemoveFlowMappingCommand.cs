@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using MigrationTools.Completion;
+using MigrationTools.Engine.Flows;
+
+namespace MigrationTools.Commands;
+
+/// <summary>Removes a flow mapping and its rules.</summary>
+/// <remarks>
+/// Removes the mapping's map element or DNAT rule; with the namespace's last mapping the module's table
+/// (`inet migrationtools`) or chain (MIGRATIONTOOLS) goes too. The namespace's other rules are left alone.
+/// Conntrack entries of flows to the virtual address are deleted, so those flows stop being translated.
+/// A missing mapping is ObjectNotFound (FlowMappingNotFound).
+/// </remarks>
+/// <example>
+/// <code>Remove-FlowMapping -Namespace A -VirtualAddress fe00::1</code>
+/// <para>Removes the mapping of fe00::1 in A.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Remove, "FlowMapping", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
+public sealed class RemoveFlowMappingCommand : MigrationToolsCmdlet
+{
+    /// <summary>The namespace.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsNameCompleter))]
+    public string Namespace { get; set; } = null!;
+
+    /// <summary>The virtual address of the mapping.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(FlowAddressCompleter))]
+    public string VirtualAddress { get; set; } = null!;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        Invoke(VirtualAddress, () =>
+        {
+            Engine.Addressing.IpPrefix.ParseAddress(VirtualAddress, "virtual address");
+            if (ShouldProcess(Namespace, "Remove the flow mapping of " + VirtualAddress))
+            {
+                FlowManager.Remove(Namespace, VirtualAddress);
+            }
+        });
+    }
+}
