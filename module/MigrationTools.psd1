@@ -29,6 +29,7 @@
         'Remove-NetNsRoute'
         'Enable-NetNsForwarding'
         'Disable-NetNsForwarding'
+        'Get-NetNsCounter'
         'New-FlowMapping'
         'Get-FlowMapping'
         'Remove-FlowMapping'

@@ -1,0 +1,42 @@
+using System.Linq;
+using System.Management.Automation;
+using MigrationTools.Completion;
+using MigrationTools.Engine.Statistics;
+
+namespace MigrationTools.Commands;
+
+/// <summary>Reads a namespace's protocol counters (ICMP, UDP, TCP, IP; IPv4 and IPv6).</summary>
+/// <remarks>
+/// The kernel's per-namespace SNMP and netstat counters, e.g. Icmp6InEchos (echo requests that arrived),
+/// IcmpInEchos, UdpInDatagrams, Udp6InDatagrams, TcpActiveOpens. Read before and after an experiment to count
+/// what reached each namespace: this is how the flow migration lab tells where echo requests landed.
+/// -Name takes wildcards.
+/// </remarks>
+/// <example>
+/// <code>Get-NetNsCounter -Namespace C, D -Name Icmp6InEchos</code>
+/// <para>How many IPv6 echo requests reached C and D.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "NetNsCounter")]
+[OutputType(typeof(NetNsCounter))]
+public sealed class GetNetNsCounterCommand : MigrationToolsCmdlet
+{
+    /// <summary>The namespaces.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsNameCompleter))]
+    public string[] Namespace { get; set; } = null!;
+
+    /// <summary>Counter names or wildcard patterns (all when omitted).</summary>
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    public string[]? Name { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var patterns = (Name ?? new[] { "*" }).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
+        foreach (var name in Namespace)
+        {
+            Invoke(name, () => WriteObject(CounterReader.Read(name).Where(c => patterns.Any(p => p.IsMatch(c.Name))), enumerateCollection: true));
+        }
+    }
+}
