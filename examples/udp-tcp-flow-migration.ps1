@@ -34,6 +34,14 @@ function Wait-Until([scriptblock] $Condition, [double] $Seconds = 10) {
     $true
 }
 
+# True once a socket is bound to the port in the namespace (ss from iproute2), so no datagram beats its listener.
+function Wait-Listener([string] $Namespace, [string] $Protocol, [int] $Port) {
+    $flag = if ($Protocol -eq 'udp') { '-Hunl' } else { '-Htnl' }
+    if (-not (Wait-Until { (Invoke-NetNs -Name $Namespace -Command ss -ArgumentList $flag, "sport = :$Port").Output } 10)) {
+        throw "No $Protocol listener on port $Port in $Namespace."
+    }
+}
+
 $lab = New-PingMigrationLab -Prefix $Prefix
 try {
     New-FlowMapping -Namespace $lab.A -VirtualAddress $lab.VirtualAddress -Target $lab.C6, $lab.D6 | Out-Null
@@ -41,7 +49,8 @@ try {
     # --- UDP: one client socket, datagrams land where the mapping points.
     $sinkC = Invoke-NetNs -Name $lab.C -Command ncat -ArgumentList '-u', '-l', $lab.C6, '5555' -Background
     $sinkD = Invoke-NetNs -Name $lab.D -Command ncat -ArgumentList '-u', '-l', $lab.D6, '5555' -Background
-    Start-Sleep -Milliseconds 300
+    Wait-Listener $lab.C udp 5555
+    Wait-Listener $lab.D udp 5555
     # The traffic generator is the experiment's own: a shell loop piped into ncat, run inside A.
     $sender = "i=1; while [ `$i -le $Datagrams ]; do echo datagram-`$i; i=`$((i+1)); sleep 0.05; done | ncat -u $($lab.VirtualAddress) 5555"
     $client = Invoke-NetNs -Name $lab.A -Command sh -ArgumentList '-c', $sender -Background
@@ -60,7 +69,8 @@ try {
     Switch-FlowTarget -Namespace $lab.A -Target $lab.C6
     $tcpC = Invoke-NetNs -Name $lab.C -Command ncat -ArgumentList '-l', '-k', $lab.C6, '5556' -Background
     $tcpD = Invoke-NetNs -Name $lab.D -Command ncat -ArgumentList '-l', '-k', $lab.D6, '5556' -Background
-    Start-Sleep -Milliseconds 300
+    Wait-Listener $lab.C tcp 5556
+    Wait-Listener $lab.D tcp 5556
     $tcpSender = "i=1; while [ `$i -le 40 ]; do echo segment-`$i || exit 3; i=`$((i+1)); sleep 0.05; done | ncat $($lab.VirtualAddress) 5556"
     $tcpClient = Invoke-NetNs -Name $lab.A -Command sh -ArgumentList '-c', $tcpSender -Background
     Start-Sleep -Milliseconds 500

@@ -18,10 +18,12 @@ function Remove-TestNamespace([string] $Prefix) {
     }
 }
 
-# Runs a script block and returns the first ErrorRecord it raised (terminating or not).
+# Runs a script block and returns the first ErrorRecord it raised (terminating or not). The block is re-created
+# here so that it runs with ErrorActionPreference Stop whichever scope (e.g. -ForEach data) it was written in.
 function Get-ErrorRecord([scriptblock] $Script) {
+    $ErrorActionPreference = 'Stop'
     try {
-        $null = & $Script -ErrorAction Stop
+        $null = & ([scriptblock]::Create($Script.ToString()))
     } catch {
         return $_
     }

@@ -44,6 +44,29 @@ public static class NetNsSysctl
         });
     }
 
+    /// <summary>
+    /// Writes a per-interface setting, e.g. net.ipv6.conf.IF.accept_dad. The path is built here rather than from a
+    /// dotted key because interface names may contain dots.
+    /// </summary>
+    public static void WriteInterfaceSetting(string @namespace, IpFamily family, string @interface, string setting, string value)
+    {
+        Validation.NameValidator.EnsureInterfaceName(@interface);
+        var path = $"/proc/sys/net/{(family == IpFamily.IPv4 ? "ipv4" : "ipv6")}/conf/{@interface}/{setting}";
+        NamespaceThread.Run(@namespace, () =>
+        {
+            try
+            {
+                File.WriteAllText(path, value);
+            }
+            catch (IOException ex)
+            {
+                throw new MigrationToolsException("SysctlWriteFailed", FailureKind.OperationFailed, $"Could not write {path} in namespace '{@namespace}': {ex.Message}", path, ex);
+            }
+
+            return true;
+        });
+    }
+
     /// <summary>Reads both forwarding switches in one visit to the namespace.</summary>
     public static (bool? IPv4, bool? IPv6) ReadForwarding(string @namespace) =>
         NamespaceThread.Run(@namespace, () => (ReadFlag("/proc/sys/net/ipv4/ip_forward"), ReadFlag("/proc/sys/net/ipv6/conf/all/forwarding")));

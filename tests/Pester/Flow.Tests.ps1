@@ -1,0 +1,244 @@
+#Requires -Version 7.4
+# Flow mappings and Switch-FlowTarget on lab 1 of shared/LAB.md, in namespaces of this test's own.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    Import-Module (Join-Path $RepoRoot 'examples/MigrationLabs.psm1') -Force
+    $script:prefix = New-TestPrefix
+    $script:lab = New-PingMigrationLab -Prefix $prefix -IPv4
+
+    # Pings the virtual address from A and returns how many echo requests reached C and D.
+    function script:Send-Echo([string] $Target, [int] $Count = 5) {
+        $before = Get-ArrivalCount -Namespace $lab.C, $lab.D
+        $ping = Invoke-NetNs -Name $lab.A -Command ping -ArgumentList '-c', "$Count", '-i', '0.01', '-W', '1', $Target
+        $after = Get-ArrivalCount -Namespace $lab.C, $lab.D
+        [pscustomobject]@{ ExitCode = $ping.ExitCode; C = $after[0].Echoes - $before[0].Echoes; D = $after[1].Echoes - $before[1].Echoes }
+    }
+}
+
+AfterAll {
+    Remove-TestNamespace $prefix
+}
+
+Describe 'Flow mapping and switching (nftables)' -Tag RequireRoot, Integration {
+    BeforeAll {
+        & ip netns exec $lab.A nft add table inet keep-me
+        & ip netns exec $lab.A nft add chain inet keep-me filter '{ type filter hook output priority 0; policy accept; }'
+    }
+
+    It '-WhatIf creates nothing' {
+        New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1 -Target fc01::1, fc02::2 -WhatIf
+        Get-FlowMapping -Namespace $lab.A | Should -BeNullOrEmpty
+        & ip netns exec $lab.A nft list tables | Should -Not -Contain 'table inet migrationtools'
+    }
+
+    It 'maps the virtual address to the first target' {
+        $m = New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1 -Target fc01::1, fc02::2
+        $m.CurrentTarget.ToString() | Should -Be 'fc01::1'
+        $m.Backend | Should -Be 'Nftables'
+        (Get-FlowMapping -Namespace $lab.A).CurrentTarget.ToString() | Should -Be 'fc01::1'
+        $r = Send-Echo fe00::1
+        $r.ExitCode | Should -Be 0
+        $r.C | Should -Be 5
+        $r.D | Should -Be 0
+    }
+
+    It 'swaps to the next target and back, moving echo requests from C to D and back' {
+        Switch-FlowTarget -Namespace $lab.A | Should -BeNullOrEmpty
+        $r = Send-Echo fe00::1
+        $r.D | Should -Be 5
+        $r.C | Should -Be 0
+        $result = Switch-FlowTarget -Namespace $lab.A -PassThru
+        $result.OldTarget.ToString() | Should -Be 'fc02::2'
+        $result.NewTarget.ToString() | Should -Be 'fc01::1'
+        (Send-Echo fe00::1).C | Should -Be 5
+    }
+
+    It 'moves a running ping and deletes only its conntrack entries' {
+        # A flow to C's real address must keep its entry.
+        $direct = Invoke-NetNs -Name $lab.A -Command ping -ArgumentList '-i', '0.05', '-w', '4', 'fc01::1' -Background
+        $flow = Invoke-NetNs -Name $lab.A -Command ping -ArgumentList '-i', '0.05', '-w', '4', 'fe00::1' -Background
+        Start-Sleep -Milliseconds 400
+        $directEntry = Get-ConntrackEntry -Namespace $lab.A -Destination fc01::1
+        $directEntry | Should -Not -BeNullOrEmpty
+        (Get-ConntrackEntry -Namespace $lab.A -Destination fe00::1).TranslatedDestination | ForEach-Object ToString | Sort-Object -Unique | Should -Be 'fc01::1'
+        $before = Get-ArrivalCount -Namespace $lab.D
+        $result = Switch-FlowTarget -Namespace $lab.A -TargetNamespace $lab.D -PassThru
+        $result.ConntrackEntriesRemoved | Should -BeGreaterOrEqual 1
+        Start-Sleep -Milliseconds 400
+        (Get-ArrivalCount -Namespace $lab.D).Echoes - $before.Echoes | Should -BeGreaterThan 3
+        (Get-ConntrackEntry -Namespace $lab.A -Destination fe00::1).TranslatedDestination | ForEach-Object ToString | Sort-Object -Unique | Should -Be 'fc02::2'
+        (Get-ConntrackEntry -Namespace $lab.A -Destination fc01::1).Id | Should -Be $directEntry.Id
+        $direct, $flow | Stop-NetNsProcess -Confirm:$false
+    }
+
+    It 'loses no echo over a burst of switches at a short ping interval' {
+        $before = Get-ArrivalCount -Namespace $lab.C, $lab.D
+        $ping = Invoke-NetNs -Name $lab.A -Command ping -ArgumentList '-q', '-i', '0.0002', '-w', '3', 'fe00::1' -Background
+        Start-Sleep -Milliseconds 300
+        $results = 1..300 | ForEach-Object { Switch-FlowTarget -Namespace $lab.A -PassThru; Start-Sleep -Milliseconds 2 }
+        while ($ping.IsRunning) { Start-Sleep -Milliseconds 100 }
+        $text = Get-Content -Raw $ping.OutputPath
+        $after = Get-ArrivalCount -Namespace $lab.C, $lab.D
+        $text | Should -Match '(\d+) packets transmitted, \1 received'
+        $text | Should -Not -Match 'errors'
+        $results | Should -HaveCount 300
+        ($after[0].Echoes - $before[0].Echoes) | Should -BeGreaterThan 100
+        ($after[1].Echoes - $before[1].Echoes) | Should -BeGreaterThan 100
+    }
+
+    It 'moves a UDP flow' {
+        Switch-FlowTarget -Namespace $lab.A -Target fc01::1
+        $sinkC = Invoke-NetNs -Name $lab.C -Command ncat -ArgumentList '-u', '-l', 'fc01::1', '5555' -Background
+        $sinkD = Invoke-NetNs -Name $lab.D -Command ncat -ArgumentList '-u', '-l', 'fc02::2', '5555' -Background
+        foreach ($ns in $lab.C, $lab.D) {
+            $deadline = (Get-Date).AddSeconds(10)
+            while (-not (Invoke-NetNs -Name $ns -Command ss -ArgumentList '-Hunl', 'sport = :5555').Output -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        }
+        $sender = Invoke-NetNs -Name $lab.A -Command sh -ArgumentList '-c', 'i=1; while [ $i -le 20 ]; do echo d-$i; i=$((i+1)); sleep 0.05; done | ncat -u fe00::1 5555' -Background
+        Start-Sleep -Milliseconds 500
+        Switch-FlowTarget -Namespace $lab.A
+        while ($sender.IsRunning) { Start-Sleep -Milliseconds 50 }
+        Start-Sleep -Milliseconds 200
+        $inC = @(Get-Content $sinkC.OutputPath | Where-Object { $_ -like 'd-*' })
+        $inD = @(Get-Content $sinkD.OutputPath | Where-Object { $_ -like 'd-*' })
+        $sinkC, $sinkD | Stop-NetNsProcess -Confirm:$false
+        $inC.Count | Should -BeGreaterThan 0
+        $inD.Count | Should -BeGreaterThan 0
+        $inC.Count + $inD.Count | Should -Be 20
+    }
+
+    It 'maps IPv4 as well' {
+        New-FlowMapping -Namespace $lab.A -VirtualAddress 10.202.0.1 -Target 10.201.2.1, 10.201.3.2 | Out-Null
+        (Send-Echo 10.202.0.1).C | Should -Be 5
+        Switch-FlowTarget -Namespace $lab.A -VirtualAddress 10.202.0.1
+        (Send-Echo 10.202.0.1).D | Should -Be 5
+        (Get-FlowMapping -Namespace $lab.A).Count | Should -Be 2
+    }
+
+    It 'keeps the mapping consistent when two sessions switch at once' {
+        $script = "Import-Module '$ModuleManifest'; 1..100 | ForEach-Object { Switch-FlowTarget -Namespace '$($lab.A)' -VirtualAddress fe00::1 }"
+        Push-Location $RepoRoot
+        try {
+            $jobs = 1..2 | ForEach-Object { Start-Process -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $script -PassThru -RedirectStandardError "/tmp/mt-concurrent-$_.err" }
+            $jobs | Wait-Process -Timeout 120
+        } finally { Pop-Location }
+        $jobs.ExitCode | Should -Be @(0, 0)
+        $elements = & ip netns exec $lab.A nft list map inet migrationtools flows6
+        ($elements | Select-String 'fe00::1 :').Count | Should -Be 1
+        $current = (Get-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1).CurrentTarget.ToString()
+        $current | Should -BeIn 'fc01::1', 'fc02::2'
+        $r = Send-Echo fe00::1 3
+        if ($current -eq 'fc01::1') { $r.C | Should -Be 3 } else { $r.D | Should -Be 3 }
+    }
+
+    It 'removes a mapping with its rules and leaves the namespace''s other rules alone' {
+        Remove-FlowMapping -Namespace $lab.A -VirtualAddress 10.202.0.1 -Confirm:$false
+        Get-FlowMapping -Namespace $lab.A | Should -HaveCount 1
+        Get-FlowMapping -Namespace $lab.A | Remove-FlowMapping -Confirm:$false
+        $tables = & ip netns exec $lab.A nft list tables
+        $tables | Should -Not -Contain 'table inet migrationtools'
+        $tables | Should -Contain 'table inet keep-me'
+        (Send-Echo fe00::1 1).ExitCode | Should -Not -Be 0
+    }
+}
+
+Describe 'Switch errors change nothing' -Tag RequireRoot, Integration {
+    BeforeAll {
+        New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1 -Target fc01::1, fc02::2 | Out-Null
+    }
+    AfterAll {
+        Get-FlowMapping -Namespace $lab.A | Remove-FlowMapping -Confirm:$false
+    }
+
+    It '<Case>' -ForEach @(
+        @{ Case = 'unknown namespace'; Id = 'NetNsNotFound'; Category = 'ObjectNotFound'; Call = { Switch-FlowTarget -Namespace "${prefix}nope" } }
+        @{ Case = 'virtual address not mapped'; Id = 'FlowMappingNotFound'; Category = 'ObjectNotFound'; Call = { Switch-FlowTarget -Namespace $lab.A -VirtualAddress fe00::9 } }
+        @{ Case = 'target not in the list'; Id = 'FlowTargetNotInList'; Category = 'InvalidArgument'; Call = { Switch-FlowTarget -Namespace $lab.A -Target fc01::99 } }
+        @{ Case = 'target of the other family'; Id = 'FlowTargetFamilyMismatch'; Category = 'InvalidArgument'; Call = { Switch-FlowTarget -Namespace $lab.A -Target 10.201.2.1 } }
+        @{ Case = 'target namespace with no address on the path'; Id = 'TargetNamespaceNotOnPath'; Category = 'ObjectNotFound'; Call = { Switch-FlowTarget -Namespace $lab.A -TargetNamespace $lab.B } }
+        @{ Case = 'malformed target'; Id = 'InvalidIpAddress'; Category = 'InvalidArgument'; Call = { Switch-FlowTarget -Namespace $lab.A -Target 'fc01::1/64' } }
+        @{ Case = 'mapping twice'; Id = 'FlowMappingExists'; Category = 'ResourceExists'; Call = { New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1 -Target fc01::1 } }
+        @{ Case = 'mapping with mixed families'; Id = 'FlowTargetFamilyMismatch'; Category = 'InvalidArgument'; Call = { New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::7 -Target fc01::1, 10.201.2.1 } }
+        @{ Case = 'mapping with a duplicate target'; Id = 'FlowTargetsDuplicate'; Category = 'InvalidArgument'; Call = { New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::7 -Target fc01::1, fc01::1 } }
+    ) {
+        $before = & ip netns exec $lab.A nft list table inet migrationtools
+        $err = Get-ErrorRecord $Call
+        $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $err.CategoryInfo.Category | Should -Be $Category
+        & ip netns exec $lab.A nft list table inet migrationtools | Should -Be $before
+    }
+
+    It '-WhatIf switches nothing' {
+        Switch-FlowTarget -Namespace $lab.A -WhatIf
+        (Get-FlowMapping -Namespace $lab.A).CurrentTarget.ToString() | Should -Be 'fc01::1'
+    }
+}
+
+Describe 'Flow mapping with the iptables backend' -Tag RequireRoot, Integration {
+    It 'maps, switches with -R and removes only its own chain' {
+        & ip netns exec $lab.A ip6tables -w -t nat -N KEEP-ME
+        New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1 -Target fc01::1, fc02::2 -Backend Iptables | Out-Null
+        (& ip netns exec $lab.A ip6tables -w -t nat -S MIGRATIONTOOLS) -join "`n" | Should -Match 'fe00::1/128.*--to-destination fc01::1'
+        (Send-Echo fe00::1).C | Should -Be 5
+        $r = Switch-FlowTarget -Namespace $lab.A -PassThru
+        $r.Backend | Should -Be 'Iptables'
+        (Send-Echo fe00::1).D | Should -Be 5
+        (Get-FlowMapping -Namespace $lab.A).CurrentTarget.ToString() | Should -Be 'fc02::2'
+        Remove-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1 -Confirm:$false
+        $chains = & ip netns exec $lab.A ip6tables -w -t nat -S
+        $chains | Should -Not -Contain '-N MIGRATIONTOOLS'
+        $chains | Should -Contain '-N KEEP-ME'
+        $chains | Where-Object { $_ -like '*MIGRATIONTOOLS*' } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Conntrack entries as objects' -Tag RequireRoot, Integration {
+    # Conntrack tracks a namespace's flows only while something there (here: a mapping's NAT) needs it.
+    BeforeAll { New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::5 -Target fc01::1 | Out-Null }
+    AfterAll { Remove-FlowMapping -Namespace $lab.A -VirtualAddress fe00::5 -Confirm:$false }
+
+    It 'lists, filters and removes entries from the pipeline' {
+        $flow = Invoke-NetNs -Name $lab.A -Command ping -ArgumentList '-i', '0.1', '-w', '3', 'fc02::2' -Background
+        Start-Sleep -Milliseconds 300
+        $entries = Get-ConntrackEntry -Namespace $lab.A -Destination fc02::2 -Protocol icmpv6
+        $entries | Should -Not -BeNullOrEmpty
+        $entries[0].Protocol | Should -Be 'icmpv6'
+        $entries[0].Source.ToString() | Should -Be 'fd00:ab::a'
+        Get-ConntrackEntry -Namespace $lab.A -Destination fc02::2 -Protocol tcp | Should -BeNullOrEmpty
+        $entries | Remove-ConntrackEntry -PassThru -Confirm:$false | Should -BeGreaterOrEqual 1
+        Stop-NetNsProcess -InputObject $flow -Confirm:$false
+        Remove-ConntrackEntry -Namespace $lab.A -Destination fc02::2 -Confirm:$false
+        Get-ConntrackEntry -Namespace $lab.A -Destination fc02::2 | Should -BeNullOrEmpty
+    }
+
+    It 'rejects an unknown protocol name' {
+        (Get-ErrorRecord { Get-ConntrackEntry -Namespace $lab.A -Protocol bogus }).FullyQualifiedErrorId | Should -BeLike 'InvalidProtocol,*'
+    }
+}
+
+Describe 'The ping flow migration example' -Tag RequireRoot, Integration {
+    It 'runs non-interactively with 0 lost and echoes in both C and D' {
+        $examplePrefix = "${prefix}ex-"
+        $summary = & (Join-Path $RepoRoot 'examples/ping-flow-migration.ps1') -Swaps 20 -Interval 0.05 -Prefix $examplePrefix -ModuleManifest $ModuleManifest 6>$null
+        $summary.Switches | Should -Be 20
+        $summary.Sent | Should -BeGreaterThan 0
+        $summary.Lost | Should -Be 0
+        $summary.PingErrors | Should -Be 0
+        $summary.EchoesInC | Should -BeGreaterThan 0
+        $summary.EchoesInD | Should -BeGreaterThan 0
+        Get-NetNs "$examplePrefix*" | Should -BeNullOrEmpty
+    }
+
+    It 'shows UDP moving and TCP being cut' {
+        $examplePrefix = "${prefix}ut-"
+        $summary = & (Join-Path $RepoRoot 'examples/udp-tcp-flow-migration.ps1') -Datagrams 30 -Swaps 2 -Prefix $examplePrefix -ModuleManifest $ModuleManifest 6>$null
+        $summary.UdpLost | Should -Be 0
+        $summary.UdpInC | Should -BeGreaterThan 0
+        $summary.UdpInD | Should -BeGreaterThan 0
+        $summary.TcpSegmentsInC | Should -BeGreaterThan 0
+        $summary.TcpSegmentsInD | Should -Be 0
+        $summary.TcpClientRunning | Should -BeFalse
+        $summary.TcpClientError | Should -Not -BeNullOrEmpty
+        Get-NetNs "$examplePrefix*" | Should -BeNullOrEmpty
+    }
+}
