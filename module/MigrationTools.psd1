@@ -36,6 +36,9 @@
         'Switch-FlowTarget'
         'Get-ConntrackEntry'
         'Remove-ConntrackEntry'
+        'Set-IpipTunnel'
+        'Get-IpipTunnel'
+        'Remove-IpipTunnel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

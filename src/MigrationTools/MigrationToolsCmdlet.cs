@@ -163,7 +163,7 @@ public abstract class MigrationToolsCmdlet : PSCmdlet
         FailureKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
         FailureKind.NotInstalled => ErrorCategory.NotInstalled,
         FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
-        FailureKind.NotSupported => ErrorCategory.NotImplemented,
+        FailureKind.NotSupported => ErrorCategory.NotEnabled,
         FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
         FailureKind.OperationTimeout => ErrorCategory.OperationTimeout,
         _ => ErrorCategory.NotSpecified,

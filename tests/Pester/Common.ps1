@@ -31,3 +31,11 @@ function Get-ErrorRecord([scriptblock] $Script) {
 }
 
 function Test-IsRoot { (& id -u) -eq '0' }
+
+# True while a process exists and is not a zombie (a relay's parent is init, which reaps it a moment later).
+function Test-ProcessAlive([int] $ProcessId) {
+    $stat = Get-Content -Raw "/proc/$ProcessId/stat" -ErrorAction SilentlyContinue
+    if (-not $stat) { return $false }
+    $state = $stat.Substring($stat.LastIndexOf(')') + 2, 1)
+    return $state -notin 'Z', 'X'
+}

@@ -11,4 +11,7 @@ Describe 'After the suite' -Tag RequireRoot {
     It 'leaves no module state for test namespaces behind' {
         Get-ChildItem /run/migrationtools/netns -Directory -ErrorAction SilentlyContinue | Where-Object Name -like 'mtt-*' | Should -BeNullOrEmpty
     }
+    It 'leaves no tunnel relay of a test namespace running' {
+        & pgrep -af 'MigrationTools.Agent.dll' | Where-Object { $_ -match '/netns/mtt-' } | Should -BeNullOrEmpty
+    }
 }

@@ -27,6 +27,8 @@ public static class ToolCatalog
         ["tshark"] = "tshark",
         ["gtlsserver"] = "ngtcp2-server",
         ["gtlsclient"] = "ngtcp2-client",
+        ["setsid"] = "util-linux",
+        ["openssl"] = "openssl",
     };
 
     private static readonly ConcurrentDictionary<string, string?> ResolvedPaths = new(StringComparer.Ordinal);

@@ -125,3 +125,26 @@ public sealed class ProtocolCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
         CompletionHelpers.Complete(new[] { "icmp", "icmpv6", "tcp", "udp", "sctp" }, wordToComplete, "protocol");
 }
+
+/// <summary>Completes the tunnel names of the namespace given by -Namespace.</summary>
+public sealed class TunnelNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var @namespace = fakeBoundParameters["Namespace"]?.ToString();
+        if (string.IsNullOrEmpty(@namespace) || !NetNsManager.Exists(@namespace))
+        {
+            return Enumerable.Empty<CompletionResult>();
+        }
+
+        try
+        {
+            return CompletionHelpers.Complete(Engine.Tunnels.TunnelManager.List(@namespace).Select(t => t.Name), wordToComplete, "tunnel in " + @namespace);
+        }
+        catch (Exception)
+        {
+            return Enumerable.Empty<CompletionResult>();
+        }
+    }
+}

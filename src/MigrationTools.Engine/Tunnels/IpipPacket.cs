@@ -1,0 +1,128 @@
+using System;
+using System.Buffers.Binary;
+
+namespace MigrationTools.Engine.Tunnels;
+
+/// <summary>Why a packet was not forwarded.</summary>
+public enum IpipDrop
+{
+    /// <summary>Forwarded.</summary>
+    None,
+    /// <summary>Too short, wrong version, bad header length or total length.</summary>
+    Malformed,
+    /// <summary>The outer header's protocol is not 4 (IP-in-IP).</summary>
+    NotIpip,
+    /// <summary>The outer source is not the tunnel's remote end.</summary>
+    WrongSource,
+    /// <summary>The inner packet is not IPv4 (RFC 2003 carries IPv4).</summary>
+    InnerNotIPv4,
+}
+
+/// <summary>
+/// RFC 2003 IP-in-IP checks on raw bytes, without allocation: what arrives on the raw socket is an outer IPv4
+/// header (protocol 4) followed by the inner IPv4 packet; what leaves the TUN device is an inner IPv4 packet.
+/// </summary>
+public static class IpipPacket
+{
+    /// <summary>IP protocol number of IP-in-IP encapsulation.</summary>
+    public const byte ProtocolIpip = 4;
+
+    /// <summary>
+    /// Checks an encapsulated packet as read from the raw socket and returns the inner packet's offset and length.
+    /// <paramref name="expectedSource"/> is the remote end in network byte order (0 accepts any).
+    /// </summary>
+    public static IpipDrop TryDecapsulate(ReadOnlySpan<byte> outer, uint expectedSource, out int innerOffset, out int innerLength)
+    {
+        innerOffset = 0;
+        innerLength = 0;
+        if (!TryReadIPv4(outer, out var headerLength, out var totalLength))
+        {
+            return IpipDrop.Malformed;
+        }
+
+        if (outer[9] != ProtocolIpip)
+        {
+            return IpipDrop.NotIpip;
+        }
+
+        if (expectedSource != 0 && BinaryPrimitives.ReadUInt32BigEndian(outer[12..]) != expectedSource)
+        {
+            return IpipDrop.WrongSource;
+        }
+
+        var inner = outer[headerLength..totalLength];
+        if (inner.IsEmpty || inner[0] >> 4 != 4)
+        {
+            return IpipDrop.InnerNotIPv4;
+        }
+
+        if (!TryReadIPv4(inner, out _, out var innerTotal))
+        {
+            return IpipDrop.Malformed;
+        }
+
+        innerOffset = headerLength;
+        innerLength = innerTotal;
+        return IpipDrop.None;
+    }
+
+    /// <summary>Checks a packet read from the TUN device before it is encapsulated.</summary>
+    public static IpipDrop CheckInner(ReadOnlySpan<byte> inner) =>
+        inner.IsEmpty || inner[0] >> 4 != 4 ? IpipDrop.InnerNotIPv4 : TryReadIPv4(inner, out _, out var total) && total == inner.Length ? IpipDrop.None : IpipDrop.Malformed;
+
+    /// <summary>
+    /// Writes a complete encapsulated packet (outer header + inner) as a kernel ipip device would, for tests and
+    /// for sending through a socket that does not add the header itself.
+    /// </summary>
+    public static int Encapsulate(ReadOnlySpan<byte> inner, uint source, uint destination, byte ttl, byte tos, ushort id, Span<byte> output)
+    {
+        var total = 20 + inner.Length;
+        var header = output[..20];
+        header[0] = 0x45;
+        header[1] = tos;
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)total);
+        BinaryPrimitives.WriteUInt16BigEndian(header[4..], id);
+        // Copy DF from the inner packet, as the kernel's ipip does with path MTU discovery on.
+        BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)(inner.Length >= 8 && (inner[6] & 0x40) != 0 ? 0x4000 : 0));
+        header[8] = ttl;
+        header[9] = ProtocolIpip;
+        header[10] = 0;
+        header[11] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(header[12..], source);
+        BinaryPrimitives.WriteUInt32BigEndian(header[16..], destination);
+        BinaryPrimitives.WriteUInt16BigEndian(header[10..], HeaderChecksum(header));
+        inner.CopyTo(output[20..]);
+        return total;
+    }
+
+    /// <summary>The IPv4 header checksum (RFC 791) of <paramref name="header"/> with its checksum field as it is.</summary>
+    public static ushort HeaderChecksum(ReadOnlySpan<byte> header)
+    {
+        uint sum = 0;
+        for (var i = 0; i + 1 < header.Length; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(header[i..]);
+        }
+
+        while (sum >> 16 != 0)
+        {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+
+        return (ushort)~sum;
+    }
+
+    private static bool TryReadIPv4(ReadOnlySpan<byte> packet, out int headerLength, out int totalLength)
+    {
+        headerLength = 0;
+        totalLength = 0;
+        if (packet.Length < 20 || packet[0] >> 4 != 4)
+        {
+            return false;
+        }
+
+        headerLength = (packet[0] & 0x0f) * 4;
+        totalLength = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+        return headerLength >= 20 && totalLength >= headerLength && totalLength <= packet.Length;
+    }
+}

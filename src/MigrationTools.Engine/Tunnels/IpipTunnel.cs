@@ -1,0 +1,62 @@
+using System.Net;
+
+namespace MigrationTools.Engine.Tunnels;
+
+/// <summary>How a tunnel is implemented.</summary>
+public enum TunnelMode
+{
+    /// <summary>Kernel when the kernel has ipip, else userspace.</summary>
+    Auto,
+    /// <summary>The kernel's ipip device (<c>ip link add ... type ipip</c>).</summary>
+    Kernel,
+    /// <summary>A TUN device and the module's relay process (RFC 2003 over a raw socket).</summary>
+    Userspace,
+}
+
+/// <summary>An IP-in-IP tunnel inside a namespace.</summary>
+public sealed class IpipTunnel
+{
+    internal IpipTunnel(string @namespace, string name, TunnelMode mode, IPAddress? local, IPAddress? remote, int ttl, int tos, int mtu, string state, int? processId, IpipCounters? counters, string? logPath)
+    {
+        Namespace = @namespace;
+        Name = name;
+        Mode = mode;
+        Local = local;
+        Remote = remote;
+        Ttl = ttl;
+        Tos = tos;
+        Mtu = mtu;
+        State = state;
+        ProcessId = processId;
+        Counters = counters;
+        LogPath = logPath;
+    }
+
+    /// <summary>The namespace.</summary>
+    public string Namespace { get; }
+    /// <summary>The tunnel device name.</summary>
+    public string Name { get; }
+    /// <summary>Kernel or Userspace.</summary>
+    public TunnelMode Mode { get; }
+    /// <summary>The local underlay address (outer source).</summary>
+    public IPAddress? Local { get; }
+    /// <summary>The remote underlay address (outer destination).</summary>
+    public IPAddress? Remote { get; }
+    /// <summary>The outer TTL (0: inherit, kernel mode).</summary>
+    public int Ttl { get; }
+    /// <summary>The outer TOS.</summary>
+    public int Tos { get; }
+    /// <summary>The tunnel device MTU.</summary>
+    public int Mtu { get; }
+    /// <summary>Running (relay alive and device present), Dead (relay process gone), Missing (device gone), or the kernel device's state.</summary>
+    public string State { get; }
+    /// <summary>The relay's pid (userspace).</summary>
+    public int? ProcessId { get; }
+    /// <summary>Packets and drops counted by the relay (userspace).</summary>
+    public IpipCounters? Counters { get; }
+    /// <summary>The relay's log (userspace).</summary>
+    public string? LogPath { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Namespace}/{Name} {Local} -> {Remote} ({Mode})";
+}
