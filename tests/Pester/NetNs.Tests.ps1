@@ -194,6 +194,19 @@ Describe 'Programs inside namespaces' -Tag RequireRoot, Integration {
         (Invoke-NetNs -Name $a -Command printf -ArgumentList '%s', 'a b; $HOME').Output | Should -Be 'a b; $HOME'
     }
 
+    It 'sets and removes environment variables with -Environment' {
+        $env:MTT_REMOVED = 'parent'
+        try {
+            (Invoke-NetNs -Name $a -Command sh -ArgumentList '-c', 'echo "$MTT_SET|$MTT_REMOVED"' -Environment @{ MTT_SET = 'a b'; MTT_REMOVED = $null }).Output | Should -Be 'a b|'
+            Invoke-NetNs -Name $a -Command sh -ArgumentList '-c', 'echo $MTT_SET' -Environment @{ MTT_SET = 'streamed' } -Stream | Should -Be 'streamed'
+        } finally {
+            Remove-Item env:MTT_REMOVED
+        }
+        $e = Get-ErrorRecord { Invoke-NetNs -Name $a -Command true -Environment @{ 'A=B' = 'x' } }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidEnvironmentVariable,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
     It 'streams lines and stops early with Select-Object -First' {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $lines = Invoke-NetNs -Name $a -Command ping -ArgumentList '-i', '0.2', '127.0.0.1' -Stream | Select-Object -First 3

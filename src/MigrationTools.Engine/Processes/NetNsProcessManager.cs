@@ -32,7 +32,7 @@ public static class NetNsProcessManager
 
     private static string ProcessDirectoryOf(string @namespace) => Path.Combine(StateDirectoryOf(@namespace), "processes");
 
-    private static Command BuildCommand(string @namespace, string command, IReadOnlyList<string> arguments)
+    private static Command BuildCommand(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment)
     {
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
@@ -43,13 +43,28 @@ public static class NetNsProcessManager
 
         var all = new List<string> { "netns", "exec", @namespace, command };
         all.AddRange(arguments);
-        return Cli.Wrap(ToolCatalog.Resolve("ip")).WithArguments(all).WithValidation(CommandResultValidation.None);
+        var cli = Cli.Wrap(ToolCatalog.Resolve("ip")).WithArguments(all).WithValidation(CommandResultValidation.None);
+        if (environment is { Count: > 0 })
+        {
+            foreach (var key in environment.Keys)
+            {
+                if (string.IsNullOrEmpty(key) || key.Contains('=', StringComparison.Ordinal))
+                {
+                    throw new MigrationToolsException("InvalidEnvironmentVariable", FailureKind.InvalidArgument, $"'{key}' is not a valid environment variable name.", key);
+                }
+            }
+
+            // ip netns exec passes its environment on to the program; a null value removes the variable.
+            cli = cli.WithEnvironmentVariables(environment);
+        }
+
+        return cli;
     }
 
     /// <summary>Runs a program inside a namespace to completion and returns its output and exit code.</summary>
-    public static async Task<NetNsCommandResult> RunAsync(string @namespace, string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public static async Task<NetNsCommandResult> RunAsync(string @namespace, string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var cli = BuildCommand(@namespace, command, arguments);
+        var cli = BuildCommand(@namespace, command, arguments, environment);
         var watch = Stopwatch.StartNew();
         var result = await cli.ExecuteBufferedAsync(Encoding.UTF8, cancellationToken).ConfigureAwait(false);
         var lines = SplitLines(result.StandardOutput);
@@ -57,9 +72,9 @@ public static class NetNsProcessManager
     }
 
     /// <summary>Runs a program inside a namespace and yields its output lines as they come; the last item carries the exit code.</summary>
-    public static async IAsyncEnumerable<ProcessOutput> StreamAsync(string @namespace, string command, IReadOnlyList<string> arguments, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ProcessOutput> StreamAsync(string @namespace, string command, IReadOnlyList<string> arguments, [EnumeratorCancellation] CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var cli = BuildCommand(@namespace, command, arguments);
+        var cli = BuildCommand(@namespace, command, arguments, environment);
         await foreach (var commandEvent in cli.ListenAsync(Encoding.UTF8, cancellationToken).ConfigureAwait(false))
         {
             switch (commandEvent)
@@ -81,7 +96,7 @@ public static class NetNsProcessManager
     /// Starts a long-running program inside a namespace. Its output goes to files under the module's state
     /// directory; it runs until stopped, until its namespace is removed, or until this PowerShell process ends.
     /// </summary>
-    public static NetNsProcess StartBackground(string @namespace, string command, IReadOnlyList<string> arguments)
+    public static NetNsProcess StartBackground(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var directory = ProcessDirectoryOf(@namespace);
         Directory.CreateDirectory(directory);
@@ -89,7 +104,7 @@ public static class NetNsProcessManager
         var outputPath = Path.Combine(directory, stamp + ".out");
         var errorPath = Path.Combine(directory, stamp + ".err");
         var cancellation = new CancellationTokenSource();
-        var cli = BuildCommand(@namespace, command, arguments)
+        var cli = BuildCommand(@namespace, command, arguments, environment)
             .WithStandardOutputPipe(ToLiveFile(outputPath))
             .WithStandardErrorPipe(ToLiveFile(errorPath));
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Errors;
@@ -27,6 +29,10 @@ namespace MigrationTools.Commands;
 /// <example>
 /// <code>$p = Invoke-NetNs -Name C -Command ncat -ArgumentList '-u','-l','fc01::1','5555' -Background; Stop-NetNsProcess -InputObject $p</code>
 /// <para>Starts a UDP listener in C, then stops it.</para>
+/// </example>
+/// <example>
+/// <code>Invoke-NetNs client gtlsclient '10.250.1.1','8889' -Environment @{ SSLKEYLOGFILE = '/tmp/lab/keys.log' } -Background</code>
+/// <para>Starts a QUIC client that writes its TLS secrets for Wireshark.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "NetNs", SupportsShouldProcess = true, DefaultParameterSetName = WaitSet, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(NetNsCommandResult), ParameterSetName = new[] { WaitSet })]
@@ -69,6 +75,13 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int TimeoutSeconds { get; set; }
 
+    /// <summary>Environment variables for the program (name = value; $null removes one), e.g. @{ SSLKEYLOGFILE = './keys.log' }.</summary>
+    [Parameter]
+    public System.Collections.Hashtable? Environment { get; set; }
+
+    private IReadOnlyDictionary<string, string?>? EnvironmentVariables =>
+        Environment?.Cast<System.Collections.DictionaryEntry>().ToDictionary(e => e.Key.ToString() ?? string.Empty, e => e.Value?.ToString(), StringComparer.Ordinal);
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -83,7 +96,7 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
             switch (ParameterSetName)
             {
                 case BackgroundSet:
-                    WriteObject(NetNsProcessManager.StartBackground(Name, Command, ArgumentList));
+                    WriteObject(NetNsProcessManager.StartBackground(Name, Command, ArgumentList, EnvironmentVariables));
                     break;
                 case StreamSet:
                     RunStreaming();
@@ -105,7 +118,7 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
 
         try
         {
-            WriteObject(NetNsProcessManager.RunAsync(Name, Command, ArgumentList, timeout.Token).GetAwaiter().GetResult());
+            WriteObject(NetNsProcessManager.RunAsync(Name, Command, ArgumentList, timeout.Token, EnvironmentVariables).GetAwaiter().GetResult());
         }
         catch (OperationCanceledException) when (!CancellationToken.IsCancellationRequested)
         {
@@ -118,7 +131,7 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
         int? exitCode = null;
         var errorTail = string.Empty;
         StreamToPipeline(
-            token => NetNsProcessManager.StreamAsync(Name, Command, ArgumentList, token),
+            token => NetNsProcessManager.StreamAsync(Name, Command, ArgumentList, token, EnvironmentVariables),
             output =>
             {
                 switch (output.Kind)
