@@ -30,6 +30,8 @@
         'Enable-NetNsForwarding'
         'Disable-NetNsForwarding'
         'Get-NetNsCounter'
+        'Get-NetNsSysctl'
+        'Set-NetNsSysctl'
         'New-FlowMapping'
         'Get-FlowMapping'
         'Remove-FlowMapping'

@@ -180,6 +180,36 @@ Describe 'Half-made work is undone' -Tag RequireRoot, Integration {
     }
 }
 
+Describe 'Sysctls inside namespaces' -Tag RequireRoot, Integration {
+    BeforeAll { New-NetNs -Name $a -Force | Out-Null }
+
+    It 'reads and sets keys in the namespace only, with wildcards and pipeline input' {
+        $rootValue = Get-Content /proc/sys/net/ipv4/conf/all/rp_filter
+        $keys = Get-NetNsSysctl -Namespace $a -Name 'net.ipv4.conf.*.rp_filter'
+        $keys.Name | Should -Contain 'net.ipv4.conf.all.rp_filter'
+        $keys.Name | Should -Contain 'net.ipv4.conf.lo.rp_filter'
+        $set = $keys | Set-NetNsSysctl -Value 2 -PassThru
+        $set.Value | Sort-Object -Unique | Should -Be '2'
+        (Get-NetNsSysctl $a net.ipv4.conf.lo.rp_filter).Value | Should -Be '2'
+        Get-Content /proc/sys/net/ipv4/conf/all/rp_filter | Should -Be $rootValue
+    }
+
+    It '-WhatIf changes nothing' {
+        $before = (Get-NetNsSysctl $a net.ipv4.ip_forward).Value
+        Set-NetNsSysctl $a net.ipv4.ip_forward 1 -WhatIf
+        (Get-NetNsSysctl $a net.ipv4.ip_forward).Value | Should -Be $before
+    }
+
+    It 'refuses keys outside net. and reports unknown keys' {
+        $e = Get-ErrorRecord { Set-NetNsSysctl $a kernel.hostname x }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidSysctlKey,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e = Get-ErrorRecord { Get-NetNsSysctl $a net.ipv4.no_such_key }
+        $e.FullyQualifiedErrorId | Should -BeLike 'SysctlNotFound,*'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
 Describe 'Programs inside namespaces' -Tag RequireRoot, Integration {
     BeforeAll { New-NetNs -Name $a -Force | Out-Null }
 

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
@@ -67,6 +69,36 @@ public static class NetNsSysctl
         });
     }
 
+    /// <summary>
+    /// Every readable sysctl under net. inside the namespace whose dotted key <paramref name="match"/> accepts, in
+    /// key order. Keys are built from the /proc/sys path, so an interface name with a dot reads as two levels.
+    /// </summary>
+    public static IReadOnlyList<NetNsSysctlSetting> List(string @namespace, Func<string, bool> match) =>
+        NamespaceThread.Run(@namespace, () =>
+        {
+            var result = new List<NetNsSysctlSetting>();
+            foreach (var file in Directory.EnumerateFiles("/proc/sys/net", "*", SearchOption.AllDirectories))
+            {
+                var key = file["/proc/sys/".Length..].Replace('/', '.');
+                if (!match(key))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    result.Add(new NetNsSysctlSetting(@namespace, key, File.ReadAllText(file).Trim()));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Write-only or transiently gone (an interface removed meanwhile): not a setting to show.
+                }
+            }
+
+            result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return (IReadOnlyList<NetNsSysctlSetting>)result;
+        });
+
     /// <summary>Reads both forwarding switches in one visit to the namespace.</summary>
     public static (bool? IPv4, bool? IPv6) ReadForwarding(string @namespace) =>
         NamespaceThread.Run(@namespace, () => (ReadFlag("/proc/sys/net/ipv4/ip_forward"), ReadFlag("/proc/sys/net/ipv6/conf/all/forwarding")));
@@ -99,3 +131,9 @@ public static class NetNsSysctl
         }
     }
 }
+
+/// <summary>One sysctl value inside a namespace.</summary>
+/// <param name="Namespace">The namespace.</param>
+/// <param name="Name">The dotted key, e.g. net.ipv4.conf.all.rp_filter.</param>
+/// <param name="Value">The value as the kernel prints it (tabs between fields of multi-value settings).</param>
+public sealed record NetNsSysctlSetting(string Namespace, string Name, string Value);

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using MigrationTools.Completion;
+using MigrationTools.Engine.Namespaces;
+
+namespace MigrationTools.Commands;
+
+/// <summary>Reads network sysctls inside a namespace.</summary>
+/// <remarks>
+/// Reads keys under net. (the per-namespace ones) as the namespace sees them; the root namespace's values are not
+/// involved. -Name takes dotted keys and wildcards; a key without wildcards that does not exist is an ObjectNotFound
+/// error (SysctlNotFound).
+/// </remarks>
+/// <example>
+/// <code>Get-NetNsSysctl -Namespace router1 -Name net.ipv4.conf.*.rp_filter</code>
+/// <para>Reverse-path filtering of every interface of router1.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "NetNsSysctl")]
+[OutputType(typeof(NetNsSysctlSetting))]
+public sealed class GetNetNsSysctlCommand : MigrationToolsCmdlet
+{
+    /// <summary>The namespace.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsNameCompleter))]
+    public string Namespace { get; set; } = null!;
+
+    /// <summary>Dotted keys or wildcard patterns, e.g. net.ipv4.ip_forward or net.ipv6.conf.*.forwarding.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[] Name { get; set; } = null!;
+
+    /// <inheritdoc />
+    protected override bool RequiresRoot => false;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (var key in Name)
+        {
+            Invoke(key, () =>
+            {
+                NetNsManager.EnsureExists(Namespace);
+                if (WildcardPattern.ContainsWildcardCharacters(key))
+                {
+                    var pattern = new WildcardPattern(key, WildcardOptions.None);
+                    WriteObject(NetNsSysctl.List(Namespace, pattern.IsMatch), enumerateCollection: true);
+                }
+                else
+                {
+                    WriteObject(new NetNsSysctlSetting(Namespace, key, NetNsSysctl.Read(Namespace, key)));
+                }
+            });
+        }
+    }
+}
