@@ -45,7 +45,7 @@ $moduleOut = Join-Path $out 'MigrationTools'
 $results = Join-Path $out 'test-results'
 $debianPackages = @(
     'iproute2', 'procps', 'iputils-ping', 'nftables', 'iptables', 'conntrack', 'tcpdump',
-    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark'
+    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl'
 )
 
 function Invoke-Native {

@@ -5,6 +5,11 @@
     Lab 1 (ping flow migration): namespaces A (client), B (router), C and D (two locations of one abstract
     service). A-B fd00:ab::/64, B-C fc01::/64, B-D fc02::/64; A, C and D route by default via B, which forwards
     IPv6. With -IPv4 the same links also carry 10.201.1.0/24, 10.201.2.0/24 and 10.201.3.0/24.
+    Lab 2 (QUIC migration behind an IPIP load balancer): namespaces client, router1 and server. Path 1
+    10.200.0.0/24 (client eth1 .2, router1 eth0 .254), path 2 10.210.0.0/24 (client eth0 .2, router1 eth1 .254),
+    server net 10.220.0.0/24 (router1 eth2 .254, server eth0 .2, the real IP). The VIP 10.250.1.1 lives on the
+    server's loopback; router1 routes it into the IPIP tunnel ipip0 (10.220.0.254 -> 10.220.0.2) and the server
+    answers directly (direct server return) by its default route via router1.
     Every name carries the prefix, so several labs can coexist; nothing touches the root namespace.
 #>
 
@@ -54,6 +59,65 @@ function New-PingMigrationLab {
     $lab
 }
 
+function New-QuicLbLab {
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([pscustomobject])]
+    param(
+        # Prefix of every namespace name, e.g. 'q-' gives q-client, q-router1, q-server.
+        [string] $Prefix = '',
+        # How the IPIP tunnel is made: the kernel's ipip device where there is one (Auto), or the module's relay.
+        [ValidateSet('Auto', 'Kernel', 'Userspace')]
+        [string] $TunnelMode = 'Auto'
+    )
+    $ErrorActionPreference = 'Stop'
+    $lab = [pscustomobject]@{
+        Prefix = $Prefix
+        Client = "${Prefix}client"; Router = "${Prefix}router1"; Server = "${Prefix}server"
+        Vip = '10.250.1.1'; Port = 8889
+        ClientPath1 = '10.200.0.2'; RouterPath1 = '10.200.0.254'
+        ClientPath2 = '10.210.0.2'; RouterPath2 = '10.210.0.254'
+        RouterServerNet = '10.220.0.254'; ServerReal = '10.220.0.2'
+        TunnelMode = $null
+    }
+    $names = $lab.Client, $lab.Router, $lab.Server
+    if (-not $PSCmdlet.ShouldProcess($names -join ', ', 'Build the QUIC load-balancer lab')) { return }
+    try {
+        New-NetNs -Name $names | Out-Null
+        Connect-NetNs -Name $lab.Client -Peer $lab.Router -Interface eth1 -PeerInterface eth0 | Out-Null
+        Connect-NetNs -Name $lab.Client -Peer $lab.Router -Interface eth0 -PeerInterface eth1 | Out-Null
+        Connect-NetNs -Name $lab.Router -Peer $lab.Server -Interface eth2 -PeerInterface eth0 | Out-Null
+        New-NetNsAddress -Namespace $lab.Client -Interface eth1 -Address "$($lab.ClientPath1)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Client -Interface eth0 -Address "$($lab.ClientPath2)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Router -Interface eth0 -Address "$($lab.RouterPath1)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Router -Interface eth1 -Address "$($lab.RouterPath2)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Router -Interface eth2 -Address "$($lab.RouterServerNet)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Server -Interface eth0 -Address "$($lab.ServerReal)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Server -Interface lo -Address "$($lab.Vip)/32" | Out-Null
+
+        # The load balancer: the VIP goes into the tunnel to the real server.
+        Enable-NetNsForwarding -Namespace $lab.Router -AddressFamily IPv4
+        $tunnel = Set-IpipTunnel -Namespace $lab.Router -Name ipip0 -Local $lab.RouterServerNet -Remote $lab.ServerReal -Mode $TunnelMode -PassThru
+        Set-IpipTunnel -Namespace $lab.Server -Name ipip0 -Local $lab.ServerReal -Remote $lab.RouterServerNet -Mode $tunnel.Mode
+        $lab.TunnelMode = $tunnel.Mode
+        New-NetNsRoute -Namespace $lab.Router -Destination "$($lab.Vip)/32" -Interface ipip0 | Out-Null
+
+        # Direct server return: replies from the VIP leave by the server's default route, not the tunnel.
+        New-NetNsRoute -Namespace $lab.Server -Destination default -Gateway $lab.RouterServerNet | Out-Null
+        New-NetNsRoute -Namespace $lab.Client -Destination "$($lab.Vip)/32" -Gateway $lab.RouterPath1 | Out-Null
+
+        # Traffic is asymmetric by design: the client's packets reach the server through ipip0, the answers come
+        # back over eth2, and after the migration's route change the client's old address may arrive on path 2.
+        # Strict reverse-path filtering would drop all of that, so it is off in router1 and the server.
+        foreach ($ns in $lab.Router, $lab.Server) {
+            Get-NetNsSysctl -Namespace $ns -Name 'net.ipv4.conf.*.rp_filter' | Set-NetNsSysctl -Value 0
+        }
+    } catch {
+        Remove-MigrationLab -Names $names
+        throw
+    }
+    $lab
+}
+
 function Remove-MigrationLab {
     [CmdletBinding(SupportsShouldProcess)]
     param(
@@ -83,4 +147,4 @@ function Get-ArrivalCount {
     }
 }
 
-Export-ModuleMember -Function New-PingMigrationLab, Remove-MigrationLab, Get-ArrivalCount
+Export-ModuleMember -Function New-PingMigrationLab, New-QuicLbLab, Remove-MigrationLab, Get-ArrivalCount

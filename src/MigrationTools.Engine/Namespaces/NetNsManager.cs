@@ -99,10 +99,7 @@ public static class NetNsManager
     {
         EnsureExists(name);
         HostRequirements.EnsureRoot();
-        foreach (var pid in ProcessIds(name, cancellationToken))
-        {
-            ProcessSignals.Terminate(pid, TimeSpan.FromSeconds(2));
-        }
+        ProcessSignals.Terminate(ProcessIds(name, cancellationToken), TimeSpan.FromSeconds(2));
 
         NetNsProcessManager.ForgetNamespace(name);
         // Open netlink sockets would keep the namespace (and its veth peers) alive after the bind mount is gone.

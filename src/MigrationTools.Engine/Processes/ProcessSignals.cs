@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -51,38 +53,38 @@ internal static class ProcessSignals
     }
 
     /// <summary>Sends SIGTERM, waits up to <paramref name="grace"/>, then SIGKILL. Returns true when the process is gone.</summary>
-    internal static bool Terminate(int pid, TimeSpan grace)
+    internal static bool Terminate(int pid, TimeSpan grace) => Terminate(new[] { pid }, grace);
+
+    /// <summary>
+    /// Sends SIGTERM to every process at once, waits up to <paramref name="grace"/> for all of them, then SIGKILLs
+    /// the rest. Returns true when all are gone.
+    /// </summary>
+    internal static bool Terminate(IReadOnlyCollection<int> pids, TimeSpan grace)
     {
-        if (!IsAlive(pid))
+        var alive = pids.Where(IsAlive).ToList();
+        alive.ForEach(pid => NativeKill(pid, SigTerm));
+        if (WaitGone(alive, grace))
         {
             return true;
         }
 
-        NativeKill(pid, SigTerm);
+        alive.ForEach(pid => NativeKill(pid, SigKill));
+        return WaitGone(alive, TimeSpan.FromSeconds(2));
+    }
+
+    private static bool WaitGone(List<int> pids, TimeSpan limit)
+    {
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < grace)
+        while (true)
         {
-            if (!IsAlive(pid))
+            pids.RemoveAll(pid => !IsAlive(pid));
+            if (pids.Count == 0 || watch.Elapsed >= limit)
             {
-                return true;
+                return pids.Count == 0;
             }
 
-            Thread.Sleep(10);
+            Thread.Sleep(5);
         }
-
-        NativeKill(pid, SigKill);
-        watch.Restart();
-        while (watch.Elapsed < TimeSpan.FromSeconds(2))
-        {
-            if (!IsAlive(pid))
-            {
-                return true;
-            }
-
-            Thread.Sleep(10);
-        }
-
-        return !IsAlive(pid);
     }
 
     private static char StateOf(string stat)

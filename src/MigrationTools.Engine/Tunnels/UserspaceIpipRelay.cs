@@ -51,6 +51,7 @@ public sealed class UserspaceIpipRelay
     private int _raw = -1;
     private long _encapPackets, _encapBytes, _decapPackets, _decapBytes, _malformed, _notIpip, _wrongSource, _innerNotIPv4, _sendErrors;
     private volatile bool _stopping;
+    private readonly ManualResetEventSlim _stopped = new();
 
     /// <summary>Prepares a relay; <see cref="Open"/> attaches it.</summary>
     public UserspaceIpipRelay(string name, IPAddress local, IPAddress remote, byte ttl, byte tos, string statsPath, TextWriter log)
@@ -116,17 +117,21 @@ public sealed class UserspaceIpipRelay
         var fromRemote = new Thread(DecapsulateLoop) { IsBackground = true, Name = "raw->tun" };
         toRemote.Start();
         fromRemote.Start();
-        while (!_stopping)
+        do
         {
             WriteStats();
-            Thread.Sleep(500);
         }
+        while (!_stopped.Wait(500));
 
         WriteStats();
     }
 
     /// <summary>Ends <see cref="Run"/>; the process exits after it.</summary>
-    public void Stop() => _stopping = true;
+    public void Stop()
+    {
+        _stopping = true;
+        _stopped.Set();
+    }
 
     /// <summary>The counters so far.</summary>
     public IpipCounters Counters => new(

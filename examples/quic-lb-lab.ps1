@@ -1,0 +1,194 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    The QUIC migration experiment behind an IPIP load balancer (shared/origin/quic-migration-poc.md), without Docker.
+.DESCRIPTION
+    Builds lab 2 of shared/LAB.md with namespaces (client with two paths, router1 with the VIP routed into the
+    IPIP tunnel ipip0, server with the real IP and the VIP, direct server return), then:
+      1. starts a real QUIC server (gtlsserver, Debian's ngtcp2-server) on the VIP 10.250.1.1, UDP 8889, serving a
+         random file of -DownloadSize bytes, and captures packets on router1 and on the client (tcpdump -i any);
+      2. starts a real client (gtlsclient) that downloads the file, writing SSLKEYLOGFILE and both peers' qlogs;
+      3. once the handshake is done, performs the origin's migration in the client:
+         `ip route replace 10.250.1.1/32 via 10.210.0.254`. The client moves its connection to a new local address
+         (gtlsclient --change-local-addr, which picks its source from the routing table) and the traffic takes path 2;
+      4. reports whether the download completed, with sizes and SHA-256 checksums, which source addresses the
+         server's packets to the new path carried, and the lab's build and teardown times.
+    -FaultyProbeSource reproduces the origin's fault on the wire: the server's packets towards the new path leave
+    from the real IP 10.220.0.2 instead of the VIP (a stateless nftables source rewrite in the server namespace),
+    so the client discards them and the path never validates.
+    The output folder holds router1.pcap, client.pcap (Linux cooked, as tcpdump -i any writes), keylog.txt,
+    qlog-client/, qlog-server/, the downloaded file, report.json and, where editcap is installed, *.pcapng copies
+    with the keylog embedded so that Wireshark opens them decrypted. Everything the lab made is removed on exit,
+    also on Ctrl+C or failure.
+    -RateMbit shapes router1's client-facing links (tc tbf) so that the download spans the migration.
+.EXAMPLE
+    ./examples/quic-lb-lab.ps1 -OutputDirectory ./out/quic-ok
+.EXAMPLE
+    ./examples/quic-lb-lab.ps1 -FaultyProbeSource -OutputDirectory ./out/quic-faulty
+    The download does not complete: server packets to 10.210.0.2 leave from 10.220.0.2.
+#>
+[CmdletBinding()]
+param(
+    # Where the captures, keylog, qlogs and report go (created; must not be a file).
+    [string] $OutputDirectory = (Join-Path (Get-Location) ('quic-lb-lab-' + (Get-Date -Format 'yyyyMMdd-HHmmss'))),
+    # How the IPIP tunnel is made: kernel ipip where the kernel has it (Auto), or the module's userspace relay.
+    [ValidateSet('Auto', 'Kernel', 'Userspace')] [string] $TunnelMode = 'Auto',
+    # Make the server's packets towards the new path leave from its real IP (the origin's fault).
+    [switch] $FaultyProbeSource,
+    # Size of the file the client downloads, in bytes.
+    [ValidateRange(1024, 1073741824)] [long] $DownloadSize = 4MB,
+    # Rate of router1's links towards the client in Mbit/s (0: unshaped).
+    [ValidateRange(0, 100000)] [int] $RateMbit = 20,
+    # Milliseconds after the handshake at which the client moves to its new local address.
+    [ValidateRange(100, 60000)] [int] $MigrateAfterMs = 600,
+    # Longest wait for the download, in seconds.
+    [ValidateRange(1, 3600)] [int] $TimeoutSeconds = 30,
+    # Prefix of the lab's namespace names.
+    [string] $Prefix = 'qlb-',
+    # The module to use; the built one by default.
+    [string] $ModuleManifest = (Join-Path $PSScriptRoot '../out/MigrationTools/MigrationTools.psd1')
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModuleManifest -Force
+Import-Module (Join-Path $PSScriptRoot 'MigrationLabs.psm1') -Force
+
+foreach ($tool in @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; tc = 'iproute2' }.GetEnumerator()) {
+    if (-not (Get-Command $tool.Key -ErrorAction SilentlyContinue)) {
+        throw "$($tool.Key) is not installed: apt-get install $($tool.Value) (or ./build.ps1 -Task Bootstrap)."
+    }
+}
+
+function Wait-Until([scriptblock] $Condition, [double] $Seconds, [string] $What) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
+        Start-Sleep -Milliseconds 20
+    }
+}
+
+# Starts tcpdump -i any in a namespace and waits until it captures.
+function Start-Capture([string] $Namespace, [string] $File) {
+    $p = Invoke-NetNs -Name $Namespace -Command tcpdump -ArgumentList '-i', 'any', '-n', '-U', '-s', '0', '-w', $File -Background
+    Wait-Until { (Test-Path $p.ErrorPath) -and (Select-String -Path $p.ErrorPath -Pattern 'listening on' -Quiet) } 10 "tcpdump in $Namespace"
+    $p
+}
+
+# Server packets to the client's new address, by source address, read back from a capture.
+function Get-NewPathSources([string] $File, [string] $NewAddress, [int] $Port) {
+    $sources = @{}
+    foreach ($line in (& tcpdump -n -r $File "udp and src port $Port and dst host $NewAddress" 2>$null)) {
+        if ($line -match ' IP (\d+\.\d+\.\d+\.\d+)\.\d+ > ') { $sources[$Matches[1]] = 1 + $sources[$Matches[1]] }
+    }
+    $sources
+}
+
+$OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory)
+$null = New-Item -ItemType Directory -Force -Path $OutputDirectory, (Join-Path $OutputDirectory 'qlog-client'), (Join-Path $OutputDirectory 'qlog-server'), (Join-Path $OutputDirectory 'download')
+$htdocs = Join-Path ([IO.Path]::GetTempPath()) ("quic-lb-lab-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+$null = New-Item -ItemType Directory -Path $htdocs
+$fileName = 'payload.bin'
+$served = Join-Path $htdocs $fileName
+$bytes = [byte[]]::new($DownloadSize)
+[Random]::Shared.NextBytes($bytes)
+[IO.File]::WriteAllBytes($served, $bytes)
+$bytes = $null
+$key = Join-Path $htdocs 'key.pem'
+$cert = Join-Path $htdocs 'cert.pem'
+& openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj '/CN=quic-lb-lab' -keyout $key -out $cert 2>$null
+if ($LASTEXITCODE -ne 0) { throw 'openssl could not make the server certificate.' }
+$keylog = Join-Path $OutputDirectory 'keylog.txt'
+
+$lab = $null
+$report = $null
+$watch = [Diagnostics.Stopwatch]::StartNew()
+try {
+    $lab = New-QuicLbLab -Prefix $Prefix -TunnelMode $TunnelMode
+    $buildMs = $watch.Elapsed.TotalMilliseconds
+    Write-Host ("Lab built in {0:N0} ms: {1} -> {2} (VIP {3}) -> ipip0 ({4}) -> {5}" -f $buildMs, $lab.Client, $lab.Router, $lab.Vip, $lab.TunnelMode, $lab.Server) -ForegroundColor Green
+
+    if ($RateMbit -gt 0) {
+        foreach ($dev in 'eth0', 'eth1') {
+            $tc = Invoke-NetNs -Name $lab.Router -Command tc -ArgumentList 'qdisc', 'add', 'dev', $dev, 'root', 'tbf', 'rate', "${RateMbit}mbit", 'burst', '32kb', 'latency', '400ms'
+            if ($tc.ExitCode -ne 0) { throw "tc tbf on $($lab.Router) ${dev}: $($tc.StandardError)" }
+        }
+    }
+    if ($FaultyProbeSource) {
+        # The origin's fault, on the wire: what the server sends to the client's new path leaves from the real IP.
+        $rules = @(
+            @('add', 'table', 'ip', 'quic_lab_fault'),
+            @('add', 'chain', 'ip', 'quic_lab_fault', 'out', '{ type filter hook output priority raw; policy accept; }'),
+            @('add', 'rule', 'ip', 'quic_lab_fault', 'out', 'ip', 'daddr', $lab.ClientPath2, 'udp', 'sport', "$($lab.Port)", 'notrack', 'ip', 'saddr', 'set', $lab.ServerReal)
+        )
+        foreach ($rule in $rules) {
+            $nft = Invoke-NetNs -Name $lab.Server -Command nft -ArgumentList $rule
+            if ($nft.ExitCode -ne 0) { throw "nft in $($lab.Server): $($nft.StandardError)" }
+        }
+        Write-Host "Faulty server: packets to $($lab.ClientPath2) leave from $($lab.ServerReal) instead of $($lab.Vip)." -ForegroundColor Yellow
+    }
+
+    $routerCapture = Start-Capture $lab.Router (Join-Path $OutputDirectory 'router1.pcap')
+    $clientCapture = Start-Capture $lab.Client (Join-Path $OutputDirectory 'client.pcap')
+    $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $htdocs, "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.Vip, "$($lab.Port)", $key, $cert -Background
+    Wait-Until { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
+
+    $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList @(
+        '-q', '--exit-on-all-streams-close', "--download=$(Join-Path $OutputDirectory 'download')",
+        "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-client')", "--change-local-addr=$($MigrateAfterMs)ms", "--timeout=$($TimeoutSeconds)s",
+        $lab.Vip, "$($lab.Port)", "https://$($lab.Vip):$($lab.Port)/$fileName") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
+    $started = [DateTime]::UtcNow
+    # The 1-RTT secrets appear in the keylog when the handshake is done; the client moves $MigrateAfterMs later.
+    Wait-Until { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
+    Set-NetNsRoute -Namespace $lab.Client -Destination "$($lab.Vip)/32" -Gateway $lab.RouterPath2
+    $routeChangedAt = ([DateTime]::UtcNow - $started).TotalMilliseconds
+    Write-Host ("Handshake done; route to {0} replaced via {1} at {2:N0} ms, client moves to {3} {4} ms after the handshake." -f $lab.Vip, $lab.RouterPath2, $routeChangedAt, $lab.ClientPath2, $MigrateAfterMs)
+
+    $deadline = $started.AddSeconds($TimeoutSeconds)
+    while ($client.IsRunning -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+    $timedOut = $client.IsRunning
+    $elapsed = ([DateTime]::UtcNow - $started).TotalSeconds
+    $client, $server | Stop-NetNsProcess -Confirm:$false
+    Start-Sleep -Milliseconds 200
+    $routerCapture, $clientCapture | Stop-NetNsProcess -Confirm:$false
+
+    $downloaded = Join-Path $OutputDirectory "download/$fileName"
+    $servedHash = (Get-FileHash -Algorithm SHA256 $served).Hash
+    $downloadedHash = if (Test-Path $downloaded) { (Get-FileHash -Algorithm SHA256 $downloaded).Hash } else { $null }
+    $downloadedSize = if (Test-Path $downloaded) { (Get-Item $downloaded).Length } else { 0 }
+    $sources = Get-NewPathSources (Join-Path $OutputDirectory 'router1.pcap') $lab.ClientPath2 $lab.Port
+
+    foreach ($pcap in 'router1', 'client') {
+        if ((Get-Command editcap -ErrorAction SilentlyContinue) -and (Test-Path $keylog)) {
+            & editcap --inject-secrets "tls,$keylog" (Join-Path $OutputDirectory "$pcap.pcap") (Join-Path $OutputDirectory "$pcap-with-keys.pcapng") 2>$null
+        }
+    }
+
+    $report = [pscustomobject]@{
+        Scenario                = if ($FaultyProbeSource) { 'FaultyProbeSource' } else { 'CorrectServer' }
+        TunnelMode              = "$($lab.TunnelMode)"
+        DownloadCompleted       = (-not $timedOut) -and $downloadedHash -eq $servedHash
+        ClientTimedOut          = $timedOut
+        ExpectedBytes           = $DownloadSize
+        DownloadedBytes         = $downloadedSize
+        ServedSha256            = $servedHash
+        DownloadedSha256        = $downloadedHash
+        DownloadSeconds         = [Math]::Round($elapsed, 3)
+        RouteChangedAtMs        = [Math]::Round($routeChangedAt)
+        NewPathPacketsFromVip   = [int]$sources[$lab.Vip]
+        NewPathPacketsFromRealIp = [int]$sources[$lab.ServerReal]
+        BuildMs                 = [Math]::Round($buildMs)
+        TeardownMs              = $null
+        OutputDirectory         = $OutputDirectory
+    }
+} finally {
+    $watch.Restart()
+    if ($lab) { Remove-MigrationLab -Names $lab.Client, $lab.Router, $lab.Server }
+    $teardownMs = $watch.Elapsed.TotalMilliseconds
+    Remove-Item -Recurse -Force $htdocs -ErrorAction SilentlyContinue
+}
+
+if ($report) {
+    $report.TeardownMs = [Math]::Round($teardownMs)
+    $report | ConvertTo-Json | Set-Content (Join-Path $OutputDirectory 'report.json')
+    Write-Host ("Lab removed in {0:N0} ms. Output: {1}" -f $teardownMs, $OutputDirectory) -ForegroundColor Green
+    $report
+}
