@@ -59,6 +59,37 @@ public class IpipPacketTests
     }
 
     [Fact]
+    public void CopiesDontFragmentFromTheInnerHeader()
+    {
+        var inner = InnerPing();
+        inner[6] = 0;
+        var output = new byte[inner.Length + 20];
+        IpipPacket.Encapsulate(inner, Router, Server, 64, 0, 0, output);
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(output.AsSpan(6)));
+        Assert.False(IpipPacket.DontFragment(inner));
+        Assert.True(IpipPacket.DontFragment(InnerPing()));
+    }
+
+    [Fact]
+    public void WritesFragmentationNeededBackToTheSender()
+    {
+        var inner = InnerPing(1400);
+        var output = new byte[64];
+        var length = IpipPacket.FragmentationNeeded(inner, Router, 1480, output);
+
+        Assert.Equal(20 + 8 + 28, length);
+        Assert.Equal(0, IpipPacket.HeaderChecksum(output.AsSpan(0, 20)));
+        Assert.Equal(1, output[9]);
+        Assert.Equal(Router, BinaryPrimitives.ReadUInt32BigEndian(output.AsSpan(12)));
+        Assert.True(output.AsSpan(16, 4).SequenceEqual(inner.AsSpan(12, 4)));
+        Assert.Equal(3, output[20]);
+        Assert.Equal(4, output[21]);
+        Assert.Equal(1480, BinaryPrimitives.ReadUInt16BigEndian(output.AsSpan(26)));
+        Assert.Equal(0, IpipPacket.HeaderChecksum(output.AsSpan(20, length - 20)));
+        Assert.True(output.AsSpan(28, 28).SequenceEqual(inner.AsSpan(0, 28)));
+    }
+
+    [Fact]
     public void DecapsulatesWhatItEncapsulated()
     {
         var inner = InnerPing(1200);

@@ -130,6 +130,23 @@ Describe 'Userspace IPIP tunnel' -Tag RequireRoot, Integration {
         (Invoke-NetNs -Name $lb -Command ping -ArgumentList '-c', '1', '-W', '2', '192.168.77.2').ExitCode | Should -Be 0
     }
 
+    It 'copies DF to the outer header and answers a DF packet too big for the underlay with ICMP fragmentation needed' {
+        Set-IpipTunnel -Namespace $lb -Name ipip0 -Local 10.220.0.254 -Remote 10.220.0.2 -Ttl 9 -Mtu 4000
+        try {
+            $capture = Invoke-NetNs -Name $srv -Command tcpdump -ArgumentList '-n', '-l', '-v', '-i', 'u2', '-c', '1', 'ip proto 4' -Background
+            Start-Sleep -Milliseconds 700
+            (Invoke-NetNs -Name $lb -Command ping -ArgumentList '-c', '1', '-M', 'do', '-W', '2', '192.168.77.2').ExitCode | Should -Be 0
+            for ($i = 0; $i -lt 30 -and $capture.IsRunning; $i++) { Start-Sleep -Milliseconds 100 }
+            $capture | Stop-NetNsProcess -Confirm:$false
+            (Get-Content -Raw $capture.OutputPath) | Should -Match 'ttl 9, id \d+, offset 0, flags \[DF\], proto IPIP \(4\)'
+            $big = Invoke-NetNs -Name $lb -Command ping -ArgumentList '-c', '2', '-i', '0.2', '-M', 'do', '-s', '3000', '-W', '1', '192.168.77.2'
+            # Either the ICMP itself or, once the kernel has learnt the path MTU, ping's local error.
+            ($big.Output -join "`n") + $big.StandardError | Should -Match 'Frag needed and DF set \(mtu = 1480\)|message too long, mtu=1480'
+        } finally {
+            Set-IpipTunnel -Namespace $lb -Name ipip0 -Local 10.220.0.254 -Remote 10.220.0.2 -Ttl 9 -Mtu 1400
+        }
+    }
+
     It 'reports a dead relay, and Set restarts it with the device and its addresses kept' {
         $t = Get-IpipTunnel -Namespace $srv -Name ipip0
         & kill -9 $t.ProcessId

@@ -71,18 +71,27 @@ public static class IpipPacket
         inner.IsEmpty || inner[0] >> 4 != 4 ? IpipDrop.InnerNotIPv4 : TryReadIPv4(inner, out _, out var total) && total == inner.Length ? IpipDrop.None : IpipDrop.Malformed;
 
     /// <summary>
-    /// Writes a complete encapsulated packet (outer header + inner) as a kernel ipip device would, for tests and
-    /// for sending through a socket that does not add the header itself.
+    /// Writes a complete encapsulated packet (outer header + inner) as a kernel ipip device would; returns its length.
     /// </summary>
     public static int Encapsulate(ReadOnlySpan<byte> inner, uint source, uint destination, byte ttl, byte tos, ushort id, Span<byte> output)
     {
-        var total = 20 + inner.Length;
-        var header = output[..20];
+        inner.CopyTo(output[20..]);
+        return WriteOuterHeader(output[..(20 + inner.Length)], source, destination, ttl, tos, id);
+    }
+
+    /// <summary>
+    /// Writes the outer header into the first 20 bytes of <paramref name="packet"/>, whose inner packet already
+    /// follows at offset 20: protocol 4, DF copied from the inner header (RFC 2003 section 3.1), checksum set.
+    /// Returns the packet's length.
+    /// </summary>
+    public static int WriteOuterHeader(Span<byte> packet, uint source, uint destination, byte ttl, byte tos, ushort id)
+    {
+        var inner = packet[20..];
+        var header = packet[..20];
         header[0] = 0x45;
         header[1] = tos;
-        BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)total);
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)packet.Length);
         BinaryPrimitives.WriteUInt16BigEndian(header[4..], id);
-        // Copy DF from the inner packet, as the kernel's ipip does with path MTU discovery on.
         BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)(inner.Length >= 8 && (inner[6] & 0x40) != 0 ? 0x4000 : 0));
         header[8] = ttl;
         header[9] = ProtocolIpip;
@@ -91,17 +100,57 @@ public static class IpipPacket
         BinaryPrimitives.WriteUInt32BigEndian(header[12..], source);
         BinaryPrimitives.WriteUInt32BigEndian(header[16..], destination);
         BinaryPrimitives.WriteUInt16BigEndian(header[10..], HeaderChecksum(header));
-        inner.CopyTo(output[20..]);
-        return total;
+        return packet.Length;
     }
 
-    /// <summary>The IPv4 header checksum (RFC 791) of <paramref name="header"/> with its checksum field as it is.</summary>
+    /// <summary>True when the inner IPv4 packet has Don't Fragment set.</summary>
+    public static bool DontFragment(ReadOnlySpan<byte> inner) => inner.Length >= 8 && (inner[6] & 0x40) != 0;
+
+    /// <summary>
+    /// Writes the ICMP "fragmentation needed" (type 3, code 4, RFC 1191) that tells the sender of
+    /// <paramref name="inner"/> to use <paramref name="mtu"/>, from <paramref name="source"/>; returns its length.
+    /// <paramref name="inner"/> must be a checked IPv4 packet (<see cref="CheckInner"/>).
+    /// <paramref name="output"/> needs 56 bytes (20 IP + 8 ICMP + the inner header and 8 bytes of its payload).
+    /// </summary>
+    public static int FragmentationNeeded(ReadOnlySpan<byte> inner, uint source, ushort mtu, Span<byte> output)
+    {
+        var quoted = inner[..Math.Min(inner.Length, ((inner[0] & 0x0f) * 4) + 8)];
+        var length = 28 + quoted.Length;
+        var header = output[..20];
+        header.Clear();
+        header[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)length);
+        header[8] = 64;
+        header[9] = 1;
+        BinaryPrimitives.WriteUInt32BigEndian(header[12..], source);
+        inner.Slice(12, 4).CopyTo(header[16..]);
+        BinaryPrimitives.WriteUInt16BigEndian(header[10..], HeaderChecksum(header));
+        var icmp = output[20..length];
+        icmp.Clear();
+        icmp[0] = 3;
+        icmp[1] = 4;
+        BinaryPrimitives.WriteUInt16BigEndian(icmp[6..], mtu);
+        quoted.CopyTo(icmp[8..]);
+        BinaryPrimitives.WriteUInt16BigEndian(icmp[2..], HeaderChecksum(icmp));
+        return length;
+    }
+
+    /// <summary>
+    /// The Internet checksum (RFC 1071) of <paramref name="header"/> with its checksum field as it is: the IPv4
+    /// header checksum, or an ICMP message's. An odd last byte is padded with zero.
+    /// </summary>
     public static ushort HeaderChecksum(ReadOnlySpan<byte> header)
     {
         uint sum = 0;
-        for (var i = 0; i + 1 < header.Length; i += 2)
+        var i = 0;
+        for (; i + 1 < header.Length; i += 2)
         {
             sum += BinaryPrimitives.ReadUInt16BigEndian(header[i..]);
+        }
+
+        if (i < header.Length)
+        {
+            sum += (uint)header[i] << 8;
         }
 
         while (sum >> 16 != 0)

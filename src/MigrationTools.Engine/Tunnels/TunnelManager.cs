@@ -243,6 +243,12 @@ public static class TunnelManager
         {
             // Like the kernel's ipip device, the tunnel carries IPv4 only: no link-local address, no router solicitations.
             NetNsSysctl.WriteInterfaceSetting(spec.Namespace, IpFamily.IPv6, spec.Name, "disable_ipv6", "1");
+            if (created)
+            {
+                // No queueing discipline, as on the kernel's tunnel devices: the relay drains the device's own ring.
+                NetNsTool.TryRun(spec.Namespace, "tc", new[] { "qdisc", "replace", "dev", spec.Name, "root", "noqueue" }, cancellationToken: cancellationToken);
+            }
+
             IpTool.Run(spec.Namespace, new[] { "link", "set", "dev", spec.Name, "mtu", mtu.ToString(CultureInfo.InvariantCulture), "up" }, cancellationToken, spec.Name);
             var wanted = new TunnelState(spec.Name, TunnelMode.Userspace, spec.Local.ToString(), spec.Remote.ToString(), ttl, spec.Tos, mtu, 0, 0);
             var alive = state is not null && IsRelayAlive(state);

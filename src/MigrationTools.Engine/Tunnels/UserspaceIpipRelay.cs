@@ -14,11 +14,14 @@ public sealed record IpipCounters(
     long DroppedMalformed, long DroppedNotIpip, long DroppedWrongSource, long DroppedInnerNotIPv4, long SendErrors, DateTime Updated);
 
 /// <summary>
-/// The userspace IP-in-IP tunnel (RFC 2003): runs inside the tunnel's namespace, attached to a TUN device and a raw
-/// IPv4 socket of protocol 4 bound to the local address. Packets routed into the TUN device are sent through the
-/// raw socket to the remote end (the kernel adds the outer header: source local, destination remote, protocol 4);
-/// protocol-4 packets from the remote end have their outer header checked and removed and the inner packet is
-/// written to the TUN device. Anything malformed or foreign is dropped and counted, never fatal.
+/// The userspace IP-in-IP tunnel (RFC 2003): runs inside the tunnel's namespace, attached to a TUN device, a raw
+/// IPv4 socket of protocol 4 bound to the local address (receiving) and a header-included raw socket (sending).
+/// Packets routed into the TUN device get an outer header (source local, destination remote, protocol 4, the
+/// tunnel's TTL and TOS, DF copied from the inner header as RFC 2003 section 3.1 asks) and go to the remote end;
+/// one too big for the underlay with DF set is answered with an ICMP "fragmentation needed" into the tunnel, as
+/// the kernel's ipip does (section 5.1). Protocol-4 packets from the remote end have their outer header checked
+/// and removed and the inner packet is written to the TUN device. Anything malformed or foreign is dropped and
+/// counted, never fatal.
 /// </summary>
 public sealed class UserspaceIpipRelay
 {
@@ -31,10 +34,19 @@ public sealed class UserspaceIpipRelay
     private const short IffTun = 0x0001;
     private const short IffNoPi = 0x1000;
     private const int IpProtoIp = 0;
-    private const int IpTos = 1;
-    private const int IpTtl = 2;
-    private const int IpMtuDiscover = 10;
-    private const int IpPmtuDiscDont = 0;
+    private const int IpProtoRaw = 255;
+    private const int IpProtoUdp = 17;
+    private const int SockDgram = 2;
+    private const int IpMtu = 14;
+    private const int Emsgsize = 90;
+    private const int Eagain = 11;
+    private const int FGetFl = 3;
+    private const int FSetFl = 4;
+    private const int ONonBlock = 0x800;
+    private const short PollIn = 1;
+    private const int MsgWaitForOne = 0x10000;
+    private const int Batch = 32;
+    private const int SlotSize = 65536 + 20;
     private const int SolSocket = 1;
     private const int SoRcvBufForce = 33;
     private const int SoSndBufForce = 32;
@@ -49,6 +61,7 @@ public sealed class UserspaceIpipRelay
     private readonly TextWriter _log;
     private int _tun = -1;
     private int _raw = -1;
+    private int _send = -1;
     private long _encapPackets, _encapBytes, _decapPackets, _decapBytes, _malformed, _notIpip, _wrongSource, _innerNotIPv4, _sendErrors;
     private volatile bool _stopping;
     private readonly ManualResetEventSlim _stopped = new();
@@ -74,16 +87,54 @@ public sealed class UserspaceIpipRelay
         public ulong Zero;
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct IoVec
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct MsgHdr
+    {
+        public void* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MMsgHdr
+    {
+        public MsgHdr Header;
+        public uint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Returned;
+    }
+
     [DllImport("libc", SetLastError = true)] private static extern int open(string path, int flags);
+    [DllImport("libc", SetLastError = true)] private static extern int fcntl(int fd, int command, int argument);
+    [DllImport("libc", SetLastError = true)] private static extern unsafe int poll(PollFd* fds, nuint count, int timeout);
+    [DllImport("libc", SetLastError = true)] private static extern unsafe int sendmmsg(int fd, MMsgHdr* messages, uint count, int flags);
+    [DllImport("libc", SetLastError = true)] private static extern unsafe int recvmmsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);
     [DllImport("libc", SetLastError = true)] private static extern unsafe int ioctl(int fd, ulong request, byte* argument);
     [DllImport("libc", SetLastError = true)] private static extern int socket(int domain, int type, int protocol);
     [DllImport("libc", SetLastError = true)] private static extern int bind(int fd, ref SockAddrIn address, int length);
     [DllImport("libc", SetLastError = true)] private static extern int setsockopt(int fd, int level, int name, ref int value, int length);
     [DllImport("libc", SetLastError = true)] private static extern unsafe nint read(int fd, byte* buffer, nint count);
     [DllImport("libc", SetLastError = true)] private static extern unsafe nint write(int fd, byte* buffer, nint count);
-    [DllImport("libc", SetLastError = true)] private static extern unsafe nint recv(int fd, byte* buffer, nint count, int flags);
-    [DllImport("libc", SetLastError = true)] private static extern unsafe nint sendto(int fd, byte* buffer, nint count, int flags, ref SockAddrIn address, int length);
     [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
+    [DllImport("libc", SetLastError = true)] private static extern int connect(int fd, ref SockAddrIn address, int length);
+    [DllImport("libc", SetLastError = true)] private static extern int getsockopt(int fd, int level, int name, ref int value, ref int length);
 
     /// <summary>Attaches to the TUN device and opens the raw socket; throws with the errno on failure.</summary>
     public unsafe void Open()
@@ -101,13 +152,13 @@ public sealed class UserspaceIpipRelay
         Check(_raw, "open a raw IP-in-IP socket");
         var address = new SockAddrIn { Family = AfInet, Address = ToNetworkOrder(_local) };
         Check(bind(_raw, ref address, Marshal.SizeOf<SockAddrIn>()), $"bind the raw socket to {_local}");
-        int ttl = _ttl, tos = _tos, pmtu = IpPmtuDiscDont, buffer = 4 << 20;
-        Check(setsockopt(_raw, IpProtoIp, IpTtl, ref ttl, sizeof(int)), "set the TTL");
-        Check(setsockopt(_raw, IpProtoIp, IpTos, ref tos, sizeof(int)), "set the TOS");
-        // The outer packet may be fragmented on the underlay, as the kernel's ipip does for DF-less inner packets.
-        setsockopt(_raw, IpProtoIp, IpMtuDiscover, ref pmtu, sizeof(int));
+        // IPPROTO_RAW: header included, never receives. The relay writes the outer header; the kernel fills in the
+        // identification and the checksum and does not fragment.
+        _send = socket(AfInet, SockRaw | SockCloexec, IpProtoRaw);
+        Check(_send, "open a header-included raw socket");
+        int buffer = 4 << 20;
         setsockopt(_raw, SolSocket, SoRcvBufForce, ref buffer, sizeof(int));
-        setsockopt(_raw, SolSocket, SoSndBufForce, ref buffer, sizeof(int));
+        setsockopt(_send, SolSocket, SoSndBufForce, ref buffer, sizeof(int));
     }
 
     /// <summary>Relays until <see cref="Stop"/>; the two directions run on their own threads.</summary>
@@ -134,80 +185,176 @@ public sealed class UserspaceIpipRelay
     }
 
     /// <summary>The counters so far.</summary>
+    /// <remarks>
+    /// Each counter has one writer (the thread of its direction; drops and send errors may come from both, and a
+    /// rare lost increment there is acceptable); reads of aligned 64-bit fields are atomic on 64-bit platforms.
+    /// </remarks>
     public IpipCounters Counters => new(
-        Interlocked.Read(ref _encapPackets), Interlocked.Read(ref _encapBytes), Interlocked.Read(ref _decapPackets), Interlocked.Read(ref _decapBytes),
-        Interlocked.Read(ref _malformed), Interlocked.Read(ref _notIpip), Interlocked.Read(ref _wrongSource), Interlocked.Read(ref _innerNotIPv4),
-        Interlocked.Read(ref _sendErrors), DateTime.UtcNow);
+        Volatile.Read(ref _encapPackets), Volatile.Read(ref _encapBytes), Volatile.Read(ref _decapPackets), Volatile.Read(ref _decapBytes),
+        Volatile.Read(ref _malformed), Volatile.Read(ref _notIpip), Volatile.Read(ref _wrongSource), Volatile.Read(ref _innerNotIPv4),
+        Volatile.Read(ref _sendErrors), DateTime.UtcNow);
 
     private unsafe void EncapsulateLoop()
     {
-        var buffer = new byte[65536];
+        // Packets are read from the TUN device until it is empty (or a batch is full), each 20 bytes into its slot
+        // so the outer header goes in front without a copy, and the batch leaves in one sendmmsg.
+        var slots = (byte*)NativeMemory.Alloc((nuint)(Batch * SlotSize));
+        var vectors = (IoVec*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(IoVec)));
+        var messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(MMsgHdr)));
         var remote = new SockAddrIn { Family = AfInet, Address = ToNetworkOrder(_remote) };
-        var length = Marshal.SizeOf<SockAddrIn>();
-        fixed (byte* pointer = buffer)
+        var source = BinaryPrimitives.ReadUInt32BigEndian(_local.GetAddressBytes());
+        var destination = BinaryPrimitives.ReadUInt32BigEndian(_remote.GetAddressBytes());
+        fcntl(_tun, FSetFl, fcntl(_tun, FGetFl, 0) | ONonBlock);
+        for (var i = 0; i < Batch; i++)
         {
-            while (!_stopping)
+            vectors[i].Base = slots + (i * SlotSize);
+            messages[i].Header.Name = &remote;
+            messages[i].Header.NameLength = (uint)sizeof(SockAddrIn);
+            messages[i].Header.Iov = &vectors[i];
+            messages[i].Header.IovLength = 1;
+        }
+
+        while (!_stopping)
+        {
+            var count = 0;
+            while (count < Batch)
             {
-                var n = read(_tun, pointer, buffer.Length);
+                var slot = slots + (count * SlotSize);
+                var n = read(_tun, slot + 20, SlotSize - 20);
                 if (n <= 0)
                 {
-                    if (n < 0 && Marshal.GetLastPInvokeError() != Eintr)
+                    var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+                    if (errno == Eintr)
                     {
-                        Log($"TUN read failed: errno {Marshal.GetLastPInvokeError()}");
+                        continue;
+                    }
+
+                    if (errno != 0 && errno != Eagain)
+                    {
+                        Log($"TUN read failed: errno {errno}");
                         Thread.Sleep(10);
                     }
 
-                    continue;
+                    break;
                 }
 
-                var verdict = IpipPacket.CheckInner(new ReadOnlySpan<byte>(pointer, (int)n));
+                var verdict = IpipPacket.CheckInner(new ReadOnlySpan<byte>(slot + 20, (int)n));
                 if (verdict != IpipDrop.None)
                 {
                     Count(verdict);
                     continue;
                 }
 
-                if (sendto(_raw, pointer, n, 0, ref remote, length) < 0)
+                vectors[count].Length = (nuint)IpipPacket.WriteOuterHeader(new Span<byte>(slot, (int)n + 20), source, destination, _ttl, _tos, 0);
+                count++;
+            }
+
+            if (count == 0)
+            {
+                var wait = new PollFd { Fd = _tun, Events = PollIn };
+                poll(&wait, 1, 500);
+                continue;
+            }
+
+            SendBatch(messages, vectors, count);
+        }
+    }
+
+    private unsafe void SendBatch(MMsgHdr* messages, IoVec* vectors, int count)
+    {
+        var icmp = stackalloc byte[64];
+        var start = 0;
+        while (start < count)
+        {
+            var sent = sendmmsg(_send, messages + start, (uint)(count - start), 0);
+            if (sent <= 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (sent < 0 && errno == Eintr)
                 {
-                    Interlocked.Increment(ref _sendErrors);
                     continue;
                 }
 
-                Interlocked.Increment(ref _encapPackets);
-                Interlocked.Add(ref _encapBytes, n);
+                var inner = new ReadOnlySpan<byte>((byte*)vectors[start].Base + 20, (int)vectors[start].Length - 20);
+                if (errno == Emsgsize && IpipPacket.DontFragment(inner))
+                {
+                    // Too big for the underlay: tell the sender the tunnel's real MTU, as a router would. The
+                    // message comes from the inner destination: an address of this namespace would be a martian
+                    // on the way in, and the destination's route points into the tunnel, so rp_filter passes it.
+                    var size = IpipPacket.FragmentationNeeded(inner, BinaryPrimitives.ReadUInt32BigEndian(inner[16..]), (ushort)(UnderlayMtu() - 20), new Span<byte>(icmp, 64));
+                    write(_tun, icmp, size);
+                }
+
+                _sendErrors++;
+                start++;
+                continue;
+            }
+
+            for (var i = start; i < start + sent; i++)
+            {
+                _encapPackets++;
+                _encapBytes += (long)vectors[i].Length - 20;
+            }
+
+            start += sent;
+        }
+    }
+
+    /// <summary>The path MTU towards the remote end, read from a connected UDP socket (1500 if that fails).</summary>
+    private int UnderlayMtu()
+    {
+        var probe = socket(AfInet, SockDgram | SockCloexec, IpProtoUdp);
+        try
+        {
+            var remote = new SockAddrIn { Family = AfInet, Port = 9, Address = ToNetworkOrder(_remote) };
+            int mtu = 0, size = sizeof(int);
+            return probe >= 0 && connect(probe, ref remote, Marshal.SizeOf<SockAddrIn>()) == 0 && getsockopt(probe, IpProtoIp, IpMtu, ref mtu, ref size) == 0 && mtu >= 68 ? mtu : 1500;
+        }
+        finally
+        {
+            if (probe >= 0)
+            {
+                close(probe);
             }
         }
     }
 
     private unsafe void DecapsulateLoop()
     {
-        var buffer = new byte[65536];
-        var expected = BinaryPrimitives.ReadUInt32BigEndian(_remote.GetAddressBytes());
-        fixed (byte* pointer = buffer)
+        // recvmmsg takes whatever has queued up (at least one packet) in one call.
+        var slots = (byte*)NativeMemory.Alloc((nuint)(Batch * SlotSize));
+        var vectors = (IoVec*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(IoVec)));
+        var messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(MMsgHdr)));
+        for (var i = 0; i < Batch; i++)
         {
-            while (!_stopping)
-            {
-                var n = recv(_raw, pointer, buffer.Length, 0);
-                if (n <= 0)
-                {
-                    continue;
-                }
+            vectors[i].Base = slots + (i * SlotSize);
+            vectors[i].Length = SlotSize;
+            messages[i].Header.Iov = &vectors[i];
+            messages[i].Header.IovLength = 1;
+        }
 
-                var verdict = IpipPacket.TryDecapsulate(new ReadOnlySpan<byte>(pointer, (int)n), expected, out var offset, out var innerLength);
+        var expected = BinaryPrimitives.ReadUInt32BigEndian(_remote.GetAddressBytes());
+        while (!_stopping)
+        {
+            var received = recvmmsg(_raw, messages, Batch, MsgWaitForOne, null);
+            for (var i = 0; i < received; i++)
+            {
+                var packet = (byte*)vectors[i].Base;
+                var verdict = IpipPacket.TryDecapsulate(new ReadOnlySpan<byte>(packet, (int)messages[i].Length), expected, out var offset, out var innerLength);
                 if (verdict != IpipDrop.None)
                 {
                     Count(verdict);
                     continue;
                 }
 
-                if (write(_tun, pointer + offset, innerLength) < 0)
+                if (write(_tun, packet + offset, innerLength) < 0)
                 {
-                    Interlocked.Increment(ref _sendErrors);
+                    _sendErrors++;
                     continue;
                 }
 
-                Interlocked.Increment(ref _decapPackets);
-                Interlocked.Add(ref _decapBytes, innerLength);
+                _decapPackets++;
+                _decapBytes += innerLength;
             }
         }
     }
@@ -216,10 +363,10 @@ public sealed class UserspaceIpipRelay
     {
         switch (verdict)
         {
-            case IpipDrop.Malformed: Interlocked.Increment(ref _malformed); break;
-            case IpipDrop.NotIpip: Interlocked.Increment(ref _notIpip); break;
-            case IpipDrop.WrongSource: Interlocked.Increment(ref _wrongSource); break;
-            case IpipDrop.InnerNotIPv4: Interlocked.Increment(ref _innerNotIPv4); break;
+            case IpipDrop.Malformed: _malformed++; break;
+            case IpipDrop.NotIpip: _notIpip++; break;
+            case IpipDrop.WrongSource: _wrongSource++; break;
+            case IpipDrop.InnerNotIPv4: _innerNotIPv4++; break;
         }
     }
 
