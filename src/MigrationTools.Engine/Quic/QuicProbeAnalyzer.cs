@@ -1,0 +1,712 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>Settings of the analysis.</summary>
+public sealed class QuicProbeOptions
+{
+    /// <summary>UDP ports to look at; empty: any datagram whose header parses as QUIC.</summary>
+    public IReadOnlySet<int> Ports { get; init; } = new HashSet<int>();
+    /// <summary>How long a PATH_CHALLENGE may wait for its PATH_RESPONSE (3 x PTO; 3 s by default).</summary>
+    public TimeSpan ChallengeTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>PATH_CHALLENGEs on one path without validation before EndlessProbing is reported.</summary>
+    public int EndlessProbingThreshold { get; init; } = 5;
+    /// <summary>TLS secrets for Handshake and 1-RTT packets.</summary>
+    public KeyLog? KeyLog { get; init; }
+}
+
+/// <summary>
+/// Follows QUIC connections across migrations in a stream of UDP datagrams and reports path probing, validation,
+/// migration and every path-validation failure it can prove (or, without keys, suspect) as events.
+/// Allocation-free for datagrams that produce no event.
+/// </summary>
+public sealed class QuicProbeAnalyzer
+{
+    private enum Side { Client, Server }
+
+    private readonly QuicProbeOptions _options;
+    private readonly Dictionary<CidKey, (Connection Connection, Side Owner)> _cids = new();
+    private readonly List<int> _cidLengths = new();
+    private readonly List<Connection> _connections = new();
+    private readonly Queue<Challenge> _timeouts = new();
+    private readonly byte[] _scratch = new byte[65536];
+    private readonly byte[] _plaintext = new byte[65536];
+    private readonly long _timeoutMicros;
+
+    /// <summary>Starts an analysis.</summary>
+    public QuicProbeAnalyzer(QuicProbeOptions options)
+    {
+        _options = options;
+        _timeoutMicros = (long)options.ChallengeTimeout.TotalMilliseconds * 1000;
+    }
+
+    /// <summary>Datagrams looked at.</summary>
+    public long Datagrams { get; private set; }
+    /// <summary>Datagrams that carried QUIC packets of a tracked connection.</summary>
+    public long QuicDatagrams { get; private set; }
+    /// <summary>Packets that had keys but did not authenticate (wrong keys, corruption).</summary>
+    public long Undecryptable { get; private set; }
+    /// <summary>Decrypted packets whose frames did not parse.</summary>
+    public long MalformedFrames { get; private set; }
+    /// <summary>Packets decrypted.</summary>
+    public long Decrypted { get; private set; }
+
+    /// <summary>Looks at one datagram; events go to <paramref name="output"/>.</summary>
+    public void Process(long micros, in UdpDatagram datagram, List<QuicProbeEvent> output)
+    {
+        Datagrams++;
+        Advance(micros, output);
+        var payload = datagram.Payload;
+        if (payload.IsEmpty || (_options.Ports.Count > 0 && !_options.Ports.Contains(datagram.Source.Port) && !_options.Ports.Contains(datagram.Destination.Port)))
+        {
+            return;
+        }
+
+        Connection? connection = null;
+        var fromServer = false;
+        var frames = new FrameSummary();
+        var offset = 0;
+        var sawShortDcid = default(CidKey);
+        while (offset < payload.Length)
+        {
+            var rest = payload[offset..];
+            if ((rest[0] & 0x80) == 0)
+            {
+                if (FindShort(rest, datagram, ref connection, ref fromServer, out var header, out sawShortDcid))
+                {
+                    ProcessPacket(connection!, fromServer, rest, header, ref frames);
+                }
+
+                break;
+            }
+
+            if (!QuicPacket.TryParseLong(rest, out var longHeader) || longHeader.Type == QuicPacketType.VersionNegotiation)
+            {
+                break;
+            }
+
+            var packet = rest[..longHeader.PacketLength];
+            if (!FindLong(micros, packet, longHeader, datagram, ref connection, ref fromServer))
+            {
+                break;
+            }
+
+            if (longHeader.Type != QuicPacketType.Retry)
+            {
+                ProcessPacket(connection!, fromServer, packet, longHeader, ref frames);
+            }
+
+            offset += longHeader.PacketLength;
+        }
+
+        if (connection is null)
+        {
+            return;
+        }
+
+        QuicDatagrams++;
+        connection.Packets++;
+        OnDatagram(micros, connection, fromServer, datagram, frames, sawShortDcid, output);
+    }
+
+    /// <summary>Reports challenges whose time ran out by <paramref name="micros"/>.</summary>
+    public void Advance(long micros, List<QuicProbeEvent> output)
+    {
+        while (_timeouts.Count > 0 && _timeouts.Peek().Micros + _timeoutMicros < micros)
+        {
+            var challenge = _timeouts.Dequeue();
+            if (!challenge.Answered)
+            {
+                output.Add(new QuicProbeEvent
+                {
+                    Time = TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.UnansweredChallenge, Connection = challenge.Connection.Id,
+                    Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.ToString(), Source = challenge.Source, Destination = challenge.Destination,
+                    PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = true,
+                    Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {_options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.ToString().ToLowerInvariant()}'s PATH_CHALLENGE",
+                });
+            }
+        }
+    }
+
+    /// <summary>One summary per connection.</summary>
+    public IReadOnlyList<QuicConnectionSummary> Summaries(IReadOnlyList<QuicProbeEvent> events) =>
+        _connections.Select(c => new QuicConnectionSummary(
+            c.Id, c.Version == QuicVersions.V2 ? "2" : "1", c.Server.ToString(), c.ClientEndpoints.Select(e => e.ToString()).ToArray(),
+            c.Paths.Values.Select(p => new QuicPathSummary(p.Client.ToString(), p.ServerSources.Select(s => s.ToString()).ToArray(), p.ChallengeTimes[(int)Side.Server].Count,
+                p.ChallengeTimes[(int)Side.Client].Count, p.Validated[(int)Side.Server], p.Validated[(int)Side.Client], p.PacketsFromClient, p.PacketsToClient, p.SourceMismatches)).ToArray(),
+            events.Count(e => e.Connection == c.Id && e.Kind == QuicProbeEventKind.PathValidated),
+            events.Where(e => e.Connection == c.Id && e.IsVerdict).Select(e => e.Kind.ToString()).Distinct().ToArray(),
+            c.OneRtt[0] is not null, c.Packets, c.Undecryptable, null)).ToArray();
+
+    /// <summary>PATH_CHALLENGE and PATH_RESPONSE data seen per connection (hex), for cross-checks.</summary>
+    public IReadOnlyDictionary<string, (IReadOnlyCollection<string> Challenges, IReadOnlyCollection<string> Responses)> PathFrames =>
+        _connections.ToDictionary(c => c.Id, c => ((IReadOnlyCollection<string>)c.ChallengeData, (IReadOnlyCollection<string>)c.ResponseData));
+
+    private bool FindLong(long micros, ReadOnlySpan<byte> packet, in QuicHeader header, in UdpDatagram datagram, ref Connection? connection, ref bool fromServer)
+    {
+        var dcid = CidKey.From(packet.Slice(header.DcidOffset, header.DcidLength));
+        var scid = packet.Slice(header.ScidOffset, header.ScidLength);
+        if (_cids.TryGetValue(dcid, out var known))
+        {
+            if (connection is not null && connection != known.Connection)
+            {
+                return false;
+            }
+
+            connection = known.Connection;
+            fromServer = known.Owner == Side.Client;
+            if (fromServer && header.Type is QuicPacketType.Initial or QuicPacketType.Handshake or QuicPacketType.Retry && !scid.IsEmpty)
+            {
+                Register(CidKey.From(scid), connection, Side.Server);
+                if (header.Type == QuicPacketType.Retry)
+                {
+                    // The client's next Initial goes to the Retry's Source Connection ID and is protected with keys from it.
+                    connection.SetInitialKeys(header.Version, scid);
+                }
+            }
+
+            return true;
+        }
+
+        if (connection is not null || header.Type != QuicPacketType.Initial || packet.Length < 20)
+        {
+            return false;
+        }
+
+        // A client's first Initial: a new connection.
+        connection = new Connection(Convert.ToHexString(packet.Slice(header.DcidOffset, header.DcidLength)).ToLowerInvariant(), header.Version, datagram.Destination, micros);
+        connection.SetInitialKeys(header.Version, packet.Slice(header.DcidOffset, header.DcidLength));
+        _connections.Add(connection);
+        Register(dcid, connection, Side.Server);
+        if (!scid.IsEmpty)
+        {
+            Register(CidKey.From(scid), connection, Side.Client);
+        }
+
+        fromServer = false;
+        return true;
+    }
+
+    private bool FindShort(ReadOnlySpan<byte> packet, in UdpDatagram datagram, ref Connection? connection, ref bool fromServer, out QuicHeader header, out CidKey dcid)
+    {
+        header = default;
+        dcid = default;
+        if ((packet[0] & 0x40) == 0)
+        {
+            return false;
+        }
+
+        foreach (var length in _cidLengths)
+        {
+            if (packet.Length <= 1 + length)
+            {
+                continue;
+            }
+
+            var key = CidKey.From(packet.Slice(1, length));
+            if (_cids.TryGetValue(key, out var known) && (connection is null || connection == known.Connection))
+            {
+                connection = known.Connection;
+                fromServer = known.Owner == Side.Client;
+                dcid = key;
+                return QuicPacket.TryParseShort(packet, length, out header);
+            }
+        }
+
+        // An unknown Destination Connection ID (one issued in NEW_CONNECTION_ID we could not read): attribute it by
+        // the server's address when exactly one connection fits, as Wireshark does, and learn it.
+        if (connection is not null)
+        {
+            return false;
+        }
+
+        Connection? match = null;
+        var toServer = false;
+        foreach (var candidate in _connections)
+        {
+            var isTo = candidate.ServerAddresses.Contains(datagram.Destination);
+            var isFrom = datagram.Source.Port == candidate.Server.Port && candidate.ClientEndpoints.Contains(datagram.Destination);
+            if (isTo || isFrom)
+            {
+                if (match is not null)
+                {
+                    return false;
+                }
+
+                match = candidate;
+                toServer = isTo;
+            }
+        }
+
+        var cidLength = match is null ? 0 : toServer ? match.ServerCidLength : match.ClientCidLength;
+        if (match is null || cidLength <= 0 || packet.Length <= 1 + cidLength)
+        {
+            return false;
+        }
+
+        dcid = CidKey.From(packet.Slice(1, cidLength));
+        Register(dcid, match, toServer ? Side.Server : Side.Client);
+        connection = match;
+        fromServer = !toServer;
+        return QuicPacket.TryParseShort(packet, cidLength, out header);
+    }
+
+    private void Register(CidKey key, Connection connection, Side owner)
+    {
+        _cids[key] = (connection, owner);
+        if (!_cidLengths.Contains(key.Length))
+        {
+            _cidLengths.Add(key.Length);
+            _cidLengths.Sort((a, b) => b.CompareTo(a));
+        }
+
+        if (owner == Side.Server && connection.ServerCidLength == 0 && connection.OriginalDcidRegistered)
+        {
+            connection.ServerCidLength = key.Length;
+        }
+        else if (owner == Side.Client && connection.ClientCidLength == 0)
+        {
+            connection.ClientCidLength = key.Length;
+        }
+
+        connection.OriginalDcidRegistered = true;
+    }
+
+    private void ProcessPacket(Connection connection, bool fromServer, ReadOnlySpan<byte> packet, in QuicHeader header, ref FrameSummary frames)
+    {
+        var side = fromServer ? 1 : 0;
+        var space = header.Type switch { QuicPacketType.Initial => 0, QuicPacketType.Handshake => 1, QuicPacketType.OneRtt => 2, _ => -1 };
+        if (space < 0)
+        {
+            return;
+        }
+
+        connection.EnsureKeys(_options.KeyLog);
+        var keys = space switch { 0 => connection.Initial[side], 1 => connection.Handshake[side], _ => connection.OneRtt[side] };
+        if (keys is null)
+        {
+            return;
+        }
+
+        var largest = connection.Largest[space, side];
+        var length = QuicPacket.TryUnprotect(keys, packet, header, largest, _scratch, _plaintext, out var packetNumber, out var keyPhase);
+        if (length >= 0 && space == 2 && keyPhase != connection.KeyPhase[side])
+        {
+            // Authenticated with the old keys although the phase bit flipped cannot happen; a flipped phase that
+            // failed is tried with the next generation below.
+            connection.KeyPhase[side] = keyPhase;
+        }
+
+        if (length < 0 && space == 2)
+        {
+            var next = keys.Next();
+            length = QuicPacket.TryUnprotect(next, packet, header, largest, _scratch, _plaintext, out packetNumber, out keyPhase);
+            if (length >= 0)
+            {
+                connection.OneRtt[side] = next;
+                connection.KeyPhase[side] = keyPhase;
+            }
+            else
+            {
+                next.Dispose();
+            }
+        }
+
+        if (length < 0)
+        {
+            Undecryptable++;
+            connection.Undecryptable++;
+            return;
+        }
+
+        Decrypted++;
+        frames.Decrypted = true;
+        frames.PacketNumber = packetNumber;
+        if (packetNumber > largest || largest == ulong.MaxValue)
+        {
+            connection.Largest[space, side] = packetNumber;
+        }
+
+        var reader = new QuicFrameReader(_plaintext.AsSpan(0, length));
+        while (reader.TryNext(out var frame))
+        {
+            switch (frame.Type)
+            {
+                case QuicFrame.PathChallenge:
+                    frames.Challenge = BinaryPrimitives.ReadUInt64BigEndian(frame.Data);
+                    frames.HasChallenge = true;
+                    break;
+                case QuicFrame.PathResponse:
+                    frames.Response = BinaryPrimitives.ReadUInt64BigEndian(frame.Data);
+                    frames.HasResponse = true;
+                    break;
+                case QuicFrame.NewConnectionId:
+                    Register(CidKey.From(frame.Data), connection, fromServer ? Side.Server : Side.Client);
+                    break;
+                case QuicFrame.Crypto when space == 0:
+                    connection.AddCrypto(fromServer, frame.Offset, frame.Data);
+                    break;
+                case QuicFrame.Padding or 0x01:
+                    break;
+                default:
+                    frames.NonProbing = true;
+                    break;
+            }
+        }
+
+        if (reader.Malformed)
+        {
+            MalformedFrames++;
+        }
+    }
+
+    private void OnDatagram(long micros, Connection connection, bool fromServer, in UdpDatagram datagram, FrameSummary frames, CidKey shortDcid, List<QuicProbeEvent> output)
+    {
+        var size = datagram.Payload.Length;
+        var sourceEndpoint = datagram.Source;
+        var destinationEndpoint = datagram.Destination;
+        var outerSource = datagram.OuterSource;
+        var outerDestination = datagram.OuterDestination;
+        var decrypted = frames.Decrypted;
+        var packetNumber = frames.PacketNumber;
+        var client = fromServer ? datagram.Destination : datagram.Source;
+        var server = fromServer ? datagram.Source : datagram.Destination;
+        var isNewPath = !connection.Paths.TryGetValue(client, out var path);
+        if (isNewPath)
+        {
+            path = new PathState(client, connection.Paths.Count == 0);
+            connection.Paths[client] = path;
+        }
+
+        string Source() => sourceEndpoint.ToString();
+        string Destination() => destinationEndpoint.ToString();
+        QuicProbeEvent Event(QuicProbeEventKind kind, bool certain, string evidence, string? data = null, int? count = null, double[]? gaps = null) => new()
+        {
+            Time = TimeOf(micros), Kind = kind, Connection = connection.Id, Sender = fromServer ? "Server" : "Client", ClientAddress = client.ToString(),
+            Source = Source(), Destination = Destination(), OuterSource = outerSource?.ToString(), OuterDestination = outerDestination?.ToString(),
+            PacketNumber = decrypted ? packetNumber : null, DatagramSize = size, Data = data, Count = count, GapsSeconds = gaps, Certain = certain, Evidence = evidence,
+        };
+
+        if (!fromServer)
+        {
+            path!.PacketsFromClient++;
+            path.BytesFromClient += size;
+            connection.ServerAddresses.Add(server);
+            if (!connection.ClientEndpoints.Contains(client))
+            {
+                var previous = connection.ClientEndpoints.Count > 0 ? connection.LastClient : (NetEndpoint?)null;
+                connection.ClientEndpoints.Add(client);
+                if (previous is not null)
+                {
+                    path.IsMigrationTarget = true;
+                    output.Add(Event(QuicProbeEventKind.Migration, true, $"the client now sends from {client} (before: {previous})"));
+                    if (shortDcid.Length > 0 && shortDcid.Equals(connection.LastClientDcid))
+                    {
+                        output.Add(Event(QuicProbeEventKind.DcidReused, false,
+                            $"the client kept Destination Connection ID {shortDcid} on its new address {client} (a NAT rebinding the client cannot know of is allowed to)"));
+                    }
+                }
+            }
+
+            connection.LastClient = client;
+            if (shortDcid.Length > 0)
+            {
+                connection.LastClientDcid = shortDcid;
+            }
+        }
+        else
+        {
+            path!.PacketsToClient++;
+            path.BytesToClient += size;
+            if (!path.ServerSources.Contains(server))
+            {
+                path.ServerSources.Add(server);
+            }
+
+            if (!connection.ServerAddresses.Contains(server))
+            {
+                path.SourceMismatches++;
+                if (path.SourceMismatches == 1)
+                {
+                    output.Add(Event(QuicProbeEventKind.SourceAddressMismatch, true,
+                        $"server packet to {client} from {server}, an address the client never sent to (it sent to {string.Join(", ", connection.ServerAddresses)}); " +
+                        "RFC 9000 section 9 makes the client discard it, so this path cannot validate (quic-go PR 5544)"));
+                }
+            }
+
+            if (path.IsMigrationTarget && !path.FirstServerPacketChecked && frames.Decrypted)
+            {
+                path.FirstServerPacketChecked = true;
+                if (!frames.HasChallenge)
+                {
+                    output.Add(Event(QuicProbeEventKind.NoChallengeOnNewPath, true, $"the server's first packet to the new client address {client} carries no PATH_CHALLENGE"));
+                }
+            }
+
+            if (!path.IsInitial && !path.Validated[(int)Side.Server] && connection.OneRtt[1] is not null && !path.AmplificationReported && path.BytesToClient > 3 * path.BytesFromClient)
+            {
+                path.AmplificationReported = true;
+                output.Add(Event(QuicProbeEventKind.AmplificationExceeded, true,
+                    $"{path.BytesToClient} bytes sent to the unvalidated address {client}, more than 3 x the {path.BytesFromClient} received from it"));
+            }
+
+            if (!frames.Decrypted && size >= 1200 && !path.IsInitial && !path.HeuristicProbeReported && connection.OneRtt[1] is null)
+            {
+                path.HeuristicProbeReported = true;
+                output.Add(Event(QuicProbeEventKind.PathProbeSent, false, $"no keys: a {size}-byte datagram from the server to the new client address {client} looks like a padded probe"));
+            }
+        }
+
+        var sender = fromServer ? Side.Server : Side.Client;
+        if (frames.HasChallenge)
+        {
+            var hex = Hex(frames.Challenge);
+            connection.ChallengeData.Add(hex);
+            var challenge = new Challenge(connection, sender, client, micros, frames.PacketNumber, frames.Challenge, hex, Source(), Destination());
+            connection.Pending[frames.Challenge] = challenge;
+            _timeouts.Enqueue(challenge);
+            output.Add(Event(QuicProbeEventKind.PathProbeSent, true, $"PATH_CHALLENGE {hex} from the {sender.ToString().ToLowerInvariant()} in a {size}-byte datagram", hex));
+            if (size < 1200)
+            {
+                var budget = (3 * path!.BytesFromClient) - path.BytesToClient;
+                if (!(fromServer && !path.Validated[(int)Side.Server] && budget < 1200))
+                {
+                    output.Add(Event(QuicProbeEventKind.UndersizedProbe, true, $"PATH_CHALLENGE in a {size}-byte datagram; RFC 9000 section 8.2.1 asks for at least 1200", hex));
+                }
+            }
+
+            var times = path!.ChallengeTimes[(int)sender];
+            times.Add(micros);
+            if (!path.Validated[(int)sender] && times.Count >= _options.EndlessProbingThreshold && !path.EndlessReported[(int)sender])
+            {
+                path.EndlessReported[(int)sender] = true;
+                var gaps = times.Zip(times.Skip(1), (a, b) => Math.Round((b - a) / 1e6, 3)).ToArray();
+                output.Add(Event(QuicProbeEventKind.EndlessProbing, true,
+                    $"{times.Count} PATH_CHALLENGEs from the {sender.ToString().ToLowerInvariant()} on the path of {client} and none validated; gaps {string.Join(", ", gaps.Select(g => g.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))} s",
+                    hex, times.Count, gaps));
+            }
+        }
+
+        if (frames.HasResponse)
+        {
+            var hex = Hex(frames.Response);
+            connection.ResponseData.Add(hex);
+            output.Add(Event(QuicProbeEventKind.PathResponse, true, $"PATH_RESPONSE {hex} from the {sender.ToString().ToLowerInvariant()}", hex));
+            if (connection.Pending.Remove(frames.Response, out var challenge) && challenge.Sender != sender)
+            {
+                challenge.Answered = true;
+                if (!challenge.Path.Equals(client))
+                {
+                    output.Add(Event(QuicProbeEventKind.ResponseOnWrongPath, true,
+                        $"PATH_RESPONSE {hex} sent on the path of {client}, but its PATH_CHALLENGE came on the path of {challenge.Path} (RFC 9000 section 8.2.2)", hex));
+                }
+
+                if (connection.Paths.TryGetValue(challenge.Path, out var challenged))
+                {
+                    challenged.Validated[(int)challenge.Sender] = true;
+                }
+
+                output.Add(Event(QuicProbeEventKind.PathValidated, true,
+                    $"the {challenge.Sender.ToString().ToLowerInvariant()}'s PATH_CHALLENGE {hex} on the path of {challenge.Path} was answered after {(micros - challenge.Micros) / 1000.0:0.###} ms", hex));
+            }
+        }
+    }
+
+    private static string Hex(ulong value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
+        return Convert.ToHexString(bytes).ToLowerInvariant();
+    }
+
+    private static DateTime TimeOf(long micros) => DateTime.UnixEpoch.AddTicks(micros * 10);
+
+    private struct FrameSummary
+    {
+        public bool Decrypted;
+        public ulong PacketNumber;
+        public bool HasChallenge;
+        public ulong Challenge;
+        public bool HasResponse;
+        public ulong Response;
+        public bool NonProbing;
+    }
+
+    private sealed class Challenge(Connection connection, Side sender, NetEndpoint path, long micros, ulong packetNumber, ulong data, string dataHex, string source, string destination)
+    {
+        public Connection Connection { get; } = connection;
+        public Side Sender { get; } = sender;
+        public NetEndpoint Path { get; } = path;
+        public long Micros { get; } = micros;
+        public ulong PacketNumber { get; } = packetNumber;
+        public ulong Data { get; } = data;
+        public string DataHex { get; } = dataHex;
+        public string Source { get; } = source;
+        public string Destination { get; } = destination;
+        public bool Answered { get; set; }
+    }
+
+    private sealed class PathState(NetEndpoint client, bool isInitial)
+    {
+        public NetEndpoint Client { get; } = client;
+        public bool IsInitial { get; } = isInitial;
+        public bool IsMigrationTarget { get; set; }
+        public List<NetEndpoint> ServerSources { get; } = new();
+        public long PacketsFromClient { get; set; }
+        public long PacketsToClient { get; set; }
+        public long BytesFromClient { get; set; }
+        public long BytesToClient { get; set; }
+        public int SourceMismatches { get; set; }
+        public bool FirstServerPacketChecked { get; set; }
+        public bool AmplificationReported { get; set; }
+        public bool HeuristicProbeReported { get; set; }
+        public bool[] Validated { get; } = { isInitial, isInitial };
+        public bool[] EndlessReported { get; } = new bool[2];
+        public List<long>[] ChallengeTimes { get; } = { new(), new() };
+    }
+
+    private sealed class Connection(string id, uint version, NetEndpoint server, long micros)
+    {
+        public string Id { get; } = id;
+        public uint Version { get; } = version;
+        public NetEndpoint Server { get; } = server;
+        public long StartMicros { get; } = micros;
+        public HashSet<NetEndpoint> ServerAddresses { get; } = new() { server };
+        public List<NetEndpoint> ClientEndpoints { get; } = new();
+        public NetEndpoint LastClient { get; set; }
+        public CidKey LastClientDcid { get; set; }
+        public Dictionary<NetEndpoint, PathState> Paths { get; } = new();
+        public Dictionary<ulong, Challenge> Pending { get; } = new();
+        public List<string> ChallengeData { get; } = new();
+        public List<string> ResponseData { get; } = new();
+        public int ServerCidLength { get; set; }
+        public int ClientCidLength { get; set; }
+        public bool OriginalDcidRegistered { get; set; }
+        public long Packets { get; set; }
+        public long Undecryptable { get; set; }
+        public QuicPacketKeys?[] Initial { get; } = new QuicPacketKeys?[2];
+        public QuicPacketKeys?[] Handshake { get; } = new QuicPacketKeys?[2];
+        public QuicPacketKeys?[] OneRtt { get; } = new QuicPacketKeys?[2];
+        public bool[] KeyPhase { get; } = new bool[2];
+        public ulong[,] Largest { get; } = { { ulong.MaxValue, ulong.MaxValue }, { ulong.MaxValue, ulong.MaxValue }, { ulong.MaxValue, ulong.MaxValue } };
+        private readonly byte[] _clientHello = new byte[38];
+        private int _clientHelloBytes;
+        private readonly byte[] _serverHello = new byte[80];
+        private int _serverHelloBytes;
+        private bool _keysTried;
+
+        public void SetInitialKeys(uint version, ReadOnlySpan<byte> dcid)
+        {
+            var (client, server) = QuicCrypto.InitialKeys(version, dcid);
+            Initial[0] = client;
+            Initial[1] = server;
+        }
+
+        public void AddCrypto(bool fromServer, ulong offset, ReadOnlySpan<byte> data)
+        {
+            var target = fromServer ? _serverHello : _clientHello;
+            if (offset >= (ulong)target.Length)
+            {
+                return;
+            }
+
+            var count = Math.Min(data.Length, target.Length - (int)offset);
+            data[..count].CopyTo(target.AsSpan((int)offset));
+            if (fromServer)
+            {
+                _serverHelloBytes = Math.Max(_serverHelloBytes, (int)offset + count);
+            }
+            else
+            {
+                _clientHelloBytes = Math.Max(_clientHelloBytes, (int)offset + count);
+            }
+        }
+
+        public void EnsureKeys(KeyLog? keyLog)
+        {
+            if (keyLog is null || OneRtt[0] is not null || _keysTried)
+            {
+                return;
+            }
+
+            KeyLogEntry? entry = null;
+            if (_clientHelloBytes >= 38 && _clientHello[0] == 1)
+            {
+                entry = keyLog.Find(_clientHello.AsSpan(6, 32));
+                _keysTried = entry is null;
+            }
+
+            if (entry is null)
+            {
+                return;
+            }
+
+            var suite = ServerSuite();
+            var suites = suite is null
+                ? (entry.ClientTraffic?.Length == 48 ? new[] { QuicCipherSuite.Aes256GcmSha384 } : new[] { QuicCipherSuite.Aes128GcmSha256, QuicCipherSuite.ChaCha20Poly1305Sha256 })
+                : new[] { suite.Value };
+            if (suite is null && _serverHelloBytes < 40)
+            {
+                // Wait for the ServerHello when it is still to come.
+                return;
+            }
+
+            var chosen = suites[0];
+            if (entry.ClientHandshake is not null && entry.ServerHandshake is not null)
+            {
+                Handshake[0] = QuicPacketKeys.FromSecret(chosen, Version, entry.ClientHandshake);
+                Handshake[1] = QuicPacketKeys.FromSecret(chosen, Version, entry.ServerHandshake);
+            }
+
+            if (entry.ClientTraffic is not null && entry.ServerTraffic is not null)
+            {
+                OneRtt[0] = QuicPacketKeys.FromSecret(chosen, Version, entry.ClientTraffic);
+                OneRtt[1] = QuicPacketKeys.FromSecret(chosen, Version, entry.ServerTraffic);
+            }
+
+            _keysTried = true;
+        }
+
+        private QuicCipherSuite? ServerSuite()
+        {
+            // ServerHello: type 2, length (3), version (2), random (32), session id (1 + n), cipher suite (2).
+            if (_serverHelloBytes < 40 || _serverHello[0] != 2)
+            {
+                return null;
+            }
+
+            var sessionLength = _serverHello[38];
+            var at = 39 + sessionLength;
+            if (at + 2 > _serverHelloBytes)
+            {
+                return null;
+            }
+
+            var value = BinaryPrimitives.ReadUInt16BigEndian(_serverHello.AsSpan(at));
+            return Enum.IsDefined(typeof(QuicCipherSuite), (int)value) ? (QuicCipherSuite)value : null;
+        }
+    }
+
+    /// <summary>A connection ID of up to 20 bytes as a value.</summary>
+    private readonly record struct CidKey(UInt128 Head, uint Tail, int Length)
+    {
+        public static CidKey From(ReadOnlySpan<byte> cid)
+        {
+            Span<byte> padded = stackalloc byte[20];
+            padded.Clear();
+            cid[..Math.Min(cid.Length, 20)].CopyTo(padded);
+            return new CidKey(BinaryPrimitives.ReadUInt128BigEndian(padded), BinaryPrimitives.ReadUInt32BigEndian(padded[16..]), Math.Min(cid.Length, 20));
+        }
+
+        public override string ToString()
+        {
+            Span<byte> bytes = stackalloc byte[20];
+            BinaryPrimitives.WriteUInt128BigEndian(bytes, Head);
+            BinaryPrimitives.WriteUInt32BigEndian(bytes[16..], Tail);
+            return Convert.ToHexString(bytes[..Length]).ToLowerInvariant();
+        }
+    }
+}
