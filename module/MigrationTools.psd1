@@ -41,6 +41,7 @@
         'Set-IpipTunnel'
         'Get-IpipTunnel'
         'Remove-IpipTunnel'
+        'Watch-QuicProbe'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -46,6 +46,9 @@ public sealed class CaptureReader : IDisposable
     private int[] _interfaceLinkTypes = new int[4];
     private long[] _interfaceTicksPerSecond = new long[4];
     private int _interfaceCount;
+    private int _current;
+    private int _currentLength;
+    private int _currentLinkType;
 
     /// <summary>Opens a capture over <paramref name="stream"/>; throws <c>CaptureUnreadable</c> for anything else.</summary>
     public CaptureReader(Stream stream, string name, bool ownsStream = true)
@@ -91,9 +94,38 @@ public sealed class CaptureReader : IDisposable
     /// <summary>Reads the next frame; false at the end of the capture (a truncated last frame counts as damaged).</summary>
     public bool TryRead(out CaptureRecord record)
     {
-        record = default;
-        return _pcapng ? TryReadPcapng(out record) : TryReadPcap(out record);
+        var read = _pcapng ? TryReadPcapng(out record) : TryReadPcap(out record);
+        HasCurrent = read;
+        if (read)
+        {
+            CurrentTimestamp = record.TimestampMicroseconds;
+        }
+
+        return read;
     }
+
+    /// <summary>Reads the next frame and keeps it as the current one (for merging several captures by time).</summary>
+    public bool MoveNext()
+    {
+        if (!TryRead(out var record))
+        {
+            return false;
+        }
+
+        _current = record.Data.Length == 0 ? 0 : (int)(System.Runtime.CompilerServices.Unsafe.ByteOffset(ref _buffer[0], ref System.Runtime.InteropServices.MemoryMarshal.GetReference(record.Data)));
+        _currentLength = record.Data.Length;
+        _currentLinkType = record.LinkType;
+        return true;
+    }
+
+    /// <summary>True after a successful read.</summary>
+    public bool HasCurrent { get; private set; }
+
+    /// <summary>The time of the current frame.</summary>
+    public long CurrentTimestamp { get; private set; }
+
+    /// <summary>The current frame (after <see cref="MoveNext"/>), valid until the next read.</summary>
+    public CaptureRecord Current => new(CurrentTimestamp, _currentLinkType, _buffer.AsSpan(_current, _currentLength));
 
     private bool TryReadPcap(out CaptureRecord record)
     {

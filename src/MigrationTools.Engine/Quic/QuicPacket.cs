@@ -97,7 +97,8 @@ public static class QuicPacket
             return true;
         }
 
-        if (!QuicVersions.IsKnown(version) || (datagram[0] & 0x40) == 0)
+        // The fixed bit is not checked: peers may grease it (RFC 9287), as ngtcp2 does.
+        if (!QuicVersions.IsKnown(version))
         {
             return false;
         }
@@ -135,7 +136,7 @@ public static class QuicPacket
     public static bool TryParseShort(ReadOnlySpan<byte> datagram, int dcidLength, out QuicHeader header)
     {
         header = default;
-        if ((datagram.Length < 1 + dcidLength + 20) || (datagram[0] & 0xc0) != 0x40)
+        if (datagram.Length < 1 + dcidLength + 20 || (datagram[0] & 0x80) != 0)
         {
             return false;
         }

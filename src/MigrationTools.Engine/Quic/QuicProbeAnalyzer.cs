@@ -35,6 +35,7 @@ public sealed class QuicProbeAnalyzer
     private readonly byte[] _scratch = new byte[65536];
     private readonly byte[] _plaintext = new byte[65536];
     private readonly long _timeoutMicros;
+    private readonly DuplicateFilter _duplicates = new();
 
     /// <summary>Starts an analysis.</summary>
     public QuicProbeAnalyzer(QuicProbeOptions options)
@@ -65,19 +66,39 @@ public sealed class QuicProbeAnalyzer
             return;
         }
 
+        // A capture taken before UDP segmentation offload holds several datagrams in one (UDP GSO): each segment
+        // is handled as the datagram it becomes on the wire.
+        while (!payload.IsEmpty)
+        {
+            var consumed = ProcessSegment(micros, datagram, payload, output);
+            if (consumed <= 0 || consumed >= payload.Length)
+            {
+                break;
+            }
+
+            payload = payload[consumed..];
+        }
+    }
+
+    private int ProcessSegment(long micros, in UdpDatagram datagram, ReadOnlySpan<byte> payload, List<QuicProbeEvent> output)
+    {
         Connection? connection = null;
         var fromServer = false;
         var frames = new FrameSummary();
         var offset = 0;
+        var end = payload.Length;
         var sawShortDcid = default(CidKey);
-        while (offset < payload.Length)
+        while (offset < end)
         {
             var rest = payload[offset..];
             if ((rest[0] & 0x80) == 0)
             {
                 if (FindShort(rest, datagram, ref connection, ref fromServer, out var header, out sawShortDcid))
                 {
-                    ProcessPacket(connection!, fromServer, rest, header, ref frames);
+                    var length = SegmentLength(rest, header.DcidLength);
+                    end = offset + length;
+                    header = header with { PacketLength = length };
+                    ProcessPacket(connection!, fromServer, rest[..length], header, ref frames);
                 }
 
                 break;
@@ -104,12 +125,41 @@ public sealed class QuicProbeAnalyzer
 
         if (connection is null)
         {
-            return;
+            return payload.Length;
         }
 
-        QuicDatagrams++;
-        connection.Packets++;
-        OnDatagram(micros, connection, fromServer, datagram, frames, sawShortDcid, output);
+        var segment = payload[..end];
+        if (!_duplicates.IsDuplicate(micros, segment))
+        {
+            QuicDatagrams++;
+            connection.Packets++;
+            OnDatagram(micros, connection, fromServer, datagram, segment.Length, frames, sawShortDcid, output);
+        }
+
+        return end;
+    }
+
+    /// <summary>
+    /// Where a short-header packet ends: the end of the datagram, unless the datagram is larger than one on the
+    /// wire can be and the same Destination Connection ID starts another short header further on (UDP GSO).
+    /// </summary>
+    private static int SegmentLength(ReadOnlySpan<byte> rest, int dcidLength)
+    {
+        if (rest.Length <= 1500)
+        {
+            return rest.Length;
+        }
+
+        var dcid = rest.Slice(1, dcidLength);
+        for (var at = 1 + dcidLength + 20; at + 1 + dcidLength <= rest.Length; at++)
+        {
+            if ((rest[at] & 0x80) == 0 && rest.Slice(at + 1, dcidLength).SequenceEqual(dcid))
+            {
+                return at;
+            }
+        }
+
+        return rest.Length;
     }
 
     /// <summary>Reports challenges whose time ran out by <paramref name="micros"/>.</summary>
@@ -194,11 +244,6 @@ public sealed class QuicProbeAnalyzer
     {
         header = default;
         dcid = default;
-        if ((packet[0] & 0x40) == 0)
-        {
-            return false;
-        }
-
         foreach (var length in _cidLengths)
         {
             if (packet.Length <= 1 + length)
@@ -363,9 +408,8 @@ public sealed class QuicProbeAnalyzer
         }
     }
 
-    private void OnDatagram(long micros, Connection connection, bool fromServer, in UdpDatagram datagram, FrameSummary frames, CidKey shortDcid, List<QuicProbeEvent> output)
+    private void OnDatagram(long micros, Connection connection, bool fromServer, in UdpDatagram datagram, int size, FrameSummary frames, CidKey shortDcid, List<QuicProbeEvent> output)
     {
-        var size = datagram.Payload.Length;
         var sourceEndpoint = datagram.Source;
         var destinationEndpoint = datagram.Destination;
         var outerSource = datagram.OuterSource;
@@ -461,6 +505,10 @@ public sealed class QuicProbeAnalyzer
         }
 
         var sender = fromServer ? Side.Server : Side.Client;
+        // A server packet from an address the client never sent to is dropped by the client (RFC 9000 section 9):
+        // what it carries is on the wire but never arrives.
+        var discarded = fromServer && !connection.ServerAddresses.Contains(server);
+        var discardNote = discarded ? $"; sent from {server}, so the client discards it" : string.Empty;
         if (frames.HasChallenge)
         {
             var hex = Hex(frames.Challenge);
@@ -468,7 +516,7 @@ public sealed class QuicProbeAnalyzer
             var challenge = new Challenge(connection, sender, client, micros, frames.PacketNumber, frames.Challenge, hex, Source(), Destination());
             connection.Pending[frames.Challenge] = challenge;
             _timeouts.Enqueue(challenge);
-            output.Add(Event(QuicProbeEventKind.PathProbeSent, true, $"PATH_CHALLENGE {hex} from the {sender.ToString().ToLowerInvariant()} in a {size}-byte datagram", hex));
+            output.Add(Event(QuicProbeEventKind.PathProbeSent, true, $"PATH_CHALLENGE {hex} from the {sender.ToString().ToLowerInvariant()} in a {size}-byte datagram{discardNote}", hex));
             if (size < 1200)
             {
                 var budget = (3 * path!.BytesFromClient) - path.BytesToClient;
@@ -494,8 +542,8 @@ public sealed class QuicProbeAnalyzer
         {
             var hex = Hex(frames.Response);
             connection.ResponseData.Add(hex);
-            output.Add(Event(QuicProbeEventKind.PathResponse, true, $"PATH_RESPONSE {hex} from the {sender.ToString().ToLowerInvariant()}", hex));
-            if (connection.Pending.Remove(frames.Response, out var challenge) && challenge.Sender != sender)
+            output.Add(Event(QuicProbeEventKind.PathResponse, true, $"PATH_RESPONSE {hex} from the {sender.ToString().ToLowerInvariant()}{discardNote}", hex));
+            if (!discarded && connection.Pending.Remove(frames.Response, out var challenge) && challenge.Sender != sender)
             {
                 challenge.Answered = true;
                 if (!challenge.Path.Equals(client))
@@ -687,6 +735,40 @@ public sealed class QuicProbeAnalyzer
 
             var value = BinaryPrimitives.ReadUInt16BigEndian(_serverHello.AsSpan(at));
             return Enum.IsDefined(typeof(QuicCipherSuite), (int)value) ? (QuicCipherSuite)value : null;
+        }
+    }
+
+    /// <summary>
+    /// Recognises a datagram captured twice within 50 ms (tcpdump -i any on a router sees it on the way in and on
+    /// the way out, and once more inside IP-in-IP) by its length and its last 16 bytes, the AEAD tag.
+    /// </summary>
+    private sealed class DuplicateFilter
+    {
+        private const long WindowMicros = 50_000;
+        private readonly HashSet<(UInt128 Tail, int Length)> _seen = new();
+        private readonly Queue<(long Micros, UInt128 Tail, int Length)> _order = new();
+
+        public bool IsDuplicate(long micros, ReadOnlySpan<byte> datagram)
+        {
+            while (_order.Count > 0 && (_order.Peek().Micros < micros - WindowMicros || _order.Count > 65536))
+            {
+                var (_, tail, length) = _order.Dequeue();
+                _seen.Remove((tail, length));
+            }
+
+            if (datagram.Length < 16)
+            {
+                return false;
+            }
+
+            var key = (BinaryPrimitives.ReadUInt128LittleEndian(datagram[^16..]), datagram.Length);
+            if (!_seen.Add(key))
+            {
+                return true;
+            }
+
+            _order.Enqueue((micros, key.Item1, key.Item2));
+            return false;
         }
     }
 

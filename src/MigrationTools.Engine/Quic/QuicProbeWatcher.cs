@@ -36,24 +36,49 @@ public sealed class QuicProbeRun
 /// <summary>Runs <see cref="QuicProbeAnalyzer"/> over capture files or a live capture inside a namespace.</summary>
 public static class QuicProbeWatcher
 {
-    /// <summary>Reads capture files in order and yields events as they are found.</summary>
+    /// <summary>
+    /// Reads capture files, merged by time (captures of one experiment from several vantage points interleave; a
+    /// datagram seen in more than one is counted once), and yields events as they are found.
+    /// </summary>
     public static IEnumerable<QuicProbeEvent> ReadFiles(IReadOnlyList<string> paths, QuicProbeOptions options, QuicProbeRun run, CancellationToken cancellationToken = default)
     {
-        var output = new List<QuicProbeEvent>();
-        long last = 0;
-        foreach (var path in paths)
+        var readers = new List<CaptureReader>();
+        try
         {
-            if (!File.Exists(path))
+            foreach (var path in paths)
             {
-                throw new MigrationToolsException("CaptureNotFound", FailureKind.ObjectNotFound, $"The capture file '{path}' does not exist.", path);
+                if (!File.Exists(path))
+                {
+                    throw new MigrationToolsException("CaptureNotFound", FailureKind.ObjectNotFound, $"The capture file '{path}' does not exist.", path);
+                }
+
+                var reader = new CaptureReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20), path);
+                readers.Add(reader);
+                reader.MoveNext();
             }
 
-            using var reader = new CaptureReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20), path);
-            while (reader.TryRead(out var record))
+            var output = new List<QuicProbeEvent>();
+            long last = 0;
+            while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                last = Math.Max(last, record.TimestampMicroseconds);
-                Feed(run, record, output);
+                CaptureReader? next = null;
+                foreach (var reader in readers)
+                {
+                    if (reader.HasCurrent && (next is null || reader.CurrentTimestamp < next.CurrentTimestamp))
+                    {
+                        next = reader;
+                    }
+                }
+
+                if (next is null)
+                {
+                    break;
+                }
+
+                last = Math.Max(last, next.CurrentTimestamp);
+                Feed(run, next.Current, output);
+                next.MoveNext();
                 if (output.Count > 0)
                 {
                     foreach (var e in output)
@@ -66,14 +91,20 @@ public static class QuicProbeWatcher
                 }
             }
 
-            run.DamagedBlocks += reader.Damaged;
+            run.Analyzer.Advance(last, output);
+            foreach (var e in output)
+            {
+                run.Events.Add(e);
+                yield return e;
+            }
         }
-
-        run.Analyzer.Advance(last, output);
-        foreach (var e in output)
+        finally
         {
-            run.Events.Add(e);
-            yield return e;
+            foreach (var reader in readers)
+            {
+                run.DamagedBlocks += reader.Damaged;
+                reader.Dispose();
+            }
         }
     }
 

@@ -29,6 +29,8 @@ public static class ToolCatalog
         ["gtlsclient"] = "ngtcp2-client",
         ["setsid"] = "util-linux",
         ["openssl"] = "openssl",
+        ["editcap"] = "wireshark-common",
+        ["mergecap"] = "wireshark-common",
     };
 
     private static readonly ConcurrentDictionary<string, string?> ResolvedPaths = new(StringComparer.Ordinal);
