@@ -6,6 +6,9 @@ BeforeAll {
     Import-Module (Join-Path $RepoRoot 'examples/MigrationLabs.psm1') -Force
     $script:prefix = New-TestPrefix
     $script:example = Join-Path $RepoRoot 'examples/quic-lb-lab.ps1'
+    # Outputs outlive one Describe (TestDrive does not): the watcher's tests read the example's captures.
+    $script:work = Join-Path ([IO.Path]::GetTempPath()) "${prefix}quic"
+    $null = New-Item -ItemType Directory -Force -Path $work
 
     # The link type of a pcap file (bytes 20..23 of the global header, little-endian as tcpdump writes here).
     function script:Get-PcapLinkType([string] $Path) {
@@ -16,6 +19,7 @@ BeforeAll {
 
 AfterAll {
     Remove-TestNamespace $prefix
+    Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
 }
 
 Describe 'QUIC lab builder' -Tag RequireRoot, Integration {
@@ -35,7 +39,8 @@ Describe 'QUIC lab builder' -Tag RequireRoot, Integration {
 
 Describe 'examples/quic-lb-lab.ps1' -Tag RequireRoot, Integration {
     It 'with a correct server, the download completes across the migration' {
-        $out = Join-Path $TestDrive 'ok'
+        $out = Join-Path $work 'ok'
+        $script:okOut = $out
         $report = & $example -OutputDirectory $out -Prefix "${prefix}ok-" -DownloadSize 2MB -RateMbit 16 -MigrateAfterMs 300 -TimeoutSeconds 20 6>$null
         $report.DownloadCompleted | Should -BeTrue
         $report.DownloadedSha256 | Should -Be $report.ServedSha256
@@ -60,7 +65,8 @@ Describe 'examples/quic-lb-lab.ps1' -Tag RequireRoot, Integration {
     }
 
     It 'with -FaultyProbeSource, server packets to the new path leave from the real IP and the download stalls' {
-        $out = Join-Path $TestDrive 'faulty'
+        $out = Join-Path $work 'faulty'
+        $script:badOut = $out
         $report = & $example -OutputDirectory $out -Prefix "${prefix}bad-" -FaultyProbeSource -DownloadSize 2MB -RateMbit 16 -MigrateAfterMs 300 -TimeoutSeconds 5 6>$null
         $report.Scenario | Should -Be 'FaultyProbeSource'
         $report.NewPathPacketsFromRealIp | Should -BeGreaterThan 0
@@ -68,5 +74,105 @@ Describe 'examples/quic-lb-lab.ps1' -Tag RequireRoot, Integration {
         $report.DownloadCompleted | Should -BeFalse
         & tcpdump -n -r (Join-Path $out 'router1.pcap') -c 1 'udp and src host 10.220.0.2 and src port 8889 and dst host 10.210.0.2' 2>$null | Should -Match 'IP 10\.220\.0\.2\.8889 > 10\.210\.0\.2\.\d+: UDP'
         & ip netns list | Where-Object { $_ -like "${prefix}bad-*" } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Watch-QuicProbe on the lab captures' -Tag RequireRoot, Integration {
+    It 'a working migration: migration, probing and validation, no verdict; the challenge data equal the qlogs' {
+        $events = Watch-QuicProbe -Path "$okOut/router1.pcap", "$okOut/client.pcap" -KeyLogFile "$okOut/keylog.txt" -WarningAction SilentlyContinue
+        $events.Kind | Should -Contain 'Migration'
+        ($events | Where-Object Kind -eq 'PathValidated').Count | Should -BeGreaterOrEqual 2
+        ($events | Where-Object { $_.Kind -eq 'PathProbeSent' -and $_.Sender -eq 'Server' }).Count | Should -BeGreaterOrEqual 1
+        $events | Where-Object IsVerdict | Should -BeNullOrEmpty
+        $events | Where-Object Kind -eq 'PathProbeSent' | ForEach-Object { $_.Certain | Should -BeTrue; $_.Data | Should -Match '^[0-9a-f]{16}$' }
+
+        $summary = Watch-QuicProbe -Path "$okOut/router1.pcap" -KeyLogFile "$okOut/keylog.txt" -Summary -QlogPath "$okOut/qlog-client/*", "$okOut/qlog-server/*" -WarningAction SilentlyContinue
+        $summary | Should -HaveCount 1
+        $summary.Verdicts | Should -BeNullOrEmpty
+        $summary.QlogCheck | Should -BeLike 'match:*'
+        $summary.ClientAddresses.Count | Should -Be 2
+    }
+
+    It "the origin's fault: SourceAddressMismatch and unanswered or endless probing" {
+        $events = Watch-QuicProbe -Path "$badOut/router1.pcap", "$badOut/client.pcap" -KeyLogFile "$badOut/keylog.txt" -WarningAction SilentlyContinue
+        $mismatch = $events | Where-Object Kind -eq 'SourceAddressMismatch'
+        $mismatch | Should -HaveCount 1
+        $mismatch.Source | Should -BeLike '10.220.0.2:8889'
+        $mismatch.Destination | Should -BeLike '10.210.0.2:*'
+        ($events | Where-Object Kind -in 'UnansweredChallenge', 'EndlessProbing') | Should -Not -BeNullOrEmpty
+        # The server's responses from the real IP never reach the client: they validate nothing.
+        $events | Where-Object { $_.Kind -eq 'PathValidated' -and $_.Sender -eq 'Server' } | Should -BeNullOrEmpty
+    }
+
+    It 'without keys: the mismatch is still certain, probes are only suspected, no failure is invented' {
+        $events = Watch-QuicProbe -Path "$badOut/router1.pcap"
+        ($events | Where-Object Kind -eq 'SourceAddressMismatch').Certain | Should -BeTrue
+        $events | Where-Object { $_.Kind -eq 'PathProbeSent' } | ForEach-Object { $_.Certain | Should -BeFalse }
+        $events | Where-Object Kind -in 'UnansweredChallenge', 'EndlessProbing', 'PathValidated' | Should -BeNullOrEmpty
+        $ok = Watch-QuicProbe -Path "$okOut/router1.pcap"
+        $ok | Where-Object IsVerdict | Should -BeNullOrEmpty
+    }
+
+    It '-Count stops early; -OutFile writes pcapng with the key log embedded' {
+        Watch-QuicProbe -Path "$okOut/router1.pcap" -KeyLogFile "$okOut/keylog.txt" -Count 2 -WarningAction SilentlyContinue | Should -HaveCount 2
+        $pcapng = Join-Path $TestDrive 'watched.pcapng'
+        Watch-QuicProbe -Path "$okOut/router1.pcap" -KeyLogFile "$okOut/keylog.txt" -OutFile $pcapng -Summary -WarningAction SilentlyContinue | Out-Null
+        $bytes = [IO.File]::ReadAllBytes($pcapng)
+        [BitConverter]::ToUInt32($bytes, 0) | Should -Be 0x0a0d0d0a
+        # A Decryption Secrets Block (type 0x0000000A) holds the TLS key log.
+        $text = [Text.Encoding]::ASCII.GetString($bytes)
+        $text | Should -Match 'CLIENT_TRAFFIC_SECRET_0'
+    }
+
+    It 'bad input: <Case>' -ForEach @(
+        @{ Case = 'garbage file'; Id = 'CaptureUnreadable'; Category = 'InvalidArgument'; Make = { param($p) Set-Content -Path $p -Value 'not a capture at all' } }
+        @{ Case = 'empty file'; Id = 'CaptureUnreadable'; Category = 'InvalidArgument'; Make = { param($p) Set-Content -Path $p -Value $null -NoNewline } }
+    ) {
+        $file = Join-Path $TestDrive "bad-$([Guid]::NewGuid().ToString('N')).pcap"
+        & $Make $file
+        $e = Get-ErrorRecord ([scriptblock]::Create("Watch-QuicProbe -Path '$file'"))
+        $e.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $e.CategoryInfo.Category | Should -Be $Category
+        $e = Get-ErrorRecord ([scriptblock]::Create("Watch-QuicProbe -Path '$okOut/router1.pcap' -KeyLogFile '$TestDrive/none.txt'"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'KeyLogUnreadable,*'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integration {
+    It 'reports the migration while it happens and stops at -TimeoutSeconds with no capture left' {
+        $lab = New-QuicLbLab -Prefix "${prefix}live-"
+        try {
+            $dir = Join-Path $work 'live'
+            $null = New-Item -ItemType Directory -Path $dir, "$dir/htdocs", "$dir/dl"
+            & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj '/CN=live' -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>$null
+            [IO.File]::WriteAllBytes("$dir/htdocs/f.bin", [byte[]]::new(2MB))
+            foreach ($dev in 'eth0', 'eth1') { Invoke-NetNs $lab.Router tc 'qdisc', 'add', 'dev', $dev, 'root', 'tbf', 'rate', '16mbit', 'burst', '32kb', 'latency', '400ms' | Out-Null }
+            $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', "$dir/htdocs", $lab.Vip, '8889', "$dir/key.pem", "$dir/cert.pem" -Background
+            $module = (Get-Module MigrationTools).Path
+            $job = Start-ThreadJob -ScriptBlock {
+                param($module, $ns, $keys)
+                Import-Module $module
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $events = @(Watch-QuicProbe -Namespace $ns -TimeoutSeconds 6 -KeyLogFile $keys -Port 8889 -WarningAction SilentlyContinue -Verbose 4>&1)
+                [pscustomobject]@{ Events = $events; Seconds = $watch.Elapsed.TotalSeconds }
+            } -ArgumentList $module, $lab.Client, "$dir/keylog.txt"
+            # The watcher's tcpdump must be running before the client starts.
+            for ($i = 0; $i -lt 100 -and -not ((& ip netns pids $lab.Client) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' }); $i++) { Start-Sleep -Milliseconds 50 }
+            Set-Content "$dir/keylog.txt" -Value ''
+            $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$dir/dl", '--change-local-addr=300ms', $lab.Vip, '8889', "https://$($lab.Vip):8889/f.bin" -Environment @{ SSLKEYLOGFILE = "$dir/keylog.txt" } -Background
+            for ($i = 0; $i -lt 200 -and -not (Select-String -Path "$dir/keylog.txt" -Pattern '^CLIENT_TRAFFIC_SECRET_0' -Quiet); $i++) { Start-Sleep -Milliseconds 20 }
+            Set-NetNsRoute -Namespace $lab.Client -Destination "$($lab.Vip)/32" -Gateway $lab.RouterPath2
+            $result = $job | Receive-Job -Wait -AutoRemoveJob
+            $result.Events | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { Write-Host $_.Message }
+            $result.Seconds | Should -BeLessThan 9
+            $result.Events.Kind | Should -Contain 'Migration'
+            ($result.Events | Where-Object Kind -eq 'Migration').Source | Should -BeLike '10.210.0.2:*'
+            Start-Sleep -Milliseconds 300
+            (& ip netns pids $lab.Client) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' } | Should -BeNullOrEmpty
+            $client, $server | Stop-NetNsProcess -Confirm:$false
+        } finally {
+            Remove-MigrationLab -Names $lab.Client, $lab.Router, $lab.Server
+        }
     }
 }

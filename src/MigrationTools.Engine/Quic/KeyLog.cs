@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using MigrationTools.Engine.Errors;
 
 namespace MigrationTools.Engine.Quic;
@@ -24,6 +25,9 @@ public sealed class KeyLogEntry
 public sealed class KeyLog
 {
     private readonly Dictionary<string, KeyLogEntry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _paths = new();
+    private long _lastSize = -1;
+    private DateTime _lastRefresh;
 
     /// <summary>The entries.</summary>
     public IReadOnlyCollection<KeyLogEntry> Entries => _entries.Values;
@@ -42,9 +46,10 @@ public sealed class KeyLog
                 throw new MigrationToolsException("KeyLogUnreadable", FailureKind.ObjectNotFound, $"The key log file '{path}' does not exist.", path);
             }
 
-            log.AddText(File.ReadAllText(path));
+            log._paths.Add(path);
         }
 
+        log.Refresh(force: true);
         return log;
     }
 
@@ -83,9 +88,44 @@ public sealed class KeyLog
         }
     }
 
-    /// <summary>The entry of a ClientHello random.</summary>
-    public KeyLogEntry? Find(ReadOnlySpan<byte> clientRandom) =>
-        _entries.TryGetValue(Convert.ToHexString(clientRandom), out var entry) ? entry : null;
+    /// <summary>
+    /// The entry of a ClientHello random. A live watch starts before the peers write their secrets, so a miss
+    /// re-reads the files when they have grown (at most every 100 ms).
+    /// </summary>
+    public KeyLogEntry? Find(ReadOnlySpan<byte> clientRandom)
+    {
+        var key = Convert.ToHexString(clientRandom);
+        if (_entries.TryGetValue(key, out var entry) && entry.ClientTraffic is not null && entry.ServerTraffic is not null)
+        {
+            return entry;
+        }
+
+        Refresh(force: false);
+        return _entries.TryGetValue(key, out entry) ? entry : null;
+    }
+
+    private void Refresh(bool force)
+    {
+        if (_paths.Count == 0 || (!force && DateTime.UtcNow - _lastRefresh < TimeSpan.FromMilliseconds(100)))
+        {
+            return;
+        }
+
+        _lastRefresh = DateTime.UtcNow;
+        var size = _paths.Sum(p => File.Exists(p) ? new FileInfo(p).Length : 0);
+        if (!force && size == _lastSize)
+        {
+            return;
+        }
+
+        _lastSize = size;
+        foreach (var path in _paths.Where(File.Exists))
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            AddText(reader.ReadToEnd());
+        }
+    }
 
     private static bool TryHex(string text, out byte[] bytes)
     {

@@ -684,7 +684,11 @@ public sealed class QuicProbeAnalyzer
             if (_clientHelloBytes >= 38 && _clientHello[0] == 1)
             {
                 entry = keyLog.Find(_clientHello.AsSpan(6, 32));
-                _keysTried = entry is null;
+                if (entry?.ClientTraffic is null || entry.ServerTraffic is null)
+                {
+                    // The secrets may not be written yet (live): asked again with later packets.
+                    return;
+                }
             }
 
             if (entry is null)
