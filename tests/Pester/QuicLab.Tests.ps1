@@ -149,22 +149,21 @@ Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integr
             [IO.File]::WriteAllBytes("$dir/htdocs/f.bin", [byte[]]::new(2MB))
             foreach ($dev in 'eth0', 'eth1') { Invoke-NetNs $lab.Router tc 'qdisc', 'add', 'dev', $dev, 'root', 'tbf', 'rate', '16mbit', 'burst', '32kb', 'latency', '400ms' | Out-Null }
             $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', "$dir/htdocs", $lab.Vip, '8889', "$dir/key.pem", "$dir/cert.pem" -Background
+            Set-Content "$dir/keylog.txt" -Value ''
             $module = (Get-Module MigrationTools).Path
             $job = Start-ThreadJob -ScriptBlock {
                 param($module, $ns, $keys)
                 Import-Module $module
                 $watch = [Diagnostics.Stopwatch]::StartNew()
-                $events = @(Watch-QuicProbe -Namespace $ns -TimeoutSeconds 6 -KeyLogFile $keys -Port 8889 -WarningAction SilentlyContinue -Verbose 4>&1)
+                $events = @(Watch-QuicProbe -Namespace $ns -TimeoutSeconds 6 -KeyLogFile $keys -Port 8889 -WarningAction SilentlyContinue)
                 [pscustomobject]@{ Events = $events; Seconds = $watch.Elapsed.TotalSeconds }
             } -ArgumentList $module, $lab.Client, "$dir/keylog.txt"
             # The watcher's tcpdump must be running before the client starts.
             for ($i = 0; $i -lt 100 -and -not ((& ip netns pids $lab.Client) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' }); $i++) { Start-Sleep -Milliseconds 50 }
-            Set-Content "$dir/keylog.txt" -Value ''
             $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$dir/dl", '--change-local-addr=300ms', $lab.Vip, '8889', "https://$($lab.Vip):8889/f.bin" -Environment @{ SSLKEYLOGFILE = "$dir/keylog.txt" } -Background
             for ($i = 0; $i -lt 200 -and -not (Select-String -Path "$dir/keylog.txt" -Pattern '^CLIENT_TRAFFIC_SECRET_0' -Quiet); $i++) { Start-Sleep -Milliseconds 20 }
             Set-NetNsRoute -Namespace $lab.Client -Destination "$($lab.Vip)/32" -Gateway $lab.RouterPath2
             $result = $job | Receive-Job -Wait -AutoRemoveJob
-            $result.Events | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { Write-Host $_.Message }
             $result.Seconds | Should -BeLessThan 9
             $result.Events.Kind | Should -Contain 'Migration'
             ($result.Events | Where-Object Kind -eq 'Migration').Source | Should -BeLike '10.210.0.2:*'
