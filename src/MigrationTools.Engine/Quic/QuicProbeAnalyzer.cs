@@ -227,7 +227,7 @@ public sealed class QuicProbeAnalyzer
         }
 
         // A client's first Initial: a new connection.
-        connection = new Connection(Convert.ToHexString(packet.Slice(header.DcidOffset, header.DcidLength)).ToLowerInvariant(), header.Version, datagram.Destination, micros);
+        connection = new Connection(Convert.ToHexString(packet.Slice(header.DcidOffset, header.DcidLength)).ToLowerInvariant(), header.Version, datagram.Destination);
         connection.SetInitialKeys(header.Version, packet.Slice(header.DcidOffset, header.DcidLength));
         _connections.Add(connection);
         Register(dcid, connection, Side.Server);
@@ -394,11 +394,6 @@ public sealed class QuicProbeAnalyzer
                 case QuicFrame.Crypto when space == 0:
                     connection.AddCrypto(fromServer, frame.Offset, frame.Data);
                     break;
-                case QuicFrame.Padding or 0x01:
-                    break;
-                default:
-                    frames.NonProbing = true;
-                    break;
             }
         }
 
@@ -513,7 +508,7 @@ public sealed class QuicProbeAnalyzer
         {
             var hex = Hex(frames.Challenge);
             connection.ChallengeData.Add(hex);
-            var challenge = new Challenge(connection, sender, client, micros, frames.PacketNumber, frames.Challenge, hex, Source(), Destination());
+            var challenge = new Challenge(connection, sender, client, micros, frames.PacketNumber, hex, Source(), Destination());
             connection.Pending[frames.Challenge] = challenge;
             _timeouts.Enqueue(challenge);
             output.Add(Event(QuicProbeEventKind.PathProbeSent, true, $"PATH_CHALLENGE {hex} from the {sender.ToString().ToLowerInvariant()} in a {size}-byte datagram{discardNote}", hex));
@@ -580,17 +575,15 @@ public sealed class QuicProbeAnalyzer
         public ulong Challenge;
         public bool HasResponse;
         public ulong Response;
-        public bool NonProbing;
     }
 
-    private sealed class Challenge(Connection connection, Side sender, NetEndpoint path, long micros, ulong packetNumber, ulong data, string dataHex, string source, string destination)
+    private sealed class Challenge(Connection connection, Side sender, NetEndpoint path, long micros, ulong packetNumber, string dataHex, string source, string destination)
     {
         public Connection Connection { get; } = connection;
         public Side Sender { get; } = sender;
         public NetEndpoint Path { get; } = path;
         public long Micros { get; } = micros;
         public ulong PacketNumber { get; } = packetNumber;
-        public ulong Data { get; } = data;
         public string DataHex { get; } = dataHex;
         public string Source { get; } = source;
         public string Destination { get; } = destination;
@@ -616,12 +609,11 @@ public sealed class QuicProbeAnalyzer
         public List<long>[] ChallengeTimes { get; } = { new(), new() };
     }
 
-    private sealed class Connection(string id, uint version, NetEndpoint server, long micros)
+    private sealed class Connection(string id, uint version, NetEndpoint server)
     {
         public string Id { get; } = id;
         public uint Version { get; } = version;
         public NetEndpoint Server { get; } = server;
-        public long StartMicros { get; } = micros;
         public HashSet<NetEndpoint> ServerAddresses { get; } = new() { server };
         public List<NetEndpoint> ClientEndpoints { get; } = new();
         public NetEndpoint LastClient { get; set; }

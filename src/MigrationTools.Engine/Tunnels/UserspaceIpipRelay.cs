@@ -198,20 +198,15 @@ public sealed class UserspaceIpipRelay
     {
         // Packets are read from the TUN device until it is empty (or a batch is full), each 20 bytes into its slot
         // so the outer header goes in front without a copy, and the batch leaves in one sendmmsg.
-        var slots = (byte*)NativeMemory.Alloc((nuint)(Batch * SlotSize));
-        var vectors = (IoVec*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(IoVec)));
-        var messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(MMsgHdr)));
+        AllocateBatch(out var slots, out var vectors, out var messages);
         var remote = new SockAddrIn { Family = AfInet, Address = ToNetworkOrder(_remote) };
         var source = BinaryPrimitives.ReadUInt32BigEndian(_local.GetAddressBytes());
         var destination = BinaryPrimitives.ReadUInt32BigEndian(_remote.GetAddressBytes());
         fcntl(_tun, FSetFl, fcntl(_tun, FGetFl, 0) | ONonBlock);
         for (var i = 0; i < Batch; i++)
         {
-            vectors[i].Base = slots + (i * SlotSize);
             messages[i].Header.Name = &remote;
             messages[i].Header.NameLength = (uint)sizeof(SockAddrIn);
-            messages[i].Header.Iov = &vectors[i];
-            messages[i].Header.IovLength = 1;
         }
 
         while (!_stopping)
@@ -258,6 +253,21 @@ public sealed class UserspaceIpipRelay
 
             SendBatch(messages, vectors, count);
         }
+    }
+
+    /// <summary>Batch buffers for one direction: a slot per message, each message's single iovec pointing at its slot.</summary>
+    private static unsafe void AllocateBatch(out byte* slots, out IoVec* vectors, out MMsgHdr* messages)
+    {
+        slots = (byte*)NativeMemory.Alloc((nuint)(Batch * SlotSize));
+        vectors = (IoVec*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(IoVec)));
+        messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(MMsgHdr)));
+        for (var i = 0; i < Batch; i++)
+        {
+            vectors[i].Base = slots + (i * SlotSize);
+            messages[i].Header.Iov = &vectors[i];
+            messages[i].Header.IovLength = 1;
+        }
+
     }
 
     private unsafe void SendBatch(MMsgHdr* messages, IoVec* vectors, int count)
@@ -322,15 +332,10 @@ public sealed class UserspaceIpipRelay
     private unsafe void DecapsulateLoop()
     {
         // recvmmsg takes whatever has queued up (at least one packet) in one call.
-        var slots = (byte*)NativeMemory.Alloc((nuint)(Batch * SlotSize));
-        var vectors = (IoVec*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(IoVec)));
-        var messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(MMsgHdr)));
+        AllocateBatch(out _, out var vectors, out var messages);
         for (var i = 0; i < Batch; i++)
         {
-            vectors[i].Base = slots + (i * SlotSize);
             vectors[i].Length = SlotSize;
-            messages[i].Header.Iov = &vectors[i];
-            messages[i].Header.IovLength = 1;
         }
 
         var expected = BinaryPrimitives.ReadUInt32BigEndian(_remote.GetAddressBytes());
