@@ -23,7 +23,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest -Force
 $dir = Join-Path ([IO.Path]::GetTempPath()) 'bench-quic-probe'
 Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
-$report = & (Join-Path $PSScriptRoot '../examples/quic-lb-lab.ps1') -OutputDirectory $dir -Prefix 'bench-qp-' -DownloadSize $DownloadSize -RateMbit 0 -MigrateAfterMs 200 -TimeoutSeconds 120 6>$null
+$report = & (Join-Path $PSScriptRoot '../examples/quic-lb-lab.ps1') -OutputDirectory $dir -Prefix 'bench-qp-' -DownloadSize $DownloadSize -RateMbit 0 -MaxGsoDatagrams 1 -MigrateAfterMs 200 -TimeoutSeconds 120 6>$null
 $pcap = Join-Path $dir 'router1.pcap'
 $keys = Join-Path $dir 'keylog.txt'
 Write-Host ("Capture: {0:N1} MB, download completed: {1}" -f ((Get-Item $pcap).Length / 1MB), $report.DownloadCompleted)

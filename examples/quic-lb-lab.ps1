@@ -41,6 +41,9 @@ param(
     [ValidateRange(0, 100000)] [int] $RateMbit = 20,
     # Milliseconds after the handshake at which the client moves to its new local address.
     [ValidateRange(100, 60000)] [int] $MigrateAfterMs = 600,
+    # Most datagrams the server sends in one UDP GSO call (gtlsserver --max-gso-dgrams). 1 turns GSO off, so captures
+    # hold one wire-sized datagram per record, as on a real network, instead of veth's 64 KB super-datagrams.
+    [ValidateRange(1, 64)] [int] $MaxGsoDatagrams = 64,
     # Longest wait for the download, in seconds.
     [ValidateRange(1, 3600)] [int] $TimeoutSeconds = 30,
     # Prefix of the lab's namespace names.
@@ -128,7 +131,7 @@ try {
 
     $routerCapture = Start-Capture $lab.Router (Join-Path $OutputDirectory 'router1.pcap')
     $clientCapture = Start-Capture $lab.Client (Join-Path $OutputDirectory 'client.pcap')
-    $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $htdocs, "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.Vip, "$($lab.Port)", $key, $cert -Background
+    $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $htdocs, "--max-gso-dgrams=$MaxGsoDatagrams", "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.Vip, "$($lab.Port)", $key, $cert -Background
     Wait-Until { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
 
     $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList @(

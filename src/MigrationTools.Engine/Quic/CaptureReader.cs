@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.Runtime.CompilerServices;
 using MigrationTools.Engine.Errors;
 
 namespace MigrationTools.Engine.Quic;
@@ -46,7 +47,7 @@ public sealed class CaptureReader : IDisposable
     private int[] _interfaceLinkTypes = new int[4];
     private long[] _interfaceTicksPerSecond = new long[4];
     private int _interfaceCount;
-    private int _current;
+    private int _currentOffset;
     private int _currentLength;
     private int _currentLinkType;
 
@@ -94,28 +95,22 @@ public sealed class CaptureReader : IDisposable
     /// <summary>Reads the next frame; false at the end of the capture (a truncated last frame counts as damaged).</summary>
     public bool TryRead(out CaptureRecord record)
     {
-        var read = _pcapng ? TryReadPcapng(out record) : TryReadPcap(out record);
-        HasCurrent = read;
-        if (read)
+        if (!MoveNext())
         {
-            CurrentTimestamp = record.TimestampMicroseconds;
-        }
-
-        return read;
-    }
-
-    /// <summary>Reads the next frame and keeps it as the current one (for merging several captures by time).</summary>
-    public bool MoveNext()
-    {
-        if (!TryRead(out var record))
-        {
+            record = default;
             return false;
         }
 
-        _current = record.Data.Length == 0 ? 0 : (int)(System.Runtime.CompilerServices.Unsafe.ByteOffset(ref _buffer[0], ref System.Runtime.InteropServices.MemoryMarshal.GetReference(record.Data)));
-        _currentLength = record.Data.Length;
-        _currentLinkType = record.LinkType;
+        record = Current;
         return true;
+    }
+
+    /// <summary>Reads the next frame and keeps it as the current one (for merging several captures by time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool MoveNext()
+    {
+        HasCurrent = _pcapng ? ReadPcapngBlock() : ReadPcapRecord();
+        return HasCurrent;
     }
 
     /// <summary>True after a successful read.</summary>
@@ -125,11 +120,12 @@ public sealed class CaptureReader : IDisposable
     public long CurrentTimestamp { get; private set; }
 
     /// <summary>The current frame (after <see cref="MoveNext"/>), valid until the next read.</summary>
-    public CaptureRecord Current => new(CurrentTimestamp, _currentLinkType, _buffer.AsSpan(_current, _currentLength));
+    public CaptureRecord Current => new(CurrentTimestamp, _currentLinkType, _buffer.AsSpan(_currentOffset, _currentLength));
 
-    private bool TryReadPcap(out CaptureRecord record)
+    /// <summary>Reads a pcap record into the buffer and makes it the current frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool ReadPcapRecord()
     {
-        record = default;
         if (!ReadExactly(_header.AsSpan(0, 16)))
         {
             return false;
@@ -151,14 +147,14 @@ public sealed class CaptureReader : IDisposable
             return false;
         }
 
-        var micros = (seconds * 1_000_000L) + (_nanoseconds ? fraction / 1000 : fraction);
-        record = new CaptureRecord(micros, _pcapLinkType, data);
+        SetCurrent((seconds * 1_000_000L) + (_nanoseconds ? fraction / 1000 : fraction), _pcapLinkType, 0, (int)captured);
         return true;
     }
 
-    private bool TryReadPcapng(out CaptureRecord record)
+    /// <summary>Reads pcapng blocks up to the next packet block and makes its frame the current one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool ReadPcapngBlock()
     {
-        record = default;
         while (true)
         {
             if (!ReadExactly(_header.AsSpan(0, 8)))
@@ -208,7 +204,7 @@ public sealed class CaptureReader : IDisposable
                     var ticks = ((long)high << 32) | low;
                     var perSecond = _interfaceTicksPerSecond[id];
                     var micros = perSecond == 1_000_000 ? ticks : (long)(ticks / (double)perSecond * 1_000_000);
-                    record = new CaptureRecord(micros, _interfaceLinkTypes[id], body.Slice(20, captured));
+                    SetCurrent(micros, _interfaceLinkTypes[id], 20, captured);
                     return true;
                 }
                 case 3: // Simple Packet Block: interface 0, no timestamp
@@ -220,11 +216,19 @@ public sealed class CaptureReader : IDisposable
                     }
 
                     var length = (int)Math.Min(ReadUInt32(body), (uint)(body.Length - 8));
-                    record = new CaptureRecord(0, _interfaceLinkTypes[0], body.Slice(4, length));
+                    SetCurrent(0, _interfaceLinkTypes[0], 4, length);
                     return true;
                 }
             }
         }
+    }
+
+    private void SetCurrent(long micros, int linkType, int offset, int length)
+    {
+        CurrentTimestamp = micros;
+        _currentLinkType = linkType;
+        _currentOffset = offset;
+        _currentLength = length;
     }
 
     private void ReadSectionHeaderRest(bool headerAlreadyRead = false)
@@ -304,6 +308,7 @@ public sealed class CaptureReader : IDisposable
         return _buffer.AsSpan(0, length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadExactly(Span<byte> target)
     {
         var done = 0;

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace MigrationTools.Engine.Quic;
 
@@ -74,6 +75,7 @@ public enum DecodeResult
 public static class PacketDecoder
 {
     /// <summary>Finds the UDP datagram in a frame of link type <paramref name="linkType"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DecodeResult TryDecode(int linkType, ReadOnlySpan<byte> frame, out UdpDatagram datagram)
     {
         datagram = default;
@@ -147,6 +149,7 @@ public static class PacketDecoder
         return DecodeIp(ip, null, null, 0, out datagram);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult DecodeIp(ReadOnlySpan<byte> ip, NetEndpoint? outerSource, NetEndpoint? outerDestination, int depth, out UdpDatagram datagram)
     {
         datagram = default;

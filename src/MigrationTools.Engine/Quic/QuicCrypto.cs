@@ -43,6 +43,8 @@ public sealed class QuicPacketKeys : IDisposable
     private readonly AesGcm? _aesGcm;
     private readonly ChaCha20Poly1305? _chaCha;
     private readonly Aes? _headerAes;
+    private readonly ICryptoTransform? _headerEncryptor;
+    private readonly byte[] _headerBlock = new byte[32];
     private readonly uint _version;
 
     private QuicPacketKeys(QuicCipherSuite suite, uint version, byte[] secret, byte[] key, byte[] iv, byte[] hp)
@@ -62,6 +64,11 @@ public sealed class QuicPacketKeys : IDisposable
             _aesGcm = new AesGcm(key, 16);
             _headerAes = Aes.Create();
             _headerAes.Key = hp;
+            _headerAes.Mode = CipherMode.ECB;
+            _headerAes.Padding = PaddingMode.None;
+            // One transform reused for every packet: a one-shot EncryptEcb sets up a new cipher context per call,
+            // which costs several times the AES block itself.
+            _headerEncryptor = _headerAes.CreateEncryptor();
         }
     }
 
@@ -100,11 +107,11 @@ public sealed class QuicPacketKeys : IDisposable
     /// <summary>Writes the 5-byte header protection mask for a 16-byte <paramref name="sample"/>.</summary>
     public void HeaderMask(ReadOnlySpan<byte> sample, Span<byte> mask)
     {
-        if (_headerAes is not null)
+        if (_headerEncryptor is not null)
         {
-            Span<byte> block = stackalloc byte[16];
-            _headerAes.EncryptEcb(sample[..16], block, PaddingMode.None);
-            block[..5].CopyTo(mask);
+            sample[..16].CopyTo(_headerBlock);
+            _headerEncryptor.TransformBlock(_headerBlock, 0, 16, _headerBlock, 16);
+            _headerBlock.AsSpan(16, 5).CopyTo(mask);
         }
         else
         {
@@ -153,6 +160,7 @@ public sealed class QuicPacketKeys : IDisposable
     {
         _aesGcm?.Dispose();
         _chaCha?.Dispose();
+        _headerEncryptor?.Dispose();
         _headerAes?.Dispose();
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace MigrationTools.Engine.Quic;
 
@@ -65,6 +66,7 @@ public static class QuicPacket
     /// Parses the long header at the start of <paramref name="datagram"/>; <c>PacketLength</c> tells where a
     /// coalesced next packet starts. False when this is not a well-formed long header of a known version.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseLong(ReadOnlySpan<byte> datagram, out QuicHeader header)
     {
         header = default;
@@ -133,6 +135,7 @@ public static class QuicPacket
     }
 
     /// <summary>A short header with a Destination Connection ID of <paramref name="dcidLength"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseShort(ReadOnlySpan<byte> datagram, int dcidLength, out QuicHeader header)
     {
         header = default;
@@ -150,6 +153,7 @@ public static class QuicPacket
     /// <paramref name="plaintext"/>, using <paramref name="scratch"/> for the unmasked header. Returns the plaintext
     /// length, or -1 when the packet is too short or does not authenticate with these keys.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int TryUnprotect(QuicPacketKeys keys, ReadOnlySpan<byte> packet, in QuicHeader header, ulong largestPacketNumber,
         Span<byte> scratch, Span<byte> plaintext, out ulong packetNumber, out bool keyPhase)
     {
@@ -237,6 +241,7 @@ public ref struct QuicFrameReader
     public bool Malformed { get; private set; }
 
     /// <summary>The next frame; false at the end or at a malformed/unknown frame (then <see cref="Malformed"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryNext(out QuicFrame frame)
     {
         frame = default;

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 
 namespace MigrationTools.Engine.Quic;
 
@@ -36,6 +37,7 @@ public sealed class QuicProbeAnalyzer
     private readonly byte[] _plaintext = new byte[65536];
     private readonly long _timeoutMicros;
     private readonly DuplicateFilter _duplicates = new();
+    private readonly List<(int Offset, QuicHeader Header)> _packets = new();
 
     /// <summary>Starts an analysis.</summary>
     public QuicProbeAnalyzer(QuicProbeOptions options)
@@ -44,7 +46,7 @@ public sealed class QuicProbeAnalyzer
         _timeoutMicros = (long)options.ChallengeTimeout.TotalMilliseconds * 1000;
     }
 
-    /// <summary>Datagrams looked at.</summary>
+    /// <summary>Datagrams looked at; each segment of a UDP GSO super-datagram counts as the datagram it becomes on the wire.</summary>
     public long Datagrams { get; private set; }
     /// <summary>Datagrams that carried QUIC packets of a tracked connection.</summary>
     public long QuicDatagrams { get; private set; }
@@ -56,6 +58,7 @@ public sealed class QuicProbeAnalyzer
     public long Decrypted { get; private set; }
 
     /// <summary>Looks at one datagram; events go to <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Process(long micros, in UdpDatagram datagram, List<QuicProbeEvent> output)
     {
         Datagrams++;
@@ -77,17 +80,21 @@ public sealed class QuicProbeAnalyzer
             }
 
             payload = payload[consumed..];
+            Datagrams++;
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ProcessSegment(long micros, in UdpDatagram datagram, ReadOnlySpan<byte> payload, List<QuicProbeEvent> output)
     {
+        // First the headers only: which connection, where the segment ends, which packets it holds. A datagram
+        // captured twice is dropped here, before anything is decrypted.
         Connection? connection = null;
         var fromServer = false;
-        var frames = new FrameSummary();
         var offset = 0;
         var end = payload.Length;
         var sawShortDcid = default(CidKey);
+        _packets.Clear();
         while (offset < end)
         {
             var rest = payload[offset..];
@@ -97,8 +104,7 @@ public sealed class QuicProbeAnalyzer
                 {
                     var length = SegmentLength(rest, header.DcidLength);
                     end = offset + length;
-                    header = header with { PacketLength = length };
-                    ProcessPacket(connection!, fromServer, rest[..length], header, ref frames);
+                    _packets.Add((offset, header with { PacketLength = length }));
                 }
 
                 break;
@@ -109,15 +115,14 @@ public sealed class QuicProbeAnalyzer
                 break;
             }
 
-            var packet = rest[..longHeader.PacketLength];
-            if (!FindLong(micros, packet, longHeader, datagram, ref connection, ref fromServer))
+            if (!FindLong(micros, rest[..longHeader.PacketLength], longHeader, datagram, ref connection, ref fromServer))
             {
                 break;
             }
 
             if (longHeader.Type != QuicPacketType.Retry)
             {
-                ProcessPacket(connection!, fromServer, packet, longHeader, ref frames);
+                _packets.Add((offset, longHeader));
             }
 
             offset += longHeader.PacketLength;
@@ -129,13 +134,20 @@ public sealed class QuicProbeAnalyzer
         }
 
         var segment = payload[..end];
-        if (!_duplicates.IsDuplicate(micros, segment))
+        if (_duplicates.IsDuplicate(micros, segment))
         {
-            QuicDatagrams++;
-            connection.Packets++;
-            OnDatagram(micros, connection, fromServer, datagram, segment.Length, frames, sawShortDcid, output);
+            return end;
         }
 
+        var frames = new FrameSummary();
+        foreach (var (at, header) in _packets)
+        {
+            ProcessPacket(connection, fromServer, payload.Slice(at, header.PacketLength), header, ref frames);
+        }
+
+        QuicDatagrams++;
+        connection.Packets++;
+        OnDatagram(micros, connection, fromServer, datagram, segment.Length, frames, sawShortDcid, output);
         return end;
     }
 
@@ -143,6 +155,7 @@ public sealed class QuicProbeAnalyzer
     /// Where a short-header packet ends: the end of the datagram, unless the datagram is larger than one on the
     /// wire can be and the same Destination Connection ID starts another short header further on (UDP GSO).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SegmentLength(ReadOnlySpan<byte> rest, int dcidLength)
     {
         if (rest.Length <= 1500)
@@ -195,6 +208,7 @@ public sealed class QuicProbeAnalyzer
     public IReadOnlyDictionary<string, (IReadOnlyCollection<string> Challenges, IReadOnlyCollection<string> Responses)> PathFrames =>
         _connections.ToDictionary(c => c.Id, c => ((IReadOnlyCollection<string>)c.ChallengeData, (IReadOnlyCollection<string>)c.ResponseData));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FindLong(long micros, ReadOnlySpan<byte> packet, in QuicHeader header, in UdpDatagram datagram, ref Connection? connection, ref bool fromServer)
     {
         var dcid = CidKey.From(packet.Slice(header.DcidOffset, header.DcidLength));
@@ -240,6 +254,7 @@ public sealed class QuicProbeAnalyzer
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FindShort(ReadOnlySpan<byte> packet, in UdpDatagram datagram, ref Connection? connection, ref bool fromServer, out QuicHeader header, out CidKey dcid)
     {
         header = default;
@@ -320,6 +335,7 @@ public sealed class QuicProbeAnalyzer
         connection.OriginalDcidRegistered = true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ProcessPacket(Connection connection, bool fromServer, ReadOnlySpan<byte> packet, in QuicHeader header, ref FrameSummary frames)
     {
         var side = fromServer ? 1 : 0;
@@ -403,6 +419,7 @@ public sealed class QuicProbeAnalyzer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnDatagram(long micros, Connection connection, bool fromServer, in UdpDatagram datagram, int size, FrameSummary frames, CidKey shortDcid, List<QuicProbeEvent> output)
     {
         var sourceEndpoint = datagram.Source;
@@ -744,6 +761,7 @@ public sealed class QuicProbeAnalyzer
         private readonly HashSet<(UInt128 Tail, int Length)> _seen = new();
         private readonly Queue<(long Micros, UInt128 Tail, int Length)> _order = new();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool IsDuplicate(long micros, ReadOnlySpan<byte> datagram)
         {
             while (_order.Count > 0 && (_order.Peek().Micros < micros - WindowMicros || _order.Count > 65536))
@@ -771,6 +789,7 @@ public sealed class QuicProbeAnalyzer
     /// <summary>A connection ID of up to 20 bytes as a value.</summary>
     private readonly record struct CidKey(UInt128 Head, uint Tail, int Length)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static CidKey From(ReadOnlySpan<byte> cid)
         {
             Span<byte> padded = stackalloc byte[20];

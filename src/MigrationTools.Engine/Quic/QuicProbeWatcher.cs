@@ -59,36 +59,15 @@ public static class QuicProbeWatcher
 
             var output = new List<QuicProbeEvent>();
             long last = 0;
-            while (true)
+            while (Pump(readers, run, output, ref last, cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                CaptureReader? next = null;
-                foreach (var reader in readers)
+                foreach (var e in output)
                 {
-                    if (reader.HasCurrent && (next is null || reader.CurrentTimestamp < next.CurrentTimestamp))
-                    {
-                        next = reader;
-                    }
+                    run.Events.Add(e);
+                    yield return e;
                 }
 
-                if (next is null)
-                {
-                    break;
-                }
-
-                last = Math.Max(last, next.CurrentTimestamp);
-                Feed(run, next.Current, output);
-                next.MoveNext();
-                if (output.Count > 0)
-                {
-                    foreach (var e in output)
-                    {
-                        run.Events.Add(e);
-                        yield return e;
-                    }
-
-                    output.Clear();
-                }
+                output.Clear();
             }
 
             run.Analyzer.Advance(last, output);
@@ -104,6 +83,45 @@ public static class QuicProbeWatcher
             {
                 run.DamagedBlocks += reader.Damaged;
                 reader.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Feeds frames, earliest first across <paramref name="readers"/>, until one yields events (true) or all are
+    /// done (false). The loop lives outside the iterator so that it is compiled optimised from the first call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Pump(List<CaptureReader> readers, QuicProbeRun run, List<QuicProbeEvent> output, ref long last, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        while (true)
+        {
+            if ((++count & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            CaptureReader? next = null;
+            foreach (var reader in readers)
+            {
+                if (reader.HasCurrent && (next is null || reader.CurrentTimestamp < next.CurrentTimestamp))
+                {
+                    next = reader;
+                }
+            }
+
+            if (next is null)
+            {
+                return false;
+            }
+
+            last = Math.Max(last, next.CurrentTimestamp);
+            Feed(run, next.Current, output);
+            next.MoveNext();
+            if (output.Count > 0)
+            {
+                return true;
             }
         }
     }
@@ -232,6 +250,7 @@ public static class QuicProbeWatcher
         run.DamagedBlocks += reader.Damaged;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Feed(QuicProbeRun run, CaptureRecord record, List<QuicProbeEvent> output)
     {
         run.Frames++;
