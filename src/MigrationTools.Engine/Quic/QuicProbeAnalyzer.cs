@@ -181,16 +181,33 @@ public sealed class QuicProbeAnalyzer
         while (_timeouts.Count > 0 && _timeouts.Peek().Micros + _timeoutMicros < micros)
         {
             var challenge = _timeouts.Dequeue();
-            if (!challenge.Answered)
+            if (challenge.Answered)
             {
+                continue;
+            }
+
+            var time = TimeOf(challenge.Micros + _timeoutMicros);
+            var connection = challenge.Connection;
+            if (challenge.Sender == Side.Server && !challenge.Path.Equals(connection.LastClient))
+            {
+                // RFC 9000 section 9.3.3: after a migration the server validates the previous path too; when the
+                // client has left it, that validation is meant to time out. Not a failure.
                 output.Add(new QuicProbeEvent
                 {
-                    Time = TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.UnansweredChallenge, Connection = challenge.Connection.Id,
-                    Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.ToString(), Source = challenge.Source, Destination = challenge.Destination,
-                    PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = true,
-                    Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {_options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.ToString().ToLowerInvariant()}'s PATH_CHALLENGE",
+                    Time = time, Kind = QuicProbeEventKind.PathAbandoned, Connection = connection.Id, Sender = "Server", ClientAddress = challenge.Path.ToString(),
+                    Source = challenge.Source, Destination = challenge.Destination, PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = true,
+                    Evidence = $"the server's PATH_CHALLENGE {challenge.DataHex} on {challenge.Path}, a path the client has left for {connection.LastClient}, went unanswered for {_options.ChallengeTimeout.TotalSeconds:0.###} s, as RFC 9000 section 9.3.3 expects",
                 });
+                continue;
             }
+
+            output.Add(new QuicProbeEvent
+            {
+                Time = time, Kind = QuicProbeEventKind.UnansweredChallenge, Connection = connection.Id,
+                Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.ToString(), Source = challenge.Source, Destination = challenge.Destination,
+                PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = true,
+                Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {_options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.ToString().ToLowerInvariant()}'s PATH_CHALLENGE",
+            });
         }
     }
 
@@ -446,10 +463,27 @@ public sealed class QuicProbeAnalyzer
             PacketNumber = decrypted ? packetNumber : null, DatagramSize = size, Data = data, Count = count, GapsSeconds = gaps, Certain = certain, Evidence = evidence,
         };
 
+        // Datagrams with PATH_CHALLENGE or PATH_RESPONSE are padded to 1200 bytes, unless a server that has not
+        // validated the client's address could not send that many within 3 x what it received from it.
+        void CheckSize(string frame, string hex, string section)
+        {
+            if (size >= 1200)
+            {
+                return;
+            }
+
+            var budget = (3 * path!.BytesFromClient) - (path.BytesToClient - (fromServer ? size : 0));
+            if (!(fromServer && !path.Validated[(int)Side.Server] && budget < 1200))
+            {
+                output.Add(Event(QuicProbeEventKind.UndersizedProbe, true, $"{frame} in a {size}-byte datagram; RFC 9000 section {section} asks for at least 1200 bytes", hex));
+            }
+        }
+
         if (!fromServer)
         {
             path!.PacketsFromClient++;
             path.BytesFromClient += size;
+            path.LastClientMicros = micros;
             connection.ServerAddresses.Add(server);
             if (!connection.ClientEndpoints.Contains(client))
             {
@@ -458,13 +492,25 @@ public sealed class QuicProbeAnalyzer
                 if (previous is not null)
                 {
                     path.IsMigrationTarget = true;
-                    output.Add(Event(QuicProbeEventKind.Migration, true, $"the client now sends from {client} (before: {previous})"));
-                    if (shortDcid.Length > 0 && shortDcid.Equals(connection.LastClientDcid))
-                    {
-                        output.Add(Event(QuicProbeEventKind.DcidReused, false,
-                            $"the client kept Destination Connection ID {shortDcid} on its new address {client} (a NAT rebinding the client cannot know of is allowed to)"));
-                    }
+                    path.KeptDcid = shortDcid.Length > 0 && shortDcid.Equals(connection.LastClientDcid) ? shortDcid : default;
+                    output.Add(Event(QuicProbeEventKind.Migration, true, path.KeptDcid.Length > 0
+                        ? $"the client now sends from {client} (before: {previous}), still to Destination Connection ID {shortDcid}: a NAT rebinding, unless the client probes the new path itself (then DcidReused)"
+                        : $"the client now sends from {client} (before: {previous})"));
                 }
+            }
+
+            if (path.KeptDcid.Length > 0 && !path.DcidReuseReported && frames.HasChallenge && shortDcid.Equals(path.KeptDcid))
+            {
+                // The client probes the new path itself, so it knows it moved: a NAT rebinding it cannot know of is
+                // the only case in which it may keep the connection ID.
+                path.DcidReuseReported = true;
+                output.Add(Event(QuicProbeEventKind.DcidReused, true,
+                    $"the client probes its new address {client} with PATH_CHALLENGE {Hex(frames.Challenge)} yet kept Destination Connection ID {path.KeptDcid}; RFC 9000 section 9.5 asks for a new one when it migrates"));
+            }
+
+            if (connection.ProbingPaths > 0)
+            {
+                ReportAbandoned(micros, connection, path, output);
             }
 
             connection.LastClient = client;
@@ -529,17 +575,14 @@ public sealed class QuicProbeAnalyzer
             connection.Pending[frames.Challenge] = challenge;
             _timeouts.Enqueue(challenge);
             output.Add(Event(QuicProbeEventKind.PathProbeSent, true, $"PATH_CHALLENGE {hex} from the {sender.ToString().ToLowerInvariant()} in a {size}-byte datagram{discardNote}", hex));
-            if (size < 1200)
-            {
-                var budget = (3 * path!.BytesFromClient) - path.BytesToClient;
-                if (!(fromServer && !path.Validated[(int)Side.Server] && budget < 1200))
-                {
-                    output.Add(Event(QuicProbeEventKind.UndersizedProbe, true, $"PATH_CHALLENGE in a {size}-byte datagram; RFC 9000 section 8.2.1 asks for at least 1200", hex));
-                }
-            }
+            CheckSize("PATH_CHALLENGE", hex, "8.2.1");
 
             var times = path!.ChallengeTimes[(int)sender];
             times.Add(micros);
+            if (sender == Side.Client && times.Count == 1 && !path.Validated[(int)Side.Client])
+            {
+                connection.ProbingPaths++;
+            }
             if (!path.Validated[(int)sender] && times.Count >= _options.EndlessProbingThreshold && !path.EndlessReported[(int)sender])
             {
                 path.EndlessReported[(int)sender] = true;
@@ -554,7 +597,8 @@ public sealed class QuicProbeAnalyzer
         {
             var hex = Hex(frames.Response);
             connection.ResponseData.Add(hex);
-            output.Add(Event(QuicProbeEventKind.PathResponse, true, $"PATH_RESPONSE {hex} from the {sender.ToString().ToLowerInvariant()}{discardNote}", hex));
+            output.Add(Event(QuicProbeEventKind.PathResponse, true, $"PATH_RESPONSE {hex} from the {sender.ToString().ToLowerInvariant()} in a {size}-byte datagram{discardNote}", hex));
+            CheckSize("PATH_RESPONSE", hex, "8.2.2");
             if (!discarded && connection.Pending.Remove(frames.Response, out var challenge) && challenge.Sender != sender)
             {
                 challenge.Answered = true;
@@ -564,14 +608,44 @@ public sealed class QuicProbeAnalyzer
                         $"PATH_RESPONSE {hex} sent on the path of {client}, but its PATH_CHALLENGE came on the path of {challenge.Path} (RFC 9000 section 8.2.2)", hex));
                 }
 
-                if (connection.Paths.TryGetValue(challenge.Path, out var challenged))
+                if (connection.Paths.TryGetValue(challenge.Path, out var challenged) && !challenged.Validated[(int)challenge.Sender])
                 {
                     challenged.Validated[(int)challenge.Sender] = true;
+                    if (challenge.Sender == Side.Client && challenged.ChallengeTimes[(int)Side.Client].Count > 0 && !challenged.Abandoned)
+                    {
+                        connection.ProbingPaths--;
+                    }
                 }
 
                 output.Add(Event(QuicProbeEventKind.PathValidated, true,
                     $"the {challenge.Sender.ToString().ToLowerInvariant()}'s PATH_CHALLENGE {hex} on the path of {challenge.Path} was answered after {(micros - challenge.Micros) / 1000.0:0.###} ms", hex));
             }
+        }
+    }
+
+    /// <summary>
+    /// A path the client probed without validation, and then sent nothing on for the challenge timeout while it
+    /// went on from <paramref name="current"/>, has been given up (RFC 9000 section 9.3.2: back to a validated path).
+    /// </summary>
+    private void ReportAbandoned(long micros, Connection connection, PathState current, List<QuicProbeEvent> output)
+    {
+        foreach (var path in connection.Paths.Values)
+        {
+            if (path == current || path.Abandoned || path.Validated[(int)Side.Client] || path.ChallengeTimes[(int)Side.Client].Count == 0 ||
+                path.LastClientMicros + _timeoutMicros >= micros)
+            {
+                continue;
+            }
+
+            path.Abandoned = true;
+            connection.ProbingPaths--;
+            var probes = path.ChallengeTimes[(int)Side.Client].Count;
+            output.Add(new QuicProbeEvent
+            {
+                Time = TimeOf(micros), Kind = QuicProbeEventKind.PathAbandoned, Connection = connection.Id, Sender = "Client",
+                ClientAddress = path.Client.ToString(), Source = current.Client.ToString(), Destination = connection.Server.ToString(), Count = probes, Certain = true,
+                Evidence = $"the client probed {path.Client} {probes} time(s) without validation, has sent nothing from it for {(micros - path.LastClientMicros) / 1e6:0.###} s and now sends from {current.Client}",
+            });
         }
     }
 
@@ -612,6 +686,10 @@ public sealed class QuicProbeAnalyzer
         public NetEndpoint Client { get; } = client;
         public bool IsInitial { get; } = isInitial;
         public bool IsMigrationTarget { get; set; }
+        public CidKey KeptDcid { get; set; }
+        public bool DcidReuseReported { get; set; }
+        public long LastClientMicros { get; set; }
+        public bool Abandoned { get; set; }
         public List<NetEndpoint> ServerSources { get; } = new();
         public long PacketsFromClient { get; set; }
         public long PacketsToClient { get; set; }
@@ -635,6 +713,7 @@ public sealed class QuicProbeAnalyzer
         public List<NetEndpoint> ClientEndpoints { get; } = new();
         public NetEndpoint LastClient { get; set; }
         public CidKey LastClientDcid { get; set; }
+        public int ProbingPaths { get; set; }
         public Dictionary<NetEndpoint, PathState> Paths { get; } = new();
         public Dictionary<ulong, Challenge> Pending { get; } = new();
         public List<string> ChallengeData { get; } = new();

@@ -14,6 +14,11 @@ public enum QuicProbeEventKind
     PathValidated,
     /// <summary>The client sent from a new address (a new path).</summary>
     Migration,
+    /// <summary>
+    /// A path was given up: the client left a path it probed without validation (RFC 9000 section 9.3.2), or the
+    /// server's check of a path the client has left timed out, as RFC 9000 section 9.3.3 expects.
+    /// </summary>
+    PathAbandoned,
     /// <summary>Verdict: server packets to a client path came from an address the client never sent to (RFC 9000 section 9: the client must discard them; quic-go PR 5544).</summary>
     SourceAddressMismatch,
     /// <summary>Verdict: probing on one path went on past the threshold without validation.</summary>

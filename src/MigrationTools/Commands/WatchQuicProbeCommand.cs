@@ -13,7 +13,7 @@ namespace MigrationTools.Commands;
 /// <summary>Diagnoses QUIC path probing and connection migration from packets: live inside a namespace, or from capture files.</summary>
 /// <remarks>
 /// Follows QUIC connections (versions 1 and 2) by their connection IDs across migrations and writes one object per
-/// event as it happens: PathProbeSent, PathResponse, PathValidated, Migration, and the verdicts
+/// event as it happens: PathProbeSent, PathResponse, PathValidated, Migration, PathAbandoned, and the verdicts
 /// SourceAddressMismatch (server packets to a client path from an address the client never sent to: the client must
 /// discard them, RFC 9000 section 9, the fault fixed by quic-go PR 5544), EndlessProbing, UnansweredChallenge,
 /// UndersizedProbe, ResponseOnWrongPath, NoChallengeOnNewPath, DcidReused and AmplificationExceeded. Each event

@@ -1,0 +1,230 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography;
+using MigrationTools.Engine.Quic;
+
+namespace MigrationTools.Engine.Tests;
+
+/// <summary>
+/// Crafts the packets of one QUIC v1 connection, protected with real keys (RFC 9001 initial secrets, 1-RTT secrets
+/// given in a key log), as a capture on the wire: raw IPv4/UDP frames written to a pcap. Used to reproduce each
+/// path-validation failure exactly, which real peers do not do on demand.
+/// </summary>
+internal sealed class QuicScenario
+{
+    public static readonly IPEndPoint Server = new(IPAddress.Parse("10.250.1.1"), 443);
+    public static readonly IPEndPoint ServerRealIp = new(IPAddress.Parse("10.220.0.2"), 443);
+    public static readonly IPEndPoint Client1 = new(IPAddress.Parse("10.200.0.2"), 40000);
+    public static readonly IPEndPoint Client2 = new(IPAddress.Parse("10.210.0.2"), 40000);
+
+    public static readonly byte[] OriginalDcid = Convert.FromHexString("0001020304050607");
+    public static readonly byte[] ClientCid = Convert.FromHexString("c1c1c1c1c1c1c1c1");
+    public static readonly byte[] ServerCid = Convert.FromHexString("5e5e5e5e5e5e5e01");
+    public static readonly byte[] ServerCid2 = Convert.FromHexString("5e5e5e5e5e5e5e02");
+
+    private const long Start = 1_700_000_000_000_000;
+    private static readonly byte[] ClientRandom = Enumerable.Repeat((byte)0xaa, 32).ToArray();
+    private static readonly byte[] ClientSecret = Enumerable.Repeat((byte)0x11, 32).ToArray();
+    private static readonly byte[] ServerSecret = Enumerable.Repeat((byte)0x22, 32).ToArray();
+
+    private readonly QuicPacketKeys _clientInitial;
+    private readonly QuicPacketKeys _serverInitial;
+    private readonly QuicPacketKeys _client1Rtt = QuicPacketKeys.FromSecret(QuicCipherSuite.Aes128GcmSha256, QuicVersions.V1, ClientSecret);
+    private readonly QuicPacketKeys _server1Rtt = QuicPacketKeys.FromSecret(QuicCipherSuite.Aes128GcmSha256, QuicVersions.V1, ServerSecret);
+    private readonly List<(long Micros, byte[] Frame)> _frames = new();
+    private ulong _clientPacketNumber;
+    private ulong _serverPacketNumber;
+    private long _now = Start;
+
+    public QuicScenario()
+    {
+        (_clientInitial, _serverInitial) = QuicCrypto.InitialKeys(QuicVersions.V1, OriginalDcid);
+    }
+
+    /// <summary>The key log a TLS stack would have written for this connection.</summary>
+    public static string KeyLogText =>
+        $"CLIENT_TRAFFIC_SECRET_0 {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ClientSecret)}\n" +
+        $"SERVER_TRAFFIC_SECRET_0 {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ServerSecret)}\n";
+
+    /// <summary>Moves the clock to <paramref name="milliseconds"/> after the start.</summary>
+    public QuicScenario At(double milliseconds)
+    {
+        _now = Start + (long)(milliseconds * 1000);
+        return this;
+    }
+
+    /// <summary>Initial exchange on <see cref="Client1"/>, then 1-RTT both ways; the server issues <see cref="ServerCid2"/>.</summary>
+    public QuicScenario Handshake()
+    {
+        // ClientHello: type, length (3), legacy version (2), random (32).
+        var clientHello = new byte[] { 1, 0, 0, 100, 3, 3 }.Concat(ClientRandom).ToArray();
+        Long(Client1, Server, fromServer: false, OriginalDcid, ClientCid, Frames.Crypto(clientHello), padTo: 1200);
+        // ServerHello: ..., random (32), session id length 0, cipher suite TLS_AES_128_GCM_SHA256, compression, extensions.
+        var serverHello = new byte[] { 2, 0, 0, 40, 3, 3 }.Concat(Enumerable.Repeat((byte)0xbb, 32)).Concat(new byte[] { 0, 0x13, 0x01, 0, 0, 0 }).ToArray();
+        Long(Server, Client1, fromServer: true, ClientCid, ServerCid, Frames.Crypto(serverHello), padTo: 0);
+        FromClient(Client1, ServerCid, 0, Frames.Ping);
+        FromServer(Server, Client1, 0, Frames.NewConnectionId(1, ServerCid2), Frames.Stream(400));
+        return this;
+    }
+
+    /// <summary>A 1-RTT datagram from the client at <paramref name="from"/> to <paramref name="dcid"/>.</summary>
+    public QuicScenario FromClient(IPEndPoint from, byte[] dcid, int padTo, params byte[][] frames)
+    {
+        Short(from, Server, fromServer: false, dcid, padTo, frames);
+        return this;
+    }
+
+    /// <summary>A 1-RTT datagram from the server (source <paramref name="from"/>) to the client at <paramref name="to"/>.</summary>
+    public QuicScenario FromServer(IPEndPoint from, IPEndPoint to, int padTo, params byte[][] frames)
+    {
+        Short(from, to, fromServer: true, ClientCid, padTo, frames);
+        return this;
+    }
+
+    /// <summary>Writes the capture (LINKTYPE_RAW) and returns its path.</summary>
+    public string WritePcap(string directory)
+    {
+        var path = Path.Combine(directory, $"scenario-{Guid.NewGuid():N}.pcap");
+        using var file = File.Create(path);
+        var header = new byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 65535);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), 101);
+        file.Write(header);
+        var record = new byte[16];
+        foreach (var (micros, frame) in _frames)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(micros / 1_000_000));
+            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)(micros % 1_000_000));
+            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), (uint)frame.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(12), (uint)frame.Length);
+            file.Write(record);
+            file.Write(frame);
+        }
+
+        return path;
+    }
+
+    /// <summary>Runs the analysis over the written capture, with or without the key log.</summary>
+    public List<QuicProbeEvent> Analyze(string directory, bool withKeys = true, double challengeTimeoutSeconds = 3)
+    {
+        KeyLog? keyLog = null;
+        if (withKeys)
+        {
+            keyLog = new KeyLog();
+            keyLog.AddText(KeyLogText);
+        }
+
+        var options = new QuicProbeOptions { KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds) };
+        var run = QuicProbeWatcher.NewRun(options);
+        return QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, options, run).ToList();
+    }
+
+    private void Long(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, byte[] scid, byte[] frames, int padTo)
+    {
+        var keys = fromServer ? _serverInitial : _clientInitial;
+        var packetNumber = fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
+        var header = new List<byte> { 0xc3 };
+        header.AddRange(new byte[] { 0, 0, 0, 1, (byte)dcid.Length });
+        header.AddRange(dcid);
+        header.Add((byte)scid.Length);
+        header.AddRange(scid);
+        header.Add(0); // token length
+        var fixedLength = header.Count + 2 + 4 + 16;
+        var payloadLength = Math.Max(frames.Length, padTo - fixedLength);
+        var length = 4 + payloadLength + 16;
+        header.Add((byte)(0x40 | (length >> 8)));
+        header.Add((byte)length);
+        var payload = new byte[payloadLength];
+        frames.CopyTo(payload, 0);
+        Add(from, to, Protect(keys, header.ToArray(), packetNumber, payload, longHeader: true));
+    }
+
+    private void Short(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, int padTo, byte[][] frames)
+    {
+        var keys = fromServer ? _server1Rtt : _client1Rtt;
+        var packetNumber = fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
+        var header = new byte[] { 0x43 }.Concat(dcid).ToArray();
+        var body = frames.SelectMany(f => f).ToArray();
+        var payload = new byte[Math.Max(body.Length, padTo - (header.Length + 4 + 16))];
+        body.CopyTo(payload, 0);
+        Add(from, to, Protect(keys, header, packetNumber, payload, longHeader: false));
+    }
+
+    /// <summary>RFC 9001 section 5: AEAD over the payload with the header as associated data, then header protection.</summary>
+    private static byte[] Protect(QuicPacketKeys keys, byte[] headerWithoutNumber, ulong packetNumber, byte[] payload, bool longHeader)
+    {
+        var pnOffset = headerWithoutNumber.Length;
+        var header = new byte[pnOffset + 4];
+        headerWithoutNumber.CopyTo(header, 0);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(pnOffset), (uint)packetNumber);
+        var nonce = keys.Iv.ToArray();
+        var low = BinaryPrimitives.ReadUInt64BigEndian(nonce.AsSpan(4)) ^ packetNumber;
+        BinaryPrimitives.WriteUInt64BigEndian(nonce.AsSpan(4), low);
+        var packet = new byte[header.Length + payload.Length + 16];
+        header.CopyTo(packet, 0);
+        using (var aead = new AesGcm(keys.Key, 16))
+        {
+            aead.Encrypt(nonce, payload, packet.AsSpan(header.Length, payload.Length), packet.AsSpan(header.Length + payload.Length, 16), header);
+        }
+
+        Span<byte> mask = stackalloc byte[5];
+        keys.HeaderMask(packet.AsSpan(pnOffset + 4, 16), mask);
+        packet[0] ^= (byte)(mask[0] & (longHeader ? 0x0f : 0x1f));
+        for (var i = 0; i < 4; i++)
+        {
+            packet[pnOffset + i] ^= mask[1 + i];
+        }
+
+        return packet;
+    }
+
+    private void Add(IPEndPoint from, IPEndPoint to, byte[] payload)
+    {
+        var packet = new byte[28 + payload.Length];
+        packet[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)packet.Length);
+        packet[8] = 64;
+        packet[9] = 17;
+        from.Address.GetAddressBytes().CopyTo(packet, 12);
+        to.Address.GetAddressBytes().CopyTo(packet, 16);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(20), (ushort)from.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(22), (ushort)to.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(24), (ushort)(8 + payload.Length));
+        payload.CopyTo(packet, 28);
+        _frames.Add((_now, packet));
+        _now += 1000;
+    }
+
+    /// <summary>QUIC frames (RFC 9000 section 19).</summary>
+    public static class Frames
+    {
+        public static readonly byte[] Ping = { 0x01 };
+
+        public static byte[] Challenge(ulong data) => Eight(0x1a, data);
+
+        public static byte[] Response(ulong data) => Eight(0x1b, data);
+
+        public static byte[] Crypto(byte[] data) => new byte[] { 0x06, 0x00, (byte)(0x40 | (data.Length >> 8)), (byte)data.Length }.Concat(data).ToArray();
+
+        public static byte[] NewConnectionId(byte sequence, byte[] cid) =>
+            new byte[] { 0x18, sequence, 0x00, (byte)cid.Length }.Concat(cid).Concat(new byte[16]).ToArray();
+
+        /// <summary>A STREAM frame on stream 0 with length and <paramref name="length"/> bytes.</summary>
+        public static byte[] Stream(int length) => new byte[] { 0x0a, 0x00, (byte)(0x40 | (length >> 8)), (byte)length }.Concat(new byte[length]).ToArray();
+
+        private static byte[] Eight(byte type, ulong data)
+        {
+            var frame = new byte[9];
+            frame[0] = type;
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(1), data);
+            return frame;
+        }
+    }
+}

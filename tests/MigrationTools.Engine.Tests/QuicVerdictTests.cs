@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using MigrationTools.Engine.Quic;
+using Xunit;
+using static MigrationTools.Engine.Tests.QuicScenario;
+
+namespace MigrationTools.Engine.Tests;
+
+/// <summary>Crafted captures, one per path-validation outcome, read back through the capture reader and analyzer.</summary>
+public sealed class QuicVerdictTests : IDisposable
+{
+    private const ulong A = 0xa1a1a1a1a1a1a1a1;
+    private const ulong B = 0xb2b2b2b2b2b2b2b2;
+    private readonly string _directory = Directory.CreateTempSubdirectory("quic-verdicts-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static QuicProbeEventKind[] Verdicts(IEnumerable<QuicProbeEvent> events) => events.Where(e => e.IsVerdict).Select(e => e.Kind).Distinct().ToArray();
+
+    /// <summary>The client moves to <see cref="QuicScenario.Client2"/> with a new DCID and both sides validate.</summary>
+    private static QuicScenario WorkingMigration() => new QuicScenario().Handshake()
+        .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
+        .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
+        .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))
+        .FromServer(Server, Client2, 0, Frames.Stream(1000))
+        .FromClient(Client2, ServerCid2, 0, Frames.Ping);
+
+    [Fact]
+    public void WorkingMigrationIsValidatedBothWaysWithoutVerdict()
+    {
+        var events = WorkingMigration().Analyze(_directory);
+
+        Assert.Empty(Verdicts(events));
+        var migration = Assert.Single(events, e => e.Kind == QuicProbeEventKind.Migration);
+        Assert.Equal("10.210.0.2:40000", migration.ClientAddress);
+        Assert.Equal(new[] { "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2" }, events.Where(e => e.Kind == QuicProbeEventKind.PathValidated).Select(e => e.Data).OrderBy(d => d));
+        var probe = events.First(e => e.Kind == QuicProbeEventKind.PathProbeSent);
+        Assert.True(probe.Certain);
+        Assert.Equal("Client", probe.Sender);
+        Assert.Equal(1200, probe.DatagramSize);
+        Assert.NotNull(probe.PacketNumber);
+    }
+
+    [Fact]
+    public void WithoutKeysAWorkingMigrationGivesNoVerdict()
+    {
+        var events = WorkingMigration().Analyze(_directory, withKeys: false);
+
+        Assert.Empty(Verdicts(events));
+        Assert.Contains(events, e => e.Kind == QuicProbeEventKind.Migration);
+        Assert.All(events.Where(e => e.Kind == QuicProbeEventKind.PathProbeSent), e => Assert.False(e.Certain));
+    }
+
+    /// <summary>The origin's fault: the server answers the new path from its real IP; the client re-probes with doubling waits.</summary>
+    private static QuicScenario FaultySource()
+    {
+        var scenario = new QuicScenario().Handshake();
+        var at = 100.0;
+        var gap = 300.0;
+        for (var i = 0; i < 5; i++)
+        {
+            scenario.At(at).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A + (ulong)i))
+                .FromServer(ServerRealIp, Client2, 1200, Frames.Response(A + (ulong)i), Frames.Challenge(B + (ulong)i));
+            at += gap;
+            gap *= 2;
+        }
+
+        return scenario.At(at + 4000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
+    }
+
+    [Fact]
+    public void FaultySourceIsSourceAddressMismatchEndlessProbingAndUnansweredChallenges()
+    {
+        var events = FaultySource().Analyze(_directory);
+
+        var mismatch = Assert.Single(events, e => e.Kind == QuicProbeEventKind.SourceAddressMismatch);
+        Assert.True(mismatch.Certain);
+        Assert.Equal("10.220.0.2:443", mismatch.Source);
+        var endless = Assert.Single(events, e => e.Kind == QuicProbeEventKind.EndlessProbing && e.Sender == "Client");
+        Assert.Equal(5, endless.Count);
+        Assert.Equal(new[] { 0.3, 0.6, 1.2, 2.4 }, endless.GapsSeconds);
+        Assert.Contains(events, e => e.Kind == QuicProbeEventKind.UnansweredChallenge && e.Sender == "Client");
+        // Responses in packets the client discards validate nothing.
+        Assert.DoesNotContain(events, e => e.Kind == QuicProbeEventKind.PathValidated);
+    }
+
+    [Fact]
+    public void WithoutKeysTheFaultySourceIsStillACertainMismatchAndNothingElseIsClaimed()
+    {
+        var events = FaultySource().Analyze(_directory, withKeys: false);
+
+        Assert.Equal(new[] { QuicProbeEventKind.SourceAddressMismatch }, Verdicts(events));
+        Assert.True(events.Single(e => e.Kind == QuicProbeEventKind.SourceAddressMismatch).Certain);
+    }
+
+    [Fact]
+    public void AChallengeInASmallDatagramIsUndersized()
+    {
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid2, 0, Frames.Challenge(A))
+            // The server keeps within 3 x the bytes it got from the new address: its small challenge is explained.
+            .FromServer(Server, Client2, 0, Frames.Response(A), Frames.Challenge(B))
+            .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))
+            .Analyze(_directory);
+
+        var undersized = Assert.Single(events, e => e.Kind == QuicProbeEventKind.UndersizedProbe);
+        Assert.Equal("Client", undersized.Sender);
+        Assert.True(undersized.DatagramSize < 1200);
+        Assert.Equal(new[] { QuicProbeEventKind.UndersizedProbe }, Verdicts(events));
+    }
+
+    [Fact]
+    public void AClientResponseInASmallDatagramIsUndersized()
+    {
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
+            .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
+            .FromClient(Client2, ServerCid2, 0, Frames.Response(B))
+            .Analyze(_directory);
+
+        var undersized = Assert.Single(events, e => e.Kind == QuicProbeEventKind.UndersizedProbe);
+        Assert.StartsWith("PATH_RESPONSE", undersized.Evidence);
+        Assert.Equal("b2b2b2b2b2b2b2b2", undersized.Data);
+    }
+
+    [Fact]
+    public void AServerChallengeHeldSmallByTheAmplificationLimitIsNotUndersized()
+    {
+        // A NAT rebinding: 100 bytes arrive from the new address, so the server may send only 300 until it validates.
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid, 100, Frames.Ping)
+            .FromServer(Server, Client2, 250, Frames.Challenge(B))
+            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))
+            .Analyze(_directory);
+
+        Assert.DoesNotContain(events, e => e.Kind == QuicProbeEventKind.UndersizedProbe);
+        Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathValidated && e.Data == "b2b2b2b2b2b2b2b2");
+    }
+
+    [Fact]
+    public void AResponseOnAnotherPathThanItsChallengeIsReportedButStillValidates()
+    {
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
+            .FromServer(Server, Client1, 1200, Frames.Response(A))
+            .Analyze(_directory);
+
+        var wrong = Assert.Single(events, e => e.Kind == QuicProbeEventKind.ResponseOnWrongPath);
+        Assert.Equal("10.200.0.2:40000", wrong.ClientAddress);
+        // RFC 9000 section 8.2.2: the initiator must accept it on any path.
+        Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathValidated && e.Data == "a1a1a1a1a1a1a1a1");
+    }
+
+    [Fact]
+    public void AServerThatDoesNotProbeARebindedClientIsNoChallengeOnNewPath()
+    {
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
+            .FromServer(Server, Client2, 0, Frames.Stream(500))
+            .Analyze(_directory);
+
+        Assert.Equal(new[] { QuicProbeEventKind.NoChallengeOnNewPath }, Verdicts(events));
+        Assert.Contains("NAT rebinding", events.Single(e => e.Kind == QuicProbeEventKind.Migration).Evidence);
+    }
+
+    [Fact]
+    public void ANatRebindingTheServerValidatesHasNoVerdict()
+    {
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
+            .FromServer(Server, Client2, 1200, Frames.Challenge(B))
+            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))
+            .Analyze(_directory);
+
+        Assert.Empty(Verdicts(events));
+        Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathValidated && e.Sender == "Client" && e.Data == "b2b2b2b2b2b2b2b2");
+    }
+
+    [Fact]
+    public void AClientThatProbesItsNewAddressWithTheOldDcidIsDcidReused()
+    {
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Challenge(A))
+            .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
+            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))
+            .Analyze(_directory);
+
+        var reused = Assert.Single(events, e => e.Kind == QuicProbeEventKind.DcidReused);
+        Assert.True(reused.Certain);
+        Assert.Contains("5e5e5e5e5e5e5e01", reused.Evidence);
+        Assert.Equal(new[] { QuicProbeEventKind.DcidReused }, Verdicts(events));
+    }
+
+    [Fact]
+    public void MoreThanThreeTimesTheBytesToAnUnvalidatedAddressIsAmplificationExceeded()
+    {
+        var scenario = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
+            .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B));
+        for (var i = 0; i < 3; i++)
+        {
+            scenario.FromServer(Server, Client2, 1200, Frames.Stream(1100));
+        }
+
+        var events = scenario.FromClient(Client2, ServerCid2, 1200, Frames.Response(B)).Analyze(_directory);
+
+        var exceeded = Assert.Single(events, e => e.Kind == QuicProbeEventKind.AmplificationExceeded);
+        Assert.Equal("Server", exceeded.Sender);
+        Assert.Equal(new[] { QuicProbeEventKind.AmplificationExceeded }, Verdicts(events));
+    }
+
+    [Fact]
+    public void AProbedPathTheClientLeavesIsAbandoned()
+    {
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
+            .At(5000).FromClient(Client1, ServerCid, 0, Frames.Ping)
+            .FromServer(Server, Client1, 0, Frames.Stream(100))
+            .Analyze(_directory);
+
+        var abandoned = Assert.Single(events, e => e.Kind == QuicProbeEventKind.PathAbandoned);
+        Assert.Equal("10.210.0.2:40000", abandoned.ClientAddress);
+        Assert.Equal(1, abandoned.Count);
+        Assert.Contains(events, e => e.Kind == QuicProbeEventKind.UnansweredChallenge && e.Data == "a1a1a1a1a1a1a1a1");
+    }
+
+    [Fact]
+    public void TheServersCheckOfThePathTheClientLeftTimesOutWithoutVerdict()
+    {
+        var events = WorkingMigration()
+            .FromServer(Server, Client1, 1200, Frames.Challenge(B + 1))
+            .At(5000).FromClient(Client2, ServerCid2, 0, Frames.Ping)
+            .Analyze(_directory);
+
+        Assert.Empty(Verdicts(events));
+        var abandoned = Assert.Single(events, e => e.Kind == QuicProbeEventKind.PathAbandoned);
+        Assert.Equal("Server", abandoned.Sender);
+        Assert.Equal("10.200.0.2:40000", abandoned.ClientAddress);
+        Assert.Contains("9.3.3", abandoned.Evidence);
+    }
+
+    [Fact]
+    public void ChallengesAnsweredInTimeAreNotUnanswered()
+    {
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
+            .At(2900).FromServer(Server, Client2, 1200, Frames.Response(A))
+            .At(9000).FromClient(Client2, ServerCid2, 0, Frames.Ping)
+            .Analyze(_directory);
+
+        Assert.DoesNotContain(events, e => e.Kind == QuicProbeEventKind.UnansweredChallenge);
+        Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathValidated);
+    }
+}
