@@ -10,6 +10,8 @@
     server net 10.220.0.0/24 (router1 eth2 .254, server eth0 .2, the real IP). The VIP 10.250.1.1 lives on the
     server's loopback; router1 routes it into the IPIP tunnel ipip0 (10.220.0.254 -> 10.220.0.2) and the server
     answers directly (direct server return) by its default route via router1.
+    The QUIC NAT lab (a NAT rebinding with real peers): client 10.230.0.2 -- nat (10.230.0.1 / 10.240.0.1, source
+    NAT of the client to 10.240.0.1:<port>) -- server 10.240.0.2.
     Every name carries the prefix, so several labs can coexist; nothing touches the root namespace.
 #>
 
@@ -118,6 +120,92 @@ function New-QuicLbLab {
     $lab
 }
 
+function New-QuicNatLab {
+    <#
+    .SYNOPSIS
+        A QUIC client behind a NAT: client -- nat -- server, the NAT mapping the client to 10.240.0.1:<NatPort>.
+    .DESCRIPTION
+        Namespaces <Prefix>client (10.230.0.2, default route via the NAT), <Prefix>nat (10.230.0.1 towards the client,
+        10.240.0.1 towards the server, forwarding on) and <Prefix>server (10.240.0.2). The NAT's nftables table
+        'quic_nat' rewrites the client's UDP source to 10.240.0.1:<NatPort>; Set-QuicNatPort moves the mapping to
+        another port, which is a NAT rebinding as the server sees it. Removed with Remove-MigrationLab.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([pscustomobject])]
+    param(
+        # Prefix of every namespace name.
+        [string] $Prefix = '',
+        # The source port the NAT maps the client to at first.
+        [ValidateRange(1024, 65535)] [int] $NatPort = 20000
+    )
+    $ErrorActionPreference = 'Stop'
+    $lab = [pscustomobject]@{
+        Prefix = $Prefix
+        Client = "${Prefix}client"; Nat = "${Prefix}nat"; Server = "${Prefix}server"
+        ClientAddress = '10.230.0.2'; NatInside = '10.230.0.1'; NatOutside = '10.240.0.1'; ServerAddress = '10.240.0.2'
+        Port = 4433; NatPort = $NatPort
+    }
+    $names = $lab.Client, $lab.Nat, $lab.Server
+    if (-not $PSCmdlet.ShouldProcess($names -join ', ', 'Build the QUIC NAT lab')) { return }
+    try {
+        New-NetNs -Name $names | Out-Null
+        Connect-NetNs -Name $lab.Client -Peer $lab.Nat -Interface eth0 -PeerInterface eth0 | Out-Null
+        Connect-NetNs -Name $lab.Nat -Peer $lab.Server -Interface eth1 -PeerInterface eth0 | Out-Null
+        New-NetNsAddress -Namespace $lab.Client -Interface eth0 -Address "$($lab.ClientAddress)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Nat -Interface eth0 -Address "$($lab.NatInside)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Nat -Interface eth1 -Address "$($lab.NatOutside)/24" | Out-Null
+        New-NetNsAddress -Namespace $lab.Server -Interface eth0 -Address "$($lab.ServerAddress)/24" | Out-Null
+        New-NetNsRoute -Namespace $lab.Client -Destination default -Gateway $lab.NatInside | Out-Null
+        Enable-NetNsForwarding -Namespace $lab.Nat -AddressFamily IPv4
+        Set-QuicNatPort -Lab $lab -Port $NatPort
+    } catch {
+        Remove-MigrationLab -Names $names
+        throw
+    }
+    $lab
+}
+
+function Set-QuicNatPort {
+    <#
+    .SYNOPSIS
+        Maps the NAT lab's client to 10.240.0.1:<Port> from now on, and forgets the old mapping (a NAT rebinding).
+    .DESCRIPTION
+        Replaces the NAT's nftables table in one transaction, then deletes the client's conntrack entries
+        (Remove-ConntrackEntry) so that its next packet is mapped afresh. Packets the server still sends to the old
+        mapping are dropped in the NAT, as by a NAT that has forgotten it.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [pscustomobject] $Lab,
+        [Parameter(Mandatory)] [ValidateRange(1024, 65535)] [int] $Port
+    )
+    $ErrorActionPreference = 'Stop'
+    $ruleset = @"
+table ip quic_nat
+delete table ip quic_nat
+table ip quic_nat {
+    chain post {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "eth1" ip saddr $($Lab.ClientAddress) udp dport $($Lab.Port) snat to $($Lab.NatOutside):$Port
+    }
+    chain in {
+        type filter hook input priority filter; policy accept;
+        iifname "eth1" udp sport $($Lab.Port) drop
+    }
+}
+"@
+    $file = [IO.Path]::GetTempFileName()
+    try {
+        Set-Content -Path $file -Value $ruleset
+        $nft = Invoke-NetNs -Name $Lab.Nat -Command nft -ArgumentList '-f', $file
+        if ($nft.ExitCode -ne 0) { throw "nft in $($Lab.Nat): $($nft.StandardError)" }
+    } finally {
+        Remove-Item -Path $file -Force
+    }
+    Remove-ConntrackEntry -Namespace $Lab.Nat -Protocol udp -Source $Lab.ClientAddress -Confirm:$false
+    $Lab.NatPort = $Port
+}
+
 function Remove-MigrationLab {
     [CmdletBinding(SupportsShouldProcess)]
     param(
@@ -147,4 +235,4 @@ function Get-ArrivalCount {
     }
 }
 
-Export-ModuleMember -Function New-PingMigrationLab, New-QuicLbLab, Remove-MigrationLab, Get-ArrivalCount
+Export-ModuleMember -Function New-PingMigrationLab, New-QuicLbLab, New-QuicNatLab, Set-QuicNatPort, Remove-MigrationLab, Get-ArrivalCount

@@ -85,6 +85,23 @@ internal sealed class QuicScenario
         return this;
     }
 
+    /// <summary>
+    /// Server datagrams sent in one UDP GSO call as a capture before segmentation shows them: one UDP payload
+    /// holding a 1-RTT packet of <paramref name="segmentSize"/> bytes per element of <paramref name="segments"/>
+    /// (the last may be shorter when padTo is 0 for it).
+    /// </summary>
+    public QuicScenario FromServerGso(IPEndPoint from, IPEndPoint to, int segmentSize, params byte[][] segments)
+    {
+        var payload = new List<byte>();
+        for (var i = 0; i < segments.Length; i++)
+        {
+            payload.AddRange(ShortPacket(fromServer: true, ClientCid, i == segments.Length - 1 ? 0 : segmentSize, new[] { segments[i] }));
+        }
+
+        Add(from, to, payload.ToArray());
+        return this;
+    }
+
     /// <summary>Writes the capture (LINKTYPE_RAW) and returns its path.</summary>
     public string WritePcap(string directory)
     {
@@ -146,7 +163,10 @@ internal sealed class QuicScenario
         Add(from, to, Protect(keys, header.ToArray(), packetNumber, payload, longHeader: true));
     }
 
-    private void Short(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, int padTo, byte[][] frames)
+    private void Short(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, int padTo, byte[][] frames) =>
+        Add(from, to, ShortPacket(fromServer, dcid, padTo, frames));
+
+    private byte[] ShortPacket(bool fromServer, byte[] dcid, int padTo, byte[][] frames)
     {
         var keys = fromServer ? _server1Rtt : _client1Rtt;
         var packetNumber = fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
@@ -154,7 +174,7 @@ internal sealed class QuicScenario
         var body = frames.SelectMany(f => f).ToArray();
         var payload = new byte[Math.Max(body.Length, padTo - (header.Length + 4 + 16))];
         body.CopyTo(payload, 0);
-        Add(from, to, Protect(keys, header, packetNumber, payload, longHeader: false));
+        return Protect(keys, header, packetNumber, payload, longHeader: false);
     }
 
     /// <summary>RFC 9001 section 5: AEAD over the payload with the header as associated data, then header protection.</summary>

@@ -241,6 +241,27 @@ public sealed class QuicVerdictTests : IDisposable
         Assert.Contains("9.3.3", abandoned.Evidence);
     }
 
+    [Theory]
+    [InlineData(44)]
+    [InlineData(1200)]
+    public void ProbesInAGsoSuperDatagramAreSplitAndFound(int segmentSize)
+    {
+        // As ngtcp2 sends them after a NAT rebinding: an ACK first, then two small challenges in one GSO call.
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid, 100, Frames.Ping)
+            .FromServer(Server, Client2, 0, Frames.Ping)
+            .FromServerGso(Server, Client2, segmentSize, Frames.Challenge(A), Frames.Challenge(B), Frames.Stream(8))
+            .FromClient(Client2, ServerCid, 1200, Frames.Response(A))
+            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))
+            .Analyze(_directory);
+
+        Assert.Equal(new[] { "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2" }, events.Where(e => e.Kind == QuicProbeEventKind.PathProbeSent).Select(e => e.Data).OrderBy(d => d));
+        Assert.All(events.Where(e => e.Kind == QuicProbeEventKind.PathProbeSent), e => Assert.Equal(segmentSize, e.DatagramSize));
+        Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
+        // The server's first packet to the rebound client carried no challenge, as quic-interop-runner's rebind test checks.
+        Assert.Contains(QuicProbeEventKind.NoChallengeOnNewPath, Verdicts(events));
+    }
+
     [Fact]
     public void ChallengesAnsweredInTimeAreNotUnanswered()
     {

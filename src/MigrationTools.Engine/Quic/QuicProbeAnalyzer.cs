@@ -102,7 +102,7 @@ public sealed class QuicProbeAnalyzer
             {
                 if (FindShort(rest, datagram, ref connection, ref fromServer, out var header, out sawShortDcid))
                 {
-                    var length = SegmentLength(rest, header.DcidLength);
+                    var length = SegmentLength(rest, header.DcidLength, offset);
                     end = offset + length;
                     _packets.Add((offset, header with { PacketLength = length }));
                 }
@@ -152,27 +152,54 @@ public sealed class QuicProbeAnalyzer
     }
 
     /// <summary>
-    /// Where a short-header packet ends: the end of the datagram, unless the datagram is larger than one on the
-    /// wire can be and the same Destination Connection ID starts another short header further on (UDP GSO).
+    /// Where a short-header packet ends. On the wire it runs to the end of its datagram; a capture taken before UDP
+    /// segmentation offload holds several datagrams of one size in one (only the last may be shorter). So the end
+    /// is the first place where the same Destination Connection ID starts another short header and every later
+    /// segment of that size starts with a QUIC header too. Connection IDs under 4 bytes are too short to tell a
+    /// header from payload: such packets are taken to end with the datagram.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int SegmentLength(ReadOnlySpan<byte> rest, int dcidLength)
+    private static int SegmentLength(ReadOnlySpan<byte> rest, int dcidLength, int segmentOffset)
     {
-        if (rest.Length <= 1500)
+        var minimum = 1 + dcidLength + 20;
+        if (dcidLength < 4 || rest.Length < 2 * minimum)
         {
             return rest.Length;
         }
 
         var dcid = rest.Slice(1, dcidLength);
-        for (var at = 1 + dcidLength + 20; at + 1 + dcidLength <= rest.Length; at++)
+        var from = minimum;
+        while (from + 1 + dcidLength <= rest.Length)
         {
-            if ((rest[at] & 0x80) == 0 && rest.Slice(at + 1, dcidLength).SequenceEqual(dcid))
+            var found = rest[(from + 1)..].IndexOf(dcid);
+            if (found < 0)
+            {
+                return rest.Length;
+            }
+
+            var at = from + found;
+            if ((rest[at] & 0x80) == 0 && LaterSegmentsFit(rest, at, segmentOffset + at, dcid))
             {
                 return at;
             }
+
+            from = at + 1;
         }
 
         return rest.Length;
+    }
+
+    private static bool LaterSegmentsFit(ReadOnlySpan<byte> rest, int at, int size, ReadOnlySpan<byte> dcid)
+    {
+        for (var next = at + size; next < rest.Length; next += size)
+        {
+            if ((rest[next] & 0x80) == 0 && (next + 1 + dcid.Length > rest.Length || !rest.Slice(next + 1, dcid.Length).SequenceEqual(dcid)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Reports challenges whose time ran out by <paramref name="micros"/>.</summary>
