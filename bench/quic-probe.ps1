@@ -32,8 +32,7 @@ if ($CaptureDirectory) {
     $dir = $CaptureDirectory
 } else {
     $dir = Join-Path ([IO.Path]::GetTempPath()) 'bench-quic-probe'
-    '{0,-44} {1,8:N0} KB for the whole file (read and scratch buffers, reused for every packet)' -f 'engine allocation (header-only)', ($allocated / 1KB)
-if (-not $CaptureDirectory) { Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue }
+    Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
     $report = & (Join-Path $PSScriptRoot '../examples/quic-lb-lab.ps1') -OutputDirectory $dir -Prefix 'bench-qp-' -DownloadSize $DownloadSize -RateMbit 0 -MaxGsoDatagrams 1 -MigrateAfterMs 200 -TimeoutSeconds 120 6>$null
     Write-Host "Download completed: $($report.DownloadCompleted)"
 }
