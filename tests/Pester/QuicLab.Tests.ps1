@@ -212,3 +212,70 @@ Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integr
         }
     }
 }
+
+Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture' -Tag RequireRoot, Integration {
+    BeforeAll {
+        $script:natLab = New-QuicNatLab -Prefix "${prefix}stop-"
+        $script:stopDir = Join-Path $work 'stop'
+        $null = New-Item -ItemType Directory -Force -Path $stopDir, "$stopDir/htdocs", "$stopDir/dl"
+        & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj '/CN=stop' -keyout "$stopDir/key.pem" -out "$stopDir/cert.pem" 2>$null
+        [IO.File]::WriteAllBytes("$stopDir/htdocs/f.bin", [byte[]]::new(2MB))
+        Invoke-NetNs $natLab.Nat tc 'qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '16mbit', 'burst', '32kb', 'latency', '400ms' | Out-Null
+        $script:natServer = Invoke-NetNs -Name $natLab.Server -Command gtlsserver -ArgumentList '-q', '-d', "$stopDir/htdocs", $natLab.ServerAddress, '4433', "$stopDir/key.pem", "$stopDir/cert.pem" -Background
+
+        function script:Get-CapturePid([string] $Namespace) {
+            (& ip netns pids $Namespace) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' }
+        }
+        function script:Wait-Capture([string] $Namespace) {
+            for ($i = 0; $i -lt 200 -and -not (Get-CapturePid $Namespace); $i++) { Start-Sleep -Milliseconds 50 }
+            Get-CapturePid $Namespace | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    AfterAll {
+        if ($natServer) { $natServer | Stop-NetNsProcess -Confirm:$false -ErrorAction SilentlyContinue }
+        if ($natLab) { Remove-MigrationLab -Names $natLab.Client, $natLab.Nat, $natLab.Server }
+    }
+
+    It 'Select-Object -First 1 returns the first event (the rebinding) and leaves no tcpdump' {
+        $module = (Get-Module MigrationTools).Path
+        $job = Start-ThreadJob -ScriptBlock {
+            param($module, $ns)
+            Import-Module $module
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $first = Watch-QuicProbe -Namespace $ns -Port 4433 -TimeoutSeconds 30 | Select-Object -First 1
+            [pscustomobject]@{ First = $first; Seconds = $watch.Elapsed.TotalSeconds }
+        } -ArgumentList $module, $natLab.Server
+        Wait-Capture $natLab.Server
+        $client = Invoke-NetNs -Name $natLab.Client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$stopDir/dl", $natLab.ServerAddress, '4433', "https://$($natLab.ServerAddress):4433/f.bin" -Background
+        try {
+            Start-Sleep -Milliseconds 400
+            Set-QuicNatPort -Lab $natLab -Port ($natLab.NatPort + 1)
+            $result = $job | Wait-Job -Timeout 40 | Receive-Job
+            $job | Remove-Job -Force
+            $result.First.Kind | Should -Be 'Migration'
+            $result.Seconds | Should -BeLessThan 25
+            Start-Sleep -Milliseconds 300
+            Get-CapturePid $natLab.Server | Should -BeNullOrEmpty
+        } finally {
+            $client | Stop-NetNsProcess -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'stopping the pipeline (Ctrl+C) ends the watch at once and leaves no tcpdump' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$((Get-Module MigrationTools).Path)'; Watch-QuicProbe -Namespace '$($natLab.Server)'")
+            $async = $ps.BeginInvoke()
+            Wait-Capture $natLab.Server
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 6
+            $async.IsCompleted | Should -BeTrue
+            Start-Sleep -Milliseconds 300
+            Get-CapturePid $natLab.Server | Should -BeNullOrEmpty
+        } finally {
+            $ps.Dispose()
+        }
+    }
+}
