@@ -17,7 +17,7 @@ public class QuicFuzzTests
     private static readonly byte[] ShortHeader = Convert.FromHexString("4cfe4189655e5cd55c41f69080575d7999c25a5bfb");
 
     /// <summary>An IPv4/UDP packet around <paramref name="payload"/> (raw IP link type).</summary>
-    private static byte[] Udp(byte[] payload, ushort sourcePort = 8889, ushort destinationPort = 40000)
+    internal static byte[] Udp(byte[] payload, ushort sourcePort = 8889, ushort destinationPort = 40000)
     {
         var packet = new byte[28 + payload.Length];
         packet[0] = 0x45;

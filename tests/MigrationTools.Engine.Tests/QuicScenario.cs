@@ -102,6 +102,41 @@ internal sealed class QuicScenario
         return this;
     }
 
+    /// <summary>
+    /// Damages the QUIC part of <paramref name="count"/> random datagrams (flipped bytes, or cut short), as a bad
+    /// capture or a corrupting link would; IP and UDP headers stay intact.
+    /// </summary>
+    public QuicScenario Damage(Random random, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var index = random.Next(_frames.Count);
+            var (micros, frame) = _frames[index];
+            var copy = (byte[])frame.Clone();
+            if (copy.Length <= 29)
+            {
+                continue;
+            }
+
+            if (random.Next(4) == 0)
+            {
+                // Cut short: the UDP and IP lengths stay as sent, as when a capture's snap length cuts a frame.
+                copy = copy.AsSpan(0, random.Next(28, copy.Length)).ToArray();
+            }
+            else
+            {
+                for (var flips = random.Next(1, 4); flips > 0; flips--)
+                {
+                    copy[random.Next(28, copy.Length)] ^= (byte)random.Next(1, 256);
+                }
+            }
+
+            _frames[index] = (micros, copy);
+        }
+
+        return this;
+    }
+
     /// <summary>Writes the capture (LINKTYPE_RAW) and returns its path.</summary>
     public string WritePcap(string directory)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -260,6 +261,59 @@ public sealed class QuicVerdictTests : IDisposable
         Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
         // The server's first packet to the rebound client carried no challenge, as quic-interop-runner's rebind test checks.
         Assert.Contains(QuicProbeEventKind.NoChallengeOnNewPath, Verdicts(events));
+    }
+
+    [Fact]
+    public void DamagedPacketsNeverTurnAWorkingMigrationIntoACertainVerdict()
+    {
+        var random = new Random(9000);
+        var runs = 0;
+        var hedged = 0;
+        for (var i = 0; i < 1500; i++)
+        {
+            var scenario = random.Next(2) == 0 ? WorkingMigration() : WorkingMigration().At(5000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
+            var events = scenario.Damage(random, random.Next(1, 4)).Analyze(_directory);
+            runs++;
+            var wrong = events.Where(e => e.IsVerdict && e.Certain).ToList();
+            Assert.True(wrong.Count == 0, $"run {i}: {string.Join("; ", wrong.Select(e => $"{e.Kind}: {e.Evidence}"))}");
+            hedged += events.Count(e => e.IsVerdict);
+        }
+
+        Assert.Equal(1500, runs);
+        // Damage does produce suspicions (stated as not certain), so the check above is not vacuous.
+        Assert.True(hedged > 0);
+    }
+
+    [Fact]
+    public void UnknownVersionsAndFakeInitialsOnQuicPortsAreCountedNotFollowed()
+    {
+        var analyzer = new QuicProbeAnalyzer(new QuicProbeOptions());
+        var output = new List<QuicProbeEvent>();
+        // A long header of version 0xff00001d (draft-29) to port 443, and a garbage "Initial" (v1 header, random body).
+        var draft = new byte[1200];
+        draft[0] = 0xc3;
+        BinaryPrimitives.WriteUInt32BigEndian(draft.AsSpan(1), 0xff00001d);
+        draft[5] = 8;
+        var fake = new byte[1200];
+        new Random(1).NextBytes(fake);
+        fake[0] = 0xc3;
+        BinaryPrimitives.WriteUInt32BigEndian(fake.AsSpan(1), QuicVersions.V1);
+        fake[5] = 8;
+        fake[14] = 0;
+        fake[15] = 0;
+        fake[16] = 0x44;
+        fake[17] = 0x9e;
+        foreach (var (payload, port) in new[] { (draft, 443), (fake, 443), (draft, 5353), (fake, 5353) })
+        {
+            var frame = QuicFuzzTests.Udp(payload, 40000, (ushort)port);
+            Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(101, frame, out var datagram));
+            analyzer.Process(1_000_000, datagram, output);
+        }
+
+        Assert.Equal(1, analyzer.UnknownVersions);
+        Assert.Equal(1, analyzer.RejectedInitials);
+        Assert.Equal(0, analyzer.QuicDatagrams);
+        Assert.Empty(output);
     }
 
     [Fact]

@@ -30,8 +30,9 @@ public readonly record struct NetEndpoint(UInt128 Address, ushort Port, bool IsI
 /// <summary>A UDP datagram found in a captured frame, with the outer addresses when it came inside IP-in-IP.</summary>
 public readonly ref struct UdpDatagram
 {
-    internal UdpDatagram(NetEndpoint source, NetEndpoint destination, NetEndpoint? outerSource, NetEndpoint? outerDestination, ReadOnlySpan<byte> payload, int ipLength)
+    internal UdpDatagram(NetEndpoint source, NetEndpoint destination, NetEndpoint? outerSource, NetEndpoint? outerDestination, ReadOnlySpan<byte> payload, int ipLength, bool truncated = false)
     {
+        Truncated = truncated;
         Source = source;
         Destination = destination;
         OuterSource = outerSource;
@@ -52,6 +53,8 @@ public readonly ref struct UdpDatagram
     public ReadOnlySpan<byte> Payload { get; }
     /// <summary>The (inner) IP packet's length.</summary>
     public int IpLength { get; }
+    /// <summary>True when the capture holds less of the datagram than was sent (snap length): <see cref="Payload"/> is its start.</summary>
+    public bool Truncated { get; }
 }
 
 /// <summary>Why a frame gave no UDP datagram.</summary>
@@ -163,6 +166,7 @@ public static class PacketDecoder
         NetEndpoint source, destination;
         var version = ip[0] >> 4;
         int ipLength;
+        var truncated = false;
         if (version == 4)
         {
             if (ip.Length < 20)
@@ -172,9 +176,15 @@ public static class PacketDecoder
 
             var headerLength = (ip[0] & 0x0f) * 4;
             ipLength = BinaryPrimitives.ReadUInt16BigEndian(ip[2..]);
-            if (headerLength < 20 || ipLength < headerLength || ipLength > ip.Length)
+            if (headerLength < 20 || ipLength < headerLength || headerLength > ip.Length)
             {
                 return DecodeResult.Malformed;
+            }
+
+            if (ipLength > ip.Length)
+            {
+                // Cut short by the capture's snap length: what is there is still looked at.
+                truncated = true;
             }
 
             if ((BinaryPrimitives.ReadUInt16BigEndian(ip[6..]) & 0x1fff) != 0)
@@ -185,7 +195,7 @@ public static class PacketDecoder
             protocol = ip[9];
             source = NetEndpoint.FromIPv4(ip[12..16], 0);
             destination = NetEndpoint.FromIPv4(ip[16..20], 0);
-            payload = ip[headerLength..ipLength];
+            payload = ip[headerLength..Math.Min(ipLength, ip.Length)];
         }
         else if (version == 6)
         {
@@ -197,13 +207,13 @@ public static class PacketDecoder
             ipLength = 40 + BinaryPrimitives.ReadUInt16BigEndian(ip[4..]);
             if (ipLength > ip.Length)
             {
-                return DecodeResult.Malformed;
+                truncated = true;
             }
 
             protocol = ip[6];
             source = NetEndpoint.FromIPv6(ip[8..24], 0);
             destination = NetEndpoint.FromIPv6(ip[24..40], 0);
-            payload = ip[40..ipLength];
+            payload = ip[40..Math.Min(ipLength, ip.Length)];
             while (protocol is 0 or 43 or 60 or 44)
             {
                 if (payload.Length < 8)
@@ -247,7 +257,7 @@ public static class PacketDecoder
         }
 
         var udpLength = BinaryPrimitives.ReadUInt16BigEndian(payload[4..]);
-        if (udpLength < 8 || udpLength > payload.Length)
+        if (udpLength < 8 || (udpLength > payload.Length && !truncated))
         {
             return DecodeResult.Malformed;
         }
@@ -255,7 +265,7 @@ public static class PacketDecoder
         datagram = new UdpDatagram(
             source with { Port = BinaryPrimitives.ReadUInt16BigEndian(payload) },
             destination with { Port = BinaryPrimitives.ReadUInt16BigEndian(payload[2..]) },
-            outerSource, outerDestination, payload[8..udpLength], ipLength);
+            outerSource, outerDestination, payload[8..Math.Min(udpLength, payload.Length)], ipLength, truncated || udpLength > payload.Length);
         return DecodeResult.Udp;
     }
 }

@@ -56,6 +56,17 @@ public sealed class QuicProbeAnalyzer
     public long MalformedFrames { get; private set; }
     /// <summary>Packets decrypted.</summary>
     public long Decrypted { get; private set; }
+    /// <summary>Datagrams the capture cut short (snap length).</summary>
+    public long Truncated { get; private set; }
+    /// <summary>Datagrams between a tracked connection's endpoints that did not parse as QUIC, or were cut short.</summary>
+    public long Unparsable { get; private set; }
+    /// <summary>Long-header datagrams of a QUIC version this analyzer does not know, on a QUIC port.</summary>
+    public long UnknownVersions { get; private set; }
+    /// <summary>Datagrams on a QUIC port that looked like a client's first Initial but did not authenticate with the initial keys.</summary>
+    public long RejectedInitials { get; private set; }
+
+    /// <summary>UDP ports QUIC is looked for on first (HTTP/3, ngtcp2's and quic-go's examples), besides -Port.</summary>
+    public static IReadOnlySet<int> WellKnownPorts { get; } = new HashSet<int> { 443, 4433, 8889 };
 
     /// <summary>Looks at one datagram; events go to <paramref name="output"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -66,6 +77,14 @@ public sealed class QuicProbeAnalyzer
         var payload = datagram.Payload;
         if (payload.IsEmpty || (_options.Ports.Count > 0 && !_options.Ports.Contains(datagram.Source.Port) && !_options.Ports.Contains(datagram.Destination.Port)))
         {
+            return;
+        }
+
+        if (datagram.Truncated)
+        {
+            // Part of it is missing: nothing in it can be read, but it may have carried anything.
+            Truncated++;
+            NoteUnparsable(datagram);
             return;
         }
 
@@ -112,6 +131,12 @@ public sealed class QuicProbeAnalyzer
 
             if (!QuicPacket.TryParseLong(rest, out var longHeader) || longHeader.Type == QuicPacketType.VersionNegotiation)
             {
+                if (offset == 0 && rest.Length >= 7 && BinaryPrimitives.ReadUInt32BigEndian(rest[1..]) is var version && version != 0 &&
+                    !QuicVersions.IsKnown(version) && OnQuicPort(datagram))
+                {
+                    UnknownVersions++;
+                }
+
                 break;
             }
 
@@ -130,6 +155,11 @@ public sealed class QuicProbeAnalyzer
 
         if (connection is null)
         {
+            if (_connections.Count > 0)
+            {
+                NoteUnparsable(datagram);
+            }
+
             return payload.Length;
         }
 
@@ -202,6 +232,51 @@ public sealed class QuicProbeAnalyzer
         return true;
     }
 
+    /// <summary>
+    /// A datagram between a tracked connection's endpoints that does not parse as QUIC (corrupted, or cut short by
+    /// the capture) may have carried anything: it is counted, so that no verdict resting on its absence is certain.
+    /// </summary>
+    private void NoteUnparsable(in UdpDatagram datagram)
+    {
+        if (_connections.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var connection in _connections)
+        {
+            var fromServer = datagram.Source.Port == connection.Server.Port && connection.ServerAddresses.Contains(datagram.Source);
+            if (!fromServer && !connection.ServerAddresses.Contains(datagram.Destination))
+            {
+                continue;
+            }
+
+            Unparsable++;
+            connection.UndecryptableFrom[fromServer ? 1 : 0]++;
+            var client = fromServer ? datagram.Destination : datagram.Source;
+            if (!connection.Paths.TryGetValue(client, out var path))
+            {
+                path = new PathState(client, connection.Paths.Count == 0);
+                connection.Paths[client] = path;
+            }
+
+            if (fromServer)
+            {
+                path.FirstServerPacketChecked = true;
+            }
+            else
+            {
+                path.UnreadableFromClient++;
+            }
+
+            return;
+        }
+    }
+
+    private bool OnQuicPort(in UdpDatagram datagram) =>
+        WellKnownPorts.Contains(datagram.Source.Port) || WellKnownPorts.Contains(datagram.Destination.Port) ||
+        _options.Ports.Contains(datagram.Source.Port) || _options.Ports.Contains(datagram.Destination.Port);
+
     /// <summary>Reports challenges whose time ran out by <paramref name="micros"/>.</summary>
     public void Advance(long micros, List<QuicProbeEvent> output)
     {
@@ -228,12 +303,17 @@ public sealed class QuicProbeAnalyzer
                 continue;
             }
 
+            // Packets from the responder that could not be decrypted since may have carried the response: then the
+            // verdict is not certain.
+            var responder = challenge.Sender == Side.Client ? 1 : 0;
+            var unreadable = connection.UndecryptableFrom[responder] - challenge.ResponderUndecryptable;
             output.Add(new QuicProbeEvent
             {
                 Time = time, Kind = QuicProbeEventKind.UnansweredChallenge, Connection = connection.Id,
                 Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.ToString(), Source = challenge.Source, Destination = challenge.Destination,
-                PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = true,
-                Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {_options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.ToString().ToLowerInvariant()}'s PATH_CHALLENGE",
+                PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = unreadable == 0,
+                Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {_options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.ToString().ToLowerInvariant()}'s PATH_CHALLENGE" +
+                    (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {(responder == 1 ? "server" : "client")} could not be decrypted meanwhile and may have carried it"),
             });
         }
     }
@@ -284,7 +364,23 @@ public sealed class QuicProbeAnalyzer
             return false;
         }
 
-        // A client's first Initial: a new connection.
+        // A client's first Initial opens a connection only if it authenticates with the initial keys derived from
+        // its Destination Connection ID (RFC 9001 section 5.2): proof that it is QUIC, whatever the port.
+        var (clientKeys, serverKeys) = QuicCrypto.InitialKeys(header.Version, packet.Slice(header.DcidOffset, header.DcidLength));
+        serverKeys.Dispose();
+        using (clientKeys)
+        {
+            if (QuicPacket.TryUnprotect(clientKeys, packet, header, ulong.MaxValue, _scratch, _plaintext, out _, out _) < 0)
+            {
+                if (OnQuicPort(datagram))
+                {
+                    RejectedInitials++;
+                }
+
+                return false;
+            }
+        }
+
         connection = new Connection(Convert.ToHexString(packet.Slice(header.DcidOffset, header.DcidLength)).ToLowerInvariant(), header.Version, datagram.Destination);
         connection.SetInitialKeys(header.Version, packet.Slice(header.DcidOffset, header.DcidLength));
         _connections.Add(connection);
@@ -424,6 +520,8 @@ public sealed class QuicProbeAnalyzer
         {
             Undecryptable++;
             connection.Undecryptable++;
+            connection.UndecryptableFrom[side]++;
+            frames.Unreadable = true;
             return;
         }
 
@@ -510,6 +608,11 @@ public sealed class QuicProbeAnalyzer
         {
             path!.PacketsFromClient++;
             path.BytesFromClient += size;
+            if (frames.Unreadable)
+            {
+                path.UnreadableFromClient++;
+            }
+
             path.LastClientMicros = micros;
             connection.ServerAddresses.Add(server);
             if (!connection.ClientEndpoints.Contains(client))
@@ -566,10 +669,11 @@ public sealed class QuicProbeAnalyzer
                 }
             }
 
-            if (path.IsMigrationTarget && !path.FirstServerPacketChecked && frames.Decrypted)
+            if (!path.FirstServerPacketChecked && (frames.Decrypted || frames.Unreadable))
             {
+                // Only the server's first packet on the path counts; when it cannot be read, what it carried is unknown.
                 path.FirstServerPacketChecked = true;
-                if (!frames.HasChallenge)
+                if (path.IsMigrationTarget && frames.Decrypted && !frames.Unreadable && !frames.HasChallenge)
                 {
                     output.Add(Event(QuicProbeEventKind.NoChallengeOnNewPath, true, $"the server's first packet to the new client address {client} carries no PATH_CHALLENGE"));
                 }
@@ -578,8 +682,9 @@ public sealed class QuicProbeAnalyzer
             if (!path.IsInitial && !path.Validated[(int)Side.Server] && connection.OneRtt[1] is not null && !path.AmplificationReported && path.BytesToClient > 3 * path.BytesFromClient)
             {
                 path.AmplificationReported = true;
-                output.Add(Event(QuicProbeEventKind.AmplificationExceeded, true,
-                    $"{path.BytesToClient} bytes sent to the unvalidated address {client}, more than 3 x the {path.BytesFromClient} received from it"));
+                output.Add(Event(QuicProbeEventKind.AmplificationExceeded, path.UnreadableFromClient == 0,
+                    $"{path.BytesToClient} bytes sent to the unvalidated address {client}, more than 3 x the {path.BytesFromClient} received from it" +
+                    (path.UnreadableFromClient == 0 ? string.Empty : $"; {path.UnreadableFromClient} packet(s) from that address could not be read and may have validated it")));
             }
 
             if (!frames.Decrypted && size >= 1200 && !path.IsInitial && !path.HeuristicProbeReported && connection.OneRtt[1] is null)
@@ -598,7 +703,10 @@ public sealed class QuicProbeAnalyzer
         {
             var hex = Hex(frames.Challenge);
             connection.ChallengeData.Add(hex);
-            var challenge = new Challenge(connection, sender, client, micros, frames.PacketNumber, hex, Source(), Destination());
+            var challenge = new Challenge(connection, sender, client, micros, frames.PacketNumber, hex, Source(), Destination())
+            {
+                ResponderUndecryptable = connection.UndecryptableFrom[fromServer ? 0 : 1],
+            };
             connection.Pending[frames.Challenge] = challenge;
             _timeouts.Enqueue(challenge);
             output.Add(Event(QuicProbeEventKind.PathProbeSent, true, $"PATH_CHALLENGE {hex} from the {sender.ToString().ToLowerInvariant()} in a {size}-byte datagram{discardNote}", hex));
@@ -606,16 +714,23 @@ public sealed class QuicProbeAnalyzer
 
             var times = path!.ChallengeTimes[(int)sender];
             times.Add(micros);
-            if (sender == Side.Client && times.Count == 1 && !path.Validated[(int)Side.Client])
+            if (times.Count == 1)
             {
-                connection.ProbingPaths++;
+                path.ResponderUnreadableAtFirstChallenge[(int)sender] = connection.UndecryptableFrom[fromServer ? 0 : 1];
+                if (sender == Side.Client && !path.Validated[(int)Side.Client])
+                {
+                    connection.ProbingPaths++;
+                }
             }
+
             if (!path.Validated[(int)sender] && times.Count >= _options.EndlessProbingThreshold && !path.EndlessReported[(int)sender])
             {
                 path.EndlessReported[(int)sender] = true;
                 var gaps = times.Zip(times.Skip(1), (a, b) => Math.Round((b - a) / 1e6, 3)).ToArray();
-                output.Add(Event(QuicProbeEventKind.EndlessProbing, true,
-                    $"{times.Count} PATH_CHALLENGEs from the {sender.ToString().ToLowerInvariant()} on the path of {client} and none validated; gaps {string.Join(", ", gaps.Select(g => g.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))} s",
+                var unreadable = connection.UndecryptableFrom[fromServer ? 0 : 1] - path.ResponderUnreadableAtFirstChallenge[(int)sender];
+                output.Add(Event(QuicProbeEventKind.EndlessProbing, unreadable == 0,
+                    $"{times.Count} PATH_CHALLENGEs from the {sender.ToString().ToLowerInvariant()} on the path of {client} and none validated; gaps {string.Join(", ", gaps.Select(g => g.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))} s" +
+                    (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {(fromServer ? "client" : "server")} could not be read meanwhile"),
                     hex, times.Count, gaps));
             }
         }
@@ -688,6 +803,7 @@ public sealed class QuicProbeAnalyzer
     private struct FrameSummary
     {
         public bool Decrypted;
+        public bool Unreadable;
         public ulong PacketNumber;
         public bool HasChallenge;
         public ulong Challenge;
@@ -706,6 +822,7 @@ public sealed class QuicProbeAnalyzer
         public string Source { get; } = source;
         public string Destination { get; } = destination;
         public bool Answered { get; set; }
+        public long ResponderUndecryptable { get; init; }
     }
 
     private sealed class PathState(NetEndpoint client, bool isInitial)
@@ -724,6 +841,8 @@ public sealed class QuicProbeAnalyzer
         public long BytesToClient { get; set; }
         public int SourceMismatches { get; set; }
         public bool FirstServerPacketChecked { get; set; }
+        public long UnreadableFromClient { get; set; }
+        public long[] ResponderUnreadableAtFirstChallenge { get; } = new long[2];
         public bool AmplificationReported { get; set; }
         public bool HeuristicProbeReported { get; set; }
         public bool[] Validated { get; } = { isInitial, isInitial };
@@ -750,6 +869,7 @@ public sealed class QuicProbeAnalyzer
         public bool OriginalDcidRegistered { get; set; }
         public long Packets { get; set; }
         public long Undecryptable { get; set; }
+        public long[] UndecryptableFrom { get; } = new long[2];
         public QuicPacketKeys?[] Initial { get; } = new QuicPacketKeys?[2];
         public QuicPacketKeys?[] Handshake { get; } = new QuicPacketKeys?[2];
         public QuicPacketKeys?[] OneRtt { get; } = new QuicPacketKeys?[2];

@@ -266,9 +266,14 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
             WriteWarning($"{run.DamagedBlocks} damaged capture blocks, {run.MalformedFrames} frames with broken headers and {run.UnknownLinkType} frames of unknown link types were skipped.");
         }
 
-        if (analyzer.Undecryptable > 0 || analyzer.MalformedFrames > 0)
+        if (analyzer.Undecryptable > 0 || analyzer.MalformedFrames > 0 || analyzer.Unparsable > 0)
         {
-            WriteWarning($"{analyzer.Undecryptable} QUIC packets did not authenticate (wrong or missing keys, or corruption) and {analyzer.MalformedFrames} decrypted packets had unparsable frames; findings about them are left out.");
+            WriteWarning($"{analyzer.Undecryptable} QUIC packets did not authenticate (wrong or missing keys, or corruption), {analyzer.Unparsable} datagrams between a connection's endpoints did not parse as QUIC or were cut short by the capture, and {analyzer.MalformedFrames} decrypted packets had unparsable frames; findings about them are left out, and verdicts they could have changed are not certain.");
+        }
+
+        if (analyzer.UnknownVersions > 0 || analyzer.RejectedInitials > 0)
+        {
+            WriteWarning($"On QUIC ports ({string.Join(", ", QuicProbeAnalyzer.WellKnownPorts.Concat(options.Ports).Distinct().OrderBy(p => p))}): {analyzer.UnknownVersions} datagrams of QUIC versions other than 1 and 2, and {analyzer.RejectedInitials} Initial packets that did not authenticate with the RFC 9001 initial keys, were not followed.");
         }
 
         if (options.KeyLog is not null && analyzer.QuicDatagrams > 0 && run.Events.Count == 0 && analyzer.Decrypted == 0)
