@@ -206,6 +206,57 @@ table ip quic_nat {
     $Lab.NatPort = $Port
 }
 
+function Assert-LabTool {
+    <# .SYNOPSIS Throws, naming the Debian package, when one of the programs (name = package) is not installed. #>
+    param([Parameter(Mandatory)] [hashtable] $Tool)
+    foreach ($entry in $Tool.GetEnumerator()) {
+        if (-not (Get-Command $entry.Key -ErrorAction SilentlyContinue)) {
+            throw "$($entry.Key) is not installed: apt-get install $($entry.Value) (or ./build.ps1 -Task Bootstrap)."
+        }
+    }
+}
+
+function Wait-LabCondition {
+    <# .SYNOPSIS Polls a condition every 20 ms; throws after -Seconds, naming what it waited for. #>
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [double] $Seconds = 10, [string] $What = 'a condition')
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
+        Start-Sleep -Milliseconds 20
+    }
+}
+
+function Start-LabCapture {
+    <# .SYNOPSIS Starts tcpdump -i any (Linux cooked) in a namespace, writing -File, and returns once it captures. #>
+    param([Parameter(Mandatory)] [string] $Namespace, [Parameter(Mandatory)] [string] $File, [string] $Filter)
+    $arguments = @('-i', 'any', '-n', '-U', '-s', '0', '-w', $File)
+    if ($Filter) { $arguments += $Filter }
+    $p = Invoke-NetNs -Name $Namespace -Command tcpdump -ArgumentList $arguments -Background
+    Wait-LabCondition { (Test-Path $p.ErrorPath) -and (Select-String -Path $p.ErrorPath -Pattern 'listening on' -Quiet) } 10 "tcpdump in $Namespace"
+    $p
+}
+
+function New-QuicServerContent {
+    <#
+    .SYNOPSIS
+        A temporary document root holding a random file of -Size bytes, and a self-signed P-256 certificate and key
+        for a QUIC server. Returns Root, File (path), FileName, Key, Cert; remove Root when done.
+    #>
+    param([Parameter(Mandatory)] [long] $Size, [string] $Name = 'quic-lab')
+    $root = Join-Path ([IO.Path]::GetTempPath()) ("$Name-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    $null = New-Item -ItemType Directory -Path $root
+    $content = [pscustomobject]@{ Root = $root; FileName = 'payload.bin'; File = (Join-Path $root 'payload.bin'); Key = (Join-Path $root 'key.pem'); Cert = (Join-Path $root 'cert.pem') }
+    $bytes = [byte[]]::new($Size)
+    [Random]::Shared.NextBytes($bytes)
+    [IO.File]::WriteAllBytes($content.File, $bytes)
+    & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=$Name" -keyout $content.Key -out $content.Cert 2>$null
+    if ($LASTEXITCODE -ne 0) {
+        Remove-Item -Recurse -Force $root
+        throw 'openssl could not make the server certificate.'
+    }
+    $content
+}
+
 function Remove-MigrationLab {
     [CmdletBinding(SupportsShouldProcess)]
     param(
@@ -235,4 +286,5 @@ function Get-ArrivalCount {
     }
 }
 
-Export-ModuleMember -Function New-PingMigrationLab, New-QuicLbLab, New-QuicNatLab, Set-QuicNatPort, Remove-MigrationLab, Get-ArrivalCount
+Export-ModuleMember -Function New-PingMigrationLab, New-QuicLbLab, New-QuicNatLab, Set-QuicNatPort, Remove-MigrationLab, Get-ArrivalCount,
+    Assert-LabTool, Wait-LabCondition, Start-LabCapture, New-QuicServerContent

@@ -55,26 +55,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest -Force
 Import-Module (Join-Path $PSScriptRoot 'MigrationLabs.psm1') -Force
 
-foreach ($tool in @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; tc = 'iproute2' }.GetEnumerator()) {
-    if (-not (Get-Command $tool.Key -ErrorAction SilentlyContinue)) {
-        throw "$($tool.Key) is not installed: apt-get install $($tool.Value) (or ./build.ps1 -Task Bootstrap)."
-    }
-}
-
-function Wait-Until([scriptblock] $Condition, [double] $Seconds, [string] $What) {
-    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-    while (-not (& $Condition)) {
-        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
-        Start-Sleep -Milliseconds 20
-    }
-}
-
-# Starts tcpdump -i any in a namespace and waits until it captures.
-function Start-Capture([string] $Namespace, [string] $File) {
-    $p = Invoke-NetNs -Name $Namespace -Command tcpdump -ArgumentList '-i', 'any', '-n', '-U', '-s', '0', '-w', $File -Background
-    Wait-Until { (Test-Path $p.ErrorPath) -and (Select-String -Path $p.ErrorPath -Pattern 'listening on' -Quiet) } 10 "tcpdump in $Namespace"
-    $p
-}
+Assert-LabTool @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; tc = 'iproute2' }
 
 # Server packets to the client's new address, by source address, read back from a capture.
 function Get-NewPathSources([string] $File, [string] $NewAddress, [int] $Port) {
@@ -87,18 +68,12 @@ function Get-NewPathSources([string] $File, [string] $NewAddress, [int] $Port) {
 
 $OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory)
 $null = New-Item -ItemType Directory -Force -Path $OutputDirectory, (Join-Path $OutputDirectory 'qlog-client'), (Join-Path $OutputDirectory 'qlog-server'), (Join-Path $OutputDirectory 'download')
-$htdocs = Join-Path ([IO.Path]::GetTempPath()) ("quic-lb-lab-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
-$null = New-Item -ItemType Directory -Path $htdocs
-$fileName = 'payload.bin'
-$served = Join-Path $htdocs $fileName
-$bytes = [byte[]]::new($DownloadSize)
-[Random]::Shared.NextBytes($bytes)
-[IO.File]::WriteAllBytes($served, $bytes)
-$bytes = $null
-$key = Join-Path $htdocs 'key.pem'
-$cert = Join-Path $htdocs 'cert.pem'
-& openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj '/CN=quic-lb-lab' -keyout $key -out $cert 2>$null
-if ($LASTEXITCODE -ne 0) { throw 'openssl could not make the server certificate.' }
+$content = New-QuicServerContent -Size $DownloadSize -Name 'quic-lb-lab'
+$htdocs = $content.Root
+$fileName = $content.FileName
+$served = $content.File
+$key = $content.Key
+$cert = $content.Cert
 $keylog = Join-Path $OutputDirectory 'keylog.txt'
 
 $lab = $null
@@ -129,10 +104,10 @@ try {
         Write-Host "Faulty server: packets to $($lab.ClientPath2) leave from $($lab.ServerReal) instead of $($lab.Vip)." -ForegroundColor Yellow
     }
 
-    $routerCapture = Start-Capture $lab.Router (Join-Path $OutputDirectory 'router1.pcap')
-    $clientCapture = Start-Capture $lab.Client (Join-Path $OutputDirectory 'client.pcap')
+    $routerCapture = Start-LabCapture $lab.Router (Join-Path $OutputDirectory 'router1.pcap')
+    $clientCapture = Start-LabCapture $lab.Client (Join-Path $OutputDirectory 'client.pcap')
     $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $htdocs, "--max-gso-dgrams=$MaxGsoDatagrams", "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.Vip, "$($lab.Port)", $key, $cert -Background
-    Wait-Until { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
+    Wait-LabCondition { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
 
     $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList @(
         '-q', '--exit-on-all-streams-close', "--download=$(Join-Path $OutputDirectory 'download')",
@@ -140,7 +115,7 @@ try {
         $lab.Vip, "$($lab.Port)", "https://$($lab.Vip):$($lab.Port)/$fileName") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
     $started = [DateTime]::UtcNow
     # The 1-RTT secrets appear in the keylog when the handshake is done; the client moves $MigrateAfterMs later.
-    Wait-Until { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
+    Wait-LabCondition { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
     Set-NetNsRoute -Namespace $lab.Client -Destination "$($lab.Vip)/32" -Gateway $lab.RouterPath2
     $routeChangedAt = ([DateTime]::UtcNow - $started).TotalMilliseconds
     Write-Host ("Handshake done; route to {0} replaced via {1} at {2:N0} ms, client moves to {3} {4} ms after the handshake." -f $lab.Vip, $lab.RouterPath2, $routeChangedAt, $lab.ClientPath2, $MigrateAfterMs)

@@ -44,40 +44,16 @@ $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest -Force
 Import-Module (Join-Path $PSScriptRoot 'MigrationLabs.psm1') -Force
 
-foreach ($tool in @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; conntrack = 'conntrack' }.GetEnumerator()) {
-    if (-not (Get-Command $tool.Key -ErrorAction SilentlyContinue)) {
-        throw "$($tool.Key) is not installed: apt-get install $($tool.Value) (or ./build.ps1 -Task Bootstrap)."
-    }
-}
-
-function Wait-Until([scriptblock] $Condition, [double] $Seconds, [string] $What) {
-    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-    while (-not (& $Condition)) {
-        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
-        Start-Sleep -Milliseconds 20
-    }
-}
-
-function Start-Capture([string] $Namespace, [string] $File) {
-    $p = Invoke-NetNs -Name $Namespace -Command tcpdump -ArgumentList '-i', 'any', '-n', '-U', '-s', '0', '-w', $File, 'udp' -Background
-    Wait-Until { (Test-Path $p.ErrorPath) -and (Select-String -Path $p.ErrorPath -Pattern 'listening on' -Quiet) } 10 "tcpdump in $Namespace"
-    $p
-}
+Assert-LabTool @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; conntrack = 'conntrack' }
 
 $OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory)
 $null = New-Item -ItemType Directory -Force -Path $OutputDirectory, (Join-Path $OutputDirectory 'qlog-client'), (Join-Path $OutputDirectory 'qlog-server'), (Join-Path $OutputDirectory 'download')
-$htdocs = Join-Path ([IO.Path]::GetTempPath()) ("quic-nat-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
-$null = New-Item -ItemType Directory -Path $htdocs
-$fileName = 'payload.bin'
-$served = Join-Path $htdocs $fileName
-$bytes = [byte[]]::new($DownloadSize)
-[Random]::Shared.NextBytes($bytes)
-[IO.File]::WriteAllBytes($served, $bytes)
-$bytes = $null
-$key = Join-Path $htdocs 'key.pem'
-$cert = Join-Path $htdocs 'cert.pem'
-& openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj '/CN=quic-nat-lab' -keyout $key -out $cert 2>$null
-if ($LASTEXITCODE -ne 0) { throw 'openssl could not make the server certificate.' }
+$content = New-QuicServerContent -Size $DownloadSize -Name 'quic-nat-lab'
+$htdocs = $content.Root
+$fileName = $content.FileName
+$served = $content.File
+$key = $content.Key
+$cert = $content.Cert
 $keylog = Join-Path $OutputDirectory 'keylog.txt'
 $serverPcap = Join-Path $OutputDirectory 'server.pcap'
 
@@ -91,17 +67,17 @@ try {
         if ($tc.ExitCode -ne 0) { throw "tc tbf on $($lab.Nat) eth0: $($tc.StandardError)" }
     }
 
-    $serverCapture = Start-Capture $lab.Server $serverPcap
-    $clientCapture = Start-Capture $lab.Client (Join-Path $OutputDirectory 'client.pcap')
+    $serverCapture = Start-LabCapture $lab.Server $serverPcap -Filter udp
+    $clientCapture = Start-LabCapture $lab.Client (Join-Path $OutputDirectory 'client.pcap') -Filter udp
     $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $htdocs, "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.ServerAddress, "$($lab.Port)", $key, $cert -Background
-    Wait-Until { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
+    Wait-LabCondition { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
 
     $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList @(
         '-q', '--exit-on-all-streams-close', "--download=$(Join-Path $OutputDirectory 'download')",
         "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-client')", "--timeout=$($TimeoutSeconds)s",
         $lab.ServerAddress, "$($lab.Port)", "https://$($lab.ServerAddress):$($lab.Port)/$fileName") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
     $started = [DateTime]::UtcNow
-    Wait-Until { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
+    Wait-LabCondition { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
     Start-Sleep -Milliseconds $RebindAfterMs
     Set-QuicNatPort -Lab $lab -Port ($lab.NatPort + 1)
     $reboundAt = ([DateTime]::UtcNow - $started).TotalMilliseconds
