@@ -216,12 +216,11 @@ Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integr
 Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture' -Tag RequireRoot, Integration {
     BeforeAll {
         $script:natLab = New-QuicNatLab -Prefix "${prefix}stop-"
-        $script:stopDir = Join-Path $work 'stop'
-        $null = New-Item -ItemType Directory -Force -Path $stopDir, "$stopDir/htdocs", "$stopDir/dl"
-        & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj '/CN=stop' -keyout "$stopDir/key.pem" -out "$stopDir/cert.pem" 2>$null
-        [IO.File]::WriteAllBytes("$stopDir/htdocs/f.bin", [byte[]]::new(2MB))
+        $script:stopContent = New-QuicServerContent -Size 2MB -Name "${prefix}stop"
+        $script:stopDownload = Join-Path $work 'stop-dl'
+        $null = New-Item -ItemType Directory -Force -Path $stopDownload
         Invoke-NetNs $natLab.Nat tc 'qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '16mbit', 'burst', '32kb', 'latency', '400ms' | Out-Null
-        $script:natServer = Invoke-NetNs -Name $natLab.Server -Command gtlsserver -ArgumentList '-q', '-d', "$stopDir/htdocs", $natLab.ServerAddress, '4433', "$stopDir/key.pem", "$stopDir/cert.pem" -Background
+        $script:natServer = Invoke-NetNs -Name $natLab.Server -Command gtlsserver -ArgumentList '-q', '-d', $stopContent.Root, $natLab.ServerAddress, '4433', $stopContent.Key, $stopContent.Cert -Background
 
         function script:Get-CapturePid([string] $Namespace) {
             (& ip netns pids $Namespace) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' }
@@ -235,6 +234,7 @@ Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture
     AfterAll {
         if ($natServer) { $natServer | Stop-NetNsProcess -Confirm:$false -ErrorAction SilentlyContinue }
         if ($natLab) { Remove-MigrationLab -Names $natLab.Client, $natLab.Nat, $natLab.Server }
+        if ($stopContent) { Remove-Item -Recurse -Force $stopContent.Root -ErrorAction SilentlyContinue }
     }
 
     It 'Select-Object -First 1 returns the first event (the rebinding) and leaves no tcpdump' {
@@ -247,7 +247,7 @@ Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture
             [pscustomobject]@{ First = $first; Seconds = $watch.Elapsed.TotalSeconds }
         } -ArgumentList $module, $natLab.Server
         Wait-Capture $natLab.Server
-        $client = Invoke-NetNs -Name $natLab.Client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$stopDir/dl", $natLab.ServerAddress, '4433', "https://$($natLab.ServerAddress):4433/f.bin" -Background
+        $client = Invoke-NetNs -Name $natLab.Client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$stopDownload", $natLab.ServerAddress, '4433', "https://$($natLab.ServerAddress):4433/$($stopContent.FileName)" -Background
         try {
             Start-Sleep -Milliseconds 400
             Set-QuicNatPort -Lab $natLab -Port ($natLab.NatPort + 1)
