@@ -40,9 +40,27 @@ internal sealed class QuicScenario
     private ulong _serverPacketNumber;
     private long _now = Start;
 
-    public QuicScenario()
+    /// <summary>A scenario over IPv4, or with <paramref name="ipv6"/> over IPv6: 10.a.b.c becomes fd00::a:b:c.</summary>
+    public QuicScenario(bool ipv6 = false)
     {
         (_clientInitial, _serverInitial) = QuicCrypto.InitialKeys(QuicVersions.V1, OriginalDcid);
+        _ipv6 = ipv6;
+        _headerLength = ipv6 ? 48 : 28;
+    }
+
+    private readonly bool _ipv6;
+    private readonly int _headerLength;
+
+    /// <summary>The address an IPv4 endpoint of the scenario has in its IPv6 form.</summary>
+    public static IPAddress ToIPv6(IPAddress address)
+    {
+        var v4 = address.GetAddressBytes();
+        var v6 = new byte[16];
+        v6[0] = 0xfd;
+        v6[11] = v4[1];
+        v6[13] = v4[2];
+        v6[15] = v4[3];
+        return new IPAddress(v6);
     }
 
     /// <summary>The key log a TLS stack would have written for this connection.</summary>
@@ -113,7 +131,7 @@ internal sealed class QuicScenario
             var index = random.Next(_frames.Count);
             var (micros, frame) = _frames[index];
             var copy = (byte[])frame.Clone();
-            if (copy.Length <= 29)
+            if (copy.Length <= _headerLength + 1)
             {
                 continue;
             }
@@ -121,13 +139,13 @@ internal sealed class QuicScenario
             if (random.Next(4) == 0)
             {
                 // Cut short: the UDP and IP lengths stay as sent, as when a capture's snap length cuts a frame.
-                copy = copy.AsSpan(0, random.Next(28, copy.Length)).ToArray();
+                copy = copy.AsSpan(0, random.Next(_headerLength, copy.Length)).ToArray();
             }
             else
             {
                 for (var flips = random.Next(1, 4); flips > 0; flips--)
                 {
-                    copy[random.Next(28, copy.Length)] ^= (byte)random.Next(1, 256);
+                    copy[random.Next(_headerLength, copy.Length)] ^= (byte)random.Next(1, 256);
                 }
             }
 
@@ -164,18 +182,24 @@ internal sealed class QuicScenario
     }
 
     /// <summary>Runs the analysis over the written capture, with or without the key log.</summary>
-    public List<QuicProbeEvent> Analyze(string directory, bool withKeys = true, double challengeTimeoutSeconds = 3)
+    public List<QuicProbeEvent> Analyze(string directory, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null) =>
+        Analyze(directory, out _, withKeys, challengeTimeoutSeconds, keyLogText);
+
+    /// <summary>Runs the analysis and also returns the analyzer, for its counters.</summary>
+    public List<QuicProbeEvent> Analyze(string directory, out QuicProbeAnalyzer analyzer, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null)
     {
         KeyLog? keyLog = null;
         if (withKeys)
         {
             keyLog = new KeyLog();
-            keyLog.AddText(KeyLogText);
+            keyLog.AddText(keyLogText ?? KeyLogText);
         }
 
         var options = new QuicProbeOptions { KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds) };
         var run = QuicProbeWatcher.NewRun(options);
-        return QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, options, run).ToList();
+        var events = QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, options, run).ToList();
+        analyzer = run.Analyzer;
+        return events;
     }
 
     private void Long(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, byte[] scid, byte[] frames, int padTo)
@@ -242,17 +266,31 @@ internal sealed class QuicScenario
 
     private void Add(IPEndPoint from, IPEndPoint to, byte[] payload)
     {
-        var packet = new byte[28 + payload.Length];
-        packet[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)packet.Length);
-        packet[8] = 64;
-        packet[9] = 17;
-        from.Address.GetAddressBytes().CopyTo(packet, 12);
-        to.Address.GetAddressBytes().CopyTo(packet, 16);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(20), (ushort)from.Port);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(22), (ushort)to.Port);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(24), (ushort)(8 + payload.Length));
-        payload.CopyTo(packet, 28);
+        var packet = new byte[_headerLength + payload.Length];
+        if (_ipv6)
+        {
+            packet[0] = 0x60;
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), (ushort)(8 + payload.Length));
+            packet[6] = 17;
+            packet[7] = 64;
+            ToIPv6(from.Address).GetAddressBytes().CopyTo(packet, 8);
+            ToIPv6(to.Address).GetAddressBytes().CopyTo(packet, 24);
+        }
+        else
+        {
+            packet[0] = 0x45;
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)packet.Length);
+            packet[8] = 64;
+            packet[9] = 17;
+            from.Address.GetAddressBytes().CopyTo(packet, 12);
+            to.Address.GetAddressBytes().CopyTo(packet, 16);
+        }
+
+        var udp = _headerLength - 8;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(udp), (ushort)from.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(udp + 2), (ushort)to.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(udp + 4), (ushort)(8 + payload.Length));
+        payload.CopyTo(packet, _headerLength);
         _frames.Add((_now, packet));
         _now += 1000;
     }

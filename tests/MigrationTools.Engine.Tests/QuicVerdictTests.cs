@@ -21,7 +21,7 @@ public sealed class QuicVerdictTests : IDisposable
     private static QuicProbeEventKind[] Verdicts(IEnumerable<QuicProbeEvent> events) => events.Where(e => e.IsVerdict).Select(e => e.Kind).Distinct().ToArray();
 
     /// <summary>The client moves to <see cref="QuicScenario.Client2"/> with a new DCID and both sides validate.</summary>
-    private static QuicScenario WorkingMigration() => new QuicScenario().Handshake()
+    private static QuicScenario WorkingMigration(bool ipv6 = false) => new QuicScenario(ipv6).Handshake()
         .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
         .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
         .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))
@@ -42,6 +42,29 @@ public sealed class QuicVerdictTests : IDisposable
         Assert.Equal("Client", probe.Sender);
         Assert.Equal(1200, probe.DatagramSize);
         Assert.NotNull(probe.PacketNumber);
+    }
+
+    [Fact]
+    public void AWorkingMigrationOverIPv6IsValidated()
+    {
+        var events = WorkingMigration(ipv6: true).Analyze(_directory);
+
+        Assert.Empty(Verdicts(events));
+        Assert.Equal("[fd00::d2:0:2]:40000", events.Single(e => e.Kind == QuicProbeEventKind.Migration).ClientAddress);
+        Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
+    }
+
+    [Fact]
+    public void WrongKeysDecryptNothingAndClaimNothing()
+    {
+        var wrong = QuicScenario.KeyLogText.Replace("1111", "1212").Replace("2222", "2323");
+        var events = FaultySource().Analyze(_directory, out var analyzer, keyLogText: wrong);
+
+        Assert.True(analyzer.Undecryptable > 0);
+        Assert.Equal(2, analyzer.Decrypted); // the two Initial packets, which need no key log
+        // Only what the headers prove stays certain: the server's packets come from an address the client never used.
+        Assert.Equal(new[] { QuicProbeEventKind.SourceAddressMismatch }, events.Where(e => e.IsVerdict && e.Certain).Select(e => e.Kind).Distinct());
+        Assert.DoesNotContain(events, e => e.Kind == QuicProbeEventKind.PathValidated);
     }
 
     [Fact]
