@@ -340,6 +340,13 @@ public sealed class QuicVerdictTests : IDisposable
     }
 
     [Fact]
+    public void TheLiveCaptureFilterKeepsUdpAndTunnels()
+    {
+        Assert.Equal("udp or ip proto 4 or ip proto 41", QuicProbeWatcher.DefaultFilter(Array.Empty<int>()));
+        Assert.Equal("(udp and (port 443 or port 8889)) or ip proto 4 or ip proto 41", QuicProbeWatcher.DefaultFilter(new[] { 8889, 443 }));
+    }
+
+    [Fact]
     public void ChallengesAnsweredInTimeAreNotUnanswered()
     {
         var events = new QuicScenario().Handshake()

@@ -46,6 +46,9 @@ public sealed class QuicProbeAnalyzer
         _timeoutMicros = (long)options.ChallengeTimeout.TotalMilliseconds * 1000;
     }
 
+    /// <summary>The UDP ports the analysis is limited to (empty: all).</summary>
+    public IReadOnlySet<int> Ports => _options.Ports;
+
     /// <summary>Datagrams looked at; each segment of a UDP GSO super-datagram counts as the datagram it becomes on the wire.</summary>
     public long Datagrams { get; private set; }
     /// <summary>Datagrams that carried QUIC packets of a tracked connection.</summary>

@@ -126,6 +126,13 @@ public static class QuicProbeWatcher
         }
     }
 
+    /// <summary>
+    /// The capture filter when none is given: UDP (on <paramref name="ports"/> when there are any), and IP-in-IP and
+    /// IPv6-in-IPv4, whose inner UDP the analyzer unwraps; everything else stays in the kernel.
+    /// </summary>
+    public static string DefaultFilter(IReadOnlyCollection<int> ports) =>
+        (ports.Count == 0 ? "udp" : $"(udp and ({string.Join(" or ", ports.Order().Select(p => $"port {p}"))}))") + " or ip proto 4 or ip proto 41";
+
     /// <summary>Creates a run with its analyzer.</summary>
     public static QuicProbeRun NewRun(QuicProbeOptions options) => new(new QuicProbeAnalyzer(options));
 
@@ -139,10 +146,7 @@ public static class QuicProbeWatcher
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
         var arguments = new List<string> { "netns", "exec", @namespace, ToolCatalog.Resolve("tcpdump"), "-i", string.IsNullOrEmpty(@interface) ? "any" : @interface, "-U", "-n", "-s", "0", "-w", "-" };
-        if (!string.IsNullOrWhiteSpace(filter))
-        {
-            arguments.Add(filter);
-        }
+        arguments.Add(string.IsNullOrWhiteSpace(filter) ? DefaultFilter(run.Analyzer.Ports) : filter);
 
         var channel = Channel.CreateUnbounded<QuicProbeEvent>(new UnboundedChannelOptions { SingleReader = true });
         var gate = new object();

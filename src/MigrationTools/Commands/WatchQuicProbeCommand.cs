@@ -69,7 +69,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string? Interface { get; set; }
 
-    /// <summary>A BPF filter for the live capture, e.g. 'udp port 8889'.</summary>
+    /// <summary>A BPF filter for the live capture, e.g. 'udp port 8889'; by default UDP (on -Port when given) and IP-in-IP.</summary>
     [Parameter(ParameterSetName = LiveSet)]
     public string? Filter { get; set; }
 
@@ -77,7 +77,11 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     [Parameter]
     public string[]? KeyLogFile { get; set; }
 
-    /// <summary>UDP ports to look at; by default any datagram whose header parses as QUIC.</summary>
+    /// <summary>
+    /// UDP ports to look at. By default any datagram is looked at, and a connection is followed from a client Initial
+    /// that authenticates with the RFC 9001 initial keys; on 443, 4433, 8889 and these ports, other QUIC versions
+    /// and Initials that fail are counted in a warning.
+    /// </summary>
     [Parameter]
     [ValidateRange(1, 65535)]
     public int[]? Port { get; set; }
