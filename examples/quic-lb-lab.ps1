@@ -69,11 +69,6 @@ function Get-NewPathSources([string] $File, [string] $NewAddress, [int] $Port) {
 $OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory)
 $null = New-Item -ItemType Directory -Force -Path $OutputDirectory, (Join-Path $OutputDirectory 'qlog-client'), (Join-Path $OutputDirectory 'qlog-server'), (Join-Path $OutputDirectory 'download')
 $content = New-QuicServerContent -Size $DownloadSize -Name 'quic-lb-lab'
-$htdocs = $content.Root
-$fileName = $content.FileName
-$served = $content.File
-$key = $content.Key
-$cert = $content.Cert
 $keylog = Join-Path $OutputDirectory 'keylog.txt'
 
 $lab = $null
@@ -106,13 +101,13 @@ try {
 
     $routerCapture = Start-LabCapture $lab.Router (Join-Path $OutputDirectory 'router1.pcap')
     $clientCapture = Start-LabCapture $lab.Client (Join-Path $OutputDirectory 'client.pcap')
-    $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $htdocs, "--max-gso-dgrams=$MaxGsoDatagrams", "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.Vip, "$($lab.Port)", $key, $cert -Background
+    $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $content.Root, "--max-gso-dgrams=$MaxGsoDatagrams", "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.Vip, "$($lab.Port)", $content.Key, $content.Cert -Background
     Wait-LabCondition { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
 
     $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList @(
         '-q', '--exit-on-all-streams-close', "--download=$(Join-Path $OutputDirectory 'download')",
         "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-client')", "--change-local-addr=$($MigrateAfterMs)ms", "--timeout=$($TimeoutSeconds)s",
-        $lab.Vip, "$($lab.Port)", "https://$($lab.Vip):$($lab.Port)/$fileName") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
+        $lab.Vip, "$($lab.Port)", "https://$($lab.Vip):$($lab.Port)/$($content.FileName)") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
     $started = [DateTime]::UtcNow
     # The 1-RTT secrets appear in the keylog when the handshake is done; the client moves $MigrateAfterMs later.
     Wait-LabCondition { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
@@ -128,8 +123,8 @@ try {
     Start-Sleep -Milliseconds 200
     $routerCapture, $clientCapture | Stop-NetNsProcess -Confirm:$false
 
-    $downloaded = Join-Path $OutputDirectory "download/$fileName"
-    $servedHash = (Get-FileHash -Algorithm SHA256 $served).Hash
+    $downloaded = Join-Path $OutputDirectory "download/$($content.FileName)"
+    $servedHash = (Get-FileHash -Algorithm SHA256 $content.File).Hash
     $downloadedHash = if (Test-Path $downloaded) { (Get-FileHash -Algorithm SHA256 $downloaded).Hash } else { $null }
     $downloadedSize = if (Test-Path $downloaded) { (Get-Item $downloaded).Length } else { 0 }
     $sources = Get-NewPathSources (Join-Path $OutputDirectory 'router1.pcap') $lab.ClientPath2 $lab.Port
@@ -161,7 +156,7 @@ try {
     $watch.Restart()
     if ($lab) { Remove-MigrationLab -Names $lab.Client, $lab.Router, $lab.Server }
     $teardownMs = $watch.Elapsed.TotalMilliseconds
-    Remove-Item -Recurse -Force $htdocs -ErrorAction SilentlyContinue
+    Remove-Item -Recurse -Force $content.Root -ErrorAction SilentlyContinue
 }
 
 if ($report) {

@@ -49,11 +49,6 @@ Assert-LabTool @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tc
 $OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory)
 $null = New-Item -ItemType Directory -Force -Path $OutputDirectory, (Join-Path $OutputDirectory 'qlog-client'), (Join-Path $OutputDirectory 'qlog-server'), (Join-Path $OutputDirectory 'download')
 $content = New-QuicServerContent -Size $DownloadSize -Name 'quic-nat-lab'
-$htdocs = $content.Root
-$fileName = $content.FileName
-$served = $content.File
-$key = $content.Key
-$cert = $content.Cert
 $keylog = Join-Path $OutputDirectory 'keylog.txt'
 $serverPcap = Join-Path $OutputDirectory 'server.pcap'
 
@@ -69,13 +64,13 @@ try {
 
     $serverCapture = Start-LabCapture $lab.Server $serverPcap -Filter udp
     $clientCapture = Start-LabCapture $lab.Client (Join-Path $OutputDirectory 'client.pcap') -Filter udp
-    $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $htdocs, "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.ServerAddress, "$($lab.Port)", $key, $cert -Background
+    $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $content.Root, "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.ServerAddress, "$($lab.Port)", $content.Key, $content.Cert -Background
     Wait-LabCondition { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
 
     $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList @(
         '-q', '--exit-on-all-streams-close', "--download=$(Join-Path $OutputDirectory 'download')",
         "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-client')", "--timeout=$($TimeoutSeconds)s",
-        $lab.ServerAddress, "$($lab.Port)", "https://$($lab.ServerAddress):$($lab.Port)/$fileName") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
+        $lab.ServerAddress, "$($lab.Port)", "https://$($lab.ServerAddress):$($lab.Port)/$($content.FileName)") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
     $started = [DateTime]::UtcNow
     Wait-LabCondition { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
     Start-Sleep -Milliseconds $RebindAfterMs
@@ -96,8 +91,8 @@ try {
     foreach ($line in (& tcpdump -n -r $serverPcap "udp and dst port $($lab.Port)" 2>$null)) {
         if ($line -match " IP $([regex]::Escape($lab.NatOutside))\.(\d+) > ") { $ports[$Matches[1]] = 1 + $ports[$Matches[1]] }
     }
-    $downloaded = Join-Path $OutputDirectory "download/$fileName"
-    $servedHash = (Get-FileHash -Algorithm SHA256 $served).Hash
+    $downloaded = Join-Path $OutputDirectory "download/$($content.FileName)"
+    $servedHash = (Get-FileHash -Algorithm SHA256 $content.File).Hash
     $downloadedHash = if (Test-Path $downloaded) { (Get-FileHash -Algorithm SHA256 $downloaded).Hash } else { $null }
     $report = [pscustomobject]@{
         Scenario          = 'NatRebinding'
@@ -114,7 +109,7 @@ try {
     }
 } finally {
     if ($lab) { Remove-MigrationLab -Names $lab.Client, $lab.Nat, $lab.Server }
-    Remove-Item -Recurse -Force $htdocs -ErrorAction SilentlyContinue
+    Remove-Item -Recurse -Force $content.Root -ErrorAction SilentlyContinue
 }
 
 if ($report) {
