@@ -23,7 +23,7 @@ Describe 'Module manifest' -Tag Unit {
     }
 
     It 'has the default views for its output types' {
-        $types = 'NetNamespace', 'NetInterface', 'VethPair', 'NetAddress', 'NetRoute', 'NetNsProcess', 'NetNsCommandResult'
+        $types = 'NetNamespace', 'NetInterface', 'VethPair', 'NetAddress', 'NetRoute', 'NetNsProcess', 'NetNsCommandResult', 'IpipTunnel', 'QuicProbeEvent', 'QuicConnectionSummary'
         $formatted = (Get-FormatData -TypeName 'MigrationTools.*').TypeNames
         foreach ($t in $types) { $formatted | Where-Object { $_ -like "*.$t" } | Should -Not -BeNullOrEmpty -Because "$t needs a default view" }
     }
