@@ -158,11 +158,7 @@ public sealed class QuicProbeAnalyzer
 
         if (connection is null)
         {
-            if (_connections.Count > 0)
-            {
-                NoteUnparsable(datagram);
-            }
-
+            NoteUnparsable(datagram);
             return payload.Length;
         }
 
