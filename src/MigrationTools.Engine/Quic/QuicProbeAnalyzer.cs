@@ -366,22 +366,21 @@ public sealed class QuicProbeAnalyzer
         // A client's first Initial opens a connection only if it authenticates with the initial keys derived from
         // its Destination Connection ID (RFC 9001 section 5.2): proof that it is QUIC, whatever the port.
         var (clientKeys, serverKeys) = QuicCrypto.InitialKeys(header.Version, packet.Slice(header.DcidOffset, header.DcidLength));
-        serverKeys.Dispose();
-        using (clientKeys)
+        if (QuicPacket.TryUnprotect(clientKeys, packet, header, ulong.MaxValue, _scratch, _plaintext, out _, out _) < 0)
         {
-            if (QuicPacket.TryUnprotect(clientKeys, packet, header, ulong.MaxValue, _scratch, _plaintext, out _, out _) < 0)
+            clientKeys.Dispose();
+            serverKeys.Dispose();
+            if (OnQuicPort(datagram))
             {
-                if (OnQuicPort(datagram))
-                {
-                    RejectedInitials++;
-                }
-
-                return false;
+                RejectedInitials++;
             }
+
+            return false;
         }
 
         connection = new Connection(Convert.ToHexString(packet.Slice(header.DcidOffset, header.DcidLength)).ToLowerInvariant(), header.Version, datagram.Destination);
-        connection.SetInitialKeys(header.Version, packet.Slice(header.DcidOffset, header.DcidLength));
+        connection.Initial[0] = clientKeys;
+        connection.Initial[1] = serverKeys;
         _connections.Add(connection);
         Register(dcid, connection, Side.Server);
         if (!scid.IsEmpty)
