@@ -251,7 +251,7 @@ public sealed class QuicProbeAnalyzer
             }
 
             Unparsable++;
-            connection.UndecryptableFrom[fromServer ? 1 : 0]++;
+            connection.UnreadableFrom[fromServer ? 1 : 0]++;
             var client = fromServer ? datagram.Destination : datagram.Source;
             if (!connection.Paths.TryGetValue(client, out var path))
             {
@@ -305,7 +305,7 @@ public sealed class QuicProbeAnalyzer
             // Packets from the responder that could not be decrypted since may have carried the response: then the
             // verdict is not certain.
             var responder = challenge.Sender == Side.Client ? 1 : 0;
-            var unreadable = connection.UndecryptableFrom[responder] - challenge.ResponderUndecryptable;
+            var unreadable = connection.UnreadableFrom[responder] - challenge.ResponderUnreadable;
             output.Add(new QuicProbeEvent
             {
                 Time = time, Kind = QuicProbeEventKind.UnansweredChallenge, Connection = connection.Id,
@@ -518,7 +518,7 @@ public sealed class QuicProbeAnalyzer
         {
             Undecryptable++;
             connection.Undecryptable++;
-            connection.UndecryptableFrom[side]++;
+            connection.UnreadableFrom[side]++;
             frames.Unreadable = true;
             return;
         }
@@ -703,7 +703,7 @@ public sealed class QuicProbeAnalyzer
             connection.ChallengeData.Add(hex);
             var challenge = new Challenge(connection, sender, client, micros, frames.PacketNumber, hex, Source(), Destination())
             {
-                ResponderUndecryptable = connection.UndecryptableFrom[fromServer ? 0 : 1],
+                ResponderUnreadable = connection.UnreadableFrom[fromServer ? 0 : 1],
             };
             connection.Pending[frames.Challenge] = challenge;
             _timeouts.Enqueue(challenge);
@@ -714,7 +714,7 @@ public sealed class QuicProbeAnalyzer
             times.Add(micros);
             if (times.Count == 1)
             {
-                path.ResponderUnreadableAtFirstChallenge[(int)sender] = connection.UndecryptableFrom[fromServer ? 0 : 1];
+                path.ResponderUnreadableAtFirstChallenge[(int)sender] = connection.UnreadableFrom[fromServer ? 0 : 1];
                 if (sender == Side.Client && !path.Validated[(int)Side.Client])
                 {
                     connection.ProbingPaths++;
@@ -725,7 +725,7 @@ public sealed class QuicProbeAnalyzer
             {
                 path.EndlessReported[(int)sender] = true;
                 var gaps = times.Zip(times.Skip(1), (a, b) => Math.Round((b - a) / 1e6, 3)).ToArray();
-                var unreadable = connection.UndecryptableFrom[fromServer ? 0 : 1] - path.ResponderUnreadableAtFirstChallenge[(int)sender];
+                var unreadable = connection.UnreadableFrom[fromServer ? 0 : 1] - path.ResponderUnreadableAtFirstChallenge[(int)sender];
                 output.Add(Event(QuicProbeEventKind.EndlessProbing, unreadable == 0,
                     $"{times.Count} PATH_CHALLENGEs from the {sender.ToString().ToLowerInvariant()} on the path of {client} and none validated; gaps {string.Join(", ", gaps.Select(g => g.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))} s" +
                     (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {(fromServer ? "client" : "server")} could not be read meanwhile"),
@@ -820,7 +820,7 @@ public sealed class QuicProbeAnalyzer
         public string Source { get; } = source;
         public string Destination { get; } = destination;
         public bool Answered { get; set; }
-        public long ResponderUndecryptable { get; init; }
+        public long ResponderUnreadable { get; init; }
     }
 
     private sealed class PathState(NetEndpoint client, bool isInitial)
@@ -867,7 +867,8 @@ public sealed class QuicProbeAnalyzer
         public bool OriginalDcidRegistered { get; set; }
         public long Packets { get; set; }
         public long Undecryptable { get; set; }
-        public long[] UndecryptableFrom { get; } = new long[2];
+        // Per side (0 client, 1 server): packets that failed to authenticate, and datagrams that did not parse or were cut short.
+        public long[] UnreadableFrom { get; } = new long[2];
         public QuicPacketKeys?[] Initial { get; } = new QuicPacketKeys?[2];
         public QuicPacketKeys?[] Handshake { get; } = new QuicPacketKeys?[2];
         public QuicPacketKeys?[] OneRtt { get; } = new QuicPacketKeys?[2];
