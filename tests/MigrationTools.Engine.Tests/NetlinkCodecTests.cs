@@ -36,7 +36,7 @@ public class NetlinkCodecTests
     {
         var bytes = Hex(KernelConntrackMessage);
         ConntrackEntry? entry = null;
-        foreach (var message in new MessageReader(bytes))
+        foreach (var message in new NetlinkMessageReader(bytes))
         {
             entry = ConntrackCodec.Decode("A", message);
         }
@@ -73,7 +73,7 @@ public class NetlinkCodecTests
 
         Span<byte> buffer = stackalloc byte[256];
         var writer = new NetlinkWriter(buffer);
-        ConntrackCodec.WriteTuple(ref writer, Ct.TupleOrig, entry.ProtocolNumber, entry.Original);
+        ConntrackCodec.WriteTuple(ref writer, Ctnl.CTA_TUPLE_ORIG, entry.ProtocolNumber, entry.Original);
         Assert.Equal(Convert.ToHexString(kernelTuple), Convert.ToHexString(writer.Written));
     }
 
@@ -111,7 +111,7 @@ public class NetlinkCodecTests
         Assert.Equal(3u, last);
 
         var messages = new List<string>();
-        foreach (var message in new MessageReader(writer.Written.ToArray()))
+        foreach (var message in new NetlinkMessageReader(writer.Written.ToArray()))
         {
             messages.Add(Convert.ToHexString(message.Whole));
         }
@@ -139,7 +139,7 @@ public class NetlinkCodecTests
     {
         // A GETSETELEM dump answers with NEWSETELEM messages of the same layout nft sends.
         var elements = new List<(byte[] Key, byte[] Value)>();
-        foreach (var message in new MessageReader(Hex(NftNewSetElem)))
+        foreach (var message in new NetlinkMessageReader(Hex(NftNewSetElem)))
         {
             NfTablesMap.DecodeElements(message, elements);
         }
@@ -163,7 +163,7 @@ public class NetlinkCodecTests
                 mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
             }
 
-            foreach (var message in new MessageReader(mutated.AsSpan(0, length)))
+            foreach (var message in new NetlinkMessageReader(mutated.AsSpan(0, length)))
             {
                 _ = ConntrackCodec.Decode("A", message);
                 var elements = new List<(byte[], byte[])>();
@@ -179,7 +179,7 @@ public class NetlinkCodecTests
         Assert.Throws<InvalidOperationException>(() =>
         {
             var writer = new NetlinkWriter(buffer);
-            writer.BeginMessage(1, 1, 1, 2);
+            writer.BeginNfMessage(1, 1, 1, 2);
             writer.PutString(1, "much too long for the buffer");
         });
     }

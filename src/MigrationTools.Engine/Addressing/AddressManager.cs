@@ -2,28 +2,32 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Namespaces;
+using MigrationTools.Engine.Netlink;
+using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Tools;
+using MigrationTools.Engine.Reporting;
 
 namespace MigrationTools.Engine.Addressing;
 
-/// <summary>Addresses on interfaces inside namespaces.</summary>
+/// <summary>Addresses on interfaces inside namespaces, over rtnetlink.</summary>
 public static class AddressManager
 {
     /// <summary>The addresses in a namespace, optionally of one interface.</summary>
     public static IReadOnlyList<NetAddress> List(string @namespace, string? @interface = null, CancellationToken cancellationToken = default)
     {
         NetNsManager.EnsureExists(@namespace);
-        var arguments = new List<string> { "address", "show" };
+        var (links, addresses) = Rtnetlink.LinksAndAddresses(@namespace);
+        int? index = null;
         if (@interface is not null)
         {
-            LinkManager.Get(@namespace, @interface, cancellationToken);
-            arguments.AddRange(new[] { "dev", @interface });
+            Validation.NameValidator.EnsureInterfaceName(@interface);
+            index = links.FirstOrDefault(l => l.Name == @interface)?.Index ?? throw LinkManager.NotFound(@namespace, @interface);
         }
 
-        return IpJson.ParseAddresses(@namespace, IpTool.Json(@namespace, arguments, cancellationToken, @namespace));
+        return ToAddresses(@namespace, links, addresses.Where(a => index is null || a.InterfaceIndex == index));
     }
 
     /// <summary>
@@ -33,25 +37,30 @@ public static class AddressManager
     public static NetAddress Add(string @namespace, string @interface, IpPrefix prefix, CancellationToken cancellationToken = default)
     {
         HostRequirements.EnsureRoot();
-        LinkManager.Get(@namespace, @interface, cancellationToken);
-        var existing = List(@namespace, null, cancellationToken).FirstOrDefault(a => a.Address.Equals(prefix.Address));
+        NetNsManager.EnsureExists(@namespace);
+        Validation.NameValidator.EnsureInterfaceName(@interface);
+        var (links, addresses) = Rtnetlink.LinksAndAddresses(@namespace);
+        var index = links.FirstOrDefault(l => l.Name == @interface)?.Index ?? throw LinkManager.NotFound(@namespace, @interface);
+        var existing = addresses.FirstOrDefault(a => a.Prefix.Address.Equals(prefix.Address));
         if (existing is not null)
         {
-            throw new MigrationToolsException("AddressExists", FailureKind.ResourceExists,
-                $"The address {prefix.Address} is already on {existing.Interface} in '{@namespace}' (as {existing.Prefix}).", prefix.ToString());
+            throw Exists(@namespace, prefix, links.FirstOrDefault(l => l.Index == existing.InterfaceIndex)?.Name ?? "?", existing.Prefix);
         }
 
-        var arguments = new List<string> { "address", "add", prefix.ToString(), "dev", @interface };
-        if (prefix.Family == IpFamily.IPv6)
+        var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => AddressMessages.WriteAddress(ref w, s, index, prefix, noDad: prefix.Family == IpFamily.IPv6),
+            $"add {prefix} to {@namespace}/{@interface}");
+        if (!ack.Succeeded)
         {
-            arguments.Add("nodad");
+            throw ack.Error == Errno.EEXIST
+                ? Exists(@namespace, prefix, @interface, prefix)
+                : NetlinkSocket.Failure($"add {prefix} to {@namespace}/{@interface}", ack);
         }
 
-        IpTool.Run(@namespace, arguments, cancellationToken, prefix.ToString());
+        EngineOutput.Verbose($"Added {prefix} to {@namespace}/{@interface}{(prefix.Family == IpFamily.IPv6 ? " (nodad)" : string.Empty)}.");
         return List(@namespace, @interface, cancellationToken).First(a => a.Address.Equals(prefix.Address));
     }
 
-    /// <summary>Removes an address from an interface.</summary>
+    /// <summary>Removes an address from an interface; the prefix length must match unless a bare address is given.</summary>
     public static void Remove(string @namespace, string @interface, IpPrefix prefix, CancellationToken cancellationToken = default)
     {
         HostRequirements.EnsureRoot();
@@ -60,9 +69,25 @@ public static class AddressManager
         if (existing is null)
         {
             throw new MigrationToolsException("AddressNotFound", FailureKind.ObjectNotFound,
-                $"The address {prefix} is not on {@interface} in '{@namespace}'.", prefix.ToString());
+                $"The address {prefix} is not on {@interface} in '{@namespace}'. List them with Get-NetNsAddress -Namespace {@namespace}.", prefix.ToString());
         }
 
-        IpTool.Run(@namespace, new[] { "address", "delete", existing.Prefix.ToString(), "dev", @interface }, cancellationToken, prefix.ToString());
+        var index = LinkManager.IndexOf(@namespace, @interface);
+        var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => AddressMessages.WriteAddress(ref w, s, index, existing.Prefix, noDad: false, delete: true),
+            $"remove {existing.Prefix} from {@namespace}/{@interface}");
+        if (!ack.Succeeded && ack.Error != Errno.EADDRNOTAVAIL)
+        {
+            throw NetlinkSocket.Failure($"remove {existing.Prefix} from {@namespace}/{@interface}", ack);
+        }
+
+        EngineOutput.Verbose($"Removed {existing.Prefix} from {@namespace}/{@interface}.");
     }
+
+    internal static IReadOnlyList<NetAddress> ToAddresses(string @namespace, IReadOnlyList<LinkRecord> links, IEnumerable<AddressRecord> addresses) =>
+        addresses.Select(a => new NetAddress(@namespace, links.FirstOrDefault(l => l.Index == a.InterfaceIndex)?.Name ?? string.Empty, a.Prefix, AddressMessages.ScopeName(a.Scope)))
+            .ToArray();
+
+    private static MigrationToolsException Exists(string @namespace, IpPrefix prefix, string @interface, IpPrefix existing) =>
+        new("AddressExists", FailureKind.ResourceExists,
+            $"The address {prefix.Address} is already on {@interface} in '{@namespace}' (as {existing}).", prefix.ToString());
 }

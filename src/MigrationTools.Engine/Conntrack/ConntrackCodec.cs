@@ -11,36 +11,36 @@ internal static class ConntrackCodec
     private static readonly string[] TcpStates =
         { "NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2" };
 
-    private const ushort MessageType = Nl.SubsysCtnetlink << 8;
+    private const ushort MessageType = Nfnl.NFNL_SUBSYS_CTNETLINK << 8;
 
     /// <summary>A dump request for one family (AF_UNSPEC: all).</summary>
     internal static void WriteDumpRequest(ref NetlinkWriter writer, uint sequence, byte family)
     {
-        writer.BeginMessage(MessageType | Ct.MsgGet, Nl.FRequest | Nl.FDump, sequence, family);
+        writer.BeginNfMessage(MessageType | Ctnl.IPCTNL_MSG_CT_GET, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, sequence, family);
         writer.EndMessage();
     }
 
     /// <summary>A delete request for exactly <paramref name="entry"/> (its original tuple, zone and id).</summary>
     internal static void WriteDeleteRequest(ref NetlinkWriter writer, uint sequence, ConntrackEntry entry)
     {
-        writer.BeginMessage(MessageType | Ct.MsgDelete, Nl.FRequest | Nl.FAck, sequence, FamilyByte(entry.AddressFamily));
+        writer.BeginNfMessage(MessageType | Ctnl.IPCTNL_MSG_CT_DELETE, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, sequence, FamilyByte(entry.AddressFamily));
         if (entry.OriginalEncoded.Length > 0)
         {
             writer.PutRaw(entry.OriginalEncoded);
         }
         else
         {
-            WriteTuple(ref writer, Ct.TupleOrig, entry.ProtocolNumber, entry.Original);
+            WriteTuple(ref writer, Ctnl.CTA_TUPLE_ORIG, entry.ProtocolNumber, entry.Original);
         }
 
         if (entry.Zone != 0)
         {
-            writer.PutBe16(Ct.Zone, entry.Zone);
+            writer.PutBe16(Ctnl.CTA_ZONE, entry.Zone);
         }
 
         if (entry.Id is { } id)
         {
-            writer.PutBe32(Ct.Id, id);
+            writer.PutBe32(Ctnl.CTA_ID, id);
         }
 
         writer.EndMessage();
@@ -50,39 +50,39 @@ internal static class ConntrackCodec
     internal static void WriteTuple(ref NetlinkWriter writer, ushort type, byte protocol, ConntrackTuple tuple)
     {
         var outer = writer.BeginNested(type);
-        var ip = writer.BeginNested(Ct.TupleIp);
+        var ip = writer.BeginNested(Ctnl.CTA_TUPLE_IP);
         var v6 = tuple.Source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
         Span<byte> address = stackalloc byte[16];
         tuple.Source.TryWriteBytes(address, out var length);
-        writer.PutBytes(v6 ? Ct.IpV6Src : Ct.IpV4Src, address[..length]);
+        writer.PutBytes(v6 ? Ctnl.CTA_IP_V6_SRC : Ctnl.CTA_IP_V4_SRC, address[..length]);
         tuple.Destination.TryWriteBytes(address, out length);
-        writer.PutBytes(v6 ? Ct.IpV6Dst : Ct.IpV4Dst, address[..length]);
+        writer.PutBytes(v6 ? Ctnl.CTA_IP_V6_DST : Ctnl.CTA_IP_V4_DST, address[..length]);
         writer.EndNested(ip);
-        var proto = writer.BeginNested(Ct.TupleProto);
-        writer.PutU8(Ct.ProtoNum, protocol);
+        var proto = writer.BeginNested(Ctnl.CTA_TUPLE_PROTO);
+        writer.PutU8(Ctnl.CTA_PROTO_NUM, protocol);
         if (tuple.SourcePort is { } sourcePort)
         {
-            writer.PutBe16(Ct.ProtoSrcPort, sourcePort);
+            writer.PutBe16(Ctnl.CTA_PROTO_SRC_PORT, sourcePort);
         }
 
         if (tuple.DestinationPort is { } destinationPort)
         {
-            writer.PutBe16(Ct.ProtoDstPort, destinationPort);
+            writer.PutBe16(Ctnl.CTA_PROTO_DST_PORT, destinationPort);
         }
 
         if (tuple.IcmpId is { } icmpId)
         {
-            writer.PutBe16(v6 ? Ct.ProtoIcmpv6Id : Ct.ProtoIcmpId, icmpId);
+            writer.PutBe16(v6 ? Ctnl.CTA_PROTO_ICMPV6_ID : Ctnl.CTA_PROTO_ICMP_ID, icmpId);
         }
 
         if (tuple.IcmpType is { } icmpType)
         {
-            writer.PutU8(v6 ? Ct.ProtoIcmpv6Type : Ct.ProtoIcmpType, icmpType);
+            writer.PutU8(v6 ? Ctnl.CTA_PROTO_ICMPV6_TYPE : Ctnl.CTA_PROTO_ICMP_TYPE, icmpType);
         }
 
         if (tuple.IcmpCode is { } icmpCode)
         {
-            writer.PutU8(v6 ? Ct.ProtoIcmpv6Code : Ct.ProtoIcmpCode, icmpCode);
+            writer.PutU8(v6 ? Ctnl.CTA_PROTO_ICMPV6_CODE : Ctnl.CTA_PROTO_ICMP_CODE, icmpCode);
         }
 
         writer.EndNested(proto);
@@ -92,13 +92,13 @@ internal static class ConntrackCodec
     /// <summary>Decodes an IPCTNL_MSG_CT_NEW message of a dump or an event (and, when asked, a DELETE event); null for anything that is not a complete entry.</summary>
     internal static ConntrackEntry? Decode(string @namespace, NetlinkMessage message, bool acceptDelete = false)
     {
-        var isEntry = message.Type == (MessageType | Ct.MsgNew) || (acceptDelete && message.Type == (MessageType | Ct.MsgDelete));
-        if (!isEntry || message.Payload.Length < Nl.NfGenLength)
+        var isEntry = message.Type == (MessageType | Ctnl.IPCTNL_MSG_CT_NEW) || (acceptDelete && message.Type == (MessageType | Ctnl.IPCTNL_MSG_CT_DELETE));
+        if (!isEntry || message.Payload.Length < Nfnl.GenHeaderLength)
         {
             return null;
         }
 
-        var family = message.NfFamily == Nl.AfInet6 ? IpFamily.IPv6 : IpFamily.IPv4;
+        var family = message.NfFamily == Nfnl.NFPROTO_IPV6 ? IpFamily.IPv6 : IpFamily.IPv4;
         ConntrackTuple? original = null, reply = null;
         byte protocol = 0;
         byte[] originalEncoded = Array.Empty<byte>();
@@ -110,26 +110,26 @@ internal static class ConntrackCodec
         {
             switch (attribute.Type)
             {
-                case Ct.TupleOrig:
+                case Ctnl.CTA_TUPLE_ORIG:
                     original = DecodeTuple(attribute.Nested, out protocol);
                     originalEncoded = attribute.Whole.ToArray();
                     break;
-                case Ct.TupleReply:
+                case Ctnl.CTA_TUPLE_REPLY:
                     reply = DecodeTuple(attribute.Nested, out _);
                     break;
-                case Ct.ProtoInfo:
+                case Ctnl.CTA_PROTOINFO:
                     state = DecodeTcpState(attribute.Nested);
                     break;
-                case Ct.Timeout:
+                case Ctnl.CTA_TIMEOUT:
                     timeout = attribute.Be32;
                     break;
-                case Ct.Mark:
+                case Ctnl.CTA_MARK:
                     mark = attribute.Be32;
                     break;
-                case Ct.Zone:
+                case Ctnl.CTA_ZONE:
                     zone = attribute.Be16;
                     break;
-                case Ct.Id:
+                case Ctnl.CTA_ID:
                     id = attribute.Be32;
                     break;
             }
@@ -140,9 +140,9 @@ internal static class ConntrackCodec
             : new ConntrackEntry(@namespace, family, protocol, original, reply, state, timeout, mark, zone, id, originalEncoded);
     }
 
-    internal static byte FamilyByte(IpFamily family) => family == IpFamily.IPv6 ? Nl.AfInet6 : Nl.AfInet;
+    internal static byte FamilyByte(IpFamily family) => family == IpFamily.IPv6 ? Nfnl.NFPROTO_IPV6 : Nfnl.NFPROTO_IPV4;
 
-    private static ConntrackTuple? DecodeTuple(AttributeReader attributes, out byte protocol)
+    private static ConntrackTuple? DecodeTuple(NetlinkAttributeReader attributes, out byte protocol)
     {
         protocol = 0;
         IPAddress? source = null, destination = null;
@@ -150,35 +150,35 @@ internal static class ConntrackCodec
         byte? icmpType = null, icmpCode = null;
         foreach (var attribute in attributes)
         {
-            if (attribute.Type == Ct.TupleIp)
+            if (attribute.Type == Ctnl.CTA_TUPLE_IP)
             {
                 foreach (var ip in attribute.Nested)
                 {
                     switch (ip.Type)
                     {
-                        case Ct.IpV4Src when ip.Value.Length == 4:
-                        case Ct.IpV6Src when ip.Value.Length == 16:
+                        case Ctnl.CTA_IP_V4_SRC when ip.Value.Length == 4:
+                        case Ctnl.CTA_IP_V6_SRC when ip.Value.Length == 16:
                             source = new IPAddress(ip.Value);
                             break;
-                        case Ct.IpV4Dst when ip.Value.Length == 4:
-                        case Ct.IpV6Dst when ip.Value.Length == 16:
+                        case Ctnl.CTA_IP_V4_DST when ip.Value.Length == 4:
+                        case Ctnl.CTA_IP_V6_DST when ip.Value.Length == 16:
                             destination = new IPAddress(ip.Value);
                             break;
                     }
                 }
             }
-            else if (attribute.Type == Ct.TupleProto)
+            else if (attribute.Type == Ctnl.CTA_TUPLE_PROTO)
             {
                 foreach (var proto in attribute.Nested)
                 {
                     switch (proto.Type)
                     {
-                        case Ct.ProtoNum: protocol = proto.U8; break;
-                        case Ct.ProtoSrcPort: sourcePort = proto.Be16; break;
-                        case Ct.ProtoDstPort: destinationPort = proto.Be16; break;
-                        case Ct.ProtoIcmpId or Ct.ProtoIcmpv6Id: icmpId = proto.Be16; break;
-                        case Ct.ProtoIcmpType or Ct.ProtoIcmpv6Type: icmpType = proto.U8; break;
-                        case Ct.ProtoIcmpCode or Ct.ProtoIcmpv6Code: icmpCode = proto.U8; break;
+                        case Ctnl.CTA_PROTO_NUM: protocol = proto.U8; break;
+                        case Ctnl.CTA_PROTO_SRC_PORT: sourcePort = proto.Be16; break;
+                        case Ctnl.CTA_PROTO_DST_PORT: destinationPort = proto.Be16; break;
+                        case Ctnl.CTA_PROTO_ICMP_ID or Ctnl.CTA_PROTO_ICMPV6_ID: icmpId = proto.Be16; break;
+                        case Ctnl.CTA_PROTO_ICMP_TYPE or Ctnl.CTA_PROTO_ICMPV6_TYPE: icmpType = proto.U8; break;
+                        case Ctnl.CTA_PROTO_ICMP_CODE or Ctnl.CTA_PROTO_ICMPV6_CODE: icmpCode = proto.U8; break;
                     }
                 }
             }
@@ -189,18 +189,18 @@ internal static class ConntrackCodec
             : new ConntrackTuple(source, destination, sourcePort, destinationPort, icmpId, icmpType, icmpCode);
     }
 
-    private static string? DecodeTcpState(AttributeReader attributes)
+    private static string? DecodeTcpState(NetlinkAttributeReader attributes)
     {
         foreach (var info in attributes)
         {
-            if (info.Type != Ct.ProtoInfoTcp)
+            if (info.Type != Ctnl.CTA_PROTOINFO_TCP)
             {
                 continue;
             }
 
             foreach (var tcp in info.Nested)
             {
-                if (tcp.Type == Ct.ProtoInfoTcpState)
+                if (tcp.Type == Ctnl.CTA_PROTOINFO_TCP_STATE)
                 {
                     return tcp.U8 < TcpStates.Length ? TcpStates[tcp.U8] : tcp.U8.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
 
@@ -55,9 +56,10 @@ public static class ConntrackTable
         Span<byte> request = stackalloc byte[64];
         var writer = new NetlinkWriter(request);
         var family = filter.Family is null ? (byte)0 : ConntrackCodec.FamilyByte(filter.Family.Value);
-        ConntrackCodec.WriteDumpRequest(ref writer, socket.NextSequence(), family);
+        var sequence = socket.NextSequence();
+        ConntrackCodec.WriteDumpRequest(ref writer, sequence, family);
         var result = new List<ConntrackEntry>();
-        socket.Dump(writer.Written, message =>
+        socket.Dump(writer.Written, sequence, message =>
         {
             var entry = ConntrackCodec.Decode(@namespace, message);
             if (entry is not null && filter.Matches(entry))
@@ -77,15 +79,15 @@ public static class ConntrackTable
             var writer = new NetlinkWriter(request);
             var sequence = socket.NextSequence();
             ConntrackCodec.WriteDeleteRequest(ref writer, sequence, entry);
-            var errno = socket.Execute(writer.Written, sequence, "delete a conntrack entry");
-            if (errno == 0)
+            var ack = socket.Execute(writer.Written, sequence, "delete a conntrack entry");
+            if (ack.Succeeded)
             {
                 removed++;
             }
-            else if (errno != 2)
+            else if (ack.Error != Errno.ENOENT)
             {
                 // ENOENT means the entry expired or was removed meanwhile: the goal is reached.
-                throw NetlinkSocket.Failure("delete the conntrack entry " + entry, errno);
+                throw NetlinkSocket.Failure("delete the conntrack entry " + entry, ack);
             }
         }
 

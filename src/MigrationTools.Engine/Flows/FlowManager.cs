@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
-using System.Text.Json;
 using System.Threading;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Conntrack;
@@ -12,7 +11,8 @@ using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Processes;
+using MigrationTools.Engine.Reporting;
+using MigrationTools.Engine.State;
 
 namespace MigrationTools.Engine.Flows;
 
@@ -29,10 +29,9 @@ public static class FlowManager
 
     private static IFlowBackend BackendOf(FlowBackend backend) => backend == FlowBackend.Iptables ? new IptablesFlowBackend() : new NftablesFlowBackend();
 
-    private static string DirectoryOf(string @namespace) => Path.Combine(NetNsProcessManager.StateDirectoryOf(@namespace), "flows");
+    private const string Area = "flows";
 
-    private static string FileOf(string @namespace, IPAddress virtualAddress) =>
-        Path.Combine(DirectoryOf(@namespace), virtualAddress.ToString().Replace(':', '_') + ".json");
+    private static string FileName(IPAddress virtualAddress) => virtualAddress.ToString().Replace(':', '_') + ".json";
 
     /// <summary>Validates a mapping request: one family, distinct targets, none equal to the virtual address.</summary>
     public static (IPAddress Virtual, IPAddress[] Targets) Validate(string virtualAddress, IReadOnlyList<string> targets)
@@ -68,12 +67,12 @@ public static class FlowManager
     }
 
     /// <summary>Creates a mapping whose first target is current.</summary>
-    public static FlowMapping Create(string @namespace, string virtualAddress, IReadOnlyList<string> targets, FlowBackend backend)
+    public static FlowMapping Create(string @namespace, string virtualAddress, IReadOnlyList<string> targets, FlowBackend backend, CancellationToken cancellationToken = default)
     {
         var (vip, parsed) = Validate(virtualAddress, targets);
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
-        using var flowLock = FlowLock.Acquire(DirectoryOf(@namespace));
+        using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken);
         var states = LoadStates(@namespace);
         if (states.Any(s => s.VirtualAddress == vip.ToString()))
         {
@@ -89,7 +88,17 @@ public static class FlowManager
 
         BackendOf(backend).Add(@namespace, vip, parsed[0]);
         var state = new MappingState(vip.ToString(), parsed.Select(p => p.ToString()).ToArray(), backend, DateTime.UtcNow);
-        File.WriteAllText(FileOf(@namespace, vip), JsonSerializer.Serialize(state));
+        try
+        {
+            StateFiles.Write(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)), state);
+        }
+        catch
+        {
+            BackendOf(backend).Remove(@namespace, vip, lastMapping: states.Count == 0);
+            throw;
+        }
+
+        EngineOutput.Verbose($"Mapped {vip} in '{@namespace}' to {parsed[0]} (targets {string.Join(", ", state.Targets)}; {backend}).");
         return new FlowMapping(@namespace, vip, parsed, parsed[0], backend, state.Created);
     }
 
@@ -108,35 +117,30 @@ public static class FlowManager
     }
 
     /// <summary>The namespaces that have mappings.</summary>
-    public static IReadOnlyList<string> NamespacesWithMappings()
-    {
-        var root = Path.Combine(NetNsPaths.StateDirectory, "netns");
-        return Directory.Exists(root)
-            ? Directory.GetDirectories(root).Where(d => Directory.Exists(Path.Combine(d, "flows")) && Directory.GetFiles(Path.Combine(d, "flows"), "*.json").Length > 0)
-                .Select(Path.GetFileName).OfType<string>().Where(NetNsManager.Exists).OrderBy(n => n, StringComparer.Ordinal).ToArray()
-            : Array.Empty<string>();
-    }
+    public static IReadOnlyList<string> NamespacesWithMappings() =>
+        NetNsState.Names().Where(n => NetNsManager.Exists(n) && LoadStates(n).Count > 0).ToArray();
 
     /// <summary>Removes a mapping's rules (and the backend's table or chain with the last one) and purges its flows' conntrack entries.</summary>
-    public static void Remove(string @namespace, string virtualAddress)
+    public static void Remove(string @namespace, string virtualAddress, CancellationToken cancellationToken = default)
     {
         var vip = IpPrefix.ParseAddress(virtualAddress, "virtual address");
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
-        using var flowLock = FlowLock.Acquire(DirectoryOf(@namespace));
+        using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken);
         var states = LoadStates(@namespace);
         var state = states.FirstOrDefault(s => s.VirtualAddress == vip.ToString())
             ?? throw NotMapped(@namespace, vip);
         BackendOf(state.Backend).Remove(@namespace, vip, lastMapping: states.Count == 1);
-        File.Delete(FileOf(@namespace, vip));
-        ConntrackTable.Purge(@namespace, new ConntrackFilter(Destination: vip));
+        StateFiles.TryDelete(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)));
+        var purged = ConntrackTable.Purge(@namespace, new ConntrackFilter(Destination: vip));
+        EngineOutput.Verbose($"Removed the mapping of {vip} in '{@namespace}' and {purged} conntrack entries of its flows.");
     }
 
     /// <summary>
     /// Re-points a mapping: to <paramref name="target"/>, to the address of <paramref name="targetNamespace"/> that
     /// is in the target list, or (both null) to the next target after the current one.
     /// </summary>
-    public static FlowSwitchResult Switch(string @namespace, string? virtualAddress, string? target, string? targetNamespace)
+    public static FlowSwitchResult Switch(string @namespace, string? virtualAddress, string? target, string? targetNamespace, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
         HostRequirements.EnsureRoot();
@@ -144,7 +148,7 @@ public static class FlowManager
         IPAddress? requested = target is null ? null : IpPrefix.ParseAddress(target, "target address");
         IPAddress? vipFilter = virtualAddress is null ? null : IpPrefix.ParseAddress(virtualAddress, "virtual address");
 
-        using var flowLock = FlowLock.Acquire(DirectoryOf(@namespace));
+        using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken);
         var state = SelectState(@namespace, vipFilter);
         var vip = IPAddress.Parse(state.VirtualAddress);
         var targets = state.Targets.Select(IPAddress.Parse).ToArray();
@@ -169,8 +173,7 @@ public static class FlowManager
         }
 
         var backend = BackendOf(state.Backend);
-        var session = NetfilterSession.For(@namespace);
-        lock (session.Gate)
+        return NetfilterSession.Use(@namespace, session =>
         {
             var current = backend.ReadCurrent(@namespace, session.Command, vip);
             if (current is null && state.Backend == FlowBackend.Nftables && !NftablesFlowBackend.TableExists(@namespace))
@@ -191,8 +194,9 @@ public static class FlowManager
                 removed += PurgeFlows(session, vip, entry => !entry.Reply.Source.Equals(next));
             }
 
+            EngineOutput.Verbose($"Switched {vip} in '{@namespace}' from {current?.ToString() ?? "(none)"} to {next}; removed {removed} conntrack entries.");
             return new FlowSwitchResult(@namespace, vip, current, next, removed, watch.Elapsed, state.Backend);
-        }
+        });
     }
 
     private static int PurgeFlows(NetfilterSession session, IPAddress vip, Func<ConntrackEntry, bool> predicate)
@@ -251,63 +255,8 @@ public static class FlowManager
         return new FlowMapping(@namespace, vip, state.Targets.Select(IPAddress.Parse).ToArray(), current, state.Backend, state.Created);
     }
 
-    private static List<MappingState> LoadStates(string @namespace)
-    {
-        var directory = DirectoryOf(@namespace);
-        var result = new List<MappingState>();
-        if (!Directory.Exists(directory))
-        {
-            return result;
-        }
-
-        foreach (var file in Directory.GetFiles(directory, "*.json").OrderBy(f => f, StringComparer.Ordinal))
-        {
-            try
-            {
-                var state = JsonSerializer.Deserialize<MappingState>(File.ReadAllText(file));
-                if (state is not null)
-                {
-                    result.Add(state);
-                }
-            }
-            catch (JsonException)
-            {
-                // Torn or foreign file: not a mapping of ours.
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>An exclusive lock file (flock through FileShare.None) held while a namespace's mappings change.</summary>
-    private sealed class FlowLock : IDisposable
-    {
-        private readonly FileStream _stream;
-
-        private FlowLock(FileStream stream) => _stream = stream;
-
-        internal static FlowLock Acquire(string directory)
-        {
-            Directory.CreateDirectory(directory);
-            var path = Path.Combine(directory, ".lock");
-            var watch = Stopwatch.StartNew();
-            while (true)
-            {
-                try
-                {
-                    return new FlowLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
-                }
-                catch (IOException) when (watch.Elapsed < TimeSpan.FromSeconds(10))
-                {
-                    Thread.Sleep(1);
-                }
-                catch (IOException ex)
-                {
-                    throw new MigrationToolsException("FlowLockTimeout", FailureKind.OperationTimeout, $"Another session has held the flow lock {path} for 10 s.", path, ex);
-                }
-            }
-        }
-
-        public void Dispose() => _stream.Dispose();
-    }
+    private static List<MappingState> LoadStates(string @namespace) =>
+        NetNsState.Current(@namespace, Area) is { } directory
+            ? StateFiles.ReadAll<MappingState>(directory).Select(f => f.Value).ToList()
+            : new List<MappingState>();
 }

@@ -1,24 +1,28 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
+using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Namespaces;
+using MigrationTools.Engine.Netlink;
+using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Tools;
+using MigrationTools.Engine.Reporting;
 using MigrationTools.Engine.Validation;
 
 namespace MigrationTools.Engine.Links;
 
-/// <summary>Interfaces inside namespaces: veth pairs between them, state, MTU, removal.</summary>
+/// <summary>Interfaces inside namespaces over rtnetlink: veth pairs between them, state, MTU, removal.</summary>
 public static class LinkManager
 {
     /// <summary>The interfaces of a namespace, with their addresses.</summary>
     public static IReadOnlyList<NetInterface> List(string @namespace, CancellationToken cancellationToken = default)
     {
         NetNsManager.EnsureExists(@namespace);
-        return IpJson.ParseInterfaces(@namespace, IpTool.Json(@namespace, new[] { "-details", "address", "show" }, cancellationToken, @namespace));
+        var (links, addresses) = Rtnetlink.LinksAndAddresses(@namespace);
+        return ToInterfaces(@namespace, links, addresses);
     }
 
     /// <summary>One interface, or null when it does not exist.</summary>
@@ -29,14 +33,26 @@ public static class LinkManager
     public static NetInterface Get(string @namespace, string name, CancellationToken cancellationToken = default)
     {
         NameValidator.EnsureInterfaceName(name);
-        return TryGet(@namespace, name, cancellationToken)
-            ?? throw new MigrationToolsException("InterfaceNotFound", FailureKind.ObjectNotFound,
-                $"There is no interface '{name}' in namespace '{@namespace}'. List them with Get-NetNsLink -Namespace {@namespace}.", name);
+        return TryGet(@namespace, name, cancellationToken) ?? throw NotFound(@namespace, name);
     }
 
+    /// <summary>The index of interface <paramref name="name"/>; <c>InterfaceNotFound</c> when there is none.</summary>
+    internal static int IndexOf(string @namespace, string name)
+    {
+        NameValidator.EnsureInterfaceName(name);
+        NetNsManager.EnsureExists(@namespace);
+        return Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Name == name)?.Index ?? throw NotFound(@namespace, name);
+    }
+
+    internal static MigrationToolsException NotFound(string @namespace, string name) =>
+        new("InterfaceNotFound", FailureKind.ObjectNotFound,
+            $"There is no interface '{name}' in namespace '{@namespace}'. List them with Get-NetNsLink -Namespace {@namespace}.", name);
+
     /// <summary>
-    /// Creates a veth pair with one end in each namespace, both up. Everything is checked first; if a later step
-    /// fails the pair is deleted again, so nothing is left half-made.
+    /// Creates a veth pair with one end in each namespace, both up, in one kernel request (the peer is created in its
+    /// namespace directly, so a name taken on either side fails the whole request and nothing is made). IPv6 duplicate
+    /// address detection is turned off on both ends before they come up. If a later step fails the pair is deleted
+    /// again, so nothing is left half-made.
     /// </summary>
     public static VethPair ConnectVeth(string @namespace, string @interface, string peerNamespace, string peerInterface, int? mtu, CancellationToken cancellationToken = default)
     {
@@ -57,38 +73,53 @@ public static class LinkManager
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
         NetNsManager.EnsureExists(peerNamespace);
-        EnsureFree(@namespace, @interface, cancellationToken);
-        EnsureFree(peerNamespace, peerInterface, cancellationToken);
-
-        var add = new List<string> { "link", "add", "name", @interface };
-        if (mtu is not null)
+        var sameNamespace = @namespace == peerNamespace;
+        var peerFd = sameNamespace ? -1 : Libc.Open(NetNsPaths.MountPath(peerNamespace), FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
+        if (!sameNamespace && peerFd < 0)
         {
-            add.AddRange(new[] { "mtu", mtu.Value.ToString(CultureInfo.InvariantCulture) });
+            throw NetNsManager.NotFound(peerNamespace);
         }
 
-        add.AddRange(new[] { "type", "veth", "peer", "name", peerInterface, "netns", peerNamespace });
-        if (mtu is not null)
-        {
-            add.AddRange(new[] { "mtu", mtu.Value.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        IpTool.Run(@namespace, add, cancellationToken, @interface);
+        NetlinkAck ack;
         try
         {
+            ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteNewVeth(ref w, s, @interface, peerInterface, peerFd, mtu),
+                $"create the veth pair {@namespace}/{@interface} - {peerNamespace}/{peerInterface}");
+        }
+        finally
+        {
+            if (peerFd >= 0)
+            {
+                Libc.Close(peerFd);
+            }
+        }
+
+        if (!ack.Succeeded)
+        {
+            throw ack.Error == Errno.EEXIST
+                ? WhichExists(@namespace, @interface, peerNamespace, peerInterface, ack)
+                : NetlinkSocket.Failure($"create the veth pair {@namespace}/{@interface} - {peerNamespace}/{peerInterface}", ack);
+        }
+
+        try
+        {
+            FaultPoints.Reach("veth-created");
             // A veth pair is point to point: no duplicate address can exist on it. Without DAD the link-local
             // addresses are valid as soon as the link is up, so IPv6 (neighbour discovery, forwarding) works at
             // once instead of after about two seconds.
-            NetNsSysctl.WriteInterfaceSetting(@namespace, Addressing.IpFamily.IPv6, @interface, "accept_dad", "0");
-            NetNsSysctl.WriteInterfaceSetting(peerNamespace, Addressing.IpFamily.IPv6, peerInterface, "accept_dad", "0");
-            IpTool.Run(@namespace, new[] { "link", "set", "dev", @interface, "up" }, cancellationToken, @interface);
-            IpTool.Run(peerNamespace, new[] { "link", "set", "dev", peerInterface, "up" }, cancellationToken, peerInterface);
+            NetNsSysctl.WriteInterfaceSetting(@namespace, IpFamily.IPv6, @interface, "accept_dad", "0");
+            NetNsSysctl.WriteInterfaceSetting(peerNamespace, IpFamily.IPv6, peerInterface, "accept_dad", "0");
+            SetByName(@namespace, @interface, up: true, mtu: null);
+            FaultPoints.Reach("veth-first-end-up");
+            SetByName(peerNamespace, peerInterface, up: true, mtu: null);
         }
         catch
         {
-            IpTool.TryRun(@namespace, new[] { "link", "delete", "dev", @interface });
+            DeleteByName(@namespace, @interface);
             throw;
         }
 
+        EngineOutput.Verbose($"Created veth pair {@namespace}/{@interface} - {peerNamespace}/{peerInterface}{(mtu is null ? string.Empty : $", MTU {mtu}")}, both ends up.");
         return new VethPair(@namespace, @interface, peerNamespace, peerInterface);
     }
 
@@ -96,43 +127,87 @@ public static class LinkManager
     public static void Set(string @namespace, string name, bool? up, int? mtu, CancellationToken cancellationToken = default)
     {
         HostRequirements.EnsureRoot();
-        Get(@namespace, name, cancellationToken);
-        var arguments = new List<string> { "link", "set", "dev", name };
-        if (mtu is not null)
+        var index = IndexOf(@namespace, name);
+        if (mtu is { } m && (m < 68 || m > 65535))
         {
-            arguments.AddRange(new[] { "mtu", mtu.Value.ToString(CultureInfo.InvariantCulture) });
+            throw new MigrationToolsException("InvalidMtu", FailureKind.InvalidArgument, $"The MTU {m} is out of range (68 to 65535).", m);
         }
 
-        if (up is not null)
+        if (up is null && mtu is null)
         {
-            arguments.Add(up.Value ? "up" : "down");
+            return;
         }
 
-        if (arguments.Count > 4)
+        var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteSetLink(ref w, s, index, up, mtu), $"change {@namespace}/{name}");
+        if (!ack.Succeeded)
         {
-            IpTool.Run(@namespace, arguments, cancellationToken, name);
+            throw ack.Error == Errno.EINVAL && mtu is not null
+                ? new MigrationToolsException("InvalidMtu", FailureKind.InvalidArgument, $"{@namespace}/{name} does not accept the MTU {mtu}: {ack.Describe()}.", mtu)
+                : NetlinkSocket.Failure($"change {@namespace}/{name}", ack);
         }
+
+        EngineOutput.Verbose($"Set {@namespace}/{name}{(up is null ? string.Empty : up.Value ? " up" : " down")}{(mtu is null ? string.Empty : $", MTU {mtu}")}.");
     }
 
     /// <summary>Deletes an interface (for a veth, both ends go).</summary>
     public static void Remove(string @namespace, string name, CancellationToken cancellationToken = default)
     {
         HostRequirements.EnsureRoot();
-        var link = Get(@namespace, name, cancellationToken);
+        NameValidator.EnsureInterfaceName(name);
+        NetNsManager.EnsureExists(@namespace);
+        var link = Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Name == name) ?? throw NotFound(@namespace, name);
         if (link.Kind == "loopback")
         {
             throw new MigrationToolsException("CannotRemoveLoopback", FailureKind.InvalidOperation, $"The loopback interface of '{@namespace}' cannot be removed; remove the namespace instead.", name);
         }
 
-        IpTool.Run(@namespace, new[] { "link", "delete", "dev", name }, cancellationToken, name);
+        var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteDelLink(ref w, s, link.Index), $"delete {@namespace}/{name}");
+        if (!ack.Succeeded && ack.Error != Errno.ENODEV)
+        {
+            throw NetlinkSocket.Failure($"delete {@namespace}/{name}", ack);
+        }
+
+        EngineOutput.Verbose($"Deleted {@namespace}/{name} ({link.Kind}).");
     }
 
-    private static void EnsureFree(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        if (TryGet(@namespace, name, cancellationToken) is not null)
+    /// <summary>Builds the public interface objects from the kernel's link and address messages.</summary>
+    internal static IReadOnlyList<NetInterface> ToInterfaces(string @namespace, IReadOnlyList<LinkRecord> links, IReadOnlyList<AddressRecord> addresses) =>
+        links.OrderBy(l => l.Index).Select(l => new NetInterface(
+            @namespace, l.Name, l.Index, l.Kind, l.OperationalState, l.Mtu, l.MacAddress, l.FlagNames,
+            addresses.Where(a => a.InterfaceIndex == l.Index).Select(a => a.Prefix).ToArray())
         {
-            throw new MigrationToolsException("InterfaceExists", FailureKind.ResourceExists,
-                $"Namespace '{@namespace}' already has an interface named '{name}'. Choose another name or remove it with Remove-NetNsLink -Namespace {@namespace} -Name {name}.", name);
+            PeerIndex = l.PeerIndex,
+            PeerNetNsId = l.PeerNetNsId,
+        }).ToArray();
+
+    /// <summary>Sets a link up or down by name (the kernel looks it up when the index is 0).</summary>
+    private static void SetByName(string @namespace, string name, bool up, int? mtu)
+    {
+        var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteSetLinkByName(ref w, s, name, up, mtu), $"set {@namespace}/{name} up");
+        if (!ack.Succeeded)
+        {
+            throw NetlinkSocket.Failure($"set {@namespace}/{name} up", ack);
         }
+    }
+
+    private static void DeleteByName(string @namespace, string name)
+    {
+        try
+        {
+            Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteDelLinkByName(ref w, s, name), $"delete {@namespace}/{name}");
+        }
+        catch (MigrationToolsException)
+        {
+            // Best effort: the namespace itself may be what went away.
+        }
+    }
+
+    private static MigrationToolsException WhichExists(string @namespace, string @interface, string peerNamespace, string peerInterface, NetlinkAck ack)
+    {
+        var (taken, takenNamespace) = Rtnetlink.Links(@namespace).Any(l => l.Name == @interface)
+            ? (@interface, @namespace)
+            : (peerInterface, peerNamespace);
+        return new MigrationToolsException("InterfaceExists", FailureKind.ResourceExists,
+            $"Namespace '{takenNamespace}' already has an interface named '{taken}' ({ack.Describe()}). Choose another name or remove it with Remove-NetNsLink -Namespace {takenNamespace} -Name {taken}.", taken);
     }
 }

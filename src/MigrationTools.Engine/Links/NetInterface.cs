@@ -40,6 +40,12 @@ public sealed class NetInterface
     /// <summary>Addresses on the interface.</summary>
     public IReadOnlyList<IpPrefix> Addresses { get; }
 
+    /// <summary>For a veth end: the peer's interface index (in the peer's namespace).</summary>
+    public int? PeerIndex { get; init; }
+
+    /// <summary>For a veth end whose peer is in another namespace: that namespace's id as this namespace knows it.</summary>
+    public int? PeerNetNsId { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Namespace}/{Name}";
 }

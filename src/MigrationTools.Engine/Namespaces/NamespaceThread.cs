@@ -1,44 +1,34 @@
 using System;
-using System.IO;
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 
 namespace MigrationTools.Engine.Namespaces;
 
 /// <summary>
-/// Runs code with a thread switched into a network namespace. The network namespace is a per-thread
-/// attribute, so a dedicated thread does setns(2) and the rest of the process stays where it is; the thread
-/// ends afterwards and is never reused. Sockets and /proc/sys/net files opened there belong to that namespace.
+/// Runs code with a thread switched into a network namespace. The network namespace is a per-thread attribute, so a
+/// dedicated thread does setns(2) and the rest of the process stays where it is; the thread ends afterwards and is
+/// never reused. Sockets and /proc/sys/net files opened there belong to that namespace.
 /// </summary>
 public static class NamespaceThread
 {
-    private const int CloneNewNet = 0x40000000;
-
-    [DllImport("libc", SetLastError = true, EntryPoint = "setns")]
-    private static extern int NativeSetNs(int fd, int nsType);
-
     /// <summary>Runs <paramref name="action"/> inside namespace <paramref name="name"/> and returns its result.</summary>
-    public static T Run<T>(string name, Func<T> action)
+    public static T Run<T>(string name, Func<T> action) => RunOnNewThread("netns:" + name, () =>
     {
-        var path = NetNsPaths.MountPath(name);
+        EnterNamespace(name);
+        return action();
+    });
+
+    /// <summary>Runs <paramref name="action"/> on a new thread of its own (which may then change its namespace) and returns its result.</summary>
+    internal static T RunOnNewThread<T>(string threadName, Func<T> action)
+    {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
             try
             {
-                using (var handle = OpenNamespace(path, name))
-                {
-                    if (NativeSetNs((int)handle.DangerousGetHandle(), CloneNewNet) != 0)
-                    {
-                        var errno = Marshal.GetLastPInvokeError();
-                        throw new MigrationToolsException("SetNsFailed", errno == 1 ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
-                            $"Could not enter network namespace '{name}' (errno {errno}).", name);
-                    }
-                }
-
                 result = action();
             }
             catch (Exception ex)
@@ -48,7 +38,7 @@ public static class NamespaceThread
         })
         {
             IsBackground = true,
-            Name = "netns:" + name,
+            Name = threadName,
         };
         thread.Start();
         thread.Join();
@@ -56,15 +46,33 @@ public static class NamespaceThread
         return result;
     }
 
-    private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenNamespace(string path, string name)
+    private static void EnterNamespace(string name)
     {
+        var path = NetNsPaths.MountPath(name);
+        var fd = Libc.Open(path, FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            var errno = Libc.LastError;
+            throw errno is Errno.ENOENT or Errno.ENOTDIR
+                ? NetNsManager.NotFound(name)
+                : new MigrationToolsException("SetNsFailed", errno is Errno.EPERM or Errno.EACCES ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
+                    $"Could not open network namespace '{name}': {Libc.Describe(errno)}.", name);
+        }
+
         try
         {
-            return File.OpenHandle(path);
+            if (Libc.SetNs(fd, NamespaceConstants.CLONE_NEWNET) != 0)
+            {
+                var errno = Libc.LastError;
+                throw new MigrationToolsException("SetNsFailed", errno == Errno.EPERM ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
+                    errno == Errno.EINVAL
+                        ? $"'{NetNsPaths.MountPath(name)}' is not a network namespace."
+                        : $"Could not enter network namespace '{name}': {Libc.Describe(errno)} (errno {(int)errno}).", name);
+            }
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        finally
         {
-            throw new MigrationToolsException("NetNsNotFound", FailureKind.ObjectNotFound, $"The network namespace '{name}' does not exist.", name, ex);
+            Libc.Close(fd);
         }
     }
 }

@@ -7,10 +7,10 @@ namespace MigrationTools.Engine.Namespaces;
 /// <summary>A named Linux network namespace (a bind mount under /run/netns).</summary>
 public sealed class NetNamespace
 {
-    internal NetNamespace(string name, int? id, IReadOnlyList<NetInterface> interfaces, bool? ipv4Forwarding, bool? ipv6Forwarding)
+    internal NetNamespace(string name, NetNsIdentity identity, IReadOnlyList<NetInterface> interfaces, bool? ipv4Forwarding, bool? ipv6Forwarding)
     {
         Name = name;
-        Id = id;
+        Identity = identity;
         Interfaces = interfaces;
         IPv4Forwarding = ipv4Forwarding;
         IPv6Forwarding = ipv6Forwarding;
@@ -19,8 +19,11 @@ public sealed class NetNamespace
     /// <summary>The namespace name, as <c>ip netns list</c> shows it.</summary>
     public string Name { get; }
 
-    /// <summary>The namespace id seen from the root namespace, when one is assigned.</summary>
-    public int? Id { get; }
+    /// <summary>What identifies the namespace (nsfs device and inode), as <c>lsns</c> shows its inode.</summary>
+    public NetNsIdentity Identity { get; }
+
+    /// <summary>The namespace's inode number, as <c>lsns -t net</c> lists it.</summary>
+    public ulong Inode => Identity.Inode;
 
     /// <summary>The bind-mount path.</summary>
     public string Path => NetNsPaths.MountPath(Name);

@@ -1,20 +1,31 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
+using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Netlink;
+using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Engine.Tools;
+using MigrationTools.Engine.Reporting;
+using MigrationTools.Engine.State;
 using MigrationTools.Engine.Validation;
 
 namespace MigrationTools.Engine.Namespaces;
 
-/// <summary>Creates, lists and removes named network namespaces, compatible with <c>ip netns</c>.</summary>
+/// <summary>
+/// Creates, lists and removes named network namespaces exactly as iproute2 does, without running it: a namespace is
+/// made by unshare(2) on a thread of its own and bind-mounted at /run/netns/NAME (a shared mount point), so
+/// <c>ip netns</c> sees and removes it, and this module uses namespaces made by <c>ip netns add</c> alike.
+/// </summary>
 public static class NetNsManager
 {
+    private static readonly object NetNsDirectoryGate = new();
+    private static bool _netNsDirectoryReady;
+
     /// <summary>True when namespace <paramref name="name"/> exists.</summary>
     public static bool Exists(string name) =>
         NameValidator.NamespaceNameProblem(name) is null && File.Exists(NetNsPaths.MountPath(name));
@@ -25,34 +36,48 @@ public static class NetNsManager
         NameValidator.EnsureNamespaceName(name);
         if (!Exists(name))
         {
-            throw new MigrationToolsException("NetNsNotFound", FailureKind.ObjectNotFound,
-                $"The network namespace '{name}' does not exist. Create it with New-NetNs -Name {name}, or list them with Get-NetNs.", name);
+            throw NotFound(name);
         }
 
         return name;
     }
 
-    /// <summary>The names (and ids) of all named namespaces, as <c>ip netns list</c> reports them.</summary>
-    public static IReadOnlyList<(string Name, int? Id)> ListNames(CancellationToken cancellationToken = default)
+    /// <summary>The error for a namespace that does not exist.</summary>
+    internal static MigrationToolsException NotFound(string name) =>
+        new("NetNsNotFound", FailureKind.ObjectNotFound,
+            $"The network namespace '{name}' does not exist. Create it with New-NetNs -Name {name}, or list them with Get-NetNs.", name);
+
+    /// <summary>The names of all named namespaces, in order, as <c>ip netns list</c> reports them.</summary>
+    public static IReadOnlyList<string> ListNames()
     {
         HostRequirements.EnsureLinux();
-        if (!Directory.Exists(NetNsPaths.NetNsDirectory))
+        try
         {
-            return Array.Empty<(string, int?)>();
+            return Directory.Exists(NetNsPaths.NetNsDirectory)
+                ? Directory.GetFiles(NetNsPaths.NetNsDirectory).Select(Path.GetFileName).OfType<string>()
+                    .Where(n => NameValidator.NamespaceNameProblem(n) is null).OrderBy(n => n, StringComparer.Ordinal).ToArray()
+                : Array.Empty<string>();
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("NetNsListFailed", FailureKind.OperationFailed, $"Could not list {NetNsPaths.NetNsDirectory}: {ex.Message}", NetNsPaths.NetNsDirectory, ex);
+        }
+    }
 
-        return IpJson.ParseNetNsList(IpTool.Json(null, new[] { "netns", "list" }, cancellationToken))
-            .OrderBy(n => n.Name, StringComparer.Ordinal)
-            .ToArray();
+    /// <summary>The identity of namespace <paramref name="name"/>; <c>NetNsNotFound</c> when it does not exist.</summary>
+    public static NetNsIdentity IdentityOf(string name)
+    {
+        EnsureExists(name);
+        return NetNsIdentity.Of(NetNsPaths.MountPath(name)) ?? throw NotFound(name);
     }
 
     /// <summary>Reads one namespace with its interfaces, addresses and forwarding state.</summary>
-    public static NetNamespace Get(string name, int? id = null, CancellationToken cancellationToken = default)
+    public static NetNamespace Get(string name, CancellationToken cancellationToken = default)
     {
-        EnsureExists(name);
-        var interfaces = IpJson.ParseInterfaces(name, IpTool.Json(name, new[] { "-details", "address", "show" }, cancellationToken, name));
+        var identity = IdentityOf(name);
+        var (links, addresses) = Rtnetlink.LinksAndAddresses(name);
         (bool? v4, bool? v6) forwarding = HostRequirements.IsRoot ? NetNsSysctl.ReadForwarding(name) : (null, null);
-        return new NetNamespace(name, id, interfaces, forwarding.v4, forwarding.v6);
+        return new NetNamespace(name, identity, LinkManager.ToInterfaces(name, links, addresses), forwarding.v4, forwarding.v6);
     }
 
     /// <summary>Creates namespace <paramref name="name"/> with loopback up. Nothing is left behind on failure.</summary>
@@ -62,48 +87,137 @@ public static class NetNsManager
         HostRequirements.EnsureRoot();
         if (Exists(name))
         {
-            throw new MigrationToolsException("NetNsExists", FailureKind.ResourceExists,
-                $"The network namespace '{name}' already exists. Remove it first (Remove-NetNs -Name {name}) or use New-NetNs -Force to reuse it.", name);
+            throw Exists(name, null);
         }
 
-        IpTool.Run(null, new[] { "netns", "add", name }, cancellationToken, name);
+        EnsureNetNsDirectory();
+        var path = NetNsPaths.MountPath(name);
+        var fd = Libc.Open(path, FileConstants.O_RDONLY | FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            var errno = Libc.LastError;
+            throw errno == Errno.EEXIST ? Exists(name, null) : Failed("create the mount point " + path, errno, name);
+        }
+
+        Libc.Close(fd);
         try
         {
-            IpTool.Run(name, new[] { "link", "set", "dev", "lo", "up" }, cancellationToken, name);
+            NamespaceThread.RunOnNewThread("netns-new:" + name, () =>
+            {
+                if (Libc.Unshare(NamespaceConstants.CLONE_NEWNET) != 0)
+                {
+                    throw Failed("create a network namespace", Libc.LastError, name);
+                }
+
+                if (Libc.Mount("/proc/thread-self/ns/net", path, "none", NamespaceConstants.MS_BIND, 0) != 0)
+                {
+                    throw Failed("bind-mount the new namespace at " + path, Libc.LastError, name);
+                }
+
+                // Loopback is index 1 in a new namespace.
+                using var socket = NetlinkSocket.Open(Sock.NETLINK_ROUTE);
+                var ack = Rtnetlink.Execute(socket, (ref NetlinkWriter w, uint s) => LinkMessages.WriteSetLink(ref w, s, 1, up: true, mtu: null), "bring loopback up");
+                if (!ack.Succeeded)
+                {
+                    throw Failed("bring loopback up in the new namespace", ack.Error, name);
+                }
+
+                return true;
+            });
         }
         catch
         {
-            IpTool.TryRun(null, new[] { "netns", "delete", name });
+            Unmount(path);
             throw;
         }
 
-        return Get(name, null, cancellationToken);
+        // A new namespace starts with no state; whatever an earlier one of that name left is discarded.
+        NetNsState.Sweep();
+        EngineOutput.Verbose($"Created network namespace '{name}' ({path}) with loopback up.");
+        return Get(name, cancellationToken);
     }
 
     /// <summary>The pids of every process whose network namespace is <paramref name="name"/>.</summary>
-    public static IReadOnlyList<int> ProcessIds(string name, CancellationToken cancellationToken = default)
-    {
-        var result = IpTool.TryRun(null, new[] { "netns", "pids", name }, cancellationToken);
-        return result.StandardOutput
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
-            .Where(p => p > 0 && p != Environment.ProcessId)
-            .ToArray();
-    }
+    public static IReadOnlyList<int> ProcessIds(string name) => ProcessSignals.InNamespace(IdentityOf(name));
 
     /// <summary>
     /// Removes namespace <paramref name="name"/>: stops every process still running in it (SIGTERM, then SIGKILL),
-    /// forgets the module's state for it and deletes the bind mount. Veth peers in other namespaces go with it.
+    /// closes this process's sockets in it, forgets the module's state for it and unmounts and deletes the bind
+    /// mount, as <c>ip netns delete</c> does. Veth peers in other namespaces go with it.
     /// </summary>
     public static void Remove(string name, CancellationToken cancellationToken = default)
     {
-        EnsureExists(name);
+        var identity = IdentityOf(name);
         HostRequirements.EnsureRoot();
-        ProcessSignals.Terminate(ProcessIds(name, cancellationToken), TimeSpan.FromSeconds(2));
-
+        // Programs the module started may still be on their way into the namespace (ip netns exec before setns).
+        var pids = ProcessSignals.InNamespace(identity)
+            .Union(NetNsProcessManager.List(name).Where(p => p.IsRunning).Select(p => p.ProcessId))
+            .ToArray();
+        ProcessSignals.Terminate(pids, TimeSpan.FromSeconds(2));
         NetNsProcessManager.ForgetNamespace(name);
-        // Open netlink sockets would keep the namespace (and its veth peers) alive after the bind mount is gone.
-        Netlink.NetfilterSession.Close(name);
-        IpTool.Run(null, new[] { "netns", "delete", name }, cancellationToken, name);
+        // Open sockets would keep the namespace (and its veth peers) alive after the bind mount is gone.
+        Rtnetlink.Close(name);
+        NetfilterSession.Close(name);
+        NetNsState.Forget(name);
+        Unmount(NetNsPaths.MountPath(name));
+        EngineOutput.Verbose($"Removed network namespace '{name}'" + (pids.Length > 0 ? $" and stopped {pids.Length} process(es) in it." : "."));
     }
+
+    private static void Unmount(string path)
+    {
+        if (Libc.Umount2(path, NamespaceConstants.MNT_DETACH) != 0 && Libc.LastError is not (Errno.EINVAL or Errno.ENOENT))
+        {
+            throw Failed("unmount " + path, Libc.LastError, Path.GetFileName(path));
+        }
+
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("NetNsRemoveFailed", FailureKind.OperationFailed, $"Could not delete {path}: {ex.Message}", Path.GetFileName(path), ex);
+        }
+    }
+
+    /// <summary>Makes /run/netns a shared mount point, once per process, as iproute2 does, so mounts in it propagate.</summary>
+    private static void EnsureNetNsDirectory()
+    {
+        lock (NetNsDirectoryGate)
+        {
+            if (_netNsDirectoryReady)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(NetNsPaths.NetNsDirectory);
+            var madeMountPoint = false;
+            while (Libc.Mount(string.Empty, NetNsPaths.NetNsDirectory, "none", NamespaceConstants.MS_SHARED | NamespaceConstants.MS_REC, 0) != 0)
+            {
+                var errno = Libc.LastError;
+                if (errno != Errno.EINVAL || madeMountPoint)
+                {
+                    throw Failed("make " + NetNsPaths.NetNsDirectory + " a shared mount", errno, NetNsPaths.NetNsDirectory);
+                }
+
+                // Not a mount point yet: bind it on itself, then make that shared.
+                if (Libc.Mount(NetNsPaths.NetNsDirectory, NetNsPaths.NetNsDirectory, "none", NamespaceConstants.MS_BIND | NamespaceConstants.MS_REC, 0) != 0)
+                {
+                    throw Failed("make " + NetNsPaths.NetNsDirectory + " a mount point", Libc.LastError, NetNsPaths.NetNsDirectory);
+                }
+
+                madeMountPoint = true;
+            }
+
+            _netNsDirectoryReady = true;
+        }
+    }
+
+    private static MigrationToolsException Exists(string name, Exception? inner) =>
+        new("NetNsExists", FailureKind.ResourceExists,
+            $"The network namespace '{name}' already exists. Remove it first (Remove-NetNs -Name {name}) or use New-NetNs -Force to reuse it.", name, inner);
+
+    private static MigrationToolsException Failed(string what, Errno errno, string target) =>
+        new("NetNsCreateFailed", errno is Errno.EPERM or Errno.EACCES ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
+            $"Could not {what}: {Libc.Describe(errno)} (errno {(int)errno}).", target);
 }

@@ -1,6 +1,6 @@
 using System;
-using System.Runtime.InteropServices;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Engine.Netlink;
@@ -9,78 +9,91 @@ namespace MigrationTools.Engine.Netlink;
 internal delegate void NetlinkMessageHandler(NetlinkMessage message);
 
 /// <summary>
-/// A netlink socket talking to the kernel, opened inside a network namespace (a socket belongs to the
-/// namespace it was created in, whichever thread uses it later). Requests go out in one send; replies are
-/// read until the dump's NLMSG_DONE or the last acknowledgement.
+/// A netlink socket talking to the kernel, opened inside a network namespace (a socket belongs to the namespace it
+/// was created in, whichever thread uses it later). Every reply is matched to its request by sequence number and
+/// port id, so a reply that arrives after its request timed out is drained and ignored, never taken for the answer
+/// to a later request. Errors carry the kernel's extended-ack message where it gives one.
 /// </summary>
-internal sealed class NetlinkSocket : IDisposable
+internal sealed unsafe class NetlinkSocket : IDisposable
 {
-    private const int SockRaw = 3;
-    private const int SockCloexec = 0x80000;
-    private const int SolSocket = 1;
-    private const int SoRcvTimeo = 20;
-    private const int SoRcvBuf = 8;
-    private const int MsgDontWait = 0x40;
-    private const int Eagain = 11;
-    private const int Eintr = 4;
-
+    private static readonly TimeVal ReceiveTimeout = new() { Seconds = 5 };
     private readonly byte[] _receiveBuffer = new byte[256 * 1024];
     private int _fd;
     private uint _sequence;
+    private bool _mayHoldStaleReplies;
 
-    private NetlinkSocket(int fd)
+    private NetlinkSocket(int fd, uint portId)
     {
         _fd = fd;
+        PortId = portId;
         _sequence = (uint)Environment.TickCount;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SockAddrNl
+    /// <summary>The port id the kernel gave this socket; replies to it carry it.</summary>
+    internal uint PortId { get; }
+
+    /// <summary>Replies that matched no request in flight (late answers to requests that timed out), drained and ignored.</summary>
+    internal long StaleReplies { get; private set; }
+
+    /// <summary>A fresh sequence number for a request.</summary>
+    internal uint NextSequence() => ++_sequence;
+
+    /// <summary>Marks sequence numbers up to <paramref name="sequence"/> as used (a batch takes several).</summary>
+    internal void AdvanceSequence(uint sequence) => _sequence = Math.Max(_sequence, sequence);
+
+    /// <summary>Opens a netfilter netlink socket inside namespace <paramref name="namespace"/> (or here when null).</summary>
+    internal static NetlinkSocket OpenNetfilter(string? @namespace) => OpenIn(@namespace, Sock.NETLINK_NETFILTER);
+
+    /// <summary>Opens an rtnetlink socket inside namespace <paramref name="namespace"/> (or here when null).</summary>
+    internal static NetlinkSocket OpenRoute(string? @namespace) => OpenIn(@namespace, Sock.NETLINK_ROUTE);
+
+    /// <summary>Opens a netlink socket of <paramref name="protocol"/> in the calling thread's namespace.</summary>
+    internal static NetlinkSocket Open(int protocol)
     {
-        public ushort Family;
-        public ushort Pad;
-        public uint Pid;
-        public uint Groups;
+        var fd = Libc.Socket(Sock.AF_NETLINK, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, protocol);
+        if (fd < 0)
+        {
+            throw Failure("open a netlink socket", new NetlinkAck(Libc.LastError, null));
+        }
+
+        var address = new SockAddrNl { Family = Sock.AF_NETLINK };
+        var length = sizeof(SockAddrNl);
+        if (Libc.Bind(fd, &address, length) != 0 || Libc.GetSockName(fd, &address, &length) != 0)
+        {
+            var errno = Libc.LastError;
+            Libc.Close(fd);
+            throw Failure("bind a netlink socket", new NetlinkAck(errno, null));
+        }
+
+        // A kernel that never answers must not hang a cmdlet.
+        var timeout = ReceiveTimeout;
+        Libc.SetSockOpt(fd, Sock.SOL_SOCKET, Sock.SO_RCVTIMEO, &timeout, sizeof(TimeVal));
+        Libc.SetSockOptInt(fd, Sock.SOL_SOCKET, Sock.SO_RCVBUF, 1 << 20);
+        // Errors name the kernel's reason and do not echo the (possibly large) request.
+        Libc.SetSockOptInt(fd, Sock.SOL_NETLINK, Sock.NETLINK_EXT_ACK, 1);
+        Libc.SetSockOptInt(fd, Sock.SOL_NETLINK, Sock.NETLINK_CAP_ACK, 1);
+        return new NetlinkSocket(fd, address.PortId);
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeVal
-    {
-        public long Seconds;
-        public long Microseconds;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int socket(int domain, int type, int protocol);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int bind(int fd, ref SockAddrNl address, int length);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern unsafe nint send(int fd, byte* buffer, nint length, int flags);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern unsafe nint recv(int fd, byte* buffer, nint length, int flags);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int setsockopt(int fd, int level, int name, ref TimeVal value, int length);
-
-    [DllImport("libc", SetLastError = true, EntryPoint = "setsockopt")]
-    private static extern int setsockoptInt(int fd, int level, int name, ref int value, int length);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
-
-    private const int SolNetlink = 270;
-    private const int NetlinkAddMembership = 1;
-    private const int Enobufs = 105;
+    private static NetlinkSocket OpenIn(string? @namespace, int protocol) =>
+        @namespace is null ? Open(protocol) : NamespaceThread.Run(@namespace, () => Open(protocol));
 
     /// <summary>Joins a multicast group (e.g. conntrack NEW and DESTROY events).</summary>
     internal void JoinGroup(int group)
     {
-        if (setsockoptInt(_fd, SolNetlink, NetlinkAddMembership, ref group, sizeof(int)) != 0)
+        if (Libc.SetSockOptInt(_fd, Sock.SOL_NETLINK, Sock.NETLINK_ADD_MEMBERSHIP, group) != 0)
         {
-            throw Failure("subscribe to netlink group " + group, Marshal.GetLastPInvokeError());
+            throw Failure("subscribe to netlink group " + group, new NetlinkAck(Libc.LastError, null));
+        }
+    }
+
+    /// <summary>Sets the receive buffer size, so bursts of events are queued rather than dropped.</summary>
+    internal void SetReceiveBuffer(int bytes)
+    {
+        // SO_RCVBUFFORCE lifts the rmem_max cap for root; without the privilege, SO_RCVBUF up to the cap.
+        if (Libc.SetSockOptInt(_fd, Sock.SOL_SOCKET, Sock.SO_RCVBUFFORCE, bytes) != 0)
+        {
+            Libc.SetSockOptInt(_fd, Sock.SOL_SOCKET, Sock.SO_RCVBUF, bytes);
         }
     }
 
@@ -92,225 +105,213 @@ internal sealed class NetlinkSocket : IDisposable
     {
         while (true)
         {
-            int received;
-            unsafe
+            var received = TryReceive(Sock.MSG_DONTWAIT, out var errno);
+            switch (errno)
             {
-                fixed (byte* pointer = _receiveBuffer)
-                {
-                    var n = recv(_fd, pointer, _receiveBuffer.Length, MsgDontWait);
-                    if (n < 0)
-                    {
-                        var errno = Marshal.GetLastPInvokeError();
-                        if (errno == Eagain)
-                        {
-                            return true;
-                        }
-
-                        if (errno == Enobufs)
-                        {
-                            return false;
-                        }
-
-                        if (errno == Eintr)
-                        {
-                            continue;
-                        }
-
-                        throw Failure("read netlink events", errno);
-                    }
-
-                    received = (int)n;
-                }
+                case Errno.None:
+                    break;
+                case Errno.EAGAIN:
+                    return true;
+                case Errno.ENOBUFS:
+                    return false;
+                default:
+                    throw Failure("read netlink events", new NetlinkAck(errno, null));
             }
 
-            foreach (var message in new MessageReader(_receiveBuffer.AsSpan(0, received)))
+            foreach (var message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
             {
-                handler(message);
-            }
-        }
-    }
-
-    /// <summary>Sets the receive buffer size, so bursts of events are queued rather than dropped.</summary>
-    internal void SetReceiveBuffer(int bytes)
-    {
-        // SO_RCVBUFFORCE (33) lifts the rmem_max cap for root; fall back to SO_RCVBUF.
-        if (setsockoptInt(_fd, SolSocket, 33, ref bytes, sizeof(int)) != 0)
-        {
-            setsockoptInt(_fd, SolSocket, SoRcvBuf, ref bytes, sizeof(int));
-        }
-    }
-
-    /// <summary>A fresh sequence number for a request.</summary>
-    internal uint NextSequence() => ++_sequence;
-
-    /// <summary>Marks sequence numbers up to <paramref name="sequence"/> as used (a batch takes several).</summary>
-    internal void AdvanceSequence(uint sequence) => _sequence = Math.Max(_sequence, sequence);
-
-    /// <summary>Opens a netfilter netlink socket inside namespace <paramref name="namespace"/> (or here when null).</summary>
-    internal static NetlinkSocket OpenNetfilter(string? @namespace) =>
-        @namespace is null ? Open(Nl.NetlinkNetfilter) : NamespaceThread.Run(@namespace, () => Open(Nl.NetlinkNetfilter));
-
-    private static NetlinkSocket Open(int protocol)
-    {
-        var fd = socket(Nl.AfNetlink, SockRaw | SockCloexec, protocol);
-        if (fd < 0)
-        {
-            throw Failure("open a netlink socket", Marshal.GetLastPInvokeError());
-        }
-
-        var address = new SockAddrNl { Family = Nl.AfNetlink };
-        if (bind(fd, ref address, Marshal.SizeOf<SockAddrNl>()) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            close(fd);
-            throw Failure("bind a netlink socket", errno);
-        }
-
-        // A kernel that never answers must not hang a cmdlet.
-        var timeout = new TimeVal { Seconds = 5 };
-        setsockopt(fd, SolSocket, SoRcvTimeo, ref timeout, Marshal.SizeOf<TimeVal>());
-        var size = 1 << 20;
-        setsockoptInt(fd, SolSocket, SoRcvBuf, ref size, sizeof(int));
-        return new NetlinkSocket(fd);
-    }
-
-    /// <summary>Sends a dump request and hands every reply message to <paramref name="handler"/> until NLMSG_DONE.</summary>
-    internal void Dump(ReadOnlySpan<byte> request, NetlinkMessageHandler handler, string what)
-    {
-        Send(request, what);
-        while (true)
-        {
-            var received = Receive(0, what);
-            foreach (var message in new MessageReader(_receiveBuffer.AsSpan(0, received)))
-            {
-                if (message.Type == Nl.MsgDone)
-                {
-                    return;
-                }
-
-                if (message.Type == Nl.MsgError)
-                {
-                    if (message.Error != 0)
-                    {
-                        throw Failure(what, -message.Error);
-                    }
-
-                    continue;
-                }
-
                 handler(message);
             }
         }
     }
 
     /// <summary>
-    /// Sends one or more messages and waits for the acknowledgement of <paramref name="lastSequence"/>. Returns
-    /// 0 on success or the first errno the kernel reported for any message.
+    /// Sends a dump request whose sequence number is <paramref name="sequence"/> and hands every reply message of
+    /// that dump to <paramref name="handler"/> until NLMSG_DONE. An error ends the dump with its errno.
     /// </summary>
-    internal int Execute(ReadOnlySpan<byte> request, uint lastSequence, string what)
+    internal NetlinkAck TryDump(ReadOnlySpan<byte> request, uint sequence, NetlinkMessageHandler handler, string what)
     {
         Send(request, what);
-        var firstError = 0;
+        while (true)
+        {
+            var received = Receive(what);
+            foreach (var message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+            {
+                if (!IsReplyTo(message, sequence, sequence))
+                {
+                    StaleReplies++;
+                    continue;
+                }
+
+                switch (message.Type)
+                {
+                    case Nl.NLMSG_DONE:
+                        return new NetlinkAck(Errno.None, null);
+                    case Nl.NLMSG_ERROR when message.Error != 0:
+                        return new NetlinkAck((Errno)(-message.Error), message.ExtendedAckMessage);
+                    case Nl.NLMSG_ERROR or Nl.NLMSG_NOOP:
+                        continue;
+                    default:
+                        handler(message);
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>As <see cref="TryDump"/>, throwing the module's error for a failed dump.</summary>
+    internal void Dump(ReadOnlySpan<byte> request, uint sequence, NetlinkMessageHandler handler, string what)
+    {
+        var ack = TryDump(request, sequence, handler, what);
+        if (!ack.Succeeded)
+        {
+            throw Failure(what, ack);
+        }
+    }
+
+    /// <summary>
+    /// Sends one or more messages (sequence numbers <paramref name="firstSequence"/> to <paramref name="lastSequence"/>)
+    /// and waits for the acknowledgement of the last. Returns success or the first error the kernel reported for any
+    /// of them; replies to other requests are ignored.
+    /// </summary>
+    internal NetlinkAck Execute(ReadOnlySpan<byte> request, uint firstSequence, uint lastSequence, string what)
+    {
+        Send(request, what);
+        var first = new NetlinkAck(Errno.None, null);
         while (true)
         {
             int received;
-            try
+            if (!first.Succeeded)
             {
-                received = Receive(firstError != 0 ? MsgDontWait : 0, what);
+                // After an error a batch may stop answering: take what is queued, do not wait.
+                received = TryReceive(Sock.MSG_DONTWAIT, out var errno);
+                if (errno != Errno.None)
+                {
+                    return first;
+                }
             }
-            catch (MigrationToolsException) when (firstError != 0)
+            else
             {
-                return firstError;
+                received = Receive(what);
             }
 
-            if (received == 0)
+            foreach (var message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
             {
-                return firstError;
-            }
+                if (!IsReplyTo(message, firstSequence, lastSequence))
+                {
+                    StaleReplies++;
+                    continue;
+                }
 
-            foreach (var message in new MessageReader(_receiveBuffer.AsSpan(0, received)))
-            {
-                if (message.Type != Nl.MsgError)
+                if (message.Type != Nl.NLMSG_ERROR)
                 {
                     continue;
                 }
 
-                if (message.Error != 0 && firstError == 0)
+                if (message.Error != 0 && first.Succeeded)
                 {
-                    firstError = -message.Error;
+                    first = new NetlinkAck((Errno)(-message.Error), message.ExtendedAckMessage);
                 }
 
                 if (message.Sequence == lastSequence)
                 {
-                    return firstError;
+                    return first;
                 }
             }
         }
     }
 
-    private unsafe void Send(ReadOnlySpan<byte> request, string what)
+    /// <summary>Sends one request with sequence <paramref name="sequence"/> and waits for its acknowledgement.</summary>
+    internal NetlinkAck Execute(ReadOnlySpan<byte> request, uint sequence, string what) => Execute(request, sequence, sequence, what);
+
+    private bool IsReplyTo(NetlinkMessage message, uint firstSequence, uint lastSequence) =>
+        message.PortId == PortId && message.Sequence - firstSequence <= lastSequence - firstSequence;
+
+    private void Send(ReadOnlySpan<byte> request, string what)
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
+        if (_mayHoldStaleReplies)
+        {
+            // A request that timed out may still be answered: drop what is queued before asking again.
+            _mayHoldStaleReplies = false;
+            while (TryReceive(Sock.MSG_DONTWAIT, out var errno) > 0 && errno == Errno.None)
+            {
+                StaleReplies++;
+            }
+        }
+
         fixed (byte* pointer = request)
         {
             while (true)
             {
-                var sent = send(_fd, pointer, request.Length, 0);
-                if (sent >= 0)
+                if (Libc.Send(_fd, pointer, request.Length, 0) >= 0)
                 {
                     return;
                 }
 
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != Eintr)
+                var errno = Libc.LastError;
+                if (errno != Errno.EINTR)
                 {
-                    throw Failure(what, errno);
+                    throw Failure(what, new NetlinkAck(errno, null));
                 }
             }
         }
     }
 
-    private unsafe int Receive(int flags, string what)
+    private int Receive(string what)
     {
+        var received = TryReceive(0, out var errno);
+        if (errno == Errno.None)
+        {
+            return received;
+        }
+
+        if (errno == Errno.EAGAIN)
+        {
+            _mayHoldStaleReplies = true;
+            throw new MigrationToolsException("NetlinkTimeout", FailureKind.OperationTimeout, $"The kernel did not answer within 5 s while trying to {what}.");
+        }
+
+        throw Failure(what, new NetlinkAck(errno, null));
+    }
+
+    /// <summary>One recv(2); EINTR retried. Returns the bytes read, with <paramref name="errno"/> None, or 0 and the errno.</summary>
+    private int TryReceive(int flags, out Errno errno)
+    {
+        ObjectDisposedException.ThrowIf(_fd < 0, this);
         fixed (byte* pointer = _receiveBuffer)
         {
             while (true)
             {
-                var received = recv(_fd, pointer, _receiveBuffer.Length, flags);
+                var received = Libc.Recv(_fd, pointer, _receiveBuffer.Length, flags);
                 if (received >= 0)
                 {
+                    errno = Errno.None;
                     return (int)received;
                 }
 
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == Eintr)
-                {
-                    continue;
-                }
-
-                if (errno == Eagain && (flags & MsgDontWait) != 0)
+                errno = Libc.LastError;
+                if (errno != Errno.EINTR)
                 {
                     return 0;
                 }
-
-                throw errno == Eagain
-                    ? new MigrationToolsException("NetlinkTimeout", FailureKind.OperationTimeout, $"The kernel did not answer within 5 s while trying to {what}.")
-                    : Failure(what, errno);
             }
         }
     }
 
-    internal static MigrationToolsException Failure(string what, int errno)
+    /// <summary>The module's error for a netlink failure, by errno.</summary>
+    internal static MigrationToolsException Failure(string what, NetlinkAck ack)
     {
-        var (id, kind) = errno switch
+        var (id, kind) = ack.Error switch
         {
-            1 or 13 => ("NetlinkPermissionDenied", FailureKind.PermissionDenied),
-            2 => ("NetlinkObjectNotFound", FailureKind.ObjectNotFound),
-            17 => ("NetlinkObjectExists", FailureKind.ResourceExists),
-            93 or 95 or 97 => ("NetlinkNotSupported", FailureKind.NotSupported),
+            Errno.EPERM or Errno.EACCES => ("NetlinkPermissionDenied", FailureKind.PermissionDenied),
+            Errno.ENOENT or Errno.ENODEV or Errno.ESRCH => ("NetlinkObjectNotFound", FailureKind.ObjectNotFound),
+            Errno.EEXIST => ("NetlinkObjectExists", FailureKind.ResourceExists),
+            Errno.EPROTONOSUPPORT or Errno.EOPNOTSUPP or Errno.EAFNOSUPPORT => ("NetlinkNotSupported", FailureKind.NotSupported),
+            Errno.EINVAL or Errno.ERANGE => ("NetlinkInvalidArgument", FailureKind.InvalidArgument),
             _ => ("NetlinkFailed", FailureKind.OperationFailed),
         };
-        return new MigrationToolsException(id, kind, $"Could not {what}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+        return new MigrationToolsException(id, kind, $"Could not {what}: {ack.Describe()} (errno {(int)ack.Error}).");
     }
 
     /// <inheritdoc />
@@ -318,7 +319,7 @@ internal sealed class NetlinkSocket : IDisposable
     {
         if (_fd >= 0)
         {
-            close(_fd);
+            Libc.Close(_fd);
             _fd = -1;
         }
     }

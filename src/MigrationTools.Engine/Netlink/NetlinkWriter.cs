@@ -5,8 +5,9 @@ using System.Text;
 namespace MigrationTools.Engine.Netlink;
 
 /// <summary>
-/// Builds netlink messages into a caller-owned buffer: headers, the nfgenmsg header and attributes (nested
-/// ones are closed by <see cref="EndNested"/>, which fills in their length). No allocation.
+/// Builds netlink messages into a caller-owned buffer: the netlink header, a family header (nfgenmsg, ifinfomsg,
+/// ifaddrmsg, rtmsg) written as bytes, and attributes; nested ones are closed by <see cref="EndNested"/>, which fills
+/// in their length. No allocation; a buffer too small is a programming error.
 /// </summary>
 internal ref struct NetlinkWriter
 {
@@ -26,8 +27,8 @@ internal ref struct NetlinkWriter
     /// <summary>The bytes written so far.</summary>
     internal readonly ReadOnlySpan<byte> Written => _buffer[..Length];
 
-    /// <summary>Starts a message with its netlink header and nfgenmsg header.</summary>
-    internal void BeginMessage(ushort type, ushort flags, uint sequence, byte family, ushort resourceId = 0)
+    /// <summary>Starts a message with its netlink header (length filled in by <see cref="EndMessage"/>).</summary>
+    internal void BeginMessage(ushort type, ushort flags, uint sequence)
     {
         _messageStart = Length;
         var header = Reserve(Nl.HeaderLength);
@@ -36,10 +37,32 @@ internal ref struct NetlinkWriter
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], flags);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
-        var nfgen = Reserve(Nl.NfGenLength);
+    }
+
+    /// <summary>Starts a netfilter message: the netlink header and the nfgenmsg header.</summary>
+    internal void BeginNfMessage(ushort type, ushort flags, uint sequence, byte family, ushort resourceId = 0)
+    {
+        BeginMessage(type, flags, sequence);
+        var nfgen = Reserve(Nfnl.GenHeaderLength);
         nfgen[0] = family;
         nfgen[1] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(nfgen[2..], resourceId);
+    }
+
+    /// <summary>Appends a family header (ifinfomsg, ifaddrmsg, rtmsg) given as bytes, padded to 4.</summary>
+    internal void PutHeader(scoped ReadOnlySpan<byte> header)
+    {
+        header.CopyTo(Reserve(header.Length));
+        Pad();
+    }
+
+    /// <summary>Reserves a zeroed family header of <paramref name="length"/> bytes to fill in.</summary>
+    internal Span<byte> ReserveHeader(int length)
+    {
+        var span = Reserve(length);
+        span.Clear();
+        Pad();
+        return span;
     }
 
     /// <summary>Closes the current message, writing its length.</summary>
@@ -49,12 +72,15 @@ internal ref struct NetlinkWriter
         _messageStart = -1;
     }
 
-    /// <summary>Starts a nested attribute; returns the offset to pass to <see cref="EndNested"/>.</summary>
-    internal int BeginNested(ushort type)
+    /// <summary>
+    /// Starts a nested attribute; returns the offset to pass to <see cref="EndNested"/>. rtnetlink tools leave
+    /// NLA_F_NESTED off (<paramref name="flagged"/> false), nf_tables sets it.
+    /// </summary>
+    internal int BeginNested(ushort type, bool flagged = true)
     {
         var start = Length;
         var header = Reserve(4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], (ushort)(type | Nl.AttrNested));
+        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], flagged ? (ushort)(type | Nl.NLA_F_NESTED) : type);
         return start;
     }
 
@@ -87,12 +113,28 @@ internal ref struct NetlinkWriter
         PutBytes(type, bytes);
     }
 
+    /// <summary>A host-order (little-endian here) 32-bit attribute, as rtnetlink takes numbers.</summary>
+    internal void PutU32(ushort type, uint value)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+        PutBytes(type, bytes);
+    }
+
     /// <summary>A NUL-terminated string attribute.</summary>
     internal void PutString(ushort type, string value)
     {
         Span<byte> bytes = stackalloc byte[Encoding.UTF8.GetByteCount(value) + 1];
         Encoding.UTF8.GetBytes(value, bytes);
         bytes[^1] = 0;
+        PutBytes(type, bytes);
+    }
+
+    /// <summary>A string attribute without the NUL, as iproute2 writes IFLA_INFO_KIND (the kernel compares it by length).</summary>
+    internal void PutText(ushort type, string value)
+    {
+        Span<byte> bytes = stackalloc byte[Encoding.UTF8.GetByteCount(value)];
+        Encoding.UTF8.GetBytes(value, bytes);
         PutBytes(type, bytes);
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 
 namespace MigrationTools.Engine.Netlink;
 
@@ -10,18 +11,19 @@ namespace MigrationTools.Engine.Netlink;
 /// </summary>
 internal static class NfTablesMap
 {
-    private const ushort NewSetElem = (Nl.SubsysNftables << 8) | Nft.MsgNewSetElem;
-    private const ushort GetSetElem = (Nl.SubsysNftables << 8) | Nft.MsgGetSetElem;
-    private const ushort DelSetElem = (Nl.SubsysNftables << 8) | Nft.MsgDelSetElem;
+    private const ushort NewSetElem = (Nfnl.NFNL_SUBSYS_NFTABLES << 8) | Nft.NFT_MSG_NEWSETELEM;
+    private const ushort GetSetElem = (Nfnl.NFNL_SUBSYS_NFTABLES << 8) | Nft.NFT_MSG_GETSETELEM;
+    private const ushort DelSetElem = (Nfnl.NFNL_SUBSYS_NFTABLES << 8) | Nft.NFT_MSG_DELSETELEM;
 
     /// <summary>Every key and value of map <paramref name="set"/> in table <paramref name="table"/> (family inet).</summary>
     internal static List<(byte[] Key, byte[] Value)> ReadElements(NetlinkSocket socket, string table, string set)
     {
         Span<byte> request = stackalloc byte[256];
         var writer = new NetlinkWriter(request);
-        WriteGetRequest(ref writer, socket.NextSequence(), table, set);
+        var sequence = socket.NextSequence();
+        WriteGetRequest(ref writer, sequence, table, set);
         var result = new List<(byte[], byte[])>();
-        socket.Dump(writer.Written, message => DecodeElements(message, result), $"read the map {table}/{set}");
+        socket.Dump(writer.Written, sequence, message => DecodeElements(message, result), $"read the map {table}/{set}");
         return result;
     }
 
@@ -30,14 +32,16 @@ internal static class NfTablesMap
     {
         Span<byte> request = stackalloc byte[512];
         var writer = new NetlinkWriter(request);
-        var last = WriteReplaceBatch(ref writer, socket.NextSequence(), table, set, key, value);
+        var first = socket.NextSequence();
+        var last = WriteReplaceBatch(ref writer, first, table, set, key, value);
         socket.AdvanceSequence(last);
-        var errno = socket.Execute(writer.Written, last - 1, $"replace an element of the map {table}/{set}");
-        if (errno != 0)
+        // BATCH_END is not acknowledged; the last acknowledged message is the NEWSETELEM before it.
+        var ack = socket.Execute(writer.Written, first, last - 1, $"replace an element of the map {table}/{set}");
+        if (!ack.Succeeded)
         {
-            throw errno == 2
+            throw ack.Error == Errno.ENOENT
                 ? new MigrationToolsException("FlowMappingNotFound", FailureKind.ObjectNotFound, $"The map {table}/{set} or its element is gone (removed outside MigrationTools?).")
-                : NetlinkSocket.Failure($"replace an element of the map {table}/{set}", errno);
+                : NetlinkSocket.Failure($"replace an element of the map {table}/{set}", ack);
         }
     }
 
@@ -47,27 +51,27 @@ internal static class NfTablesMap
     /// </summary>
     internal static uint WriteReplaceBatch(ref NetlinkWriter writer, uint sequence, string table, string set, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        writer.BeginMessage(Nl.BatchBegin, Nl.FRequest, sequence, 0, Nl.SubsysNftables);
+        writer.BeginNfMessage(Nfnl.NFNL_MSG_BATCH_BEGIN, Nl.NLM_F_REQUEST, sequence, 0, Nfnl.NFNL_SUBSYS_NFTABLES);
         writer.EndMessage();
 
-        writer.BeginMessage(DelSetElem, Nl.FRequest | Nl.FAck, sequence + 1, Nl.NfProtoInet);
+        writer.BeginNfMessage(DelSetElem, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, sequence + 1, Nfnl.NFPROTO_INET);
         WriteElementList(ref writer, table, set, key, ReadOnlySpan<byte>.Empty);
         writer.EndMessage();
 
-        writer.BeginMessage(NewSetElem, Nl.FRequest | Nl.FCreate | Nl.FAck, sequence + 2, Nl.NfProtoInet);
+        writer.BeginNfMessage(NewSetElem, Nl.NLM_F_REQUEST | Nl.NLM_F_CREATE | Nl.NLM_F_ACK, sequence + 2, Nfnl.NFPROTO_INET);
         WriteElementList(ref writer, table, set, key, value);
         writer.EndMessage();
 
-        writer.BeginMessage(Nl.BatchEnd, Nl.FRequest, sequence + 3, 0, Nl.SubsysNftables);
+        writer.BeginNfMessage(Nfnl.NFNL_MSG_BATCH_END, Nl.NLM_F_REQUEST, sequence + 3, 0, Nfnl.NFNL_SUBSYS_NFTABLES);
         writer.EndMessage();
         return sequence + 3;
     }
 
     internal static void WriteGetRequest(ref NetlinkWriter writer, uint sequence, string table, string set)
     {
-        writer.BeginMessage(GetSetElem, Nl.FRequest | Nl.FDump, sequence, Nl.NfProtoInet);
-        writer.PutString(Nft.SetElemListTable, table);
-        writer.PutString(Nft.SetElemListSet, set);
+        writer.BeginNfMessage(GetSetElem, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, sequence, Nfnl.NFPROTO_INET);
+        writer.PutString(Nft.NFTA_SET_ELEM_LIST_TABLE, table);
+        writer.PutString(Nft.NFTA_SET_ELEM_LIST_SET, set);
         writer.EndMessage();
     }
 
@@ -80,7 +84,7 @@ internal static class NfTablesMap
 
         foreach (var attribute in message.Attributes)
         {
-            if (attribute.Type != Nft.SetElemListElements)
+            if (attribute.Type != Nft.NFTA_SET_ELEM_LIST_ELEMENTS)
             {
                 continue;
             }
@@ -90,13 +94,13 @@ internal static class NfTablesMap
                 byte[]? key = null, value = null;
                 foreach (var part in element.Nested)
                 {
-                    if (part.Type is Nft.SetElemKey or Nft.SetElemData)
+                    if (part.Type is Nft.NFTA_SET_ELEM_KEY or Nft.NFTA_SET_ELEM_DATA)
                     {
                         foreach (var data in part.Nested)
                         {
-                            if (data.Type == Nft.DataValue)
+                            if (data.Type == Nft.NFTA_DATA_VALUE)
                             {
-                                if (part.Type == Nft.SetElemKey)
+                                if (part.Type == Nft.NFTA_SET_ELEM_KEY)
                                 {
                                     key = data.Value.ToArray();
                                 }
@@ -119,17 +123,17 @@ internal static class NfTablesMap
 
     private static void WriteElementList(ref NetlinkWriter writer, string table, string set, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        writer.PutString(Nft.SetElemListTable, table);
-        writer.PutString(Nft.SetElemListSet, set);
-        var elements = writer.BeginNested(Nft.SetElemListElements);
-        var element = writer.BeginNested(Nft.ListElem);
-        var keyAttribute = writer.BeginNested(Nft.SetElemKey);
-        writer.PutBytes(Nft.DataValue, key);
+        writer.PutString(Nft.NFTA_SET_ELEM_LIST_TABLE, table);
+        writer.PutString(Nft.NFTA_SET_ELEM_LIST_SET, set);
+        var elements = writer.BeginNested(Nft.NFTA_SET_ELEM_LIST_ELEMENTS);
+        var element = writer.BeginNested(Nft.NFTA_LIST_ELEM);
+        var keyAttribute = writer.BeginNested(Nft.NFTA_SET_ELEM_KEY);
+        writer.PutBytes(Nft.NFTA_DATA_VALUE, key);
         writer.EndNested(keyAttribute);
         if (!value.IsEmpty)
         {
-            var data = writer.BeginNested(Nft.SetElemData);
-            writer.PutBytes(Nft.DataValue, value);
+            var data = writer.BeginNested(Nft.NFTA_SET_ELEM_DATA);
+            writer.PutBytes(Nft.NFTA_DATA_VALUE, value);
             writer.EndNested(data);
         }
 

@@ -32,6 +32,8 @@ public sealed class NetNsProcess
     public string OutputPath { get; }
     /// <summary>The file its standard error goes to.</summary>
     public string ErrorPath { get; }
+    /// <summary>True for a program started with -Detach, which outlives the session that started it.</summary>
+    public bool Detached { get; init; }
     /// <summary>True while the process runs (and is the one that was started, not a reused pid).</summary>
     public bool IsRunning => ProcessSignals.IsAlive(ProcessId) && ProcessSignals.StartTicks(ProcessId) == StartTicks;
 

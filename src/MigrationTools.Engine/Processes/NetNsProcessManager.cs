@@ -2,63 +2,78 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
+using System.Threading.Channels;
 using System.Threading.Tasks;
 using CliWrap;
 using CliWrap.Buffered;
-using CliWrap.EventStream;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
+using MigrationTools.Engine.Reporting;
+using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tools;
+using MigrationTools.Engine.Validation;
 
 namespace MigrationTools.Engine.Processes;
 
-/// <summary>Runs programs inside namespaces (<c>ip netns exec</c>), to completion, streamed or in the background.</summary>
+/// <summary>
+/// Runs programs inside namespaces (<c>ip netns exec</c>, which also gives them the namespace's /sys and
+/// /etc/netns files), to completion, streamed or in the background. Every program is started with a parent-death
+/// signal from a thread that lives as long as this process (<see cref="ChildSpawner"/>), so none outlives the
+/// session that started it, however the session ends; only <c>-Detach</c> programs are started to outlive it.
+/// </summary>
 public static class NetNsProcessManager
 {
-    // Background commands whose output this process is pumping into files; kept so the pump is not collected.
+    private const string Area = "processes";
+
+    // Background programs whose output this process is pumping into files; kept so the pump is not collected.
     private static readonly ConcurrentDictionary<int, (CommandTask<CommandResult> Task, CancellationTokenSource Cancellation)> Running = new();
 
-    private sealed record ProcessState(string Namespace, int ProcessId, long StartTicks, string Command, string[] Arguments, DateTime StartTime, string OutputPath, string ErrorPath);
+    private sealed record ProcessState(string Namespace, int ProcessId, long StartTicks, string Command, string[] Arguments, DateTime StartTime, string OutputPath, string ErrorPath, bool Detached = false);
 
-    /// <summary>The module's state directory for namespace <paramref name="namespace"/>.</summary>
-    public static string StateDirectoryOf(string @namespace) => Path.Combine(NetNsPaths.StateDirectory, "netns", @namespace);
-
-    private static string ProcessDirectoryOf(string @namespace) => Path.Combine(StateDirectoryOf(@namespace), "processes");
+    /// <summary>
+    /// The <c>ip netns exec</c> command line that runs <paramref name="program"/> (a full path) in <paramref name="namespace"/>
+    /// and kills it when this process dies.
+    /// </summary>
+    internal static List<string> BoundArguments(string @namespace, string program, IReadOnlyList<string> arguments)
+    {
+        var all = new List<string> { "netns", "exec", @namespace, ToolCatalog.Resolve("setpriv"), "--pdeathsig", "KILL", "--", program };
+        all.AddRange(arguments);
+        return all;
+    }
 
     private static Command BuildCommand(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment)
     {
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
-        if (string.IsNullOrWhiteSpace(command))
+        var program = ProgramLocator.Find(command);
+        var cli = Cli.Wrap(ToolCatalog.Resolve("ip")).WithArguments(BoundArguments(@namespace, program, arguments)).WithValidation(CommandResultValidation.None);
+        return WithEnvironment(cli, environment);
+    }
+
+    private static Command WithEnvironment(Command cli, IReadOnlyDictionary<string, string?>? environment)
+    {
+        if (environment is not { Count: > 0 })
         {
-            throw new MigrationToolsException("InvalidCommand", FailureKind.InvalidArgument, "The command to run is empty.", command);
+            return cli;
         }
 
-        var all = new List<string> { "netns", "exec", @namespace, command };
-        all.AddRange(arguments);
-        var cli = Cli.Wrap(ToolCatalog.Resolve("ip")).WithArguments(all).WithValidation(CommandResultValidation.None);
-        if (environment is { Count: > 0 })
+        foreach (var key in environment.Keys)
         {
-            foreach (var key in environment.Keys)
+            if (string.IsNullOrEmpty(key) || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
             {
-                if (string.IsNullOrEmpty(key) || key.Contains('=', StringComparison.Ordinal))
-                {
-                    throw new MigrationToolsException("InvalidEnvironmentVariable", FailureKind.InvalidArgument, $"'{key}' is not a valid environment variable name.", key);
-                }
+                throw new MigrationToolsException("InvalidEnvironmentVariable", FailureKind.InvalidArgument, $"'{key}' is not a valid environment variable name.", key);
             }
-
-            // ip netns exec passes its environment on to the program; a null value removes the variable.
-            cli = cli.WithEnvironmentVariables(environment);
         }
 
-        return cli;
+        // ip netns exec passes its environment on to the program; a null value removes the variable.
+        return cli.WithEnvironmentVariables(environment);
     }
 
     /// <summary>Runs a program inside a namespace to completion and returns its output and exit code.</summary>
@@ -66,52 +81,71 @@ public static class NetNsProcessManager
     {
         var cli = BuildCommand(@namespace, command, arguments, environment);
         var watch = Stopwatch.StartNew();
-        var result = await cli.ExecuteBufferedAsync(Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-        var lines = SplitLines(result.StandardOutput);
-        return new NetNsCommandResult(@namespace, command, arguments.ToArray(), result.ExitCode, lines, result.StandardError.TrimEnd(), watch.Elapsed);
+        var task = ChildSpawner.Run(() => cli.ExecuteBufferedAsync(Encoding.UTF8, cancellationToken));
+        var result = await task.ConfigureAwait(false);
+        return new NetNsCommandResult(@namespace, command, arguments.ToArray(), result.ExitCode, SplitLines(result.StandardOutput), result.StandardError.TrimEnd(), watch.Elapsed);
     }
 
     /// <summary>Runs a program inside a namespace and yields its output lines as they come; the last item carries the exit code.</summary>
     public static async IAsyncEnumerable<ProcessOutput> StreamAsync(string @namespace, string command, IReadOnlyList<string> arguments, [EnumeratorCancellation] CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var cli = BuildCommand(@namespace, command, arguments, environment);
-        await foreach (var commandEvent in cli.ListenAsync(Encoding.UTF8, cancellationToken).ConfigureAwait(false))
+        var channel = Channel.CreateUnbounded<ProcessOutput>(new UnboundedChannelOptions { SingleReader = true });
+        var cli = BuildCommand(@namespace, command, arguments, environment)
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(line => channel.Writer.TryWrite(new ProcessOutput(ProcessOutputKind.Output, line, null)), Encoding.UTF8))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(line => channel.Writer.TryWrite(new ProcessOutput(ProcessOutputKind.Error, line, null)), Encoding.UTF8));
+        var task = ChildSpawner.Run(() => cli.ExecuteAsync(cancellationToken));
+        _ = task.Task.ContinueWith(t =>
         {
-            switch (commandEvent)
+            if (t.IsCompletedSuccessfully)
             {
-                case StandardOutputCommandEvent output:
-                    yield return new ProcessOutput(ProcessOutputKind.Output, output.Text, null);
-                    break;
-                case StandardErrorCommandEvent error:
-                    yield return new ProcessOutput(ProcessOutputKind.Error, error.Text, null);
-                    break;
-                case ExitedCommandEvent exited:
-                    yield return new ProcessOutput(ProcessOutputKind.Exited, string.Empty, exited.ExitCode);
-                    break;
+                channel.Writer.TryWrite(new ProcessOutput(ProcessOutputKind.Exited, string.Empty, t.Result.ExitCode));
             }
+
+            channel.Writer.TryComplete(t.Exception?.InnerException);
+        }, TaskScheduler.Default);
+
+        await foreach (var output in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return output;
         }
+
+        await task;
     }
 
     /// <summary>
-    /// Starts a long-running program inside a namespace. Its output goes to files under the module's state
-    /// directory; it runs until stopped, until its namespace is removed, or until this PowerShell process ends.
+    /// Starts a long-running program inside a namespace. Its output goes to files under the module's state directory;
+    /// it runs until stopped, until its namespace is removed, or until this process ends. A detached program
+    /// (<paramref name="detach"/>) runs in a session of its own, writes its files itself and outlives this process.
     /// </summary>
-    public static NetNsProcess StartBackground(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public static NetNsProcess StartBackground(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool detach = false)
     {
-        var directory = ProcessDirectoryOf(@namespace);
-        Directory.CreateDirectory(directory);
-        var stamp = DateTime.UtcNow.ToString("yyyyMMddTHHmmssfff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+        HostRequirements.EnsureRoot();
+        NetNsManager.EnsureExists(@namespace);
+        var program = ProgramLocator.Find(command);
+        var directory = NetNsState.Prepare(@namespace, Area);
+        var stamp = DateTime.UtcNow.ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
         var outputPath = Path.Combine(directory, stamp + ".out");
         var errorPath = Path.Combine(directory, stamp + ".err");
+        var pid = detach
+            ? StartDetached(@namespace, program, arguments, environment, outputPath, errorPath)
+            : StartBound(@namespace, command, arguments, environment, outputPath, errorPath);
+        var startTicks = ProcessSignals.StartTicks(pid) ?? 0;
+        var state = new ProcessState(@namespace, pid, startTicks, command, arguments.ToArray(), DateTime.UtcNow, outputPath, errorPath, detach);
+        StateFiles.Write(Path.Combine(directory, pid.ToString(CultureInfo.InvariantCulture) + ".json"), state);
+        EngineOutput.Verbose($"Started '{command}' in '{@namespace}' as pid {pid}{(detach ? ", detached from this session" : string.Empty)}; output in {outputPath}.");
+        return ToProcess(state);
+    }
+
+    private static int StartBound(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string outputPath, string errorPath)
+    {
         var cancellation = new CancellationTokenSource();
         var cli = BuildCommand(@namespace, command, arguments, environment)
             .WithStandardOutputPipe(ToLiveFile(outputPath))
             .WithStandardErrorPipe(ToLiveFile(errorPath));
-
         CommandTask<CommandResult> task;
         try
         {
-            task = cli.ExecuteAsync(cancellation.Token);
+            task = ChildSpawner.Run(() => cli.ExecuteAsync(cancellation.Token));
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
@@ -120,44 +154,42 @@ public static class NetNsProcessManager
         }
 
         var pid = task.ProcessId;
-        var startTicks = ProcessSignals.StartTicks(pid) ?? 0;
         Running[pid] = (task, cancellation);
-        _ = task.Task.ContinueWith(_ => { Running.TryRemove(pid, out var _); }, TaskScheduler.Default);
-
-        var state = new ProcessState(@namespace, pid, startTicks, command, arguments.ToArray(), DateTime.UtcNow, outputPath, errorPath);
-        File.WriteAllText(Path.Combine(directory, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".json"), JsonSerializer.Serialize(state));
-        return ToProcess(state);
+        _ = task.Task.ContinueWith(_ => Running.TryRemove(pid, out var _), TaskScheduler.Default);
+        return pid;
     }
 
-    /// <summary>The background processes the module started, in one namespace or in all.</summary>
+    /// <summary>
+    /// Starts the agent's <c>exec</c> inside the namespace: it becomes a session leader, points its output at the files
+    /// and replaces itself with the program, so the pid is the program's and nothing ties it to this process.
+    /// </summary>
+    private static int StartDetached(string @namespace, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string outputPath, string errorPath)
+    {
+        var all = new List<string> { "netns", "exec", @namespace };
+        all.AddRange(AgentProgram.CommandLine());
+        all.AddRange(new[] { "exec", "--stdout", outputPath, "--stderr", errorPath, "--", program });
+        all.AddRange(arguments);
+        var cli = WithEnvironment(Cli.Wrap(ToolCatalog.Resolve("ip")).WithArguments(all).WithValidation(CommandResultValidation.None), environment);
+        var task = cli.ExecuteAsync();
+        _ = task.Task.ContinueWith(_ => { }, TaskScheduler.Default);
+        return task.ProcessId;
+    }
+
+    /// <summary>The background processes the module started, in one namespace or in all (stale state is discarded on the way).</summary>
     public static IReadOnlyList<NetNsProcess> List(string? @namespace = null)
     {
-        var root = Path.Combine(NetNsPaths.StateDirectory, "netns");
-        if (!Directory.Exists(root))
+        if (@namespace is not null)
         {
-            return Array.Empty<NetNsProcess>();
+            NameValidator.EnsureNamespaceName(@namespace);
         }
 
-        var directories = @namespace is null
-            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "processes"))
-            : new[] { ProcessDirectoryOf(@namespace) };
+        var names = @namespace is null ? NetNsState.Names() : new[] { @namespace };
         var result = new List<NetNsProcess>();
-        foreach (var directory in directories.Where(Directory.Exists))
+        foreach (var name in names)
         {
-            foreach (var file in Directory.GetFiles(directory, "*.json"))
+            if (NetNsState.Current(name, Area) is { } directory)
             {
-                try
-                {
-                    var state = JsonSerializer.Deserialize<ProcessState>(File.ReadAllText(file));
-                    if (state is not null)
-                    {
-                        result.Add(ToProcess(state));
-                    }
-                }
-                catch (Exception ex) when (ex is JsonException or IOException)
-                {
-                    // A torn or foreign file is not a process of ours.
-                }
+                result.AddRange(StateFiles.ReadAll<ProcessState>(directory).Select(f => ToProcess(f.Value)));
             }
         }
 
@@ -178,11 +210,15 @@ public static class NetNsProcessManager
             running.Cancellation.Dispose();
         }
 
-        var stateFile = Path.Combine(ProcessDirectoryOf(process.Namespace), process.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".json");
-        File.Delete(stateFile);
+        if (NetNsState.Current(process.Namespace, Area) is { } directory)
+        {
+            StateFiles.TryDelete(Path.Combine(directory, process.ProcessId.ToString(CultureInfo.InvariantCulture) + ".json"));
+        }
+
+        EngineOutput.Verbose($"Stopped '{process.Command}' (pid {process.ProcessId}) in '{process.Namespace}'.");
     }
 
-    /// <summary>Drops every piece of module state for a namespace (its processes must already be gone).</summary>
+    /// <summary>Forgets the pumps of programs of a namespace that are gone (its processes must already be stopped).</summary>
     public static void ForgetNamespace(string @namespace)
     {
         foreach (var pid in Running.Keys.ToArray())
@@ -192,12 +228,6 @@ public static class NetNsProcessManager
                 Running.TryRemove(pid, out _);
                 running.Cancellation.Dispose();
             }
-        }
-
-        var directory = StateDirectoryOf(@namespace);
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
         }
     }
 
@@ -217,7 +247,7 @@ public static class NetNsProcessManager
     });
 
     private static NetNsProcess ToProcess(ProcessState state) =>
-        new(state.Namespace, state.ProcessId, state.StartTicks, state.Command, state.Arguments, state.StartTime, state.OutputPath, state.ErrorPath);
+        new(state.Namespace, state.ProcessId, state.StartTicks, state.Command, state.Arguments, state.StartTime, state.OutputPath, state.ErrorPath) { Detached = state.Detached };
 
     private static string[] SplitLines(string text)
     {
@@ -225,17 +255,3 @@ public static class NetNsProcessManager
         return trimmed.Length == 0 ? Array.Empty<string>() : trimmed.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
     }
 }
-
-/// <summary>What a streamed line is.</summary>
-public enum ProcessOutputKind
-{
-    /// <summary>A line of standard output.</summary>
-    Output,
-    /// <summary>A line of standard error.</summary>
-    Error,
-    /// <summary>The process ended.</summary>
-    Exited,
-}
-
-/// <summary>One event of a streamed run.</summary>
-public readonly record struct ProcessOutput(ProcessOutputKind Kind, string Text, int? ExitCode);

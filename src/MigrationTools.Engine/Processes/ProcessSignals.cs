@@ -3,20 +3,14 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Diagnostics;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Threading;
+using MigrationTools.Engine.Interop;
 
 namespace MigrationTools.Engine.Processes;
 
 /// <summary>Signals and liveness checks for processes by pid.</summary>
 internal static class ProcessSignals
 {
-    internal const int SigTerm = 15;
-    internal const int SigKill = 9;
-
-    [DllImport("libc", SetLastError = true, EntryPoint = "kill")]
-    private static extern int NativeKill(int pid, int signal);
-
     /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
     internal static bool IsAlive(int pid)
     {
@@ -52,6 +46,22 @@ internal static class ProcessSignals
         }
     }
 
+    /// <summary>The pids of every process (other than this one) whose network namespace has <paramref name="identity"/>.</summary>
+    internal static IReadOnlyList<int> InNamespace(Namespaces.NetNsIdentity identity)
+    {
+        var result = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
+                pid != Environment.ProcessId && Namespaces.NetNsIdentity.Of(directory + "/ns/net") == identity)
+            {
+                result.Add(pid);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Sends SIGTERM, waits up to <paramref name="grace"/>, then SIGKILL. Returns true when the process is gone.</summary>
     internal static bool Terminate(int pid, TimeSpan grace) => Terminate(new[] { pid }, grace);
 
@@ -62,13 +72,13 @@ internal static class ProcessSignals
     internal static bool Terminate(IReadOnlyCollection<int> pids, TimeSpan grace)
     {
         var alive = pids.Where(IsAlive).ToList();
-        alive.ForEach(pid => NativeKill(pid, SigTerm));
+        alive.ForEach(pid => Libc.Kill(pid, ProcessConstants.SIGTERM));
         if (WaitGone(alive, grace))
         {
             return true;
         }
 
-        alive.ForEach(pid => NativeKill(pid, SigKill));
+        alive.ForEach(pid => Libc.Kill(pid, ProcessConstants.SIGKILL));
         return WaitGone(alive, TimeSpan.FromSeconds(2));
     }
 

@@ -1,131 +1,108 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Namespaces;
+using MigrationTools.Engine.Netlink;
+using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Tools;
+using MigrationTools.Engine.Reporting;
 
 namespace MigrationTools.Engine.Routing;
 
-/// <summary>Routes in a namespace's main table, with add, replace and remove semantics.</summary>
+/// <summary>Routes in a namespace's main table over rtnetlink, with add, replace and remove semantics.</summary>
 public static class RouteManager
 {
+    private static readonly IpFamily[] BothFamilies = { IpFamily.IPv4, IpFamily.IPv6 };
+
     /// <summary>The routes of a namespace's main table, of one family or both.</summary>
     public static IReadOnlyList<NetRoute> List(string @namespace, IpFamily? family = null, CancellationToken cancellationToken = default)
     {
         NetNsManager.EnsureExists(@namespace);
-        var result = new List<NetRoute>();
-        foreach (var f in family is null ? new[] { IpFamily.IPv4, IpFamily.IPv6 } : new[] { family.Value })
-        {
-            var json = IpTool.Json(@namespace, new[] { FamilyFlag(f), "route", "show", "table", "main" }, cancellationToken, @namespace);
-            result.AddRange(IpJson.ParseRoutes(@namespace, f, json));
-        }
-
-        return result;
+        var (routes, links) = Rtnetlink.Routes(@namespace, family is null ? BothFamilies : new[] { family.Value });
+        return routes.Select(r => ToRoute(@namespace, r, links)).ToArray();
     }
 
     /// <summary>Adds a route; <c>RouteExists</c> when one to the same destination (and metric) is there.</summary>
-    public static NetRoute Add(string @namespace, RouteSpec route, CancellationToken cancellationToken = default)
-    {
-        Prepare(@namespace, route, cancellationToken);
-        var existing = List(@namespace, route.Family, cancellationToken)
-            .FirstOrDefault(r => r.Destination == route.DestinationText && (route.Metric is null || r.Metric == route.Metric) && r.Type == "unicast");
-        if (existing is not null)
-        {
-            throw new MigrationToolsException("RouteExists", FailureKind.ResourceExists,
-                $"Namespace '{@namespace}' already has a route to {route.DestinationText} ({existing}). Use Set-NetNsRoute to replace it.", route.DestinationText);
-        }
-
-        IpTool.Run(@namespace, Arguments("add", route), cancellationToken, route.DestinationText);
-        return Find(@namespace, route, cancellationToken);
-    }
+    public static NetRoute Add(string @namespace, RouteSpec route, CancellationToken cancellationToken = default) =>
+        Change(@namespace, route, RouteMessages.Mode.Add, cancellationToken);
 
     /// <summary>Adds the route or replaces the one to the same destination (<c>ip route replace</c>).</summary>
-    public static NetRoute Replace(string @namespace, RouteSpec route, CancellationToken cancellationToken = default)
-    {
-        Prepare(@namespace, route, cancellationToken);
-        IpTool.Run(@namespace, Arguments("replace", route), cancellationToken, route.DestinationText);
-        return Find(@namespace, route, cancellationToken);
-    }
+    public static NetRoute Replace(string @namespace, RouteSpec route, CancellationToken cancellationToken = default) =>
+        Change(@namespace, route, RouteMessages.Mode.Replace, cancellationToken);
 
     /// <summary>Removes the routes that match; <c>RouteNotFound</c> when none does.</summary>
     public static IReadOnlyList<NetRoute> Remove(string @namespace, RouteSpec route, CancellationToken cancellationToken = default)
     {
         HostRequirements.EnsureRoot();
-        var matching = List(@namespace, route.Family, cancellationToken).Where(route.Matches).ToArray();
+        NetNsManager.EnsureExists(@namespace);
+        var (routes, links) = Rtnetlink.Routes(@namespace, new[] { route.Family });
+        var matching = routes.Select(r => (Record: r, Route: ToRoute(@namespace, r, links))).Where(r => route.Matches(r.Route)).ToArray();
         if (matching.Length == 0)
         {
-            throw new MigrationToolsException("RouteNotFound", FailureKind.ObjectNotFound,
-                $"Namespace '{@namespace}' has no {route.Family} route to {route.DestinationText}{(route.Gateway is null ? string.Empty : " via " + route.Gateway)}.", route.DestinationText);
+            throw NotFound(@namespace, route, FailureKind.ObjectNotFound);
         }
 
-        foreach (var existing in matching)
+        foreach (var (record, existing) in matching)
         {
-            var arguments = new List<string> { FamilyFlag(existing.AddressFamily), "route", "delete", existing.Destination };
-            if (existing.Gateway is not null)
+            var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => RouteMessages.WriteRoute(ref w, s, RouteMessages.Mode.Delete, record.Family,
+                record.Destination, record.Gateway, null, record.Priority, record.OutputInterface), $"remove the route {existing}");
+            if (!ack.Succeeded && ack.Error != Errno.ESRCH)
             {
-                arguments.AddRange(new[] { "via", existing.Gateway.ToString() });
+                throw NetlinkSocket.Failure($"remove the route {existing} in '{@namespace}'", ack);
             }
 
-            if (existing.Interface is not null)
-            {
-                arguments.AddRange(new[] { "dev", existing.Interface });
-            }
-
-            if (existing.Metric is not null)
-            {
-                arguments.AddRange(new[] { "metric", existing.Metric.Value.ToString(CultureInfo.InvariantCulture) });
-            }
-
-            IpTool.Run(@namespace, arguments, cancellationToken, existing.Destination);
+            EngineOutput.Verbose($"Removed the route {existing} from '{@namespace}'.");
         }
 
-        return matching;
+        return matching.Select(m => m.Route).ToArray();
     }
 
-    private static void Prepare(string @namespace, RouteSpec route, CancellationToken cancellationToken)
+    private static NetRoute Change(string @namespace, RouteSpec route, RouteMessages.Mode mode, CancellationToken cancellationToken)
     {
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
-        if (route.Interface is not null)
+        int? index = route.Interface is null ? null : LinkManager.IndexOf(@namespace, route.Interface);
+        var what = $"{(mode == RouteMessages.Mode.Add ? "add" : "replace")} the route to {route.DestinationText} in '{@namespace}'";
+        var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => RouteMessages.WriteRoute(ref w, s, mode, route.Family,
+            route.Destination, route.Gateway, route.Source, route.Metric is null ? null : (uint)route.Metric.Value, index), what);
+        if (!ack.Succeeded)
         {
-            LinkManager.Get(@namespace, route.Interface, cancellationToken);
+            throw ack.Error switch
+            {
+                Errno.EEXIST => new MigrationToolsException("RouteExists", FailureKind.ResourceExists,
+                    $"Namespace '{@namespace}' already has a route to {route.DestinationText}{(route.Metric is null ? string.Empty : " with metric " + route.Metric)}. Use Set-NetNsRoute to replace it.", route.DestinationText),
+                Errno.ENETUNREACH => new MigrationToolsException("GatewayUnreachable", FailureKind.InvalidArgument,
+                    $"The gateway {route.Gateway} is not on a connected network of '{@namespace}' ({ack.Describe()}); add an address on its subnet first.", route.Gateway?.ToString()),
+                Errno.EADDRNOTAVAIL or Errno.EINVAL when route.Source is not null => new MigrationToolsException("RouteSourceInvalid", FailureKind.InvalidArgument,
+                    $"The source {route.Source} cannot be used for this route in '{@namespace}': {ack.Describe()}.", route.Source.ToString()),
+                _ => NetlinkSocket.Failure(what, ack),
+            };
         }
+
+        var created = List(@namespace, route.Family, cancellationToken).FirstOrDefault(route.Matches)
+            ?? throw NotFound(@namespace, route, FailureKind.OperationFailed);
+        EngineOutput.Verbose($"{(mode == RouteMessages.Mode.Add ? "Added" : "Set")} the route {created} in '{@namespace}'.");
+        return created;
     }
 
-    private static NetRoute Find(string @namespace, RouteSpec route, CancellationToken cancellationToken) =>
-        List(@namespace, route.Family, cancellationToken).FirstOrDefault(route.Matches)
-        ?? throw new MigrationToolsException("RouteNotFound", FailureKind.OperationFailed, $"The route to {route.DestinationText} was accepted but is not in the main table of '{@namespace}'.", route.DestinationText);
+    private static MigrationToolsException NotFound(string @namespace, RouteSpec route, FailureKind kind) =>
+        new("RouteNotFound", kind, kind == FailureKind.ObjectNotFound
+            ? $"Namespace '{@namespace}' has no {route.Family} route to {route.DestinationText}{(route.Gateway is null ? string.Empty : " via " + route.Gateway)}. List them with Get-NetNsRoute -Namespace {@namespace}."
+            : $"The route to {route.DestinationText} was accepted but is not in the main table of '{@namespace}'.", route.DestinationText);
 
-    private static List<string> Arguments(string verb, RouteSpec route)
-    {
-        var arguments = new List<string> { FamilyFlag(route.Family), "route", verb, route.DestinationText };
-        if (route.Gateway is not null)
-        {
-            arguments.AddRange(new[] { "via", route.Gateway.ToString() });
-        }
-
-        if (route.Interface is not null)
-        {
-            arguments.AddRange(new[] { "dev", route.Interface });
-        }
-
-        if (route.Metric is not null)
-        {
-            arguments.AddRange(new[] { "metric", route.Metric.Value.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        if (route.Source is not null)
-        {
-            arguments.AddRange(new[] { "src", route.Source.ToString() });
-        }
-
-        return arguments;
-    }
-
-    private static string FamilyFlag(IpFamily family) => family == IpFamily.IPv4 ? "-4" : "-6";
+    private static NetRoute ToRoute(string @namespace, RouteRecord record, IReadOnlyList<LinkRecord> links) => new(
+        @namespace,
+        record.Destination?.ToString() ?? "default",
+        record.Family,
+        record.Gateway,
+        record.OutputInterface is { } index ? links.FirstOrDefault(l => l.Index == index)?.Name : null,
+        record.Priority is { } p ? (int)p : null,
+        RouteMessages.ProtocolName(record.Protocol),
+        AddressMessages.ScopeName(record.Scope),
+        record.PreferredSource,
+        RouteMessages.TypeName(record.Type));
 }

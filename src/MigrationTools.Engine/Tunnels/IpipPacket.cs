@@ -110,7 +110,8 @@ public static class IpipPacket
     /// Writes the ICMP "fragmentation needed" (type 3, code 4, RFC 1191) that tells the sender of
     /// <paramref name="inner"/> to use <paramref name="mtu"/>, from <paramref name="source"/>; returns its length.
     /// <paramref name="inner"/> must be a checked IPv4 packet (<see cref="CheckInner"/>).
-    /// <paramref name="output"/> needs 56 bytes (20 IP + 8 ICMP + the inner header and 8 bytes of its payload).
+    /// <paramref name="output"/> needs up to 96 bytes: 20 (IP) + 8 (ICMP) + the inner header with its options (up to 60) and
+    /// 8 bytes of its payload.
     /// </summary>
     public static int FragmentationNeeded(ReadOnlySpan<byte> inner, uint source, ushort mtu, Span<byte> output)
     {

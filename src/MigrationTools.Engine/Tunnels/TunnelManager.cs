@@ -5,14 +5,18 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Threading;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Netlink;
+using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
+using MigrationTools.Engine.Reporting;
+using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tools;
 using MigrationTools.Engine.Validation;
 
@@ -30,15 +34,15 @@ public static class TunnelManager
 {
     private const int DefaultUserspaceMtu = 1480;
 
-    private sealed record TunnelState(string Name, TunnelMode Mode, string Local, string Remote, int Ttl, int Tos, int Mtu, int Pid, long StartTicks);
+    private const string Area = "tunnels";
 
-    private static string DirectoryOf(string @namespace) => Path.Combine(NetNsProcessManager.StateDirectoryOf(@namespace), "tunnels");
+    private sealed record TunnelState(string Name, TunnelMode Mode, string Local, string Remote, int Ttl, int Tos, int Mtu, int ProcessId, long StartTicks);
 
-    private static string StatePath(string @namespace, string name) => Path.Combine(DirectoryOf(@namespace), name + ".json");
+    private static string StatePath(string directory, string name) => Path.Combine(directory, name + ".json");
 
-    private static string StatsPath(string @namespace, string name) => Path.Combine(DirectoryOf(@namespace), name + ".stats.json");
+    private static string StatsPath(string directory, string name) => Path.Combine(directory, name + ".stats");
 
-    private static string LogPath(string @namespace, string name) => Path.Combine(DirectoryOf(@namespace), name + ".log");
+    private static string LogPath(string directory, string name) => Path.Combine(directory, name + ".log");
 
     /// <summary>True when this kernel has the ipip module loaded or available to load.</summary>
     public static bool KernelSupportsIpip()
@@ -87,14 +91,16 @@ public static class TunnelManager
     {
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(spec.Namespace);
-        if (!AddressManager.List(spec.Namespace, null, cancellationToken).Any(a => a.Address.Equals(spec.Local)))
+        var (links, addresses) = Rtnetlink.LinksAndAddresses(spec.Namespace);
+        if (!addresses.Any(a => a.Prefix.Address.Equals(spec.Local)))
         {
             throw new MigrationToolsException("IpipLocalAddressNotFound", FailureKind.ObjectNotFound,
                 $"The local address {spec.Local} is not in namespace '{spec.Namespace}'. Add it first (New-NetNsAddress).", spec.Local.ToString());
         }
 
-        var state = LoadState(spec.Namespace, spec.Name);
-        var existing = LinkManager.TryGet(spec.Namespace, spec.Name, cancellationToken);
+        var directory = NetNsState.Current(spec.Namespace, Area);
+        var state = directory is null ? null : LoadState(directory, spec.Name);
+        var existing = links.FirstOrDefault(l => l.Name == spec.Name);
         var mode = spec.Mode;
         string note;
         if (existing is not null && existing.Kind == "ipip")
@@ -102,7 +108,7 @@ public static class TunnelManager
             mode = mode == TunnelMode.Userspace ? Conflict(spec, "a kernel ipip device") : TunnelMode.Kernel;
             note = "kernel ipip device (existing)";
         }
-        else if (existing is not null && state is not null)
+        else if (existing is not null && state is not null && existing.Kind == "tun")
         {
             mode = mode == TunnelMode.Kernel ? Conflict(spec, "a userspace tunnel") : TunnelMode.Userspace;
             note = "userspace relay (existing)";
@@ -122,9 +128,18 @@ public static class TunnelManager
             note = mode == TunnelMode.Kernel ? "kernel ipip device (requested)" : "userspace relay (requested)";
         }
 
+        if (existing is null && state is not null)
+        {
+            // State of a tunnel whose device is gone (removed by hand): its relay serves nothing.
+            StopRelay(state);
+            ForgetState(directory!, spec.Name);
+            state = null;
+        }
+
         var tunnel = mode == TunnelMode.Kernel
-            ? SetKernel(spec, existing, cancellationToken)
-            : SetUserspace(spec, existing, state, cancellationToken);
+            ? SetKernel(spec, existing is not null)
+            : SetUserspace(spec, existing is not null, state, cancellationToken);
+        EngineOutput.Verbose($"Tunnel {spec.Namespace}/{spec.Name}: {note}; {spec.Local} -> {spec.Remote}, state {tunnel.State}.");
         return (tunnel, note);
     }
 
@@ -132,26 +147,17 @@ public static class TunnelManager
     public static IReadOnlyList<IpipTunnel> List(string @namespace, CancellationToken cancellationToken = default)
     {
         NetNsManager.EnsureExists(@namespace);
-        var links = LinkManager.List(@namespace, cancellationToken);
+        var links = Rtnetlink.Links(@namespace);
         var result = new List<IpipTunnel>();
-        var directory = DirectoryOf(@namespace);
-        if (Directory.Exists(directory))
+        if (NetNsState.Current(@namespace, Area) is { } directory)
         {
-            foreach (var file in Directory.GetFiles(directory, "*.json").Where(f => !f.EndsWith(".stats.json", StringComparison.Ordinal)).OrderBy(f => f, StringComparer.Ordinal))
+            foreach (var (_, state) in StateFiles.ReadAll<TunnelState>(directory).Where(s => s.Value.Mode == TunnelMode.Userspace))
             {
-                var state = ReadJson<TunnelState>(file);
-                if (state is not null && state.Mode == TunnelMode.Userspace)
-                {
-                    result.Add(ToUserspaceTunnel(@namespace, state, links.FirstOrDefault(l => l.Name == state.Name)));
-                }
+                result.Add(ToUserspaceTunnel(@namespace, directory, state, links.FirstOrDefault(l => l.Name == state.Name)));
             }
         }
 
-        foreach (var link in links.Where(l => l.Kind == "ipip"))
-        {
-            result.Add(ReadKernelTunnel(@namespace, link.Name, cancellationToken));
-        }
-
+        result.AddRange(links.Where(l => l.Kind == "ipip" && l.Name != "tunl0").Select(l => ToKernelTunnel(@namespace, l)));
         return result;
     }
 
@@ -161,8 +167,9 @@ public static class TunnelManager
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
         NameValidator.EnsureInterfaceName(name);
-        var state = LoadState(@namespace, name);
-        var link = LinkManager.TryGet(@namespace, name, cancellationToken);
+        var directory = NetNsState.Current(@namespace, Area);
+        var state = directory is null ? null : LoadState(directory, name);
+        var link = Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Name == name);
         if (state is null && link?.Kind != "ipip")
         {
             throw new MigrationToolsException("TunnelNotFound", FailureKind.ObjectNotFound,
@@ -172,125 +179,124 @@ public static class TunnelManager
         if (state is not null)
         {
             StopRelay(state);
-            foreach (var path in new[] { StatePath(@namespace, name), StatsPath(@namespace, name), LogPath(@namespace, name) })
-            {
-                File.Delete(path);
-            }
+            ForgetState(directory!, name);
         }
 
         if (link is not null)
         {
-            IpTool.Run(@namespace, new[] { "link", "delete", "dev", name }, cancellationToken, name);
+            var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteDelLink(ref w, s, link.Index), $"delete the tunnel {@namespace}/{name}");
+            if (!ack.Succeeded && ack.Error != Errno.ENODEV)
+            {
+                throw NetlinkSocket.Failure($"delete the tunnel {@namespace}/{name}", ack);
+            }
         }
+
+        EngineOutput.Verbose($"Removed the tunnel {@namespace}/{name}{(state is null ? string.Empty : $" and stopped its relay (pid {state.ProcessId})")}.");
     }
 
     private static TunnelMode Conflict(IpipTunnelSpec spec, string what) =>
         throw new MigrationToolsException("TunnelModeConflict", FailureKind.InvalidOperation,
             $"'{spec.Name}' in '{spec.Namespace}' is already {what}; remove it (Remove-IpipTunnel) to change its mode.", spec.Name);
 
-    private static IpipTunnel SetKernel(IpipTunnelSpec spec, NetInterface? existing, CancellationToken cancellationToken)
+    private static IpipTunnel SetKernel(IpipTunnelSpec spec, bool exists)
     {
-        if (existing is null && !KernelSupportsIpip())
+        if (!exists && !KernelSupportsIpip())
         {
             throw new MigrationToolsException("IpipKernelUnsupported", FailureKind.NotSupported,
                 $"This kernel ({File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}) has no ipip module (no /sys/module/ipip and no ipip.ko to load). Use -Mode Userspace or -Mode Auto.", spec.Name);
         }
 
-        var parameters = new List<string> { "local", spec.Local.ToString(), "remote", spec.Remote.ToString(), "ttl", spec.Ttl == 0 ? "inherit" : spec.Ttl.ToString(CultureInfo.InvariantCulture), "tos", spec.Tos == 0 ? "inherit" : spec.Tos.ToString(CultureInfo.InvariantCulture) };
-        if (existing is null)
+        var ack = Rtnetlink.Execute(spec.Namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteNewIpip(ref w, s, spec.Name, spec.Local, spec.Remote, (byte)spec.Ttl, (byte)spec.Tos, change: exists),
+            $"{(exists ? "change" : "create")} the ipip device {spec.Namespace}/{spec.Name}");
+        if (!ack.Succeeded)
         {
-            var add = new List<string> { "link", "add", "name", spec.Name, "type", "ipip" };
-            add.AddRange(parameters);
-            var result = IpTool.TryRun(spec.Namespace, add, cancellationToken);
-            if (!result.Succeeded)
-            {
-                var unsupported = result.StandardError.Contains("Unknown device type", StringComparison.OrdinalIgnoreCase) || result.StandardError.Contains("not supported", StringComparison.OrdinalIgnoreCase);
-                throw unsupported
-                    ? new MigrationToolsException("IpipKernelUnsupported", FailureKind.NotSupported, $"The kernel refused an ipip device: {result.StandardError.Trim()} Use -Mode Userspace.", spec.Name)
-                    : ToolRunner.Classify(result, spec.Name);
-            }
-        }
-        else
-        {
-            var change = new List<string> { "link", "set", "dev", spec.Name, "type", "ipip" };
-            change.AddRange(parameters);
-            IpTool.Run(spec.Namespace, change, cancellationToken, spec.Name);
+            throw ack.Error is Errno.EOPNOTSUPP or Errno.EPROTONOSUPPORT || (ack.KernelMessage ?? string.Empty).Contains("Unknown device type", StringComparison.OrdinalIgnoreCase)
+                ? new MigrationToolsException("IpipKernelUnsupported", FailureKind.NotSupported, $"The kernel refused an ipip device: {ack.Describe()}. Use -Mode Userspace.", spec.Name)
+                : NetlinkSocket.Failure($"create the ipip device {spec.Namespace}/{spec.Name}", ack);
         }
 
-        var up = new List<string> { "link", "set", "dev", spec.Name };
-        if (spec.Mtu is not null)
+        try
         {
-            up.AddRange(new[] { "mtu", spec.Mtu.Value.ToString(CultureInfo.InvariantCulture) });
+            LinkManager.Set(spec.Namespace, spec.Name, up: true, spec.Mtu);
+        }
+        catch when (!exists)
+        {
+            Rtnetlink.Execute(spec.Namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteDelLinkByName(ref w, s, spec.Name), "delete " + spec.Name);
+            throw;
         }
 
-        up.Add("up");
-        IpTool.Run(spec.Namespace, up, cancellationToken, spec.Name);
-        return ReadKernelTunnel(spec.Namespace, spec.Name, cancellationToken);
+        var link = Rtnetlink.Links(spec.Namespace).First(l => l.Name == spec.Name);
+        return ToKernelTunnel(spec.Namespace, link);
     }
 
-    private static IpipTunnel SetUserspace(IpipTunnelSpec spec, NetInterface? existing, TunnelState? state, CancellationToken cancellationToken)
+    private static IpipTunnel SetUserspace(IpipTunnelSpec spec, bool exists, TunnelState? state, CancellationToken cancellationToken)
     {
         var mtu = spec.Mtu ?? state?.Mtu ?? DefaultUserspaceMtu;
         var ttl = spec.Ttl == 0 ? 64 : spec.Ttl;
-        var created = false;
-        if (existing is null)
+        var directory = NetNsState.Prepare(spec.Namespace, Area);
+        if (!exists)
         {
-            IpTool.Run(spec.Namespace, new[] { "tuntap", "add", "dev", spec.Name, "mode", "tun" }, cancellationToken, spec.Name);
-            created = true;
+            TunDevice.CreatePersistent(spec.Namespace, spec.Name);
         }
 
         try
         {
             // Like the kernel's ipip device, the tunnel carries IPv4 only: no link-local address, no router solicitations.
             NetNsSysctl.WriteInterfaceSetting(spec.Namespace, IpFamily.IPv6, spec.Name, "disable_ipv6", "1");
-            if (created)
+            if (!exists)
             {
                 // No queueing discipline, as on the kernel's tunnel devices: the relay drains the device's own ring.
                 NetNsTool.TryRun(spec.Namespace, "tc", new[] { "qdisc", "replace", "dev", spec.Name, "root", "noqueue" }, cancellationToken: cancellationToken);
             }
 
-            IpTool.Run(spec.Namespace, new[] { "link", "set", "dev", spec.Name, "mtu", mtu.ToString(CultureInfo.InvariantCulture), "up" }, cancellationToken, spec.Name);
+            LinkManager.Set(spec.Namespace, spec.Name, up: true, mtu);
             var wanted = new TunnelState(spec.Name, TunnelMode.Userspace, spec.Local.ToString(), spec.Remote.ToString(), ttl, spec.Tos, mtu, 0, 0);
-            var alive = state is not null && IsRelayAlive(state);
-            var same = state is not null && state with { Pid = 0, StartTicks = 0 } == wanted;
-            if (!(alive && same))
+            var serving = state is not null && IsRelayServing(state);
+            var same = state is not null && state with { ProcessId = 0, StartTicks = 0 } == wanted;
+            if (!(serving && same))
             {
                 if (state is not null)
                 {
                     StopRelay(state);
                 }
 
-                var (pid, ticks) = StartRelay(spec, ttl, cancellationToken);
-                state = wanted with { Pid = pid, StartTicks = ticks };
-                Directory.CreateDirectory(DirectoryOf(spec.Namespace));
-                File.WriteAllText(StatePath(spec.Namespace, spec.Name), JsonSerializer.Serialize(state));
+                FaultPoints.Reach("tunnel-device-ready");
+                var (pid, ticks) = StartRelay(spec, directory, ttl, cancellationToken);
+                state = wanted with { ProcessId = pid, StartTicks = ticks };
+                StateFiles.Write(StatePath(directory, spec.Name), state);
             }
         }
         catch
         {
-            if (created)
+            if (!exists)
             {
-                IpTool.TryRun(spec.Namespace, new[] { "link", "delete", "dev", spec.Name });
-                File.Delete(StatePath(spec.Namespace, spec.Name));
+                if (state is not null)
+                {
+                    StopRelay(state);
+                }
+
+                Rtnetlink.Execute(spec.Namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteDelLinkByName(ref w, s, spec.Name), "delete " + spec.Name);
+                ForgetState(directory, spec.Name);
             }
 
             throw;
         }
 
-        return ToUserspaceTunnel(spec.Namespace, state!, LinkManager.TryGet(spec.Namespace, spec.Name, cancellationToken));
+        return ToUserspaceTunnel(spec.Namespace, directory, state!, Rtnetlink.Links(spec.Namespace).FirstOrDefault(l => l.Name == spec.Name));
     }
 
-    private static (int Pid, long StartTicks) StartRelay(IpipTunnelSpec spec, int ttl, CancellationToken cancellationToken)
+    private static (int Pid, long StartTicks) StartRelay(IpipTunnelSpec spec, string directory, int ttl, CancellationToken cancellationToken)
     {
-        var (host, agent) = LocateAgent();
-        Directory.CreateDirectory(DirectoryOf(spec.Namespace));
-        var arguments = new List<string>
+        var identity = NetNsManager.IdentityOf(spec.Namespace);
+        var arguments = new List<string> { "netns", "exec", spec.Namespace, ToolCatalog.Resolve("setsid"), "-f" };
+        arguments.AddRange(AgentProgram.CommandLine());
+        arguments.AddRange(new[]
         {
-            "netns", "exec", spec.Namespace, ToolCatalog.Resolve("setsid"), "-f", host, agent, "ipip",
-            "--name", spec.Name, "--local", spec.Local.ToString(), "--remote", spec.Remote.ToString(),
+            "ipip", "--name", spec.Name, "--local", spec.Local.ToString(), "--remote", spec.Remote.ToString(),
             "--ttl", ttl.ToString(CultureInfo.InvariantCulture), "--tos", spec.Tos.ToString(CultureInfo.InvariantCulture),
-            "--stats", StatsPath(spec.Namespace, spec.Name), "--log", LogPath(spec.Namespace, spec.Name),
-        };
+            "--stats", StatsPath(directory, spec.Name), "--log", LogPath(directory, spec.Name),
+            "--netns", NetNsPaths.MountPath(spec.Namespace), "--netns-identity", identity.ToString(),
+        });
         // setsid -f returns at once; the output ends when the relay has attached and let go of its streams.
         var result = ToolRunner.RunAsync("ip", arguments, cancellationToken).GetAwaiter().GetResult();
         var ready = result.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("ready ", StringComparison.Ordinal));
@@ -303,77 +309,67 @@ public static class TunnelManager
         return (pid, ProcessSignals.StartTicks(pid) ?? 0);
     }
 
-    private static (string Host, string Agent) LocateAgent()
-    {
-        var directory = Path.GetDirectoryName(typeof(TunnelManager).Assembly.Location) ?? ".";
-        var agent = Path.Combine(directory, "MigrationTools.Agent.dll");
-        if (!File.Exists(agent))
-        {
-            throw new MigrationToolsException("TunnelAgentMissing", FailureKind.NotInstalled, $"The relay program {agent} is missing from the module; rebuild or reinstall MigrationTools.", agent);
-        }
+    private static bool IsRelayAlive(TunnelState state) =>
+        state.ProcessId > 0 && ProcessSignals.IsAlive(state.ProcessId) && ProcessSignals.StartTicks(state.ProcessId) == state.StartTicks;
 
-        // The dotnet host of the runtime this process runs on: <root>/shared/Microsoft.NETCore.App/<version>/.
-        var runtime = RuntimeEnvironment.GetRuntimeDirectory().TrimEnd('/');
-        var root = Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
-        foreach (var candidate in new[] { Path.Combine(root, "dotnet"), Path.Combine(Environment.GetEnvironmentVariable("DOTNET_ROOT") ?? "/nonexistent", "dotnet") })
+    /// <summary>True when the relay runs and is attached to the TUN device of its name (not to one that was deleted).</summary>
+    private static bool IsRelayServing(TunnelState state) => IsRelayAlive(state) && RelayAttachedTo(state.ProcessId, state.Name);
+
+    /// <summary>True when a descriptor of <paramref name="pid"/> is attached to TUN device <paramref name="name"/> (its fdinfo names it).</summary>
+    internal static bool RelayAttachedTo(int pid, string name)
+    {
+        try
         {
-            if (File.Exists(candidate))
+            foreach (var info in Directory.EnumerateFiles($"/proc/{pid}/fdinfo"))
             {
-                return (candidate, agent);
+                string text;
+                try
+                {
+                    text = File.ReadAllText(info);
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+
+                if (text.Contains("iff:\t" + name + "\n", StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
 
-        return (ToolCatalog.Resolve("dotnet"), agent);
+        return false;
     }
-
-    private static bool IsRelayAlive(TunnelState state) =>
-        state.Pid > 0 && ProcessSignals.IsAlive(state.Pid) && ProcessSignals.StartTicks(state.Pid) == state.StartTicks;
 
     private static void StopRelay(TunnelState state)
     {
         if (IsRelayAlive(state))
         {
-            ProcessSignals.Terminate(state.Pid, TimeSpan.FromSeconds(2));
+            ProcessSignals.Terminate(state.ProcessId, TimeSpan.FromSeconds(2));
         }
     }
 
-    private static IpipTunnel ToUserspaceTunnel(string @namespace, TunnelState state, NetInterface? link)
+    private static void ForgetState(string directory, string name)
     {
-        var status = link is null ? "Missing" : IsRelayAlive(state) ? "Running" : "Dead";
+        foreach (var path in new[] { StatePath(directory, name), StatsPath(directory, name), LogPath(directory, name) })
+        {
+            StateFiles.TryDelete(path);
+        }
+    }
+
+    private static IpipTunnel ToUserspaceTunnel(string @namespace, string directory, TunnelState state, LinkRecord? link)
+    {
+        var status = link is null ? "Missing" : !IsRelayAlive(state) ? "Dead" : RelayAttachedTo(state.ProcessId, state.Name) ? "Running" : "Detached";
         return new IpipTunnel(@namespace, state.Name, TunnelMode.Userspace, IPAddress.Parse(state.Local), IPAddress.Parse(state.Remote), state.Ttl, state.Tos,
-            link?.Mtu ?? state.Mtu, status, state.Pid, ReadJson<IpipCounters>(StatsPath(@namespace, state.Name)), LogPath(@namespace, state.Name));
+            link?.Mtu ?? state.Mtu, status, state.ProcessId, StateFiles.Read<IpipCounters>(StatsPath(directory, state.Name)), LogPath(directory, state.Name));
     }
 
-    private static IpipTunnel ReadKernelTunnel(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        var json = IpTool.Json(@namespace, new[] { "-details", "link", "show", "dev", name }, cancellationToken, name);
-        using var document = JsonDocument.Parse(json);
-        var item = document.RootElement[0];
-        IPAddress? local = null, remote = null;
-        int ttl = 0, tos = 0;
-        if (item.TryGetProperty("linkinfo", out var info) && info.TryGetProperty("info_data", out var data))
-        {
-            if (data.TryGetProperty("local", out var l) && IPAddress.TryParse(l.GetString(), out var la)) { local = la; }
-            if (data.TryGetProperty("remote", out var r) && IPAddress.TryParse(r.GetString(), out var ra)) { remote = ra; }
-            if (data.TryGetProperty("ttl", out var t) && t.ValueKind == JsonValueKind.Number) { ttl = t.GetInt32(); }
-            if (data.TryGetProperty("tos", out var s) && s.ValueKind == JsonValueKind.Number) { tos = s.GetInt32(); }
-        }
+    private static IpipTunnel ToKernelTunnel(string @namespace, LinkRecord link) =>
+        new(@namespace, link.Name, TunnelMode.Kernel, link.Ipip?.Local, link.Ipip?.Remote, link.Ipip?.Ttl ?? 0, link.Ipip?.Tos ?? 0, link.Mtu, link.OperationalState, null, null, null);
 
-        return new IpipTunnel(@namespace, name, TunnelMode.Kernel, local, remote, ttl, tos, item.GetProperty("mtu").GetInt32(),
-            item.TryGetProperty("operstate", out var state) ? state.GetString() ?? "UNKNOWN" : "UNKNOWN", null, null, null);
-    }
-
-    private static TunnelState? LoadState(string @namespace, string name) => ReadJson<TunnelState>(StatePath(@namespace, name));
-
-    private static T? ReadJson<T>(string path) where T : class
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<T>(File.ReadAllText(path)) : null;
-        }
-        catch (Exception ex) when (ex is JsonException or IOException)
-        {
-            return null;
-        }
-    }
+    private static TunnelState? LoadState(string directory, string name) => StateFiles.Read<TunnelState>(StatePath(directory, name));
 }

@@ -80,7 +80,7 @@ public abstract class ForwardingCommandBase : MigrationToolsCmdlet
 
                 if (PassThru)
                 {
-                    WriteObject(NetNsManager.Get(name, null, CancellationToken));
+                    WriteObject(NetNsManager.Get(name, CancellationToken));
                 }
             });
         }

@@ -39,12 +39,12 @@ public sealed class GetNetNsCommand : MigrationToolsCmdlet
     {
         Invoke(null, () =>
         {
-            var all = NetNsManager.ListNames(CancellationToken);
+            var all = NetNsManager.ListNames();
             var patterns = Name ?? new[] { "*" };
             foreach (var pattern in patterns)
             {
                 var wildcard = new WildcardPattern(pattern, WildcardOptions.None);
-                var matches = all.Where(n => wildcard.IsMatch(n.Name)).ToArray();
+                var matches = all.Where(wildcard.IsMatch).ToArray();
                 if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
                 {
                     WriteError(ToErrorRecord(new MigrationToolsException("NetNsNotFound", FailureKind.ObjectNotFound,
@@ -52,9 +52,9 @@ public sealed class GetNetNsCommand : MigrationToolsCmdlet
                     continue;
                 }
 
-                foreach (var (name, id) in matches)
+                foreach (var name in matches)
                 {
-                    Invoke(name, () => WriteObject(NetNsManager.Get(name, id, CancellationToken)));
+                    Invoke(name, () => WriteObject(NetNsManager.Get(name, CancellationToken)));
                 }
             }
         });

@@ -43,7 +43,7 @@ public sealed class NewNetNsCommand : MigrationToolsCmdlet
                 Engine.Validation.NameValidator.EnsureNamespaceName(name);
                 if (Force && NetNsManager.Exists(name))
                 {
-                    WriteObject(NetNsManager.Get(name, null, CancellationToken));
+                    WriteObject(NetNsManager.Get(name, CancellationToken));
                     return;
                 }
 

@@ -1,0 +1,16 @@
+using System.Collections.Generic;
+using System.Net;
+
+namespace MigrationTools.Engine.Netlink.Route;
+
+/// <summary>One link as an RTM_NEWLINK message describes it.</summary>
+internal sealed record LinkRecord(
+    int Index, string Name, string Kind, ushort DeviceType, uint Flags, string OperationalState, int Mtu, string? MacAddress,
+    int? PeerIndex, int? PeerNetNsId, IpipLinkData? Ipip)
+{
+    /// <summary>The flag names, in the order iproute2 prints them.</summary>
+    internal IReadOnlyList<string> FlagNames => LinkMessages.FlagNames(Flags);
+}
+
+/// <summary>The IFLA_IPTUN_* settings of a kernel ipip device.</summary>
+internal sealed record IpipLinkData(IPAddress? Local, IPAddress? Remote, byte Ttl, byte Tos);

@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace MigrationTools.Engine.Processes;
+
+/// <summary>
+/// Starts child processes from one thread that lives as long as this process. A child whose parent-death signal
+/// is set (PR_SET_PDEATHSIG, through <c>setpriv --pdeathsig</c>) gets it when the thread that forked it ends, not
+/// only when the process does; PowerShell runs pipelines on threads that come and go, so children are forked here,
+/// and die exactly when this process dies, however it ends (SIGKILL included).
+/// </summary>
+internal static class ChildSpawner
+{
+    private static readonly BlockingCollection<Action> Work = new();
+    private static readonly Thread Thread = StartThread();
+
+    /// <summary>Runs <paramref name="start"/> (which starts a process) on the spawner thread and returns its result.</summary>
+    internal static T Run<T>(Func<T> start)
+    {
+        if (Thread.CurrentThread == Thread)
+        {
+            return start();
+        }
+
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        using var done = new ManualResetEventSlim();
+        Work.Add(() =>
+        {
+            try
+            {
+                result = start();
+            }
+            catch (Exception ex)
+            {
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        done.Wait();
+        failure?.Throw();
+        return result;
+    }
+
+    private static Thread StartThread()
+    {
+        var thread = new Thread(() =>
+        {
+            foreach (var work in Work.GetConsumingEnumerable())
+            {
+                work();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "MigrationTools child spawner",
+        };
+        thread.Start();
+        return thread;
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.IO;
+using MigrationTools.Engine.Errors;
+
+namespace MigrationTools.Engine.Processes;
+
+/// <summary>Finds the program a user asks to run, as execvp(3) would, so a missing one is an error before anything starts.</summary>
+internal static class ProgramLocator
+{
+    /// <summary>The full path of <paramref name="program"/>; <c>ProgramNotFound</c> when there is none.</summary>
+    internal static string Find(string program)
+    {
+        if (string.IsNullOrWhiteSpace(program))
+        {
+            throw new MigrationToolsException("InvalidCommand", FailureKind.InvalidArgument, "The command to run is empty.", program);
+        }
+
+        if (program.Contains('/'))
+        {
+            return IsExecutable(program)
+                ? Path.GetFullPath(program)
+                : throw NotFound(program, File.Exists(program) ? "it is not executable" : "there is no such file");
+        }
+
+        var searchPath = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var directory in $"{searchPath}:/usr/local/sbin:/usr/sbin:/sbin".Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, program);
+            if (IsExecutable(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw NotFound(program, "it is not on PATH");
+    }
+
+    private static bool IsExecutable(string path)
+    {
+        try
+        {
+            return File.Exists(path) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static MigrationToolsException NotFound(string program, string why) =>
+        new("ProgramNotFound", FailureKind.ObjectNotFound,
+            $"The program '{program}' cannot be run: {why}. Give its full path, or install it (the Debian package that provides it).", program);
+}

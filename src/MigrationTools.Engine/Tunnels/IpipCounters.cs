@@ -1,0 +1,21 @@
+using System;
+
+namespace MigrationTools.Engine.Tunnels;
+
+/// <summary>Packet and drop counters of a userspace tunnel, written by the relay to its stats file.</summary>
+/// <param name="EncapsulatedPackets">Inner packets sent into the tunnel.</param>
+/// <param name="EncapsulatedBytes">Their bytes.</param>
+/// <param name="DecapsulatedPackets">Inner packets taken out of the tunnel.</param>
+/// <param name="DecapsulatedBytes">Their bytes.</param>
+/// <param name="DroppedMalformed">Packets with broken headers.</param>
+/// <param name="DroppedNotIpip">Raw packets of another protocol.</param>
+/// <param name="DroppedWrongSource">Encapsulated packets from another source than the remote end.</param>
+/// <param name="DroppedInnerNotIPv4">Packets whose inner packet is not IPv4.</param>
+/// <param name="SendErrors">Packets the kernel did not take.</param>
+/// <param name="InternalErrors">Packets whose handling failed in the relay itself (counted and logged; the relay goes on).</param>
+/// <param name="FragmentationNeededSent">ICMP "fragmentation needed" messages sent back for DF packets too big for the underlay.</param>
+/// <param name="Updated">When the counters were written.</param>
+public sealed record IpipCounters(
+    long EncapsulatedPackets, long EncapsulatedBytes, long DecapsulatedPackets, long DecapsulatedBytes,
+    long DroppedMalformed, long DroppedNotIpip, long DroppedWrongSource, long DroppedInnerNotIPv4, long SendErrors,
+    long InternalErrors, long FragmentationNeededSent, DateTime Updated);
