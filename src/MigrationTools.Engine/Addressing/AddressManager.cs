@@ -19,15 +19,15 @@ public static class AddressManager
     public static IReadOnlyList<NetAddress> List(string @namespace, string? @interface = null, CancellationToken cancellationToken = default)
     {
         NetNsManager.EnsureExists(@namespace);
-        var (links, addresses) = Rtnetlink.LinksAndAddresses(@namespace);
-        int? index = null;
         if (@interface is not null)
         {
             Validation.NameValidator.EnsureInterfaceName(@interface);
-            index = links.FirstOrDefault(l => l.Name == @interface)?.Index ?? throw LinkManager.NotFound(@namespace, @interface);
+            var link = Rtnetlink.Link(@namespace, @interface) ?? throw LinkManager.NotFound(@namespace, @interface);
+            return ToAddresses(@namespace, new[] { link }, Rtnetlink.Addresses(@namespace, null, link.Index));
         }
 
-        return ToAddresses(@namespace, links, addresses.Where(a => index is null || a.InterfaceIndex == index));
+        var (links, addresses) = Rtnetlink.LinksAndAddresses(@namespace);
+        return ToAddresses(@namespace, links, addresses);
     }
 
     /// <summary>
@@ -39,12 +39,13 @@ public static class AddressManager
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
         Validation.NameValidator.EnsureInterfaceName(@interface);
-        var (links, addresses) = Rtnetlink.LinksAndAddresses(@namespace);
-        var index = links.FirstOrDefault(l => l.Name == @interface)?.Index ?? throw LinkManager.NotFound(@namespace, @interface);
-        var existing = addresses.FirstOrDefault(a => a.Prefix.Address.Equals(prefix.Address));
+        var link = Rtnetlink.Link(@namespace, @interface) ?? throw LinkManager.NotFound(@namespace, @interface);
+        var index = link.Index;
+        var existing = Rtnetlink.Addresses(@namespace, prefix.Family).FirstOrDefault(a => a.Prefix.Address.Equals(prefix.Address));
         if (existing is not null)
         {
-            throw Exists(@namespace, prefix, links.FirstOrDefault(l => l.Index == existing.InterfaceIndex)?.Name ?? "?", existing.Prefix);
+            var owner = existing.InterfaceIndex == index ? @interface : Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Index == existing.InterfaceIndex)?.Name ?? "?";
+            throw Exists(@namespace, prefix, owner, existing.Prefix);
         }
 
         var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => AddressMessages.WriteAddress(ref w, s, index, prefix, noDad: prefix.Family == IpFamily.IPv6),
@@ -57,7 +58,7 @@ public static class AddressManager
         }
 
         EngineOutput.Verbose($"Added {prefix} to {@namespace}/{@interface}{(prefix.Family == IpFamily.IPv6 ? " (nodad)" : string.Empty)}.");
-        return List(@namespace, @interface, cancellationToken).First(a => a.Address.Equals(prefix.Address));
+        return ToAddresses(@namespace, new[] { link }, Rtnetlink.Addresses(@namespace, prefix.Family, index)).First(a => a.Address.Equals(prefix.Address));
     }
 
     /// <summary>Removes an address from an interface; the prefix length must match unless a bare address is given.</summary>

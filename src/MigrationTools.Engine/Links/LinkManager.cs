@@ -26,8 +26,12 @@ public static class LinkManager
     }
 
     /// <summary>One interface, or null when it does not exist.</summary>
-    public static NetInterface? TryGet(string @namespace, string name, CancellationToken cancellationToken = default) =>
-        List(@namespace, cancellationToken).FirstOrDefault(i => i.Name == name);
+    public static NetInterface? TryGet(string @namespace, string name, CancellationToken cancellationToken = default)
+    {
+        NetNsManager.EnsureExists(@namespace);
+        var link = Rtnetlink.Link(@namespace, name);
+        return link is null ? null : ToInterfaces(@namespace, new[] { link }, Rtnetlink.Addresses(@namespace, null, link.Index))[0];
+    }
 
     /// <summary>One interface; throws <c>InterfaceNotFound</c> when it does not exist.</summary>
     public static NetInterface Get(string @namespace, string name, CancellationToken cancellationToken = default)
@@ -41,7 +45,7 @@ public static class LinkManager
     {
         NameValidator.EnsureInterfaceName(name);
         NetNsManager.EnsureExists(@namespace);
-        return Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Name == name)?.Index ?? throw NotFound(@namespace, name);
+        return Rtnetlink.Link(@namespace, name)?.Index ?? throw NotFound(@namespace, name);
     }
 
     internal static MigrationToolsException NotFound(string @namespace, string name) =>
@@ -155,7 +159,7 @@ public static class LinkManager
         HostRequirements.EnsureRoot();
         NameValidator.EnsureInterfaceName(name);
         NetNsManager.EnsureExists(@namespace);
-        var link = Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Name == name) ?? throw NotFound(@namespace, name);
+        var link = Rtnetlink.Link(@namespace, name) ?? throw NotFound(@namespace, name);
         if (link.Kind == "loopback")
         {
             throw new MigrationToolsException("CannotRemoveLoopback", FailureKind.InvalidOperation, $"The loopback interface of '{@namespace}' cannot be removed; remove the namespace instead.", name);
@@ -204,7 +208,7 @@ public static class LinkManager
 
     private static MigrationToolsException WhichExists(string @namespace, string @interface, string peerNamespace, string peerInterface, NetlinkAck ack)
     {
-        var (taken, takenNamespace) = Rtnetlink.Links(@namespace).Any(l => l.Name == @interface)
+        var (taken, takenNamespace) = Rtnetlink.Link(@namespace, @interface) is not null
             ? (@interface, @namespace)
             : (peerInterface, peerNamespace);
         return new MigrationToolsException("InterfaceExists", FailureKind.ResourceExists,

@@ -56,6 +56,17 @@ internal sealed class NamespaceSessionCache<T> where T : class, IDisposable
         }
     }
 
+    /// <summary>Keeps <paramref name="value"/>, already opened in the namespace of <paramref name="identity"/>, as its object.</summary>
+    internal void Adopt(string @namespace, NetNsIdentity identity, T value)
+    {
+        var entry = new Entry(identity, value);
+        _entries.AddOrUpdate(@namespace, entry, (_, old) =>
+        {
+            old.Close();
+            return entry;
+        });
+    }
+
     /// <summary>Closes the object of <paramref name="namespace"/>, if any (before the namespace is removed).</summary>
     internal void Close(string @namespace)
     {

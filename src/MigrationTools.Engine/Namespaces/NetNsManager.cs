@@ -100,9 +100,11 @@ public static class NetNsManager
         }
 
         Libc.Close(fd);
+        NetlinkSocket? socket = null;
         try
         {
-            NamespaceThread.RunOnNewThread("netns-new:" + name, () =>
+            // One thread does it all: it enters the new namespace, and the socket it opens there is kept for later.
+            var made = NamespaceThread.RunOnNewThread("netns-new:" + name, () =>
             {
                 if (Libc.Unshare(NamespaceConstants.CLONE_NEWNET) != 0)
                 {
@@ -114,27 +116,30 @@ public static class NetNsManager
                     throw Failed("bind-mount the new namespace at " + path, Libc.LastError, name);
                 }
 
+                socket = NetlinkSocket.Open(Sock.NETLINK_ROUTE);
                 // Loopback is index 1 in a new namespace.
-                using var socket = NetlinkSocket.Open(Sock.NETLINK_ROUTE);
                 var ack = Rtnetlink.Execute(socket, (ref NetlinkWriter w, uint s) => LinkMessages.WriteSetLink(ref w, s, 1, up: true, mtu: null), "bring loopback up");
                 if (!ack.Succeeded)
                 {
                     throw Failed("bring loopback up in the new namespace", ack.Error, name);
                 }
 
-                return true;
+                var forwarding = NetNsSysctl.ReadForwardingHere();
+                return (Links: Rtnetlink.Links(socket), Addresses: Rtnetlink.Addresses(socket, null), Forwarding: forwarding);
             });
+            var identity = NetNsIdentity.Of(path) ?? throw NotFound(name);
+            Rtnetlink.Adopt(name, identity, socket!);
+            // A new namespace starts with no state; whatever an earlier one of that name left is discarded.
+            NetNsState.Sweep();
+            EngineOutput.Verbose($"Created network namespace '{name}' ({path}) with loopback up.");
+            return new NetNamespace(name, identity, LinkManager.ToInterfaces(name, made.Links, made.Addresses), made.Forwarding.IPv4, made.Forwarding.IPv6);
         }
         catch
         {
+            socket?.Dispose();
             Unmount(path);
             throw;
         }
-
-        // A new namespace starts with no state; whatever an earlier one of that name left is discarded.
-        NetNsState.Sweep();
-        EngineOutput.Verbose($"Created network namespace '{name}' ({path}) with loopback up.");
-        return Get(name, cancellationToken);
     }
 
     /// <summary>The pids of every process whose network namespace is <paramref name="name"/>.</summary>

@@ -100,8 +100,11 @@ public static class NetNsSysctl
         });
 
     /// <summary>Reads both forwarding switches in one visit to the namespace.</summary>
-    public static (bool? IPv4, bool? IPv6) ReadForwarding(string @namespace) =>
-        NamespaceThread.Run(@namespace, () => (ReadFlag("/proc/sys/net/ipv4/ip_forward"), ReadFlag("/proc/sys/net/ipv6/conf/all/forwarding")));
+    public static (bool? IPv4, bool? IPv6) ReadForwarding(string @namespace) => NamespaceThread.Run(@namespace, ReadForwardingHere);
+
+    /// <summary>Reads both forwarding switches of the calling thread's namespace.</summary>
+    internal static (bool? IPv4, bool? IPv6) ReadForwardingHere() =>
+        (ReadFlag("/proc/sys/net/ipv4/ip_forward"), ReadFlag("/proc/sys/net/ipv6/conf/all/forwarding"));
 
     /// <summary>Sets IP forwarding for one family inside a namespace.</summary>
     public static void SetForwarding(string @namespace, IpFamily family, bool enabled) =>

@@ -72,6 +72,12 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         // Errors name the kernel's reason and do not echo the (possibly large) request.
         Libc.SetSockOptInt(fd, Sock.SOL_NETLINK, Sock.NETLINK_EXT_ACK, 1);
         Libc.SetSockOptInt(fd, Sock.SOL_NETLINK, Sock.NETLINK_CAP_ACK, 1);
+        if (protocol == Sock.NETLINK_ROUTE)
+        {
+            // Dumps honour the filters in their request headers (addresses of one interface).
+            Libc.SetSockOptInt(fd, Sock.SOL_NETLINK, Sock.NETLINK_GET_STRICT_CHK, 1);
+        }
+
         return new NetlinkSocket(fd, address.PortId);
     }
 
@@ -127,7 +133,8 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
     /// <summary>
     /// Sends a dump request whose sequence number is <paramref name="sequence"/> and hands every reply message of
-    /// that dump to <paramref name="handler"/> until NLMSG_DONE. An error ends the dump with its errno.
+    /// that dump to <paramref name="handler"/> until NLMSG_DONE (or, for a get, the one answer). An error ends it
+    /// with its errno.
     /// </summary>
     internal NetlinkAck TryDump(ReadOnlySpan<byte> request, uint sequence, NetlinkMessageHandler handler, string what)
     {
@@ -153,6 +160,12 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                         continue;
                     default:
                         handler(message);
+                        if ((message.Flags & Nl.NLM_F_MULTI) == 0)
+                        {
+                            // The answer to a get: one message, no NLMSG_DONE.
+                            return new NetlinkAck(Errno.None, null);
+                        }
+
                         break;
                 }
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink.Route;
@@ -22,6 +23,9 @@ internal static class Rtnetlink
 
     /// <summary>Closes the socket of <paramref name="namespace"/> (before it is removed).</summary>
     internal static void Close(string @namespace) => Sockets.Close(@namespace);
+
+    /// <summary>Keeps <paramref name="socket"/>, opened in the namespace of <paramref name="identity"/>, as that namespace's socket.</summary>
+    internal static void Adopt(string @namespace, NetNsIdentity identity, NetlinkSocket socket) => Sockets.Adopt(@namespace, identity, socket);
 
     /// <summary>Sends one request and returns the kernel's answer.</summary>
     internal static NetlinkAck Execute(string @namespace, NetlinkRequestWriter write, string what) =>
@@ -54,16 +58,55 @@ internal static class Rtnetlink
         return result;
     }
 
-    /// <summary>Every address of the namespace (of one family when given).</summary>
-    internal static List<AddressRecord> Addresses(string @namespace, IpFamily? family = null) => Sockets.Use(@namespace, socket => Addresses(socket, family));
+    /// <summary>One link by name, asked for alone (no dump); null when there is none.</summary>
+    internal static LinkRecord? Link(string @namespace, string name) => Sockets.Use(@namespace, socket => Link(socket, name));
 
-    /// <summary>Every address, dumped on <paramref name="socket"/>.</summary>
-    internal static List<AddressRecord> Addresses(NetlinkSocket socket, IpFamily? family)
+    /// <summary>One link by name on <paramref name="socket"/>; null when there is none.</summary>
+    internal static LinkRecord? Link(NetlinkSocket socket, string name)
+    {
+        LinkRecord? result = null;
+        var ack = TryDump(socket, (ref NetlinkWriter w, uint s) => LinkMessages.WriteGetLink(ref w, s, name), message => result ??= LinkMessages.Decode(message), "read the link " + name);
+        return ack.Error is Interop.Errno.ENODEV or Interop.Errno.None ? result : throw NetlinkSocket.Failure("read the link " + name, ack);
+    }
+
+    /// <summary>The names of the links with the given indexes (gets for a few, one dump for many).</summary>
+    internal static Dictionary<int, string> LinkNames(NetlinkSocket socket, IReadOnlyCollection<int> indexes)
+    {
+        var result = new Dictionary<int, string>();
+        if (indexes.Count > 8)
+        {
+            foreach (var link in Links(socket))
+            {
+                result[link.Index] = link.Name;
+            }
+
+            return result;
+        }
+
+        foreach (var index in indexes)
+        {
+            LinkRecord? found = null;
+            var ack = TryDump(socket, (ref NetlinkWriter w, uint s) => LinkMessages.WriteGetLink(ref w, s, index), message => found ??= LinkMessages.Decode(message), "read a link");
+            if (ack.Succeeded && found is not null)
+            {
+                result[index] = found.Name;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Every address of the namespace (of one family, of one interface index when given).</summary>
+    internal static List<AddressRecord> Addresses(string @namespace, IpFamily? family = null, int index = 0) =>
+        Sockets.Use(@namespace, socket => Addresses(socket, family, index));
+
+    /// <summary>Every address, dumped on <paramref name="socket"/> (of one interface index when not 0).</summary>
+    internal static List<AddressRecord> Addresses(NetlinkSocket socket, IpFamily? family, int index = 0)
     {
         var result = new List<AddressRecord>();
-        Dump(socket, (ref NetlinkWriter w, uint s) => AddressMessages.WriteGetAddresses(ref w, s, family), message =>
+        Dump(socket, (ref NetlinkWriter w, uint s) => AddressMessages.WriteGetAddresses(ref w, s, family, index), message =>
         {
-            if (AddressMessages.Decode(message) is { } address)
+            if (AddressMessages.Decode(message) is { } address && (index == 0 || address.InterfaceIndex == index))
             {
                 result.Add(address);
             }
@@ -75,8 +118,8 @@ internal static class Rtnetlink
     internal static (List<LinkRecord> Links, List<AddressRecord> Addresses) LinksAndAddresses(string @namespace) =>
         Sockets.Use(@namespace, socket => (Links(socket), Addresses(socket, null)));
 
-    /// <summary>The routes of the main table of one family, with the links (to name output interfaces).</summary>
-    internal static (List<RouteRecord> Routes, List<LinkRecord> Links) Routes(string @namespace, IReadOnlyList<IpFamily> families) =>
+    /// <summary>The routes of the main table of the given families, with the names of their output interfaces.</summary>
+    internal static (List<RouteRecord> Routes, Dictionary<int, string> InterfaceNames) Routes(string @namespace, IReadOnlyList<IpFamily> families) =>
         Sockets.Use(@namespace, socket =>
         {
             var routes = new List<RouteRecord>();
@@ -91,15 +134,29 @@ internal static class Rtnetlink
                 }, "list the routes");
             }
 
-            return (routes, Links(socket));
+            var indexes = routes.Where(r => r.OutputInterface is not null).Select(r => r.OutputInterface!.Value).Distinct().ToArray();
+            return (routes, LinkNames(socket, indexes));
         });
 
     private static void Dump(NetlinkSocket socket, NetlinkRequestWriter write, NetlinkMessageHandler handler, string what)
+    {
+        var ack = TryDump(socket, write, handler, what);
+        if (!ack.Succeeded)
+        {
+            throw NetlinkSocket.Failure(what, ack);
+        }
+    }
+
+    /// <summary>
+    /// Sends a request answered by messages (a dump, or a get whose answer is one message and no NLMSG_DONE) and
+    /// hands them to <paramref name="handler"/>.
+    /// </summary>
+    private static NetlinkAck TryDump(NetlinkSocket socket, NetlinkRequestWriter write, NetlinkMessageHandler handler, string what)
     {
         Span<byte> buffer = stackalloc byte[128];
         var writer = new NetlinkWriter(buffer);
         var sequence = socket.NextSequence();
         write(ref writer, sequence);
-        socket.Dump(writer.Written, sequence, handler, what);
+        return socket.TryDump(writer.Written, sequence, handler, what);
     }
 }

@@ -22,8 +22,8 @@ public static class RouteManager
     public static IReadOnlyList<NetRoute> List(string @namespace, IpFamily? family = null, CancellationToken cancellationToken = default)
     {
         NetNsManager.EnsureExists(@namespace);
-        var (routes, links) = Rtnetlink.Routes(@namespace, family is null ? BothFamilies : new[] { family.Value });
-        return routes.Select(r => ToRoute(@namespace, r, links)).ToArray();
+        var (routes, names) = Rtnetlink.Routes(@namespace, family is null ? BothFamilies : new[] { family.Value });
+        return routes.Select(r => ToRoute(@namespace, r, names)).ToArray();
     }
 
     /// <summary>Adds a route; <c>RouteExists</c> when one to the same destination (and metric) is there.</summary>
@@ -39,8 +39,8 @@ public static class RouteManager
     {
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
-        var (routes, links) = Rtnetlink.Routes(@namespace, new[] { route.Family });
-        var matching = routes.Select(r => (Record: r, Route: ToRoute(@namespace, r, links))).Where(r => route.Matches(r.Route)).ToArray();
+        var (routes, names) = Rtnetlink.Routes(@namespace, new[] { route.Family });
+        var matching = routes.Select(r => (Record: r, Route: ToRoute(@namespace, r, names))).Where(r => route.Matches(r.Route)).ToArray();
         if (matching.Length == 0)
         {
             throw NotFound(@namespace, route, FailureKind.ObjectNotFound);
@@ -94,12 +94,12 @@ public static class RouteManager
             ? $"Namespace '{@namespace}' has no {route.Family} route to {route.DestinationText}{(route.Gateway is null ? string.Empty : " via " + route.Gateway)}. List them with Get-NetNsRoute -Namespace {@namespace}."
             : $"The route to {route.DestinationText} was accepted but is not in the main table of '{@namespace}'.", route.DestinationText);
 
-    private static NetRoute ToRoute(string @namespace, RouteRecord record, IReadOnlyList<LinkRecord> links) => new(
+    private static NetRoute ToRoute(string @namespace, RouteRecord record, IReadOnlyDictionary<int, string> names) => new(
         @namespace,
         record.Destination?.ToString() ?? "default",
         record.Family,
         record.Gateway,
-        record.OutputInterface is { } index ? links.FirstOrDefault(l => l.Index == index)?.Name : null,
+        record.OutputInterface is { } index && names.TryGetValue(index, out var name) ? name : null,
         record.Priority is { } p ? (int)p : null,
         RouteMessages.ProtocolName(record.Protocol),
         AddressMessages.ScopeName(record.Scope),

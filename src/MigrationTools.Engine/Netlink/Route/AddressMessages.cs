@@ -29,11 +29,13 @@ internal static class AddressMessages
     }
 
     /// <summary>A dump of every address of the namespace, or of one family.</summary>
-    internal static void WriteGetAddresses(ref NetlinkWriter writer, uint sequence, IpFamily? family)
+    /// <remarks>On a socket with NETLINK_GET_STRICT_CHK the kernel returns only the addresses of <paramref name="index"/> when it is not 0.</remarks>
+    internal static void WriteGetAddresses(ref NetlinkWriter writer, uint sequence, IpFamily? family, int index = 0)
     {
         writer.BeginMessage(Rtnl.RTM_GETADDR, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, sequence);
         var header = writer.ReserveHeader(Rtnl.IfAddrLength);
         header[0] = family switch { IpFamily.IPv4 => (byte)Interop.Sock.AF_INET, IpFamily.IPv6 => (byte)Interop.Sock.AF_INET6, _ => 0 };
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
         writer.EndMessage();
     }
 

@@ -157,6 +157,26 @@ internal static class LinkMessages
         writer.EndMessage();
     }
 
+    /// <summary>A request for one link by name (not a dump): the kernel answers with its RTM_NEWLINK, or ENODEV.</summary>
+    internal static void WriteGetLink(ref NetlinkWriter writer, uint sequence, string name)
+    {
+        writer.BeginMessage(Rtnl.RTM_GETLINK, Nl.NLM_F_REQUEST, sequence);
+        writer.ReserveHeader(Rtnl.IfInfoLength);
+        writer.PutU32(Ifla.IFLA_EXT_MASK, Ifla.RTEXT_FILTER_VF);
+        writer.PutString(Ifla.IFLA_IFNAME, name);
+        writer.EndMessage();
+    }
+
+    /// <summary>A request for one link by index (not a dump).</summary>
+    internal static void WriteGetLink(ref NetlinkWriter writer, uint sequence, int index)
+    {
+        writer.BeginMessage(Rtnl.RTM_GETLINK, Nl.NLM_F_REQUEST, sequence);
+        var header = writer.ReserveHeader(Rtnl.IfInfoLength);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
+        writer.PutU32(Ifla.IFLA_EXT_MASK, Ifla.RTEXT_FILTER_VF);
+        writer.EndMessage();
+    }
+
     /// <summary>Decodes an RTM_NEWLINK message; null for other messages or when it is cut short.</summary>
     internal static LinkRecord? Decode(NetlinkMessage message)
     {
