@@ -71,7 +71,7 @@ foreach ($i in 1..$Repeat) {
 # they become on the wire) comes from the engine's counter.
 $run = [MigrationTools.Engine.Quic.QuicProbeWatcher]::NewRun([MigrationTools.Engine.Quic.QuicProbeOptions]::new())
 $allocatedBefore = [GC]::GetAllocatedBytesForCurrentThread()
-$null = [Linq.Enumerable]::ToList([MigrationTools.Engine.Quic.QuicProbeWatcher]::ReadFiles([string[]]@($pcap), [MigrationTools.Engine.Quic.QuicProbeOptions]::new(), $run, [Threading.CancellationToken]::None))
+$null = [Linq.Enumerable]::ToList([MigrationTools.Engine.Quic.QuicProbeWatcher]::ReadFiles([string[]]@($pcap), $run, $null, [Threading.CancellationToken]::None))
 $allocated = [GC]::GetAllocatedBytesForCurrentThread() - $allocatedBefore
 $frames = $run.Analyzer.Datagrams
 $watch = [Diagnostics.Stopwatch]::StartNew()

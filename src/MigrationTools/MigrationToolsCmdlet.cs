@@ -1,21 +1,26 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Platform;
+using MigrationTools.Engine.Reporting;
 
 namespace MigrationTools;
 
 /// <summary>
-/// Base of every MigrationTools cmdlet: a cancellation token tied to Ctrl+C, the Linux/root checks, and the
-/// mapping of engine failures to ErrorRecords with stable ids.
+/// Base of every MigrationTools cmdlet: a cancellation token tied to Ctrl+C, the Linux/root checks, the engine's
+/// verbose, warning and progress output on the cmdlet's streams, and the mapping of every failure that escapes the
+/// engine to an ErrorRecord with a stable id and category.
 /// </summary>
-public abstract class MigrationToolsCmdlet : PSCmdlet
+public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
 {
+    private readonly ConcurrentQueue<Action<MigrationToolsCmdlet>> _pending = new();
     private CancellationTokenSource? _cancellation;
+    private int _pipelineThread;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken CancellationToken => (_cancellation ??= new CancellationTokenSource()).Token;
@@ -27,6 +32,7 @@ public abstract class MigrationToolsCmdlet : PSCmdlet
     protected override void BeginProcessing()
     {
         _cancellation ??= new CancellationTokenSource();
+        _pipelineThread = Environment.CurrentManagedThreadId;
         try
         {
             if (RequiresRoot)
@@ -48,34 +54,69 @@ public abstract class MigrationToolsCmdlet : PSCmdlet
     protected override void StopProcessing() => _cancellation?.Cancel();
 
     /// <inheritdoc />
-    protected override void EndProcessing() => DisposeCancellation();
+    protected override void EndProcessing()
+    {
+        Flush();
+        DisposeCancellation();
+    }
 
-    /// <summary>Runs one unit of work; an engine failure becomes a per-item error, or a terminating one when the whole command cannot go on.</summary>
+    /// <summary>Runs one unit of work; a failure becomes a per-item error, or a terminating one when the whole command cannot go on.</summary>
     protected void Invoke(object? target, Action action)
     {
+        // The engine's output goes to this cmdlet only while it does this cmdlet's work (other cmdlets of the
+        // pipeline run on the same thread between its calls).
+        using var output = EngineOutput.Use(this);
         try
         {
             action();
         }
         catch (MigrationToolsException ex)
         {
-            var record = ToErrorRecord(ex, target);
-            if (IsWholeCommandFailure(ex))
-            {
-                ThrowTerminatingError(record);
-            }
-
-            WriteError(record);
+            Fail(ToErrorRecord(ex, target), IsWholeCommandFailure(ex));
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
+        catch (Exception ex) when (IsUnexpected(ex))
+        {
+            Fail(ToErrorRecord(ex, target), whole: false);
+        }
+        finally
+        {
+            Flush();
+        }
+    }
+
+    private void Fail(ErrorRecord record, bool whole)
+    {
+        Flush();
+        if (whole)
+        {
+            ThrowTerminatingError(record);
+        }
+
+        WriteError(record);
     }
 
     /// <summary>Maps an engine failure to an ErrorRecord.</summary>
     protected static ErrorRecord ToErrorRecord(MigrationToolsException ex, object? target) =>
         new(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
+
+    /// <summary>
+    /// Maps a .NET failure the engine did not classify to an ErrorRecord with a stable id: the file system and
+    /// permission failures by what they are, anything else as UnexpectedError with its message.
+    /// </summary>
+    protected static ErrorRecord ToErrorRecord(Exception ex, object? target) => ex switch
+    {
+        MigrationToolsException engine => ToErrorRecord(engine, target),
+        UnauthorizedAccessException => new ErrorRecord(ex, "AccessDenied", ErrorCategory.PermissionDenied, target),
+        FileNotFoundException or DirectoryNotFoundException => new ErrorRecord(ex, "PathNotFound", ErrorCategory.ObjectNotFound, target),
+        IOException => new ErrorRecord(ex, "IOFailed", ErrorCategory.ResourceUnavailable, target),
+        ArgumentException or FormatException => new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, target),
+        TimeoutException => new ErrorRecord(ex, "OperationTimedOut", ErrorCategory.OperationTimeout, target),
+        _ => new ErrorRecord(ex, "UnexpectedError", ErrorCategory.NotSpecified, target),
+    };
 
     /// <summary>Writes an error for an argument problem found by the cmdlet itself.</summary>
     protected void WriteArgumentError(string errorId, string message, object? target) =>
@@ -83,9 +124,10 @@ public abstract class MigrationToolsCmdlet : PSCmdlet
 
     /// <summary>
     /// Drains <paramref name="source"/> on a background task and writes each item from the pipeline thread as it
-    /// arrives, so output streams live; Ctrl+C, a timeout or a downstream <c>Select-Object -First</c> stop it.
+    /// arrives, so output streams live; Ctrl+C, a timeout, a downstream <c>Select-Object -First</c>, or
+    /// <paramref name="write"/> returning false stop it.
     /// </summary>
-    protected void StreamToPipeline<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, Action<T> write, TimeSpan? timeout = null)
+    protected void StreamToPipeline<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, Func<T, bool> write, TimeSpan? timeout = null, Action? tick = null)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
         if (timeout is not null)
@@ -119,9 +161,19 @@ public abstract class MigrationToolsCmdlet : PSCmdlet
 
         try
         {
-            foreach (var item in queue.GetConsumingEnumerable())
+            while (!queue.IsCompleted)
             {
-                write(item);
+                if (queue.TryTake(out var item, 250))
+                {
+                    Flush();
+                    if (!write(item))
+                    {
+                        break;
+                    }
+                }
+
+                Flush();
+                tick?.Invoke();
             }
         }
         finally
@@ -135,6 +187,8 @@ public abstract class MigrationToolsCmdlet : PSCmdlet
             catch (AggregateException)
             {
             }
+
+            Flush();
         }
 
         if (CancellationToken.IsCancellationRequested)
@@ -153,8 +207,47 @@ public abstract class MigrationToolsCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>Writes what the engine reported from other threads; on the pipeline thread it is written at once.</summary>
+    protected void Flush()
+    {
+        if (Environment.CurrentManagedThreadId != _pipelineThread)
+        {
+            return;
+        }
+
+        while (_pending.TryDequeue(out var write))
+        {
+            write(this);
+        }
+    }
+
+    void IEngineOutput.Verbose(string message) => Post(c => c.WriteVerbose(message));
+
+    void IEngineOutput.Warning(string message) => Post(c => c.WriteWarning(message));
+
+    void IEngineOutput.Progress(ProgressReport report) => Post(c => c.WriteProgress(ToProgressRecord(report)));
+
+    /// <summary>The progress record of an engine report (activity ids are per activity text, so nested work stays apart).</summary>
+    protected static ProgressRecord ToProgressRecord(ProgressReport report) => new(Math.Abs(report.Activity.GetHashCode()) % 100000, report.Activity, report.Status)
+    {
+        PercentComplete = report.PercentComplete,
+        RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+    };
+
+    private void Post(Action<MigrationToolsCmdlet> write)
+    {
+        _pending.Enqueue(write);
+        Flush();
+    }
+
     private static bool IsWholeCommandFailure(MigrationToolsException ex) =>
         ex.Kind is FailureKind.NotInstalled or FailureKind.NotSupported || ex.ErrorId is "NotRoot" or "NotLinux";
+
+    /// <summary>
+    /// Failures of the work itself, not PowerShell's own control flow (a stopped pipeline, -ErrorAction Stop and
+    /// <c>Select-Object -First</c> all come as <see cref="RuntimeException"/>s), which must pass through.
+    /// </summary>
+    private static bool IsUnexpected(Exception ex) => ex is not (RuntimeException or OperationCanceledException);
 
     private static ErrorCategory CategoryOf(FailureKind kind) => kind switch
     {

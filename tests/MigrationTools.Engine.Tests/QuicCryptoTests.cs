@@ -1,4 +1,5 @@
 using System;
+using MigrationTools.Engine.Capture;
 using MigrationTools.Engine.Quic;
 using Xunit;
 
@@ -72,9 +73,10 @@ public class QuicCryptoTests
         Assert.StartsWith("02000000000600405a020000560303eefce7f7b37ba1d163", Hex(plaintext.AsSpan(0, length).ToArray()));
         var reader = new QuicFrameReader(plaintext.AsSpan(0, length));
         Assert.True(reader.TryNext(out var ack));
-        Assert.Equal(0x02UL, ack.Type);
+        Assert.Equal(QuicFrameType.Ack, ack.Type);
+        Assert.Equal(0UL, ack.LargestAcknowledged);
         Assert.True(reader.TryNext(out var crypto));
-        Assert.Equal(QuicFrame.Crypto, crypto.Type);
+        Assert.Equal(QuicFrameType.Crypto, crypto.Type);
         Assert.Equal(0x5a, crypto.Data.Length);
         Assert.Equal(2, crypto.Data[0]);
         Assert.False(reader.TryNext(out _));

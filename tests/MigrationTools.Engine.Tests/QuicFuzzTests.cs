@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Capture;
 using MigrationTools.Engine.Quic;
 using Xunit;
 

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Security.Cryptography;
+using MigrationTools.Engine.Capture;
 using MigrationTools.Engine.Quic;
 
 namespace MigrationTools.Engine.Tests;
@@ -197,7 +198,7 @@ internal sealed class QuicScenario
 
         var options = new QuicProbeOptions { KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds) };
         var run = QuicProbeWatcher.NewRun(options);
-        var events = QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, options, run).ToList();
+        var events = QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, run).ToList();
         analyzer = run.Analyzer;
         return events;
     }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using MigrationTools.Engine.Capture;
 using MigrationTools.Engine.Quic;
 using Xunit;
 using static MigrationTools.Engine.Tests.QuicScenario;

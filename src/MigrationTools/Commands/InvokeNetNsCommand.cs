@@ -147,6 +147,8 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
                         exitCode = output.ExitCode;
                         break;
                 }
+
+                return true;
             },
             TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null);
 

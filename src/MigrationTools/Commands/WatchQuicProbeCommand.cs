@@ -24,13 +24,17 @@ namespace MigrationTools.Commands;
 /// -KeyLogFile (SSLKEYLOGFILE, matched by the ClientHello random; key updates followed; AES-128-GCM, AES-256-GCM,
 /// ChaCha20-Poly1305). Without keys the findings that need frames are not made, and probes are only suspected.
 ///
-/// Sources: -Path reads pcap and pcapng files (Ethernet, Linux cooked v1/v2 as tcpdump -i any writes, raw IP;
-/// IPv4 and IPv6; IP-in-IP unwrapped). -Namespace captures live with tcpdump inside the namespace (-Interface, all
+/// Sources: -Path (wildcards) and -LiteralPath read pcap and pcapng files (Ethernet, Linux cooked v1/v2 as tcpdump
+/// -i any writes, raw IP; IPv4 and IPv6; IP-in-IP unwrapped), merged by time; TLS secrets in pcapng Decryption
+/// Secrets Blocks are used as a key log. A file that cannot be read is an error for that file only. -Namespace captures live with tcpdump inside the namespace (-Interface, all
 /// by default; -Filter a BPF expression) until -TimeoutSeconds, -Count events, Ctrl+C or a downstream
 /// Select-Object -First; the capture process is stopped in every case. -OutFile writes what was watched as pcapng,
 /// with the key log embedded (a Decryption Secrets Block) when keys were given, so Wireshark opens it decrypted.
-/// -Summary writes one object per connection at the end instead of the events; -QlogPath adds a cross-check of the
-/// PATH_CHALLENGE/PATH_RESPONSE data in qlog files (draft transport: and newer quic: names) against the capture.
+/// Captures are written as they are read, and the file appears when the watch ends, however it ends (Ctrl+C and
+/// Select-Object -First included). -Summary writes one object per connection at the end instead of the events;
+/// -QlogPath adds a cross-check of the PATH_CHALLENGE/PATH_RESPONSE data in qlog files (draft transport: and newer
+/// quic: names) against the capture. Connections are followed through the server's preferred address (RFC 9000
+/// section 9.6), with zero-length connection IDs (by address), and across ClientHellos split over several packets.
 /// Damaged captures, non-QUIC datagrams and packets that do not authenticate are counted and reported as a
 /// warning, never stated as a verdict.
 /// </remarks>
@@ -46,21 +50,29 @@ namespace MigrationTools.Commands;
 /// <code>Watch-QuicProbe -Path *.pcap -KeyLogFile keys.log -Summary</code>
 /// <para>One object per connection: paths, validations, verdicts.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Watch, "QuicProbe", DefaultParameterSetName = FileSet)]
+[Cmdlet(VerbsCommon.Watch, "QuicProbe", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(QuicProbeEvent), typeof(QuicConnectionSummary))]
 public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
 {
-    private const string FileSet = "File";
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
     private const string LiveSet = "Live";
 
+    private readonly List<string> _files = new();
+
     /// <summary>Capture files (pcap or pcapng); wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = FileSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
     [SupportsWildcards]
     public string[] Path { get; set; } = null!;
 
-    /// <summary>The namespace to capture in (live).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiveSet)]
+    /// <summary>Capture files, taken literally (no wildcards); file objects from Get-ChildItem bind here.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "FullName")]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>The namespace to capture in (live); a namespace object from Get-NetNs binds here.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
@@ -73,14 +85,15 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     [Parameter(ParameterSetName = LiveSet)]
     public string? Filter { get; set; }
 
-    /// <summary>SSLKEYLOGFILE files with the TLS secrets of the connections.</summary>
+    /// <summary>SSLKEYLOGFILE files with the TLS secrets of the connections (merged with secrets found in pcapng captures).</summary>
     [Parameter]
     public string[]? KeyLogFile { get; set; }
 
     /// <summary>
     /// UDP ports to look at. By default any datagram is looked at, and a connection is followed from a client Initial
     /// that authenticates with the RFC 9001 initial keys; on 443, 4433, 8889 and these ports, other QUIC versions
-    /// and Initials that fail are counted in a warning.
+    /// and Initials that fail are counted in a warning. A followed connection stays followed on other ports of its
+    /// server (the preferred address).
     /// </summary>
     [Parameter]
     [ValidateRange(1, 65535)]
@@ -110,7 +123,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     [Parameter]
     public SwitchParameter Summary { get; set; }
 
-    /// <summary>Also write the watched capture to this pcapng file (with the key log embedded when keys were given).</summary>
+    /// <summary>Also write the watched capture to this pcapng file (with the key log embedded when there are keys).</summary>
     [Parameter]
     public string? OutFile { get; set; }
 
@@ -121,23 +134,23 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     /// <inheritdoc />
     protected override bool RequiresRoot => ParameterSetName == LiveSet;
 
-    private readonly List<string> _files = new();
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == FileSet)
+        if (ParameterSetName == LiveSet)
         {
-            foreach (var pattern in Path)
+            return;
+        }
+
+        foreach (var path in ParameterSetName == PathSet ? Path : LiteralPath)
+        {
+            try
             {
-                try
-                {
-                    _files.AddRange(GetResolvedProviderPathFromPSPath(pattern, out _));
-                }
-                catch (ItemNotFoundException ex)
-                {
-                    WriteError(new ErrorRecord(ex, "CaptureNotFound", ErrorCategory.ObjectNotFound, pattern));
-                }
+                _files.AddRange(ParameterSetName == PathSet ? GetResolvedProviderPathFromPSPath(path, out _) : new[] { GetUnresolvedProviderPathFromPSPath(path) });
+            }
+            catch (ItemNotFoundException ex)
+            {
+                WriteError(new ErrorRecord(ex, "CaptureNotFound", ErrorCategory.ObjectNotFound, path));
             }
         }
     }
@@ -145,126 +158,131 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        Invoke(Namespace ?? string.Join(", ", _files), () =>
+        Invoke(ParameterSetName == LiveSet ? Namespace : string.Join(", ", _files), () =>
         {
-            if (ParameterSetName == FileSet && _files.Count == 0)
+            if (ParameterSetName != LiveSet && _files.Count == 0)
             {
                 return;
             }
 
+            var qlogFiles = QlogPath?.SelectMany(p => GetResolvedProviderPathFromPSPath(p, out _)).ToArray();
+            var qlog = qlogFiles is null ? null : QlogReader.ReadPathFrames(qlogFiles);
             var keyFiles = (KeyLogFile ?? Array.Empty<string>()).Select(k => GetUnresolvedProviderPathFromPSPath(k)).ToArray();
-            var options = new QuicProbeOptions
+            var run = QuicProbeWatcher.NewRun(new QuicProbeOptions
             {
                 KeyLog = keyFiles.Length > 0 ? KeyLog.Load(keyFiles) : null,
                 Ports = (Port ?? Array.Empty<int>()).ToHashSet(),
                 ChallengeTimeout = TimeSpan.FromSeconds(ChallengeTimeoutSeconds),
                 EndlessProbingThreshold = EndlessProbingThreshold,
-            };
-            var run = QuicProbeWatcher.NewRun(options);
-            var outFile = OutFile is null ? null : GetUnresolvedProviderPathFromPSPath(OutFile);
-            var rawCopy = outFile is null || ParameterSetName == FileSet ? null : outFile + ".pcap.partial";
-            var written = 0;
-            var timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : (TimeSpan?)null;
-            bool Emit(QuicProbeEvent e)
-            {
-                if (!Summary)
-                {
-                    WriteObject(e);
-                }
-
-                return Count == 0 || ++written < Count;
-            }
-
-            if (ParameterSetName == LiveSet)
+            });
+            using (var export = OutFile is null ? null : new CaptureExport(GetUnresolvedProviderPathFromPSPath(OutFile)))
             {
                 try
                 {
-                    StreamToPipeline(
-                        token => QuicProbeWatcher.WatchLiveAsync(Namespace!, Interface, Filter, run, rawCopy, token),
-                        e =>
-                        {
-                            if (!Emit(e))
-                            {
-                                throw new CountReached();
-                            }
-                        },
-                        timeout);
-                }
-                catch (CountReached)
-                {
-                }
-            }
-            else
-            {
-                using var limit = new System.Threading.CancellationTokenSource();
-                if (timeout is not null)
-                {
-                    limit.CancelAfter(timeout.Value);
-                }
-
-                using var linked = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(limit.Token, CancellationToken);
-                try
-                {
-                    foreach (var e in QuicProbeWatcher.ReadFiles(_files, options, run, linked.Token))
+                    if (ParameterSetName == LiveSet)
                     {
-                        if (!Emit(e))
-                        {
-                            break;
-                        }
+                        WatchLive(run, export);
+                    }
+                    else
+                    {
+                        WatchFiles(run, export);
                     }
                 }
-                catch (OperationCanceledException) when (limit.IsCancellationRequested)
+                finally
                 {
+                    // Written whichever way the watch ended: what was captured until then is the user's.
+                    export?.Commit(run.Options.KeyLog!.ToText());
                 }
             }
 
-            ReportWarnings(run, options);
+            foreach (var error in run.FileErrors)
+            {
+                WriteError(ToErrorRecord(error, error.Target));
+            }
+
+            ReportWarnings(run, qlog);
             if (Summary)
             {
-                var qlog = QlogCheck(run);
+                var check = qlog is null ? null : QlogComparison.For(qlog, run.Analyzer);
                 foreach (var summary in run.Analyzer.Summaries(run.Events))
                 {
-                    WriteObject(qlog is null ? summary : summary with { QlogCheck = qlog(summary.Connection) });
+                    WriteObject(check is null ? summary : summary with { QlogCheck = check(summary.Connection) });
                 }
             }
 
-            if (outFile is not null)
+            if (OutFile is not null)
             {
-                WriteCapture(ParameterSetName == FileSet ? _files : rawCopy is not null ? new List<string> { rawCopy } : new List<string>(), outFile, keyFiles);
+                WriteVerbose($"Capture written to {OutFile}{(run.Options.KeyLog!.Entries.Count > 0 ? " with the key log embedded" : string.Empty)}.");
             }
         });
         base.EndProcessing();
     }
 
-    /// <summary>Ends a live watch when -Count events have been written.</summary>
-    private sealed class CountReached : Exception
-    {
-    }
+    private int _written;
 
-    private Func<string, string>? QlogCheck(QuicProbeRun run)
+    private bool Emit(QuicProbeEvent e)
     {
-        if (QlogPath is null || QlogPath.Length == 0)
+        if (!Summary)
         {
-            return null;
+            WriteObject(e);
         }
 
-        var files = QlogPath.SelectMany(p => GetResolvedProviderPathFromPSPath(p, out _)).ToArray();
-        var (challenges, responses, _) = QlogReader.ReadPathFrames(files);
-        var frames = run.Analyzer.PathFrames;
-        return connection =>
-        {
-            var (seenChallenges, seenResponses) = frames.TryGetValue(connection, out var f) ? f : (Array.Empty<string>(), Array.Empty<string>());
-            var missing = challenges.Except(seenChallenges, StringComparer.OrdinalIgnoreCase).Concat(responses.Except(seenResponses, StringComparer.OrdinalIgnoreCase)).ToArray();
-            var extra = seenChallenges.Except(challenges, StringComparer.OrdinalIgnoreCase).Concat(seenResponses.Except(responses, StringComparer.OrdinalIgnoreCase)).ToArray();
-            return missing.Length == 0 && extra.Length == 0
-                ? $"match: {challenges.Count} PATH_CHALLENGE and {responses.Count} PATH_RESPONSE in the qlogs, the same in the capture"
-                : $"differ: in the qlogs only: {string.Join(" ", missing)}; in the capture only: {string.Join(" ", extra)}";
-        };
+        return Count == 0 || ++_written < Count;
     }
 
-    private void ReportWarnings(QuicProbeRun run, QuicProbeOptions options)
+    private void WatchLive(QuicProbeRun run, CaptureExport? export)
+    {
+        var activity = $"Watching QUIC in {Namespace}";
+        StreamToPipeline(
+            token => QuicProbeWatcher.WatchLiveAsync(Namespace, Interface, Filter, run, export, token),
+            Emit,
+            TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
+            tick: () => WriteProgress(new ProgressRecord(1, activity, $"{run.Frames} frames, {run.Analyzer.QuicDatagrams} QUIC datagrams, {run.Analyzer.Connections} connections, {run.Events.Count} events")));
+        WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private void WatchFiles(QuicProbeRun run, CaptureExport? export)
+    {
+        using var limit = new System.Threading.CancellationTokenSource();
+        if (TimeoutSeconds > 0)
+        {
+            limit.CancelAfter(TimeSpan.FromSeconds(TimeoutSeconds));
+        }
+
+        using var linked = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(limit.Token, CancellationToken);
+        var total = _files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
+        var activity = $"Reading {_files.Count} capture file(s)";
+        var progress = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            foreach (var e in QuicProbeWatcher.ReadFiles(_files, run, export, linked.Token))
+            {
+                if (progress.ElapsedMilliseconds > 250)
+                {
+                    progress.Restart();
+                    WriteProgress(new ProgressRecord(2, activity, $"{run.BytesRead / 1048576.0:0.0} of {total / 1048576.0:0.0} MB, {run.Events.Count} events")
+                    {
+                        PercentComplete = total > 0 ? (int)Math.Min(100, run.BytesRead * 100 / total) : -1,
+                    });
+                }
+
+                if (!Emit(e))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+        }
+
+        WriteProgress(new ProgressRecord(2, activity, "done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private void ReportWarnings(QuicProbeRun run, QlogPathFrames? qlog)
     {
         var analyzer = run.Analyzer;
+        var keyLog = run.Options.KeyLog!;
         if (run.DamagedBlocks + run.MalformedFrames + run.UnknownLinkType > 0)
         {
             WriteWarning($"{run.DamagedBlocks} damaged capture blocks, {run.MalformedFrames} frames with broken headers and {run.UnknownLinkType} frames of unknown link types were skipped.");
@@ -277,55 +295,24 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
 
         if (analyzer.UnknownVersions > 0 || analyzer.RejectedInitials > 0)
         {
-            WriteWarning($"On QUIC ports ({string.Join(", ", QuicProbeAnalyzer.WellKnownPorts.Concat(options.Ports).Distinct().OrderBy(p => p))}): {analyzer.UnknownVersions} datagrams of QUIC versions other than 1 and 2, and {analyzer.RejectedInitials} Initial packets that did not authenticate with the RFC 9001 initial keys, were not followed.");
+            WriteWarning($"On QUIC ports ({string.Join(", ", QuicProbeAnalyzer.WellKnownPorts.Concat(run.Options.Ports).Distinct().OrderBy(p => p))}): {analyzer.UnknownVersions} datagrams of QUIC versions other than 1 and 2, and {analyzer.RejectedInitials} Initial packets that did not authenticate with the RFC 9001 initial keys, were not followed.");
         }
 
-        if (options.KeyLog is not null && analyzer.QuicDatagrams > 0 && run.Events.Count == 0 && analyzer.Decrypted == 0)
+        if (keyLog.IgnoredLines > 0)
+        {
+            WriteWarning($"{keyLog.IgnoredLines} key log line(s) were not used: {string.Join("; ", keyLog.IgnoredExamples)}{(keyLog.IgnoredLines > keyLog.IgnoredExamples.Count ? "; ..." : string.Empty)}.");
+        }
+
+        if (qlog is { SkippedRecords: > 0 })
+        {
+            WriteWarning($"{qlog.SkippedRecords} qlog record(s) were not JSON and were skipped.");
+        }
+
+        if (keyLog.Entries.Count > 0 && analyzer.Connections > 0 && !analyzer.Summaries(run.Events).Any(c => c.Decrypted))
         {
             WriteWarning("No packet could be decrypted: the key log does not match these connections.");
         }
 
-        WriteVerbose($"{run.Frames} frames, {analyzer.Datagrams} UDP datagrams, {analyzer.QuicDatagrams} QUIC datagrams, {analyzer.Decrypted} packets decrypted, {run.Events.Count} events.");
-    }
-
-    private void WriteCapture(IReadOnlyList<string> inputs, string outFile, IReadOnlyList<string> keyFiles)
-    {
-        if (inputs.Count == 0 || inputs.Any(i => !File.Exists(i)))
-        {
-            return;
-        }
-
-        var temporary = new List<string>();
-        try
-        {
-            var input = inputs[0];
-            if (inputs.Count > 1)
-            {
-                input = outFile + ".merged.pcapng";
-                temporary.Add(input);
-                ToolRunner.Run("mergecap", new[] { "-w", input }.Concat(inputs).ToArray());
-            }
-
-            var arguments = new List<string> { "-F", "pcapng" };
-            if (keyFiles.Count > 0)
-            {
-                var keys = outFile + ".keys";
-                temporary.Add(keys);
-                File.WriteAllText(keys, string.Concat(keyFiles.Select(k => File.ReadAllText(k) + "\n")));
-                arguments.AddRange(new[] { "--inject-secrets", "tls," + keys });
-            }
-
-            arguments.Add(input);
-            arguments.Add(outFile);
-            ToolRunner.Run("editcap", arguments);
-            WriteVerbose($"Capture written to {outFile}{(keyFiles.Count > 0 ? " with the key log embedded" : string.Empty)}.");
-        }
-        finally
-        {
-            foreach (var file in temporary.Concat(inputs.Where(i => i.EndsWith(".pcap.partial", StringComparison.Ordinal))))
-            {
-                File.Delete(file);
-            }
-        }
+        WriteVerbose($"{run.Frames} frames, {analyzer.Datagrams} UDP datagrams, {analyzer.QuicDatagrams} QUIC datagrams, {analyzer.Decrypted} packets decrypted, {run.Events.Count} events; {keyLog.Entries.Count} key log entries ({keyLog.SecretsBlocks} from capture secrets blocks).");
     }
 }

@@ -1,26 +1,32 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text;
 using System.Text.Json;
+using MigrationTools.Engine.Errors;
 
 namespace MigrationTools.Engine.Quic;
 
 /// <summary>
 /// Reads PATH_CHALLENGE and PATH_RESPONSE data from qlog files: JSON-SEQ (.sqlog, as ngtcp2 writes) or JSON (.qlog),
 /// with the draft event names (<c>transport:packet_sent</c>, as ngtcp2 and quic-go write) and the newer ones
-/// (<c>quic:packet_sent</c>).
+/// (<c>quic:packet_sent</c>). A file without a single JSON record is not a qlog (<c>QlogUnreadable</c>); records that
+/// do not parse are counted, not silently dropped.
 /// </summary>
 public static class QlogReader
 {
     /// <summary>The challenge and response data (hex) sent and received in the files.</summary>
-    public static (HashSet<string> Challenges, HashSet<string> Responses, int Events) ReadPathFrames(IEnumerable<string> paths)
+    public static QlogPathFrames ReadPathFrames(IEnumerable<string> paths)
     {
         var challenges = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var responses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var events = 0;
+        var skipped = 0;
         foreach (var path in paths)
         {
-            foreach (var record in File.ReadAllText(path).Split('\u001e', StringSplitOptions.RemoveEmptyEntries))
+            var text = ReadText(path);
+            var parsed = 0;
+            foreach (var record in text.Split('\u001e', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 JsonDocument document;
                 try
@@ -29,17 +35,46 @@ public static class QlogReader
                 }
                 catch (JsonException)
                 {
+                    skipped++;
                     continue;
                 }
 
                 using (document)
                 {
+                    parsed++;
                     Walk(document.RootElement, challenges, responses, ref events);
                 }
             }
+
+            if (parsed == 0)
+            {
+                throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument,
+                    $"'{path}' is not a qlog file: no JSON or JSON-SEQ record in it.", path);
+            }
         }
 
-        return (challenges, responses, events);
+        return new QlogPathFrames(challenges, responses, events, skipped);
+    }
+
+    private static string ReadText(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"'{path}' is a directory, not a qlog file.", path);
+        }
+
+        try
+        {
+            return File.ReadAllText(path, Encoding.UTF8);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new MigrationToolsException("QlogUnreadable", FailureKind.ObjectNotFound, $"The qlog file '{path}' does not exist.", path, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"The qlog file '{path}' cannot be read: {ex.Message}", path, ex);
+        }
     }
 
     private static void Walk(JsonElement element, HashSet<string> challenges, HashSet<string> responses, ref int events)

@@ -1,74 +1,8 @@
 using System;
 using System.Buffers.Binary;
-using System.Net;
 using System.Runtime.CompilerServices;
 
-namespace MigrationTools.Engine.Quic;
-
-/// <summary>An IP address and port as plain values (IPv4 mapped into the low 32 bits), cheap to hash and compare.</summary>
-public readonly record struct NetEndpoint(UInt128 Address, ushort Port, bool IsIPv6)
-{
-    /// <summary>The address as an <see cref="IPAddress"/>.</summary>
-    public IPAddress ToIPAddress()
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt128BigEndian(bytes, Address);
-        return IsIPv6 ? new IPAddress(bytes) : new IPAddress(bytes[12..]);
-    }
-
-    /// <summary>The same address without the port.</summary>
-    public NetEndpoint WithoutPort => this with { Port = 0 };
-
-    /// <inheritdoc />
-    public override string ToString() => Port == 0 ? ToIPAddress().ToString() : IsIPv6 ? $"[{ToIPAddress()}]:{Port}" : $"{ToIPAddress()}:{Port}";
-
-    internal static NetEndpoint FromIPv4(ReadOnlySpan<byte> address, ushort port) => new(BinaryPrimitives.ReadUInt32BigEndian(address), port, false);
-
-    internal static NetEndpoint FromIPv6(ReadOnlySpan<byte> address, ushort port) => new(BinaryPrimitives.ReadUInt128BigEndian(address), port, true);
-}
-
-/// <summary>A UDP datagram found in a captured frame, with the outer addresses when it came inside IP-in-IP.</summary>
-public readonly ref struct UdpDatagram
-{
-    internal UdpDatagram(NetEndpoint source, NetEndpoint destination, NetEndpoint? outerSource, NetEndpoint? outerDestination, ReadOnlySpan<byte> payload, int ipLength, bool truncated = false)
-    {
-        Truncated = truncated;
-        Source = source;
-        Destination = destination;
-        OuterSource = outerSource;
-        OuterDestination = outerDestination;
-        Payload = payload;
-        IpLength = ipLength;
-    }
-
-    /// <summary>Source address and port.</summary>
-    public NetEndpoint Source { get; }
-    /// <summary>Destination address and port.</summary>
-    public NetEndpoint Destination { get; }
-    /// <summary>The IP-in-IP outer source, if encapsulated.</summary>
-    public NetEndpoint? OuterSource { get; }
-    /// <summary>The IP-in-IP outer destination, if encapsulated.</summary>
-    public NetEndpoint? OuterDestination { get; }
-    /// <summary>The UDP payload.</summary>
-    public ReadOnlySpan<byte> Payload { get; }
-    /// <summary>The (inner) IP packet's length.</summary>
-    public int IpLength { get; }
-    /// <summary>True when the capture holds less of the datagram than was sent (snap length): <see cref="Payload"/> is its start.</summary>
-    public bool Truncated { get; }
-}
-
-/// <summary>Why a frame gave no UDP datagram.</summary>
-public enum DecodeResult
-{
-    /// <summary>A UDP datagram.</summary>
-    Udp,
-    /// <summary>Not IP, not UDP, or a later fragment: nothing to look at.</summary>
-    NotUdp,
-    /// <summary>Truncated or inconsistent headers.</summary>
-    Malformed,
-    /// <summary>A link type this decoder does not know.</summary>
-    UnknownLinkType,
-}
+namespace MigrationTools.Engine.Capture;
 
 /// <summary>
 /// Link layer, IPv4/IPv6 and UDP decoding on spans: Ethernet (with VLAN tags), Linux cooked v1 and v2 (what
@@ -85,7 +19,7 @@ public static class PacketDecoder
         ReadOnlySpan<byte> ip;
         switch (linkType)
         {
-            case 1: // Ethernet
+            case LinkType.Ethernet:
             {
                 if (frame.Length < 14)
                 {
@@ -94,13 +28,13 @@ public static class PacketDecoder
 
                 var offset = 12;
                 var type = BinaryPrimitives.ReadUInt16BigEndian(frame[offset..]);
-                while (type is 0x8100 or 0x88a8 && frame.Length >= offset + 6)
+                while (type is EtherType.Vlan or EtherType.ServiceVlan && frame.Length >= offset + 6)
                 {
                     offset += 4;
                     type = BinaryPrimitives.ReadUInt16BigEndian(frame[offset..]);
                 }
 
-                if (type is not (0x0800 or 0x86dd))
+                if (type is not (EtherType.IPv4 or EtherType.IPv6))
                 {
                     return DecodeResult.NotUdp;
                 }
@@ -108,36 +42,36 @@ public static class PacketDecoder
                 ip = frame[(offset + 2)..];
                 break;
             }
-            case 113: // Linux cooked v1
+            case LinkType.LinuxSll:
                 if (frame.Length < 16)
                 {
                     return DecodeResult.Malformed;
                 }
 
-                if (BinaryPrimitives.ReadUInt16BigEndian(frame[14..]) is not (0x0800 or 0x86dd))
+                if (BinaryPrimitives.ReadUInt16BigEndian(frame[14..]) is not (EtherType.IPv4 or EtherType.IPv6))
                 {
                     return DecodeResult.NotUdp;
                 }
 
                 ip = frame[16..];
                 break;
-            case 276: // Linux cooked v2
+            case LinkType.LinuxSll2:
                 if (frame.Length < 20)
                 {
                     return DecodeResult.Malformed;
                 }
 
-                if (BinaryPrimitives.ReadUInt16BigEndian(frame) is not (0x0800 or 0x86dd))
+                if (BinaryPrimitives.ReadUInt16BigEndian(frame) is not (EtherType.IPv4 or EtherType.IPv6))
                 {
                     return DecodeResult.NotUdp;
                 }
 
                 ip = frame[20..];
                 break;
-            case 101 or 12 or 14 or 228 or 229: // raw IP
+            case LinkType.Raw or LinkType.RawOpenBsd or LinkType.RawBsdOs or LinkType.IPv4 or LinkType.IPv6:
                 ip = frame;
                 break;
-            case 0 or 108: // BSD loopback / OpenBSD loopback: 4-byte family
+            case LinkType.Null or LinkType.Loop: // a 4-byte address family
                 if (frame.Length < 4)
                 {
                     return DecodeResult.Malformed;
@@ -214,19 +148,19 @@ public static class PacketDecoder
             source = NetEndpoint.FromIPv6(ip[8..24], 0);
             destination = NetEndpoint.FromIPv6(ip[24..40], 0);
             payload = ip[40..Math.Min(ipLength, ip.Length)];
-            while (protocol is 0 or 43 or 60 or 44)
+            while (protocol is IpProtocol.HopByHop or IpProtocol.Routing or IpProtocol.DestinationOptions or IpProtocol.Fragment)
             {
                 if (payload.Length < 8)
                 {
                     return DecodeResult.Malformed;
                 }
 
-                if (protocol == 44 && (BinaryPrimitives.ReadUInt16BigEndian(payload[2..]) & 0xfff8) != 0)
+                if (protocol == IpProtocol.Fragment && (BinaryPrimitives.ReadUInt16BigEndian(payload[2..]) & 0xfff8) != 0)
                 {
                     return DecodeResult.NotUdp;
                 }
 
-                var length = protocol == 44 ? 8 : (payload[1] + 1) * 8;
+                var length = protocol == IpProtocol.Fragment ? 8 : (payload[1] + 1) * 8;
                 if (length > payload.Length)
                 {
                     return DecodeResult.Malformed;
@@ -241,12 +175,12 @@ public static class PacketDecoder
             return DecodeResult.Malformed;
         }
 
-        if (protocol is 4 or 41 && depth == 0)
+        if (protocol is IpProtocol.IpInIp or IpProtocol.IPv6InIPv4 && depth == 0)
         {
             return DecodeIp(payload, source, destination, 1, out datagram);
         }
 
-        if (protocol != 17)
+        if (protocol != IpProtocol.Udp)
         {
             return DecodeResult.NotUdp;
         }

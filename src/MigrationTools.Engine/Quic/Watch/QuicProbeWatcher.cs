@@ -7,59 +7,43 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using CliWrap;
+using MigrationTools.Engine.Capture;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
+using MigrationTools.Engine.Processes;
 using MigrationTools.Engine.Tools;
 
 namespace MigrationTools.Engine.Quic;
 
-/// <summary>What a watch saw besides its events: counts for warnings, and the analysis for the summary.</summary>
-public sealed class QuicProbeRun
-{
-    internal QuicProbeRun(QuicProbeAnalyzer analyzer) => Analyzer = analyzer;
-
-    /// <summary>The analysis.</summary>
-    public QuicProbeAnalyzer Analyzer { get; }
-    /// <summary>Every event produced, for the summary.</summary>
-    public List<QuicProbeEvent> Events { get; } = new();
-    /// <summary>Frames read.</summary>
-    public long Frames { get; internal set; }
-    /// <summary>Frames with damaged or truncated headers.</summary>
-    public long MalformedFrames { get; internal set; }
-    /// <summary>Frames of link types the decoder does not know.</summary>
-    public long UnknownLinkType { get; internal set; }
-    /// <summary>Damaged capture blocks.</summary>
-    public long DamagedBlocks { get; internal set; }
-}
-
 /// <summary>Runs <see cref="QuicProbeAnalyzer"/> over capture files or a live capture inside a namespace.</summary>
 public static class QuicProbeWatcher
 {
+    /// <summary>Creates a run; without a key log it gets an empty one, which the secrets of pcapng captures fill.</summary>
+    public static QuicProbeRun NewRun(QuicProbeOptions options) => new(options.KeyLog is null ? options with { KeyLog = new KeyLog() } : options);
+
     /// <summary>
     /// Reads capture files, merged by time (captures of one experiment from several vantage points interleave; a
-    /// datagram seen in more than one is counted once), and yields events as they are found.
+    /// datagram seen in more than one is counted once), and yields events as they are found. A file that cannot be
+    /// read is recorded in <see cref="QuicProbeRun.FileErrors"/> and left out; the others are read. Every frame read
+    /// goes to <paramref name="export"/> when there is one.
     /// </summary>
-    public static IEnumerable<QuicProbeEvent> ReadFiles(IReadOnlyList<string> paths, QuicProbeOptions options, QuicProbeRun run, CancellationToken cancellationToken = default)
+    public static IEnumerable<QuicProbeEvent> ReadFiles(IReadOnlyList<string> paths, QuicProbeRun run, CaptureExport? export = null, CancellationToken cancellationToken = default)
     {
         var readers = new List<CaptureReader>();
         try
         {
             foreach (var path in paths)
             {
-                if (!File.Exists(path))
+                if (Open(path, run) is { } reader)
                 {
-                    throw new MigrationToolsException("CaptureNotFound", FailureKind.ObjectNotFound, $"The capture file '{path}' does not exist.", path);
+                    readers.Add(reader);
                 }
-
-                var reader = new CaptureReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20), path);
-                readers.Add(reader);
-                reader.MoveNext();
             }
 
             var output = new List<QuicProbeEvent>();
             long last = 0;
-            while (Pump(readers, run, output, ref last, cancellationToken))
+            while (Pump(readers, run, export, output, ref last, cancellationToken))
             {
                 foreach (var e in output)
                 {
@@ -87,12 +71,48 @@ public static class QuicProbeWatcher
         }
     }
 
+    /// <summary>Opens one capture and reads its first frame; a failure is recorded for that file only.</summary>
+    private static CaptureReader? Open(string path, QuicProbeRun run)
+    {
+        FileStream? stream = null;
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                throw new MigrationToolsException("CaptureUnreadable", FailureKind.InvalidArgument, $"'{path}' is a directory, not a capture file.", path);
+            }
+
+            if (!File.Exists(path))
+            {
+                throw new MigrationToolsException("CaptureNotFound", FailureKind.ObjectNotFound, $"The capture file '{path}' does not exist.", path);
+            }
+
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
+            var reader = new CaptureReader(stream, path, ownsStream: true, (type, data) => run.Options.KeyLog!.AddSecretsBlock(type, data.Span, path));
+            reader.MoveNext();
+            return reader;
+        }
+        catch (MigrationToolsException ex)
+        {
+            stream?.Dispose();
+            run.FileErrors.Add(ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stream?.Dispose();
+            run.FileErrors.Add(new MigrationToolsException("CaptureUnreadable", ex is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.InvalidArgument,
+                $"The capture '{path}' cannot be read: {ex.Message}", path, ex));
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Feeds frames, earliest first across <paramref name="readers"/>, until one yields events (true) or all are
     /// done (false). The loop lives outside the iterator so that it is compiled optimised from the first call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Pump(List<CaptureReader> readers, QuicProbeRun run, List<QuicProbeEvent> output, ref long last, CancellationToken cancellationToken)
+    private static bool Pump(List<CaptureReader> readers, QuicProbeRun run, CaptureExport? export, List<QuicProbeEvent> output, ref long last, CancellationToken cancellationToken)
     {
         var count = 0;
         while (true)
@@ -100,6 +120,7 @@ public static class QuicProbeWatcher
             if ((++count & 1023) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                run.BytesRead = readers.Sum(r => r.Position);
             }
 
             CaptureReader? next = null;
@@ -113,11 +134,14 @@ public static class QuicProbeWatcher
 
             if (next is null)
             {
+                run.BytesRead = readers.Sum(r => r.Position);
                 return false;
             }
 
             last = Math.Max(last, next.CurrentTimestamp);
-            Feed(run, next.Current, output);
+            var record = next.Current;
+            export?.Write(record);
+            Feed(run, record, output);
             next.MoveNext();
             if (output.Count > 0)
             {
@@ -133,20 +157,24 @@ public static class QuicProbeWatcher
     public static string DefaultFilter(IReadOnlyCollection<int> ports) =>
         (ports.Count == 0 ? "udp" : $"(udp and ({string.Join(" or ", ports.Order().Select(p => $"port {p}"))}))") + " or ip proto 4 or ip proto 41";
 
-    /// <summary>Creates a run with its analyzer.</summary>
-    public static QuicProbeRun NewRun(QuicProbeOptions options) => new(new QuicProbeAnalyzer(options));
+    /// <summary>The tcpdump command line of a live watch: the filter after "--", so nothing in it is taken for an option.</summary>
+    internal static List<string> TcpdumpArguments(string? @interface, string filter) => new()
+    {
+        "-i", string.IsNullOrEmpty(@interface) ? "any" : @interface, "-U", "-n", "-s", "0", "-w", "-", "--", filter,
+    };
 
     /// <summary>
-    /// Captures inside <paramref name="namespace"/> with tcpdump (<c>-w -</c>, parsed as it streams) and yields events
-    /// as they happen, until cancelled. <paramref name="outFile"/> receives the raw capture (pcap).
+    /// Captures inside <paramref name="namespace"/> with tcpdump (started so that it dies with this process, its
+    /// pcap stream parsed as it comes) and yields events as they happen, until cancelled. A tcpdump that ends by
+    /// itself (a bad filter, an interface that went away) is an error. Every frame goes to <paramref name="export"/>.
     /// </summary>
     public static async IAsyncEnumerable<QuicProbeEvent> WatchLiveAsync(
-        string @namespace, string? @interface, string? filter, QuicProbeRun run, string? outFile, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string @namespace, string? @interface, string? filter, QuicProbeRun run, CaptureExport? export, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
-        var arguments = new List<string> { "netns", "exec", @namespace, ToolCatalog.Resolve("tcpdump"), "-i", string.IsNullOrEmpty(@interface) ? "any" : @interface, "-U", "-n", "-s", "0", "-w", "-" };
-        arguments.Add(string.IsNullOrWhiteSpace(filter) ? DefaultFilter(run.Analyzer.Ports) : filter);
+        var tcpdump = ToolCatalog.Resolve("tcpdump");
+        var arguments = NetNsProcessManager.BoundArguments(@namespace, tcpdump, TcpdumpArguments(@interface, string.IsNullOrWhiteSpace(filter) ? DefaultFilter(run.Analyzer.Ports) : filter));
 
         var channel = Channel.CreateUnbounded<QuicProbeEvent>(new UnboundedChannelOptions { SingleReader = true });
         var gate = new object();
@@ -156,9 +184,9 @@ public static class QuicProbeWatcher
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(errors))
             .WithStandardOutputPipe(PipeTarget.Create(async (stream, token) =>
             {
-                await Task.Run(() => Pump(stream, outFile, run, gate, channel.Writer, token), token).ConfigureAwait(false);
+                await Task.Run(() => PumpLive(stream, export, run, gate, channel.Writer, token), token).ConfigureAwait(false);
             }));
-        var task = command.ExecuteAsync(CancellationToken.None, stop.Token);
+        var task = ChildSpawner.Run(() => command.ExecuteAsync(CancellationToken.None, stop.Token));
         var ticker = Task.Run(async () =>
         {
             var output = new List<QuicProbeEvent>();
@@ -178,7 +206,7 @@ public static class QuicProbeWatcher
                 output.Clear();
             }
         }, CancellationToken.None);
-        _ = task.Task.ContinueWith(t => channel.Writer.TryComplete(), TaskScheduler.Default);
+        _ = task.Task.ContinueWith(_ => channel.Writer.TryComplete(), TaskScheduler.Default);
 
         try
         {
@@ -215,20 +243,26 @@ public static class QuicProbeWatcher
             }
         }
 
-        if (!cancellationToken.IsCancellationRequested && task.Task.IsCompletedSuccessfully && task.Task.Result.ExitCode != 0)
+        if (!cancellationToken.IsCancellationRequested && task.Task.IsCompletedSuccessfully)
         {
-            throw new MigrationToolsException("CaptureFailed", FailureKind.OperationFailed, $"tcpdump in '{@namespace}' failed: {errors.ToString().Trim()}", @namespace);
+            var why = errors.ToString().Trim();
+            throw new MigrationToolsException("CaptureFailed", FailureKind.OperationFailed,
+                $"tcpdump in '{@namespace}' ended by itself (exit code {task.Task.Result.ExitCode}){(why.Length == 0 ? "." : ": " + why)}", @namespace);
         }
     }
 
-    private static void Pump(Stream stream, string? outFile, QuicProbeRun run, object gate, ChannelWriter<QuicProbeEvent> writer, CancellationToken token)
+    private static void PumpLive(Stream stream, CaptureExport? export, QuicProbeRun run, object gate, ChannelWriter<QuicProbeEvent> writer, CancellationToken token)
     {
-        using var file = outFile is null ? null : new FileStream(outFile, FileMode.Create, FileAccess.Write, FileShare.Read);
-        var source = file is null ? stream : new TeeStream(stream, file);
         CaptureReader reader;
         try
         {
-            reader = new CaptureReader(source, "live capture", ownsStream: false);
+            reader = new CaptureReader(stream, "live capture", ownsStream: false, (type, data) =>
+            {
+                lock (gate)
+                {
+                    run.Options.KeyLog!.AddSecretsBlock(type, data.Span, "live capture");
+                }
+            });
         }
         catch (MigrationToolsException)
         {
@@ -240,6 +274,7 @@ public static class QuicProbeWatcher
         {
             lock (gate)
             {
+                export?.Write(record);
                 Feed(run, record, output);
             }
 
@@ -270,34 +305,5 @@ public static class QuicProbeWatcher
                 run.UnknownLinkType++;
                 break;
         }
-    }
-
-    /// <summary>Writes everything read from one stream to another (the live capture to -OutFile).</summary>
-    private sealed class TeeStream(Stream source, Stream copy) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = source.Read(buffer);
-            if (n > 0)
-            {
-                copy.Write(buffer[..n]);
-                copy.Flush();
-            }
-
-            return n;
-        }
-
-        public override void Flush() => copy.Flush();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,0 +1,17 @@
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>A PATH_CHALLENGE waiting for its PATH_RESPONSE.</summary>
+internal sealed class Challenge(QuicConnection connection, Side sender, PathKey path, long micros, ulong packetNumber, string dataHex, string source, string destination)
+{
+    public QuicConnection Connection { get; } = connection;
+    public Side Sender { get; } = sender;
+    public PathKey Path { get; } = path;
+    public long Micros { get; } = micros;
+    public ulong PacketNumber { get; } = packetNumber;
+    public string DataHex { get; } = dataHex;
+    public string Source { get; } = source;
+    public string Destination { get; } = destination;
+    public bool Answered { get; set; }
+    /// <summary>Packets from the responder that could not be read when the challenge was sent.</summary>
+    public long ResponderUnreadable { get; init; }
+}

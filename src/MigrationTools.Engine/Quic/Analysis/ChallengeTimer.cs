@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>
+/// The PATH_CHALLENGEs waiting for an answer, in the order they were sent, and what their time running out means:
+/// UnansweredChallenge, or, for the server's check of a path the client has left, PathAbandoned (RFC 9000 section
+/// 9.3.3 expects that check to time out).
+/// </summary>
+internal sealed class ChallengeTimer(QuicProbeOptions options)
+{
+    private readonly Queue<Challenge> _waiting = new();
+    private readonly long _timeoutMicros = (long)options.ChallengeTimeout.TotalMilliseconds * 1000;
+
+    public long TimeoutMicros => _timeoutMicros;
+
+    public void Start(Challenge challenge) => _waiting.Enqueue(challenge);
+
+    /// <summary>Reports the challenges whose time ran out by <paramref name="micros"/>.</summary>
+    public void Advance(long micros, List<QuicProbeEvent> output)
+    {
+        while (_waiting.Count > 0 && _waiting.Peek().Micros + _timeoutMicros < micros)
+        {
+            var challenge = _waiting.Dequeue();
+            if (!challenge.Answered)
+            {
+                output.Add(challenge.Sender == Side.Server && !challenge.Path.Client.Equals(challenge.Connection.LastClient)
+                    ? Abandoned(challenge)
+                    : Unanswered(challenge));
+            }
+        }
+    }
+
+    /// <summary>RFC 9000 section 9.3.3: after a migration the server validates the previous path too; when the client has left it, that validation is meant to time out.</summary>
+    private QuicProbeEvent Abandoned(Challenge challenge) => new()
+    {
+        Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.PathAbandoned, Connection = challenge.Connection.Id, Sender = "Server",
+        ClientAddress = challenge.Path.Client.ToString(), Source = challenge.Source, Destination = challenge.Destination, PacketNumber = challenge.PacketNumber,
+        Data = challenge.DataHex, Certain = true,
+        Evidence = $"the server's PATH_CHALLENGE {challenge.DataHex} on {challenge.Path.Client}, a path the client has left for {challenge.Connection.LastClient}, went unanswered for {options.ChallengeTimeout.TotalSeconds:0.###} s, as RFC 9000 section 9.3.3 expects",
+    };
+
+    /// <summary>No PATH_RESPONSE in time; packets from the responder that could not be read since may have carried it, and then it is not certain.</summary>
+    private QuicProbeEvent Unanswered(Challenge challenge)
+    {
+        var responder = challenge.Sender.Peer();
+        var unreadable = challenge.Connection.UnreadableFrom[responder] - challenge.ResponderUnreadable;
+        return new QuicProbeEvent
+        {
+            Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.UnansweredChallenge, Connection = challenge.Connection.Id,
+            Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.Client.ToString(), Source = challenge.Source, Destination = challenge.Destination,
+            PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = unreadable == 0,
+            Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.Lower()}'s PATH_CHALLENGE" +
+                (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {responder.Lower()} could not be decrypted meanwhile and may have carried it"),
+        };
+    }
+}

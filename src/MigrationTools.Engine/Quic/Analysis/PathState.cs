@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using MigrationTools.Engine.Capture;
+
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>What has happened on one path (client address, server address) of a connection.</summary>
+internal sealed class PathState(PathKey key, bool isInitial)
+{
+    public PathKey Key { get; } = key;
+    public NetEndpoint Client => Key.Client;
+    /// <summary>The handshake's path: validated by both sides from the start.</summary>
+    public bool IsInitial { get; } = isInitial;
+    /// <summary>The client's first packets from this client address came after others (it moved here).</summary>
+    public bool IsMigrationTarget { get; set; }
+    /// <summary>The DCID the client kept when it moved here (a NAT rebinding, unless it probes itself).</summary>
+    public CidKey KeptDcid { get; set; }
+    public bool DcidReuseReported { get; set; }
+    /// <summary>The DCID the client used last before it moved here.</summary>
+    public CidKey DcidBeforeMove { get; set; }
+    /// <summary>The client moved here although the server disabled active migration (waiting for proof it moved itself).</summary>
+    public bool MovedUnderDisabledMigration { get; set; }
+    public bool ActiveMigrationReported { get; set; }
+    public long LastClientMicros { get; set; }
+    public bool Abandoned { get; set; }
+    public List<NetEndpoint> ServerSources { get; } = new();
+    public long PacketsFromClient { get; set; }
+    public long PacketsToClient { get; set; }
+    public long BytesFromClient { get; set; }
+    public long BytesToClient { get; set; }
+    public int SourceMismatches { get; set; }
+    public bool FirstServerPacketChecked { get; set; }
+    public long UnreadableFromClient { get; set; }
+    public PerSide<long> ResponderUnreadableAtFirstChallenge { get; } = new();
+    public bool AmplificationReported { get; set; }
+    public bool HeuristicProbeReported { get; set; }
+    /// <summary>Validated by each side's challenge (the handshake's path is, from the start).</summary>
+    public PerSide<bool> Validated { get; } = new(isInitial, isInitial);
+    public PerSide<bool> EndlessReported { get; } = new();
+    /// <summary>When each side's PATH_CHALLENGEs on the path were sent.</summary>
+    public PerSide<List<long>> ChallengeTimes { get; } = new(new List<long>(), new List<long>());
+}

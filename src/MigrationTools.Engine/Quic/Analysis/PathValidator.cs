@@ -1,0 +1,418 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>
+/// The path-validation and migration rules, applied to each datagram of a followed connection; each rule is one
+/// method and names the RFC 9000 section it rests on (or, where it is stricter than the RFC, quic-interop-runner's
+/// check it follows).
+/// </summary>
+internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer timer, ConnectionTable table)
+{
+    /// <summary>Datagrams between a followed connection's endpoints that did not parse as QUIC, or were cut short.</summary>
+    public long Unparsable { get; private set; }
+
+    public void OnDatagram(in DatagramContext d, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        var path = PathOf(connection, d.FromServer ? connection.PathOf(d.Client, d.Server) : new PathKey(d.Client, d.Server));
+        if (d.FromServer)
+        {
+            OnServerDatagram(d, path, output);
+        }
+        else
+        {
+            OnClientDatagram(d, path, output);
+        }
+
+        if (d.Frames.HasChallenge)
+        {
+            OnChallenge(d, path, output);
+        }
+
+        if (d.Frames.HasResponse)
+        {
+            OnResponse(d, path, output);
+        }
+    }
+
+    /// <summary>
+    /// A datagram between a followed connection's endpoints that does not parse as QUIC (corrupted, or cut short by the
+    /// capture) may have carried anything: it is counted, so that no verdict resting on its absence is certain.
+    /// </summary>
+    public void OnUnparsable(QuicConnection connection, bool fromServer, Capture.NetEndpoint source, Capture.NetEndpoint destination)
+    {
+        Unparsable++;
+        var sender = fromServer ? Side.Server : Side.Client;
+        connection.UnreadableFrom[sender]++;
+        var client = fromServer ? destination : source;
+        var path = PathOf(connection, fromServer ? connection.PathOf(client, source) : new PathKey(client, destination));
+        if (fromServer)
+        {
+            path.FirstServerPacketChecked = true;
+        }
+        else
+        {
+            path.UnreadableFromClient++;
+        }
+    }
+
+    private static PathState PathOf(QuicConnection connection, PathKey key)
+    {
+        if (!connection.Paths.TryGetValue(key, out var path))
+        {
+            path = new PathState(key, connection.Paths.Count == 0);
+            connection.Paths[key] = path;
+        }
+
+        return path;
+    }
+
+    private void OnClientDatagram(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        path.PacketsFromClient++;
+        path.BytesFromClient += d.Size;
+        if (d.Frames.Unreadable)
+        {
+            path.UnreadableFromClient++;
+        }
+
+        path.LastClientMicros = d.Micros;
+        CheckServerAddress(d, output);
+        connection.LastServerFor[d.Client] = d.Server;
+        CheckClientMigration(d, path, output);
+        CheckDcidReused(d, path, output);
+        CheckActiveMigrationDisabled(d, path, output);
+        if (connection.ProbingPaths > 0)
+        {
+            CheckAbandoned(d, path, output);
+        }
+
+        connection.LastClient = d.Client;
+        if (d.ShortDcid.Length > 0)
+        {
+            connection.LastClientDcid = d.ShortDcid;
+            connection.ClientDcids.Add(d.ShortDcid);
+        }
+    }
+
+    private void OnServerDatagram(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        path.PacketsToClient++;
+        path.BytesToClient += d.Size;
+        if (!path.ServerSources.Contains(d.Server))
+        {
+            path.ServerSources.Add(d.Server);
+        }
+
+        CheckSourceAddress(d, path, output);
+        CheckFirstServerPacket(d, path, output);
+        CheckAmplification(d, path, output);
+        CheckUnreadableProbe(d, path, output);
+    }
+
+    /// <summary>
+    /// RFC 9000 section 9.6: a client that sends to the server's preferred address has moved the connection to the
+    /// server's new address (a Migration in which the server moved). Every address the client sends to becomes one the
+    /// server may answer from.
+    /// </summary>
+    private void CheckServerAddress(in DatagramContext d, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        if (!connection.ServerAddresses.Add(d.Server))
+        {
+            return;
+        }
+
+        table.AddServerEndpoint(d.Server);
+        if (!connection.PreferredServerAddresses.Contains(d.Server))
+        {
+            return;
+        }
+
+        var before = connection.ServerFor(d.Client);
+        output.Add(d.Event(QuicProbeEventKind.Migration, true,
+            $"the client now sends to the server's preferred address {d.Server} (before: {before}), as RFC 9000 section 9.6 lets a server ask", moved: "Server"));
+        // RFC 9000 section 9.5; quic-interop-runner's connectionmigration test checks that the client's first packet to
+        // the preferred address uses a new connection ID (the one given with the address, or another new one).
+        if (d.ShortDcid.Length > 0 && connection.ClientDcids.Contains(d.ShortDcid))
+        {
+            output.Add(d.Event(QuicProbeEventKind.DcidReused, true,
+                $"the client's first packet to the server's preferred address {d.Server} goes to Destination Connection ID {d.ShortDcid}, which it used before; RFC 9000 section 9.5 asks for a new one on a new path (quic-interop-runner's connectionmigration check)"));
+        }
+    }
+
+    /// <summary>RFC 9000 section 9: the client sends from a new address; with its old DCID it is a NAT rebinding unless it probes itself.</summary>
+    private void CheckClientMigration(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        if (connection.ClientEndpoints.Contains(d.Client))
+        {
+            return;
+        }
+
+        var previous = connection.ClientEndpoints.Count > 0 ? connection.LastClient : (Capture.NetEndpoint?)null;
+        connection.ClientEndpoints.Add(d.Client);
+        if (previous is null)
+        {
+            return;
+        }
+
+        path.IsMigrationTarget = true;
+        path.DcidBeforeMove = connection.LastClientDcid;
+        path.KeptDcid = d.ShortDcid.Length > 0 && d.ShortDcid.Equals(connection.LastClientDcid) ? d.ShortDcid : default;
+        var zeroLength = connection.UsesZeroLengthCid
+            ? "; the connection uses zero-length connection IDs, so it is followed by its addresses and cannot survive a NAT rebinding (RFC 9000 section 5.1)"
+            : string.Empty;
+        output.Add(d.Event(QuicProbeEventKind.Migration, true, (path.KeptDcid.Length > 0
+            ? $"the client now sends from {d.Client} (before: {previous}), still to Destination Connection ID {d.ShortDcid}: a NAT rebinding, unless the client probes the new path itself (then DcidReused)"
+            : $"the client now sends from {d.Client} (before: {previous})") + zeroLength, moved: "Client"));
+        if (connection.Keys.ServerParameters is { DisableActiveMigration: true } && !connection.PreferredServerAddresses.Contains(d.Server))
+        {
+            path.MovedUnderDisabledMigration = true;
+        }
+    }
+
+    /// <summary>RFC 9000 section 9.5: a client that probes its new address itself knows it moved, and must use a new connection ID.</summary>
+    private static void CheckDcidReused(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        if (path.KeptDcid.Length > 0 && !path.DcidReuseReported && d.Frames.HasChallenge && d.ShortDcid.Equals(path.KeptDcid))
+        {
+            path.DcidReuseReported = true;
+            output.Add(d.Event(QuicProbeEventKind.DcidReused, true,
+                $"the client probes its new address {d.Client} with PATH_CHALLENGE {Hex(d.Frames.Challenge)} yet kept Destination Connection ID {path.KeptDcid}; RFC 9000 section 9.5 asks for a new one when it migrates"));
+        }
+    }
+
+    /// <summary>
+    /// RFC 9000 sections 9 and 18.2: after the server sent disable_active_migration the client must not move to a new
+    /// local address by itself (a NAT rebinding is not its doing). It moved by itself when it probes the new path or
+    /// uses a new connection ID there.
+    /// </summary>
+    private static void CheckActiveMigrationDisabled(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        if (!path.MovedUnderDisabledMigration || path.ActiveMigrationReported)
+        {
+            return;
+        }
+
+        var newDcid = d.ShortDcid.Length > 0 && !d.ShortDcid.Equals(path.DcidBeforeMove);
+        if (d.Frames.HasChallenge || newDcid)
+        {
+            path.ActiveMigrationReported = true;
+            output.Add(d.Event(QuicProbeEventKind.ActiveMigrationDisabled, true,
+                $"the client moved to {d.Client} by itself ({(d.Frames.HasChallenge ? "it probes the new path" : $"with a new Destination Connection ID {d.ShortDcid}")}) although the server sent disable_active_migration; RFC 9000 section 9 forbids that except to the server's preferred address"));
+        }
+    }
+
+    /// <summary>
+    /// RFC 9000 section 9: a client discards packets from an address it never sent to, so a server that answers a path
+    /// from another address (the origin's fault; fixed in quic-go by PR 5544) can never validate it.
+    /// </summary>
+    private static void CheckSourceAddress(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        if (connection.ServerAddresses.Contains(d.Server))
+        {
+            return;
+        }
+
+        path.SourceMismatches++;
+        if (path.SourceMismatches == 1)
+        {
+            output.Add(d.Event(QuicProbeEventKind.SourceAddressMismatch, true,
+                $"server packet to {d.Client} from {d.Server}, an address the client never sent to (it sent to {string.Join(", ", connection.ServerAddresses)}); " +
+                "RFC 9000 section 9 makes the client discard it, so this path cannot validate (quic-go PR 5544)"));
+        }
+    }
+
+    /// <summary>
+    /// quic-interop-runner's rebind check, stricter than RFC 9000 (section 9.3 lets a server send to a new address before
+    /// it challenges it): the server's first packet to a new client address carries a PATH_CHALLENGE. When that packet
+    /// cannot be read, what it carried is unknown and nothing is said.
+    /// </summary>
+    private static void CheckFirstServerPacket(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        if (path.FirstServerPacketChecked || !(d.Frames.Decrypted || d.Frames.Unreadable))
+        {
+            return;
+        }
+
+        path.FirstServerPacketChecked = true;
+        if (path.IsMigrationTarget && d.Frames.Decrypted && !d.Frames.Unreadable && !d.Frames.HasChallenge)
+        {
+            output.Add(d.Event(QuicProbeEventKind.NoChallengeOnNewPath, true, $"the server's first packet to the new client address {d.Client} carries no PATH_CHALLENGE"));
+        }
+    }
+
+    /// <summary>RFC 9000 section 8: before it validates an address the server sends at most three times what it received from it.</summary>
+    private static void CheckAmplification(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        if (path.IsInitial || connection.ServerValidatedClients.Contains(d.Client) || !connection.Keys.HasApplicationKeys || path.AmplificationReported ||
+            path.BytesToClient <= 3 * path.BytesFromClient)
+        {
+            return;
+        }
+
+        path.AmplificationReported = true;
+        output.Add(d.Event(QuicProbeEventKind.AmplificationExceeded, path.UnreadableFromClient == 0,
+            $"{path.BytesToClient} bytes sent to the unvalidated address {d.Client}, more than 3 x the {path.BytesFromClient} received from it" +
+            (path.UnreadableFromClient == 0 ? string.Empty : $"; {path.UnreadableFromClient} packet(s) from that address could not be read and may have validated it")));
+    }
+
+    /// <summary>Without keys a padded server datagram to a new client address is only suspected to be a probe.</summary>
+    private static void CheckUnreadableProbe(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        if (!d.Frames.Decrypted && d.Size >= 1200 && !path.IsInitial && !path.HeuristicProbeReported && !d.Connection.Keys.HasApplicationKeys)
+        {
+            path.HeuristicProbeReported = true;
+            output.Add(d.Event(QuicProbeEventKind.PathProbeSent, false, $"no keys: a {d.Size}-byte datagram from the server to the new client address {d.Client} looks like a padded probe"));
+        }
+    }
+
+    /// <summary>RFC 9000 section 8.2: PATH_CHALLENGE starts a validation; its timeout is 3 x PTO (section 8.2.4).</summary>
+    private void OnChallenge(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        var hex = Hex(d.Frames.Challenge);
+        connection.ChallengeData.Add(hex);
+        var challenge = new Challenge(connection, d.Sender, path.Key, d.Micros, d.Frames.PacketNumber, hex, d.Source.ToString(), d.Destination.ToString())
+        {
+            ResponderUnreadable = connection.UnreadableFrom[d.Sender.Peer()],
+        };
+        connection.Pending[d.Frames.Challenge] = challenge;
+        timer.Start(challenge);
+        output.Add(d.Event(QuicProbeEventKind.PathProbeSent, true, $"PATH_CHALLENGE {hex} from the {d.Sender.Lower()} in a {d.Size}-byte datagram{DiscardNote(d)}", hex));
+        CheckSize(d, path, "PATH_CHALLENGE", hex, "8.2.1", output);
+
+        var times = path.ChallengeTimes[d.Sender];
+        times.Add(d.Micros);
+        if (times.Count == 1)
+        {
+            path.ResponderUnreadableAtFirstChallenge[d.Sender] = connection.UnreadableFrom[d.Sender.Peer()];
+            if (d.Sender == Side.Client && !path.Validated[Side.Client])
+            {
+                connection.ProbingPaths++;
+            }
+        }
+
+        CheckEndlessProbing(d, path, hex, output);
+    }
+
+    /// <summary>RFC 9000 section 8.2.2: a PATH_RESPONSE that echoes a PATH_CHALLENGE validates the challenger's path.</summary>
+    private void OnResponse(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        var hex = Hex(d.Frames.Response);
+        connection.ResponseData.Add(hex);
+        output.Add(d.Event(QuicProbeEventKind.PathResponse, true, $"PATH_RESPONSE {hex} from the {d.Sender.Lower()} in a {d.Size}-byte datagram{DiscardNote(d)}", hex));
+        CheckSize(d, path, "PATH_RESPONSE", hex, "8.2.2", output);
+        var discarded = d.FromServer && !connection.ServerAddresses.Contains(d.Server);
+        if (discarded || !connection.Pending.Remove(d.Frames.Response, out var challenge) || challenge.Sender == d.Sender)
+        {
+            return;
+        }
+
+        challenge.Answered = true;
+        CheckResponsePath(d, path, challenge, hex, output);
+        if (connection.Paths.TryGetValue(challenge.Path, out var challenged) && !challenged.Validated[challenge.Sender])
+        {
+            challenged.Validated[challenge.Sender] = true;
+            if (challenge.Sender == Side.Client && challenged.ChallengeTimes[Side.Client].Count > 0 && !challenged.Abandoned)
+            {
+                connection.ProbingPaths--;
+            }
+        }
+
+        if (challenge.Sender == Side.Server)
+        {
+            connection.ServerValidatedClients.Add(challenge.Path.Client);
+        }
+
+        output.Add(d.Event(QuicProbeEventKind.PathValidated, true,
+            $"the {challenge.Sender.Lower()}'s PATH_CHALLENGE {hex} on the path of {challenge.Path.Client} was answered after {(d.Micros - challenge.Micros) / 1000.0:0.###} ms", hex));
+    }
+
+    /// <summary>RFC 9000 section 8.2.2: a PATH_RESPONSE goes on the path its PATH_CHALLENGE came on; the initiator still accepts it on another (it validates).</summary>
+    private static void CheckResponsePath(in DatagramContext d, PathState path, Challenge challenge, string hex, List<QuicProbeEvent> output)
+    {
+        if (!challenge.Path.Client.Equals(path.Key.Client))
+        {
+            output.Add(d.Event(QuicProbeEventKind.ResponseOnWrongPath, true,
+                $"PATH_RESPONSE {hex} sent on the path of {d.Client}, but its PATH_CHALLENGE came on the path of {challenge.Path.Client} (RFC 9000 section 8.2.2)", hex));
+        }
+    }
+
+    /// <summary>
+    /// RFC 9000 sections 8.2.1 and 8.2.2: datagrams with PATH_CHALLENGE or PATH_RESPONSE are padded to 1200 bytes, unless a
+    /// server that has not validated the client's address could not send that many within 3 x what it received (section 8).
+    /// </summary>
+    private static void CheckSize(in DatagramContext d, PathState path, string frame, string hex, string section, List<QuicProbeEvent> output)
+    {
+        if (d.Size >= 1200)
+        {
+            return;
+        }
+
+        var budget = (3 * path.BytesFromClient) - (path.BytesToClient - (d.FromServer ? d.Size : 0));
+        if (!(d.FromServer && !d.Connection.ServerValidatedClients.Contains(d.Client) && budget < 1200))
+        {
+            output.Add(d.Event(QuicProbeEventKind.UndersizedProbe, true, $"{frame} in a {d.Size}-byte datagram; RFC 9000 section {section} asks for at least 1200 bytes", hex));
+        }
+    }
+
+    /// <summary>Probing one path again and again without validating it (the origin's endless probing); the threshold is a setting.</summary>
+    private void CheckEndlessProbing(in DatagramContext d, PathState path, string hex, List<QuicProbeEvent> output)
+    {
+        var times = path.ChallengeTimes[d.Sender];
+        if (path.Validated[d.Sender] || times.Count < options.EndlessProbingThreshold || path.EndlessReported[d.Sender])
+        {
+            return;
+        }
+
+        path.EndlessReported[d.Sender] = true;
+        var gaps = times.Zip(times.Skip(1), (a, b) => Math.Round((b - a) / 1e6, 3)).ToArray();
+        var unreadable = d.Connection.UnreadableFrom[d.Sender.Peer()] - path.ResponderUnreadableAtFirstChallenge[d.Sender];
+        output.Add(d.Event(QuicProbeEventKind.EndlessProbing, unreadable == 0,
+            $"{times.Count} PATH_CHALLENGEs from the {d.Sender.Lower()} on the path of {d.Client} and none validated; gaps {string.Join(", ", gaps.Select(g => g.ToString("0.###", CultureInfo.InvariantCulture)))} s" +
+            (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {d.Sender.Peer().Lower()} could not be read meanwhile"),
+            hex, times.Count, gaps));
+    }
+
+    /// <summary>
+    /// RFC 9000 section 9.3.2: a path the client probed without validation, and then sent nothing on for the challenge
+    /// timeout while it went on from another, has been given up (back to a validated path).
+    /// </summary>
+    private void CheckAbandoned(in DatagramContext d, PathState current, List<QuicProbeEvent> output)
+    {
+        var connection = d.Connection;
+        foreach (var path in connection.Paths.Values)
+        {
+            if (path == current || path.Abandoned || path.Validated[Side.Client] || path.ChallengeTimes[Side.Client].Count == 0 ||
+                path.LastClientMicros + timer.TimeoutMicros >= d.Micros || path.Client.Equals(current.Client))
+            {
+                continue;
+            }
+
+            path.Abandoned = true;
+            connection.ProbingPaths--;
+            var probes = path.ChallengeTimes[Side.Client].Count;
+            output.Add(new QuicProbeEvent
+            {
+                Time = DatagramContext.TimeOf(d.Micros), Kind = QuicProbeEventKind.PathAbandoned, Connection = connection.Id, Sender = "Client",
+                ClientAddress = path.Client.ToString(), Source = current.Client.ToString(), Destination = connection.Server.ToString(), Count = probes, Certain = true,
+                Evidence = $"the client probed {path.Client} {probes} time(s) without validation, has sent nothing from it for {(d.Micros - path.LastClientMicros) / 1e6:0.###} s and now sends from {current.Client}",
+            });
+        }
+    }
+
+    private static string DiscardNote(in DatagramContext d) =>
+        d.FromServer && !d.Connection.ServerAddresses.Contains(d.Server) ? $"; sent from {d.Server}, so the client discards it" : string.Empty;
+
+    internal static string Hex(ulong value) => value.ToString("x16", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,338 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using MigrationTools.Engine.Capture;
+
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>
+/// Follows QUIC connections across migrations in a stream of UDP datagrams and reports path probing, validation,
+/// migration and every path-validation failure it can prove (or, without keys, suspect) as events. A dispatcher:
+/// UDP GSO super-datagrams are split (<see cref="GsoSplitter"/>), packets routed to their connection
+/// (<see cref="ConnectionTable"/>), datagrams captured twice dropped (<see cref="DuplicateFilter"/>), packets
+/// decrypted (<see cref="ConnectionKeys"/>), and what they carried handed to the rules (<see cref="PathValidator"/>)
+/// and to the timer of pending challenges (<see cref="ChallengeTimer"/>). Allocation-free for datagrams that produce
+/// no event.
+/// </summary>
+public sealed class QuicProbeAnalyzer
+{
+    private readonly QuicProbeOptions _options;
+    private readonly ConnectionTable _table = new();
+    private readonly ChallengeTimer _timer;
+    private readonly PathValidator _validator;
+    private readonly DuplicateFilter _duplicates = new();
+    private readonly List<(int Offset, QuicHeader Header)> _packets = new();
+    private readonly byte[] _scratch = new byte[65536];
+    private readonly byte[] _plaintext = new byte[65536];
+
+    /// <summary>Starts an analysis.</summary>
+    public QuicProbeAnalyzer(QuicProbeOptions options)
+    {
+        _options = options;
+        _timer = new ChallengeTimer(options);
+        _validator = new PathValidator(options, _timer, _table);
+    }
+
+    /// <summary>The UDP ports the analysis is limited to (empty: all).</summary>
+    public IReadOnlySet<int> Ports => _options.Ports;
+
+    /// <summary>Datagrams looked at; each segment of a UDP GSO super-datagram counts as the datagram it becomes on the wire.</summary>
+    public long Datagrams { get; private set; }
+    /// <summary>Datagrams that carried QUIC packets of a tracked connection.</summary>
+    public long QuicDatagrams { get; private set; }
+    /// <summary>Packets that had keys but did not authenticate (wrong keys, corruption).</summary>
+    public long Undecryptable { get; private set; }
+    /// <summary>Decrypted packets whose frames did not parse.</summary>
+    public long MalformedFrames { get; private set; }
+    /// <summary>Packets decrypted.</summary>
+    public long Decrypted { get; private set; }
+    /// <summary>Datagrams the capture cut short (snap length).</summary>
+    public long Truncated { get; private set; }
+    /// <summary>Datagrams between a tracked connection's endpoints that did not parse as QUIC, or were cut short.</summary>
+    public long Unparsable => _validator.Unparsable;
+    /// <summary>Long-header datagrams of a QUIC version this analyzer does not know, on a QUIC port.</summary>
+    public long UnknownVersions { get; private set; }
+    /// <summary>Datagrams on a QUIC port that looked like a client's first Initial but did not authenticate with the initial keys.</summary>
+    public long RejectedInitials { get; private set; }
+
+    /// <summary>Connections followed.</summary>
+    public int Connections => _table.Connections.Count;
+
+    /// <summary>UDP ports QUIC is looked for on first (HTTP/3, ngtcp2's and quic-go's examples), besides -Port.</summary>
+    public static IReadOnlySet<int> WellKnownPorts { get; } = new HashSet<int> { 443, 4433, 8889 };
+
+    /// <summary>Looks at one datagram; events go to <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Process(long micros, in UdpDatagram datagram, List<QuicProbeEvent> output)
+    {
+        Datagrams++;
+        _timer.Advance(micros, output);
+        var payload = datagram.Payload;
+        if (payload.IsEmpty || !Selected(datagram))
+        {
+            return;
+        }
+
+        if (datagram.Truncated)
+        {
+            // Part of it is missing: nothing in it can be read, but it may have carried anything.
+            Truncated++;
+            NoteUnparsable(datagram);
+            return;
+        }
+
+        // A capture taken before UDP segmentation offload holds several datagrams in one (UDP GSO): each segment
+        // is handled as the datagram it becomes on the wire.
+        while (!payload.IsEmpty)
+        {
+            var consumed = ProcessSegment(micros, datagram, payload, output);
+            if (consumed <= 0 || consumed >= payload.Length)
+            {
+                break;
+            }
+
+            payload = payload[consumed..];
+            Datagrams++;
+        }
+    }
+
+    /// <summary>-Port limits the ports, but a followed connection stays followed where its server moves (a preferred address on another port).</summary>
+    private bool Selected(in UdpDatagram datagram) =>
+        _options.Ports.Count == 0 || _options.Ports.Contains(datagram.Source.Port) || _options.Ports.Contains(datagram.Destination.Port) ||
+        _table.IsServerEndpoint(datagram.Source) || _table.IsServerEndpoint(datagram.Destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ProcessSegment(long micros, in UdpDatagram datagram, ReadOnlySpan<byte> payload, List<QuicProbeEvent> output)
+    {
+        // First the headers only: which connection, where the segment ends, which packets it holds. A datagram
+        // captured twice is dropped here, before anything is decrypted.
+        QuicConnection? connection = null;
+        var sender = Side.Client;
+        var offset = 0;
+        var end = payload.Length;
+        var shortDcid = default(CidKey);
+        _packets.Clear();
+        while (offset < end)
+        {
+            var rest = payload[offset..];
+            if ((rest[0] & 0x80) == 0)
+            {
+                if (_table.TryRouteShort(rest, datagram.Source, datagram.Destination, ref connection, ref sender, out var header, out shortDcid))
+                {
+                    var length = GsoSplitter.SegmentLength(rest, header.DcidLength, offset);
+                    end = offset + length;
+                    _packets.Add((offset, header with { PacketLength = length }));
+                }
+
+                break;
+            }
+
+            if (!QuicPacket.TryParseLong(rest, out var longHeader) || longHeader.Type == QuicPacketType.VersionNegotiation)
+            {
+                NoteForeignLongHeader(datagram, rest, offset);
+                break;
+            }
+
+            if (!_table.TryRouteLong(rest[..longHeader.PacketLength], longHeader, datagram.Source, datagram.Destination, ref connection, ref sender) &&
+                !TryOpen(rest[..longHeader.PacketLength], longHeader, datagram, ref connection, ref sender))
+            {
+                break;
+            }
+
+            if (longHeader.Type != QuicPacketType.Retry)
+            {
+                _packets.Add((offset, longHeader));
+            }
+
+            offset += longHeader.PacketLength;
+        }
+
+        if (connection is null)
+        {
+            NoteUnparsable(datagram);
+            return payload.Length;
+        }
+
+        var segment = payload[..end];
+        if (_duplicates.IsDuplicate(micros, segment))
+        {
+            return end;
+        }
+
+        var frames = new FrameSummary();
+        foreach (var (at, header) in _packets)
+        {
+            ProcessPacket(connection, sender, payload.Slice(at, header.PacketLength), header, ref frames);
+        }
+
+        QuicDatagrams++;
+        connection.Packets++;
+        _table.NoteAddresses(connection, sender, datagram.Source, datagram.Destination);
+        _validator.OnDatagram(new DatagramContext
+        {
+            Micros = micros, Connection = connection, Sender = sender, Source = datagram.Source, Destination = datagram.Destination,
+            OuterSource = datagram.OuterSource, OuterDestination = datagram.OuterDestination, Size = segment.Length, Frames = frames, ShortDcid = shortDcid,
+        }, output);
+        return end;
+    }
+
+    /// <summary>
+    /// A client's first Initial opens a connection only if it authenticates with the initial keys derived from its
+    /// Destination Connection ID (RFC 9001 section 5.2): proof that it is QUIC, whatever the port.
+    /// </summary>
+    private bool TryOpen(ReadOnlySpan<byte> packet, in QuicHeader header, in UdpDatagram datagram, ref QuicConnection? connection, ref Side sender)
+    {
+        if (connection is not null || header.Type != QuicPacketType.Initial || packet.Length < 20)
+        {
+            return false;
+        }
+
+        var dcid = packet.Slice(header.DcidOffset, header.DcidLength);
+        var (clientKeys, serverKeys) = QuicCrypto.InitialKeys(header.Version, dcid);
+        if (QuicPacket.TryUnprotect(clientKeys, packet, header, ulong.MaxValue, _scratch, _plaintext, out _, out _) < 0)
+        {
+            clientKeys.Dispose();
+            serverKeys.Dispose();
+            if (OnQuicPort(datagram))
+            {
+                RejectedInitials++;
+            }
+
+            return false;
+        }
+
+        connection = new QuicConnection(Convert.ToHexString(dcid).ToLowerInvariant(), header.Version, datagram.Destination,
+            new ConnectionKeys(header.Version, clientKeys, serverKeys));
+        connection.ServerValidatedClients.Add(datagram.Source);
+        _table.Add(connection, dcid, packet.Slice(header.ScidOffset, header.ScidLength), datagram.Source);
+        sender = Side.Client;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ProcessPacket(QuicConnection connection, Side sender, ReadOnlySpan<byte> packet, in QuicHeader header, ref FrameSummary frames)
+    {
+        PacketSpace space;
+        switch (header.Type)
+        {
+            case QuicPacketType.Initial: space = PacketSpace.Initial; break;
+            case QuicPacketType.Handshake: space = PacketSpace.Handshake; break;
+            case QuicPacketType.OneRtt: space = PacketSpace.ApplicationData; break;
+            default: return;
+        }
+
+        var keys = connection.Keys;
+        keys.EnsureKeys(_options.KeyLog);
+        if (!keys.Has(space, sender))
+        {
+            return;
+        }
+
+        var length = keys.Unprotect(space, sender, packet, header, _scratch, _plaintext, out var packetNumber);
+        if (length < 0)
+        {
+            Undecryptable++;
+            connection.Undecryptable++;
+            connection.UnreadableFrom[sender]++;
+            frames.Unreadable = true;
+            return;
+        }
+
+        Decrypted++;
+        frames.Decrypted = true;
+        frames.PacketNumber = packetNumber;
+        var reader = new QuicFrameReader(_plaintext.AsSpan(0, length));
+        while (reader.TryNext(out var frame))
+        {
+            switch (frame.Type)
+            {
+                case QuicFrameType.PathChallenge:
+                    frames.Challenge = BinaryPrimitives.ReadUInt64BigEndian(frame.Data);
+                    frames.HasChallenge = true;
+                    break;
+                case QuicFrameType.PathResponse:
+                    frames.Response = BinaryPrimitives.ReadUInt64BigEndian(frame.Data);
+                    frames.HasResponse = true;
+                    break;
+                case QuicFrameType.NewConnectionId:
+                    _table.Register(CidKey.From(frame.Data), connection, sender);
+                    break;
+                case QuicFrameType.Crypto when space != PacketSpace.ApplicationData:
+                    if (keys.AddCrypto(space, sender, frame.Offset, frame.Data))
+                    {
+                        OnServerParameters(connection);
+                    }
+
+                    break;
+            }
+        }
+
+        if (reader.Malformed)
+        {
+            MalformedFrames++;
+        }
+    }
+
+    /// <summary>RFC 9000 section 9.6: the preferred address's connection ID routes the client's packets there, and the address is the server's.</summary>
+    private void OnServerParameters(QuicConnection connection)
+    {
+        if (connection.Keys.ServerParameters?.PreferredAddress is not { } preferred)
+        {
+            return;
+        }
+
+        _table.Register(CidKey.FromHex(preferred.ConnectionId), connection, Side.Server);
+        foreach (var endpoint in new[] { preferred.IPv4, preferred.IPv6 })
+        {
+            if (endpoint is not null)
+            {
+                var address = NetEndpoint.From(endpoint);
+                connection.PreferredServerAddresses.Add(address);
+                _table.AddServerEndpoint(address);
+            }
+        }
+    }
+
+    private void NoteForeignLongHeader(in UdpDatagram datagram, ReadOnlySpan<byte> rest, int offset)
+    {
+        if (offset == 0 && rest.Length >= 7 && BinaryPrimitives.ReadUInt32BigEndian(rest[1..]) is var version && version != 0 &&
+            !QuicVersions.IsKnown(version) && OnQuicPort(datagram))
+        {
+            UnknownVersions++;
+        }
+    }
+
+    private void NoteUnparsable(in UdpDatagram datagram)
+    {
+        if (_table.ByAddresses(datagram.Source, datagram.Destination) is { } found)
+        {
+            _validator.OnUnparsable(found.Connection, found.FromServer, datagram.Source, datagram.Destination);
+        }
+    }
+
+    private bool OnQuicPort(in UdpDatagram datagram) =>
+        WellKnownPorts.Contains(datagram.Source.Port) || WellKnownPorts.Contains(datagram.Destination.Port) ||
+        _options.Ports.Contains(datagram.Source.Port) || _options.Ports.Contains(datagram.Destination.Port);
+
+    /// <summary>Reports challenges whose time ran out by <paramref name="micros"/>.</summary>
+    public void Advance(long micros, List<QuicProbeEvent> output) => _timer.Advance(micros, output);
+
+    /// <summary>One summary per connection.</summary>
+    public IReadOnlyList<QuicConnectionSummary> Summaries(IReadOnlyList<QuicProbeEvent> events) =>
+        _table.Connections.Select(c => new QuicConnectionSummary(
+            c.Id, c.Version == QuicVersions.V2 ? "2" : "1", c.Server.ToString(), c.ClientEndpoints.Select(e => e.ToString()).ToArray(),
+            c.Paths.Values.Select(p => new QuicPathSummary(p.Client.ToString(), p.Key.Server.ToString(), p.ServerSources.Select(s => s.ToString()).ToArray(),
+                p.ChallengeTimes[Side.Server].Count, p.ChallengeTimes[Side.Client].Count, p.Validated[Side.Server], p.Validated[Side.Client],
+                p.PacketsFromClient, p.PacketsToClient, p.SourceMismatches)).ToArray(),
+            events.Count(e => e.Connection == c.Id && e.Kind == QuicProbeEventKind.PathValidated),
+            events.Where(e => e.Connection == c.Id && e.IsVerdict).Select(e => e.Kind.ToString()).Distinct().ToArray(),
+            c.Keys.HasApplicationKeys, c.Packets, c.Undecryptable, null,
+            c.Keys.ServerParameters?.PreferredAddress is { } pa ? string.Join(", ", new[] { pa.IPv4?.ToString(), pa.IPv6?.ToString() }.Where(a => a is not null)) : null,
+            c.UsesZeroLengthCid)).ToArray();
+
+    /// <summary>PATH_CHALLENGE and PATH_RESPONSE data seen per connection (hex), for cross-checks.</summary>
+    public IReadOnlyDictionary<string, (IReadOnlyCollection<string> Challenges, IReadOnlyCollection<string> Responses)> PathFrames =>
+        _table.Connections.ToDictionary(c => c.Id, c => ((IReadOnlyCollection<string>)c.ChallengeData, (IReadOnlyCollection<string>)c.ResponseData));
+}

@@ -1,0 +1,17 @@
+using System;
+using System.Collections.Generic;
+
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>Settings of the analysis.</summary>
+public sealed record QuicProbeOptions
+{
+    /// <summary>UDP ports to look at; empty: any datagram whose header parses as QUIC.</summary>
+    public IReadOnlySet<int> Ports { get; init; } = new HashSet<int>();
+    /// <summary>How long a PATH_CHALLENGE may wait for its PATH_RESPONSE (3 x PTO; 3 s by default).</summary>
+    public TimeSpan ChallengeTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>PATH_CHALLENGEs on one path without validation before EndlessProbing is reported.</summary>
+    public int EndlessProbingThreshold { get; init; } = 5;
+    /// <summary>TLS secrets for Handshake and 1-RTT packets (secrets found in pcapng captures are added to it).</summary>
+    public KeyLog? KeyLog { get; init; }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.IO;
+using MigrationTools.Engine.Capture;
+using MigrationTools.Engine.Errors;
+
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>
+/// The -OutFile of a watch: every frame read is written as it goes to a private temporary file next to the target
+/// (created anew, owner-only, never following a link); <see cref="Commit"/> writes the target once, with the key log
+/// embedded in a Decryption Secrets Block ahead of the packets, so Wireshark opens it decrypted. Disposed without a
+/// commit, nothing is left behind.
+/// </summary>
+public sealed class CaptureExport : IDisposable
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private readonly string _target;
+    private readonly string _temporary;
+    private PcapngWriter? _writer;
+
+    /// <summary>Prepares the export to <paramref name="target"/>; fails at once when its folder cannot be written.</summary>
+    public CaptureExport(string target)
+    {
+        _target = Path.GetFullPath(target);
+        if (Directory.Exists(_target))
+        {
+            throw new MigrationToolsException("OutFileInvalid", FailureKind.InvalidArgument, $"'{target}' is a directory; -OutFile takes a file name.", target);
+        }
+
+        var directory = Path.GetDirectoryName(_target) ?? ".";
+        _temporary = Path.Combine(directory, "." + Path.GetFileName(_target) + "." + Guid.NewGuid().ToString("N")[..8] + ".partial");
+        _writer = new PcapngWriter(Create(_temporary));
+    }
+
+    /// <summary>Frames written so far.</summary>
+    public long Packets => _writer?.Packets ?? 0;
+
+    /// <summary>Writes one frame.</summary>
+    public void Write(in CaptureRecord record) => _writer?.WritePacket(record.TimestampMicroseconds, record.LinkType, record.Data);
+
+    /// <summary>Writes the target: the key log first (when there is one), then every frame; removes the temporary file.</summary>
+    public void Commit(string? keyLogText)
+    {
+        if (_writer is null)
+        {
+            return;
+        }
+
+        _writer.Dispose();
+        _writer = null;
+        var final = _target + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        try
+        {
+            using (var output = new PcapngWriter(Create(final)))
+            {
+                if (!string.IsNullOrEmpty(keyLogText))
+                {
+                    output.WriteSecrets(keyLogText);
+                }
+
+                using var reader = new CaptureReader(File.OpenRead(_temporary), _temporary);
+                while (reader.TryRead(out var record))
+                {
+                    output.WritePacket(record.TimestampMicroseconds, record.LinkType, record.Data);
+                }
+            }
+
+            File.Move(final, _target, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {_target}: {ex.Message}", _target, ex);
+        }
+        finally
+        {
+            TryDelete(final);
+            TryDelete(_temporary);
+        }
+    }
+
+    private static FileStream Create(string path)
+    {
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 1 << 16 };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnly;
+            }
+
+            return new FileStream(path, options);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not create {path}: {ex.Message}", path, ex);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        TryDelete(_temporary);
+    }
+}
