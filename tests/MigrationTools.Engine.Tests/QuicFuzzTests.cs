@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Capture;
 using MigrationTools.Engine.Quic;
@@ -49,13 +50,52 @@ public class QuicFuzzTests
         return payload;
     }
 
+    /// <summary>The raw IP frames of a real connection (authenticating Initials, a Handshake packet, 1-RTT, a migration).</summary>
+    private static byte[][] ConnectionFrames() => new QuicScenario().Handshake(QuicScenario.PreferredAddressParameters())
+        .At(100).FromClient(QuicScenario.Client2, QuicScenario.ServerCid2, 1200, QuicScenario.Frames.Challenge(1))
+        .FromServer(QuicScenario.Server, QuicScenario.Client2, 1200, QuicScenario.Frames.Response(1), QuicScenario.Frames.Challenge(2))
+        .Captured.Select(f => f.Frame).ToArray();
+
+    /// <summary>The UDP payloads of <see cref="ConnectionFrames"/>.</summary>
+    private static byte[][] ConnectionSeeds() => ConnectionFrames().Select(f => f[28..]).ToArray();
+
+    private static KeyLog ScenarioKeys()
+    {
+        var keyLog = new KeyLog();
+        keyLog.AddText(QuicScenario.KeyLogText);
+        return keyLog;
+    }
+
+    [Fact]
+    public void TheConnectionSeedsAuthenticateUnmutated()
+    {
+        // The fuzzing below starts from these: they must reach decryption and the frame parsers, or it tests headers only.
+        var analyzer = new QuicProbeAnalyzer(new QuicProbeOptions { KeyLog = ScenarioKeys() });
+        var output = new List<QuicProbeEvent>();
+        foreach (var frame in ConnectionFrames())
+        {
+            Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Raw, frame, out var datagram));
+            analyzer.Process(1_700_000_000_000_000, datagram, output);
+        }
+
+        Assert.Equal(1, analyzer.Connections);
+        Assert.True(analyzer.Decrypted >= 5, $"{analyzer.Decrypted} decrypted");
+    }
+
     [Fact]
     public void MutatedDatagramsNeverThrow()
     {
         var random = new Random(9000);
-        var analyzer = new QuicProbeAnalyzer(new QuicProbeOptions());
+        var analyzer = new QuicProbeAnalyzer(new QuicProbeOptions { KeyLog = ScenarioKeys() });
         var output = new List<QuicProbeEvent>();
-        var seeds = new[] { ServerInitial, ShortHeader, ClientInitialHeader(), Udp(ServerInitial), Udp(ShortHeader) };
+        var seeds = new[] { ServerInitial, ShortHeader, ClientInitialHeader(), Udp(ServerInitial), Udp(ShortHeader) }.Concat(ConnectionSeeds()).ToArray();
+        var real = ConnectionFrames();
+        long time0 = 1_700_000_000_000_000;
+        foreach (var frame0 in real)
+        {
+            Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(101, frame0, out var opening));
+            analyzer.Process(time0, opening, output);
+        }
         var linkTypes = new[] { 1, 113, 276, 101, 0, 12345 };
         long time = 1_700_000_000_000_000;
         for (var i = 0; i < 40_000; i++)
@@ -79,6 +119,20 @@ public class QuicFuzzTests
 
             var frame = i % 2 == 0 ? Udp(payload, (ushort)random.Next(1, 65536), 8889) : payload;
             var linkType = i % 2 == 0 ? 101 : linkTypes[random.Next(linkTypes.Length)];
+            if (i % 4 == 1)
+            {
+                // A real packet of the followed connection, whole or with its QUIC part damaged, so that fuzzing reaches
+                // decryption and the frame parsers, not only the headers.
+                frame = (byte[])real[random.Next(real.Length)].Clone();
+                for (var flips = random.Next(0, 3); flips > 0; flips--)
+                {
+                    frame[random.Next(28, frame.Length)] ^= (byte)random.Next(1, 256);
+                }
+
+                linkType = 101;
+                payload = frame[28..];
+            }
+
             time += random.Next(0, 2_000_000);
             if (PacketDecoder.TryDecode(linkType, frame, out var datagram) == DecodeResult.Udp)
             {
@@ -95,6 +149,9 @@ public class QuicFuzzTests
 
         analyzer.Advance(long.MaxValue / 2, output);
         Assert.True(analyzer.Datagrams > 10_000);
+        // Real packets reached decryption: the whole ones authenticated, the damaged ones did not.
+        Assert.True(analyzer.Decrypted > 100, $"{analyzer.Decrypted} decrypted");
+        Assert.True(analyzer.Undecryptable > 100, $"{analyzer.Undecryptable} undecryptable");
         Assert.All(output, e => Assert.False(string.IsNullOrEmpty(e.Evidence)));
     }
 
@@ -140,6 +197,110 @@ public class QuicFuzzTests
                 Assert.Equal("CaptureUnreadable", ex.ErrorId);
             }
         }
+    }
+
+    [Fact]
+    public void MutatedPcapngCapturesAreReportedNotThrown()
+    {
+        var random = new Random(4711);
+        var frame = Udp(ShortHeader);
+        var valid = CaptureHardeningTests.Pcapng(
+            CaptureHardeningTests.Interface(), CaptureHardeningTests.Packet(0, 5, frame),
+            (10, new byte[] { 0x4b, 0x53, 0x4c, 0x54, 4, 0, 0, 0, 0x41, 0x42, 0x43, 0x0a }, null),
+            (3, BitConverter.GetBytes(frame.Length).Concat(frame).ToArray(), null),
+            CaptureHardeningTests.Interface(tsresol: 9), CaptureHardeningTests.Packet(1, 5_000_000_000, frame));
+        long damaged = 0, frames = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var bytes = (byte[])valid.Clone();
+            for (var flips = random.Next(1, 6); flips > 0; flips--)
+            {
+                bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256);
+            }
+
+            if (random.Next(3) == 0)
+            {
+                bytes = bytes.AsSpan(0, random.Next(0, bytes.Length + 1)).ToArray();
+            }
+
+            try
+            {
+                using var reader = new CaptureReader(new MemoryStream(bytes), "fuzz.pcapng", onSecrets: (type, data) => new KeyLog().AddSecretsBlock(type, data.Span, "fuzz"));
+                while (reader.TryRead(out var r))
+                {
+                    frames++;
+                    Assert.True(r.TimestampMicroseconds is >= 0 and <= PcapngInterfaces.MaxMicroseconds);
+                    PacketDecoder.TryDecode(r.LinkType, r.Data, out _);
+                }
+
+                damaged += reader.Damaged;
+            }
+            catch (MigrationToolsException ex)
+            {
+                Assert.Equal("CaptureUnreadable", ex.ErrorId);
+            }
+        }
+
+        // The damage was seen as damage, and most captures still gave frames.
+        Assert.True(damaged > 1_000, $"{damaged} damaged blocks");
+        Assert.True(frames > 20_000, $"{frames} frames");
+    }
+
+    [Fact]
+    public void MutatedKeyLogsAndQlogsNeverThrow()
+    {
+        var random = new Random(77);
+        var keyText = QuicScenario.KeyLogText;
+        var directory = Directory.CreateTempSubdirectory("fuzz-qlog-").FullName;
+        try
+        {
+            var qlog = "\u001e{\"qlog_version\":\"0.3\"}\n\u001e{\"name\":\"transport:packet_sent\",\"data\":{\"frames\":[{\"frame_type\":\"path_challenge\",\"data\":\"0102030405060708\"}]}}\n";
+            var ignored = 0;
+            for (var i = 0; i < 3_000; i++)
+            {
+                var keys = Mutate(random, keyText);
+                var log = new KeyLog();
+                log.AddText(keys, "fuzz");
+                ignored += log.IgnoredLines;
+                var events = new QuicScenario().Handshake().At(100).FromClient(QuicScenario.Client2, QuicScenario.ServerCid2, 1200, QuicScenario.Frames.Challenge(1))
+                    .Analyze(directory, keyLogText: keys);
+                Assert.All(events, e => Assert.False(string.IsNullOrEmpty(e.Evidence)));
+
+                var path = Path.Combine(directory, "fuzz.sqlog");
+                File.WriteAllText(path, Mutate(random, qlog));
+                try
+                {
+                    QlogReader.ReadPathFrames(new[] { path });
+                }
+                catch (MigrationToolsException ex)
+                {
+                    Assert.Equal("QlogUnreadable", ex.ErrorId);
+                }
+
+                foreach (var file in Directory.GetFiles(directory, "*.pcap"))
+                {
+                    File.Delete(file);
+                }
+            }
+
+            Assert.True(ignored > 1_000, $"{ignored} key log lines ignored");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string Mutate(Random random, string text)
+    {
+        var chars = text.ToCharArray();
+        for (var flips = random.Next(1, 6); flips > 0; flips--)
+        {
+            chars[random.Next(chars.Length)] = (char)random.Next(0, 128);
+        }
+
+        var result = new string(chars);
+        return random.Next(3) == 0 ? result[..random.Next(0, result.Length + 1)] : result;
     }
 
     [Fact]

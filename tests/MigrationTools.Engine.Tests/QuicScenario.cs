@@ -26,24 +26,36 @@ internal sealed class QuicScenario
     public static readonly byte[] ClientCid = Convert.FromHexString("c1c1c1c1c1c1c1c1");
     public static readonly byte[] ServerCid = Convert.FromHexString("5e5e5e5e5e5e5e01");
     public static readonly byte[] ServerCid2 = Convert.FromHexString("5e5e5e5e5e5e5e02");
+    /// <summary>The connection ID the server gives with its preferred address.</summary>
+    public static readonly byte[] PreferredCid = Convert.FromHexString("5e5e5e5e5e5e5e03");
+    public static readonly IPEndPoint PreferredServer = new(IPAddress.Parse("10.250.1.2"), 9443);
 
     private const long Start = 1_700_000_000_000_000;
     private static readonly byte[] ClientRandom = Enumerable.Repeat((byte)0xaa, 32).ToArray();
     private static readonly byte[] ClientSecret = Enumerable.Repeat((byte)0x11, 32).ToArray();
     private static readonly byte[] ServerSecret = Enumerable.Repeat((byte)0x22, 32).ToArray();
+    private static readonly byte[] ClientHandshakeSecret = Enumerable.Repeat((byte)0x33, 32).ToArray();
+    private static readonly byte[] ServerHandshakeSecret = Enumerable.Repeat((byte)0x44, 32).ToArray();
 
     private readonly QuicPacketKeys _clientInitial;
     private readonly QuicPacketKeys _serverInitial;
     private readonly QuicPacketKeys _client1Rtt = QuicPacketKeys.FromSecret(QuicCipherSuite.Aes128GcmSha256, QuicVersions.V1, ClientSecret);
     private readonly QuicPacketKeys _server1Rtt = QuicPacketKeys.FromSecret(QuicCipherSuite.Aes128GcmSha256, QuicVersions.V1, ServerSecret);
+    private readonly QuicPacketKeys _serverHandshake = QuicPacketKeys.FromSecret(QuicCipherSuite.Aes128GcmSha256, QuicVersions.V1, ServerHandshakeSecret);
+    private readonly byte[] _clientCid;
     private readonly List<(long Micros, byte[] Frame)> _frames = new();
     private ulong _clientPacketNumber;
     private ulong _serverPacketNumber;
+    private ulong _serverHandshakeNumber;
     private long _now = Start;
 
-    /// <summary>A scenario over IPv4, or with <paramref name="ipv6"/> over IPv6: 10.a.b.c becomes fd00::a:b:c.</summary>
-    public QuicScenario(bool ipv6 = false)
+    /// <summary>
+    /// A scenario over IPv4, or with <paramref name="ipv6"/> over IPv6 (10.a.b.c becomes fd00::a:b:c); with
+    /// <paramref name="zeroLengthClientCid"/> the client chooses a zero-length connection ID, as browsers do.
+    /// </summary>
+    public QuicScenario(bool ipv6 = false, bool zeroLengthClientCid = false)
     {
+        _clientCid = zeroLengthClientCid ? Array.Empty<byte>() : ClientCid;
         (_clientInitial, _serverInitial) = QuicCrypto.InitialKeys(QuicVersions.V1, OriginalDcid);
         _ipv6 = ipv6;
         _headerLength = ipv6 ? 48 : 28;
@@ -66,8 +78,13 @@ internal sealed class QuicScenario
 
     /// <summary>The key log a TLS stack would have written for this connection.</summary>
     public static string KeyLogText =>
+        $"CLIENT_HANDSHAKE_TRAFFIC_SECRET {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ClientHandshakeSecret)}\n" +
+        $"SERVER_HANDSHAKE_TRAFFIC_SECRET {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ServerHandshakeSecret)}\n" +
         $"CLIENT_TRAFFIC_SECRET_0 {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ClientSecret)}\n" +
         $"SERVER_TRAFFIC_SECRET_0 {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ServerSecret)}\n";
+
+    /// <summary>The frames written so far (raw IP), with their times.</summary>
+    public IReadOnlyList<(long Micros, byte[] Frame)> Captured => _frames;
 
     /// <summary>Moves the clock to <paramref name="milliseconds"/> after the start.</summary>
     public QuicScenario At(double milliseconds)
@@ -76,17 +93,66 @@ internal sealed class QuicScenario
         return this;
     }
 
-    /// <summary>Initial exchange on <see cref="Client1"/>, then 1-RTT both ways; the server issues <see cref="ServerCid2"/>.</summary>
-    public QuicScenario Handshake()
+    /// <summary>
+    /// Initial exchange on <see cref="Client1"/>, then 1-RTT both ways; the server issues <see cref="ServerCid2"/>.
+    /// The ClientHello is a real one with the client's transport parameters; <paramref name="keyShareBytes"/> makes it
+    /// large (a post-quantum key share), and <paramref name="splitClientHello"/> sends it in two Initial packets. With
+    /// <paramref name="serverParameters"/> the server's Handshake packet carries EncryptedExtensions with them.
+    /// </summary>
+    public QuicScenario Handshake(byte[]? serverParameters = null, bool splitClientHello = false, int keyShareBytes = 0)
     {
-        // ClientHello: type, length (3), legacy version (2), random (32).
-        var clientHello = new byte[] { 1, 0, 0, 100, 3, 3 }.Concat(ClientRandom).ToArray();
-        Long(Client1, Server, fromServer: false, OriginalDcid, ClientCid, Frames.Crypto(clientHello), padTo: 1200);
+        var clientHello = Tls.ClientHello(ClientRandom, Tls.Parameters((0x0e, new byte[] { 4 })), keyShareBytes);
+        if (splitClientHello)
+        {
+            var half = clientHello.Length / 2;
+            Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(clientHello[..half], 0), padTo: 1200);
+            Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(clientHello[half..], half), padTo: 1200);
+        }
+        else
+        {
+            Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(clientHello), padTo: 1200);
+        }
+
         // ServerHello: ..., random (32), session id length 0, cipher suite TLS_AES_128_GCM_SHA256, compression, extensions.
         var serverHello = new byte[] { 2, 0, 0, 40, 3, 3 }.Concat(Enumerable.Repeat((byte)0xbb, 32)).Concat(new byte[] { 0, 0x13, 0x01, 0, 0, 0 }).ToArray();
-        Long(Server, Client1, fromServer: true, ClientCid, ServerCid, Frames.Crypto(serverHello), padTo: 0);
+        Long(Server, Client1, fromServer: true, _clientCid, ServerCid, Frames.Crypto(serverHello), padTo: 0);
+        if (serverParameters is not null)
+        {
+            Long(Server, Client1, fromServer: true, _clientCid, ServerCid, Frames.Crypto(Tls.EncryptedExtensions(serverParameters)), padTo: 0, handshake: true);
+        }
+
         FromClient(Client1, ServerCid, 0, Frames.Ping);
         FromServer(Server, Client1, 0, Frames.NewConnectionId(1, ServerCid2), Frames.Stream(400));
+        return this;
+    }
+
+    /// <summary>The server's transport parameters with a preferred address at <see cref="PreferredServer"/>.</summary>
+    public static byte[] PreferredAddressParameters(bool disableActiveMigration = false)
+    {
+        var preferred = new List<byte>();
+        preferred.AddRange(PreferredServer.Address.GetAddressBytes());
+        preferred.Add((byte)(PreferredServer.Port >> 8));
+        preferred.Add((byte)PreferredServer.Port);
+        preferred.AddRange(new byte[18]);
+        preferred.Add((byte)PreferredCid.Length);
+        preferred.AddRange(PreferredCid);
+        preferred.AddRange(Enumerable.Repeat((byte)0x7e, 16));
+        var parameters = new List<(ulong, byte[])> { (0x0d, preferred.ToArray()), (0x0e, new byte[] { 4 }) };
+        if (disableActiveMigration)
+        {
+            parameters.Add((0x0c, Array.Empty<byte>()));
+        }
+
+        return Tls.Parameters(parameters.ToArray());
+    }
+
+    /// <summary>Transport parameters with only disable_active_migration.</summary>
+    public static byte[] DisableActiveMigrationParameters => Tls.Parameters((0x0c, Array.Empty<byte>()));
+
+    /// <summary>A 1-RTT datagram from the client at <paramref name="from"/> to <paramref name="to"/> (another server address, such as the preferred one).</summary>
+    public QuicScenario FromClientTo(IPEndPoint from, IPEndPoint to, byte[] dcid, int padTo, params byte[][] frames)
+    {
+        Short(from, to, fromServer: false, dcid, padTo, frames);
         return this;
     }
 
@@ -100,7 +166,7 @@ internal sealed class QuicScenario
     /// <summary>A 1-RTT datagram from the server (source <paramref name="from"/>) to the client at <paramref name="to"/>.</summary>
     public QuicScenario FromServer(IPEndPoint from, IPEndPoint to, int padTo, params byte[][] frames)
     {
-        Short(from, to, fromServer: true, ClientCid, padTo, frames);
+        Short(from, to, fromServer: true, _clientCid, padTo, frames);
         return this;
     }
 
@@ -114,7 +180,7 @@ internal sealed class QuicScenario
         var payload = new List<byte>();
         for (var i = 0; i < segments.Length; i++)
         {
-            payload.AddRange(ShortPacket(fromServer: true, ClientCid, i == segments.Length - 1 ? 0 : segmentSize, new[] { segments[i] }));
+            payload.AddRange(ShortPacket(fromServer: true, _clientCid, i == segments.Length - 1 ? 0 : segmentSize, new[] { segments[i] }));
         }
 
         Add(from, to, payload.ToArray());
@@ -182,12 +248,30 @@ internal sealed class QuicScenario
         return path;
     }
 
+    /// <summary>Writes the capture as pcapng, with the key log in a Decryption Secrets Block when asked, and returns its path.</summary>
+    public string WritePcapng(string directory, bool embedKeys)
+    {
+        var path = Path.Combine(directory, $"scenario-{Guid.NewGuid():N}.pcapng");
+        using var writer = new PcapngWriter(File.Create(path));
+        if (embedKeys)
+        {
+            writer.WriteSecrets(KeyLogText);
+        }
+
+        foreach (var (micros, frame) in _frames)
+        {
+            writer.WritePacket(micros, LinkType.Raw, frame);
+        }
+
+        return path;
+    }
+
     /// <summary>Runs the analysis over the written capture, with or without the key log.</summary>
     public List<QuicProbeEvent> Analyze(string directory, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null) =>
         Analyze(directory, out _, withKeys, challengeTimeoutSeconds, keyLogText);
 
     /// <summary>Runs the analysis and also returns the analyzer, for its counters.</summary>
-    public List<QuicProbeEvent> Analyze(string directory, out QuicProbeAnalyzer analyzer, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null)
+    public List<QuicProbeEvent> Analyze(string directory, out QuicProbeAnalyzer analyzer, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null, int[]? ports = null)
     {
         KeyLog? keyLog = null;
         if (withKeys)
@@ -196,23 +280,27 @@ internal sealed class QuicScenario
             keyLog.AddText(keyLogText ?? KeyLogText);
         }
 
-        var options = new QuicProbeOptions { KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds) };
+        var options = new QuicProbeOptions { KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds), Ports = new HashSet<int>(ports ?? Array.Empty<int>()) };
         var run = QuicProbeWatcher.NewRun(options);
         var events = QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, run).ToList();
         analyzer = run.Analyzer;
         return events;
     }
 
-    private void Long(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, byte[] scid, byte[] frames, int padTo)
+    private void Long(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, byte[] scid, byte[] frames, int padTo, bool handshake = false)
     {
-        var keys = fromServer ? _serverInitial : _clientInitial;
-        var packetNumber = fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
-        var header = new List<byte> { 0xc3 };
+        var keys = handshake ? _serverHandshake : fromServer ? _serverInitial : _clientInitial;
+        var packetNumber = handshake ? _serverHandshakeNumber++ : fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
+        var header = new List<byte> { handshake ? (byte)0xe3 : (byte)0xc3 };
         header.AddRange(new byte[] { 0, 0, 0, 1, (byte)dcid.Length });
         header.AddRange(dcid);
         header.Add((byte)scid.Length);
         header.AddRange(scid);
-        header.Add(0); // token length
+        if (!handshake)
+        {
+            header.Add(0); // token length
+        }
+
         var fixedLength = header.Count + 2 + 4 + 16;
         var payloadLength = Math.Max(frames.Length, padTo - fixedLength);
         var length = 4 + payloadLength + 16;
@@ -305,7 +393,8 @@ internal sealed class QuicScenario
 
         public static byte[] Response(ulong data) => Eight(0x1b, data);
 
-        public static byte[] Crypto(byte[] data) => new byte[] { 0x06, 0x00, (byte)(0x40 | (data.Length >> 8)), (byte)data.Length }.Concat(data).ToArray();
+        public static byte[] Crypto(byte[] data, int offset = 0) =>
+            new byte[] { 0x06, (byte)(0x40 | (offset >> 8)), (byte)offset, (byte)(0x40 | (data.Length >> 8)), (byte)data.Length }.Concat(data).ToArray();
 
         public static byte[] NewConnectionId(byte sequence, byte[] cid) =>
             new byte[] { 0x18, sequence, 0x00, (byte)cid.Length }.Concat(cid).Concat(new byte[16]).ToArray();

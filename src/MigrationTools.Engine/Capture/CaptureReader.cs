@@ -19,8 +19,6 @@ public sealed class CaptureReader : IDisposable
     private const uint PcapMagicMicro = 0xa1b2c3d4;
     private const uint PcapMagicNano = 0xa1b23c4d;
     private const int MaxRecord = 16 << 20;
-    /// <summary>The last microsecond a DateTime holds (end of year 9999), so every timestamp converts.</summary>
-    private const long MaxMicroseconds = 253_402_300_799_999_999;
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
@@ -31,9 +29,7 @@ public sealed class CaptureReader : IDisposable
     private bool _bigEndian;
     private readonly bool _nanoseconds;
     private readonly int _pcapLinkType;
-    private int[] _interfaceLinkTypes = new int[4];
-    private long[] _interfaceTicksPerSecond = new long[4];
-    private int _interfaceCount;
+    private readonly PcapngInterfaces _interfaces = new();
     private int _currentOffset;
     private int _currentLength;
     private int _currentLinkType;
@@ -220,7 +216,11 @@ public sealed class CaptureReader : IDisposable
             switch (type)
             {
                 case PcapngBlock.InterfaceDescription:
-                    AddInterface(content);
+                    if (!_interfaces.Add(content, _bigEndian))
+                    {
+                        Damaged++;
+                    }
+
                     break;
                 case PcapngBlock.EnhancedPacket:
                     if (TryEnhancedPacket(content))
@@ -256,28 +256,21 @@ public sealed class CaptureReader : IDisposable
         var high = ReadUInt32(content[4..]);
         var low = ReadUInt32(content[8..]);
         var captured = ReadUInt32(content[12..]);
-        if (id >= (uint)_interfaceCount || 20L + captured > content.Length)
+        if (!_interfaces.TryGet(id, out var linkType, out var perSecond) || 20L + captured > content.Length ||
+            !PcapngInterfaces.TryMicroseconds(((ulong)high << 32) | low, perSecond, out var micros))
         {
             Damaged++;
             return false;
         }
 
-        var perSecond = _interfaceTicksPerSecond[id];
-        var ticks = ((ulong)high << 32) | low;
-        if (perSecond <= 0 || !TryMicroseconds(ticks, perSecond, out var micros))
-        {
-            Damaged++;
-            return false;
-        }
-
-        SetCurrent(micros, _interfaceLinkTypes[id], 20, (int)captured);
+        SetCurrent(micros, linkType, 20, (int)captured);
         return true;
     }
 
     /// <summary>A Simple Packet Block: original length, then the data of interface 0, no timestamp.</summary>
     private bool TrySimplePacket(ReadOnlySpan<byte> content)
     {
-        if (_interfaceCount == 0 || content.Length < 4)
+        if (!_interfaces.TryGet(0, out var linkType, out _) || content.Length < 4)
         {
             Damaged++;
             return false;
@@ -285,7 +278,7 @@ public sealed class CaptureReader : IDisposable
 
         var original = ReadUInt32(content);
         var length = (int)Math.Min(original, (uint)(content.Length - 4));
-        SetCurrent(0, _interfaceLinkTypes[0], 4, length);
+        SetCurrent(0, linkType, 4, length);
         return true;
     }
 
@@ -308,20 +301,6 @@ public sealed class CaptureReader : IDisposable
 
         SecretsBlocks++;
         _onSecrets?.Invoke(secretsType, content.Slice(8, (int)length).ToArray());
-    }
-
-    /// <summary>Converts interface ticks to microseconds; false when the time does not fit a DateTime.</summary>
-    private static bool TryMicroseconds(ulong ticks, long perSecond, out long micros)
-    {
-        var value = perSecond == 1_000_000 ? (UInt128)ticks : (UInt128)ticks * 1_000_000 / (UInt128)(ulong)perSecond;
-        if (value > MaxMicroseconds)
-        {
-            micros = 0;
-            return false;
-        }
-
-        micros = (long)value;
-        return true;
     }
 
     private void SetCurrent(long micros, int linkType, int offset, int length)
@@ -363,52 +342,7 @@ public sealed class CaptureReader : IDisposable
             throw Unreadable("its pcapng section header is cut short");
         }
 
-        _interfaceCount = 0;
-    }
-
-    /// <summary>An Interface Description Block: link type (2), reserved (2), snap length (4), options.</summary>
-    private void AddInterface(ReadOnlySpan<byte> content)
-    {
-        if (content.Length < 8)
-        {
-            Damaged++;
-            return;
-        }
-
-        var linkType = ReadUInt16(content);
-        var options = content[8..];
-        var perSecond = 1_000_000L;
-        while (options.Length >= 4)
-        {
-            var code = ReadUInt16(options);
-            var length = ReadUInt16(options[2..]);
-            if (code == PcapngBlock.OptionEnd || 4 + length > options.Length)
-            {
-                break;
-            }
-
-            if (code == PcapngBlock.InterfaceTimestampResolution && length >= 1)
-            {
-                // if_tsresol: a power of 10, or of 2 when the high bit is set; one that does not fit is unusable.
-                var value = options[4];
-                var exponent = value & 0x7f;
-                perSecond = (value & 0x80) != 0
-                    ? exponent <= 62 ? 1L << exponent : -1
-                    : exponent <= 18 ? (long)Math.Pow(10, exponent) : -1;
-            }
-
-            options = options[Math.Min(options.Length, 4 + ((length + 3) & ~3))..];
-        }
-
-        if (_interfaceCount == _interfaceLinkTypes.Length)
-        {
-            Array.Resize(ref _interfaceLinkTypes, _interfaceCount * 2);
-            Array.Resize(ref _interfaceTicksPerSecond, _interfaceCount * 2);
-        }
-
-        _interfaceLinkTypes[_interfaceCount] = linkType;
-        _interfaceTicksPerSecond[_interfaceCount] = perSecond;
-        _interfaceCount++;
+        _interfaces.Clear();
     }
 
     private Span<byte> Ensure(int length)
