@@ -45,7 +45,7 @@ $moduleOut = Join-Path $out 'MigrationTools'
 $results = Join-Path $out 'test-results'
 $debianPackages = @(
     'iproute2', 'procps', 'iputils-ping', 'nftables', 'iptables', 'conntrack', 'tcpdump',
-    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl'
+    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl', 'graphviz', 'librsvg2-bin', 'util-linux'
 )
 
 function Invoke-Native {
@@ -101,7 +101,7 @@ function Invoke-Build {
         'MigrationTools.Agent.dll', 'MigrationTools.Agent.runtimeconfig.json', 'MigrationTools.Agent.deps.json') {
         Copy-Item (Join-Path $bin $file) $moduleOut
     }
-    Copy-Item (Join-Path $root 'module/*') $moduleOut
+    Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut -ErrorAction SilentlyContinue
     $help = Join-Path $moduleOut 'en-US/MigrationTools.dll-Help.xml'
     Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'build/New-MamlHelp.ps1'),

@@ -42,6 +42,12 @@
         'Get-IpipTunnel'
         'Remove-IpipTunnel'
         'Watch-QuicProbe'
+        'New-NetLab'
+        'Get-NetLab'
+        'Remove-NetLab'
+        'Show-NetLab'
+        'Test-NetLab'
+        'Export-NetLab'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

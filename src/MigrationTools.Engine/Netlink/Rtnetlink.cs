@@ -96,6 +96,38 @@ internal static class Rtnetlink
         return result;
     }
 
+    /// <summary>
+    /// The id the namespace of <paramref name="socket"/> gives the namespace open as <paramref name="namespaceFd"/>
+    /// (RTM_GETNSID), as veth ends name their peer's namespace; null when it has none.
+    /// </summary>
+    internal static int? NamespaceId(NetlinkSocket socket, int namespaceFd)
+    {
+        int? result = null;
+        var ack = TryDump(socket, (ref NetlinkWriter w, uint s) =>
+        {
+            w.BeginMessage(Rtnl.RTM_GETNSID, Nl.NLM_F_REQUEST, s);
+            w.ReserveHeader(Rtnl.RtGenLength);
+            w.PutU32(Rtnl.NETNSA_FD, (uint)namespaceFd);
+            w.EndMessage();
+        }, message =>
+        {
+            if (message.Type == Rtnl.RTM_NEWNSID)
+            {
+                foreach (var attribute in message.AttributesAfter(Rtnl.RtGenLength))
+                {
+                    if (attribute.Type == Rtnl.NETNSA_NSID && attribute.S32 >= 0)
+                    {
+                        result = attribute.S32;
+                    }
+                }
+            }
+        }, "read a namespace id");
+        return ack.Succeeded ? result : null;
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the socket of <paramref name="namespace"/>.</summary>
+    internal static T Use<T>(string @namespace, Func<NetlinkSocket, T> action) => Sockets.Use(@namespace, action);
+
     /// <summary>Every address of the namespace (of one family, of one interface index when given).</summary>
     internal static List<AddressRecord> Addresses(string @namespace, IpFamily? family = null, int index = 0) =>
         Sockets.Use(@namespace, socket => Addresses(socket, family, index));

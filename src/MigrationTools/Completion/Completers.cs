@@ -148,3 +148,28 @@ public sealed class TunnelNameCompleter : IArgumentCompleter
         }
     }
 }
+
+/// <summary>Completes the names of the labs built on this machine.</summary>
+public sealed class LabNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            return CompletionHelpers.Complete(Engine.Labs.LabManager.List().Select(l => l.Name), wordToComplete, "lab");
+        }
+        catch (Exception)
+        {
+            return Enumerable.Empty<CompletionResult>();
+        }
+    }
+}
+
+/// <summary>Completes the names of the labs shipped with the module.</summary>
+public sealed class LabTemplateCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionHelpers.Complete(Labs.LabTemplates.Names(), wordToComplete, "shipped lab");
+}

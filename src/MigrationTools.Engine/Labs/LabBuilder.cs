@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using MigrationTools.Engine.Addressing;
+using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Flows;
+using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Namespaces;
+using MigrationTools.Engine.Platform;
+using MigrationTools.Engine.Processes;
+using MigrationTools.Engine.Reporting;
+using MigrationTools.Engine.Routing;
+using MigrationTools.Engine.Tools;
+using MigrationTools.Engine.Tunnels;
+
+namespace MigrationTools.Engine.Labs;
+
+/// <summary>
+/// Builds a lab from its definition, in stages: namespaces, links (with rate limits), forwarding and sysctls,
+/// addresses, nftables rulesets, tunnels, routes, flow mappings. The lab's state is written before the first namespace
+/// is made, so a lab whose builder dies at any point can be removed; a stage that fails removes what was made.
+/// </summary>
+internal static class LabBuilder
+{
+    internal static NetLab Build(LabDefinition definition, string name, string prefix, string source, TunnelMode? tunnelMode, CancellationToken cancellationToken)
+    {
+        HostRequirements.EnsureRoot();
+        var watch = Stopwatch.StartNew();
+        LabFileParser.CheckPrefix(definition, prefix, source);
+        var namespaces = definition.Nodes.Keys.Select(n => new LabNamespace(n, prefix + n, null)).ToArray();
+        LabState state;
+        using (LabStore.Lock(cancellationToken))
+        {
+            if (LabStore.Read(name) is not null)
+            {
+                throw new MigrationToolsException("LabExists", FailureKind.ResourceExists,
+                    $"A lab named '{name}' exists. Remove it (Remove-NetLab -Name {name}) or give this one another -Name and -Prefix.", name);
+            }
+
+            var taken = namespaces.Where(n => NetNsManager.Exists(n.Name)).Select(n => n.Name).ToArray();
+            if (taken.Length > 0)
+            {
+                throw new MigrationToolsException("LabNamespaceExists", FailureKind.ResourceExists,
+                    $"The namespace(s) {string.Join(", ", taken)} exist already; choose another -Prefix or remove them.", taken[0]);
+            }
+
+            state = new LabState(name, prefix, source, definition, DateTime.UtcNow, Environment.ProcessId, ProcessSignals.StartTicks(Environment.ProcessId) ?? 0, false, 0, namespaces);
+            LabStore.Write(state);
+        }
+
+        try
+        {
+            var stages = new (string Name, Action Run)[]
+            {
+                ("namespaces", () => state = CreateNamespaces(state, cancellationToken)),
+                ("links", () => CreateLinks(definition, prefix, cancellationToken)),
+                ("addresses", () => AddAddresses(definition, prefix, cancellationToken)),
+                ("nftables rulesets", () => LoadRulesets(definition, prefix, cancellationToken)),
+                ("tunnels", () => CreateTunnels(definition, prefix, tunnelMode, cancellationToken)),
+                ("forwarding and sysctls", () => SetSysctls(definition, prefix)),
+                ("routes", () => AddRoutes(definition, prefix, cancellationToken)),
+                ("flow mappings", () => CreateMappings(definition, prefix, cancellationToken)),
+            };
+            var activity = $"Building lab {name}";
+            for (var i = 0; i < stages.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                EngineOutput.Progress(activity, stages[i].Name, i * 100 / stages.Length);
+                FaultPoints.Reach("lab-stage:" + stages[i].Name);
+                stages[i].Run();
+            }
+
+            EngineOutput.Progress(activity, "done", 100, completed: true);
+            state = state with { Complete = true, BuildSeconds = watch.Elapsed.TotalSeconds };
+            LabStore.Write(state);
+            EngineOutput.Verbose($"Built lab '{name}' ({definition.Nodes.Count} nodes, {definition.Links.Count} links) in {watch.Elapsed.TotalMilliseconds:0} ms.");
+            return new NetLab(state, LabStatus.Complete);
+        }
+        catch
+        {
+            EngineOutput.Verbose($"Building lab '{name}' failed; removing what was made.");
+            LabManager.RemoveState(state);
+            throw;
+        }
+    }
+
+    private static LabState CreateNamespaces(LabState state, CancellationToken cancellationToken)
+    {
+        var made = new List<LabNamespace>();
+        foreach (var ns in state.Namespaces)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var created = NetNsManager.Create(ns.Name, cancellationToken);
+            made.Add(ns with { Identity = created.Identity.ToString() });
+        }
+
+        var updated = state with { Namespaces = made };
+        LabStore.Write(updated);
+        return updated;
+    }
+
+    private static void CreateLinks(LabDefinition definition, string prefix, CancellationToken cancellationToken)
+    {
+        foreach (var link in definition.Links)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            LinkManager.ConnectVeth(prefix + link.A.Node, link.A.Interface, prefix + link.B.Node, link.B.Interface, link.Mtu, cancellationToken);
+            if (link.RateMbit is { } rate)
+            {
+                foreach (var end in new[] { link.A, link.B })
+                {
+                    Shape(prefix + end.Node, end.Interface, rate, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>A token bucket on the interface (tc tbf; the kernel here has no netem): the link's rate in each direction.</summary>
+    private static void Shape(string @namespace, string @interface, int rateMbit, CancellationToken cancellationToken)
+    {
+        var burst = Math.Max(32, rateMbit * 1000 / 8 / 100).ToString(CultureInfo.InvariantCulture) + "kb";
+        var result = NetNsTool.TryRun(@namespace, "tc", new[] { "qdisc", "replace", "dev", @interface, "root", "tbf", "rate", rateMbit.ToString(CultureInfo.InvariantCulture) + "mbit", "burst", burst, "latency", "50ms" }, cancellationToken: cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new MigrationToolsException("LabRateFailed", FailureKind.OperationFailed, $"Could not limit {@namespace}/{@interface} to {rateMbit} Mbit/s: {result.StandardError.Trim()}", @interface);
+        }
+    }
+
+    private static void SetSysctls(LabDefinition definition, string prefix)
+    {
+        foreach (var node in definition.Nodes.Values)
+        {
+            if (node.Forwarding)
+            {
+                NetNsSysctl.SetForwarding(prefix + node.Name, IpFamily.IPv4, true);
+                NetNsSysctl.SetForwarding(prefix + node.Name, IpFamily.IPv6, true);
+            }
+
+            foreach (var (key, value) in node.Sysctls)
+            {
+                if (!key.Contains('*', StringComparison.Ordinal))
+                {
+                    NetNsSysctl.Write(prefix + node.Name, key, value);
+                    continue;
+                }
+
+                // A wildcard key sets every matching key there is once links and tunnels exist (e.g. every rp_filter).
+                var pattern = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(key).Replace("\\*", "[^.]*") + "$");
+                foreach (var setting in NetNsSysctl.List(prefix + node.Name, pattern.IsMatch))
+                {
+                    NetNsSysctl.Write(prefix + node.Name, setting.Name, value);
+                }
+            }
+        }
+    }
+
+    private static void AddAddresses(LabDefinition definition, string prefix, CancellationToken cancellationToken)
+    {
+        foreach (var link in definition.Links)
+        {
+            foreach (var (end, addresses) in new[] { (link.A, link.AddressesA), (link.B, link.AddressesB) })
+            {
+                foreach (var address in addresses)
+                {
+                    AddressManager.Add(prefix + end.Node, end.Interface, IpPrefix.Parse(address), cancellationToken);
+                }
+            }
+        }
+
+        // Extra addresses on tunnel devices wait for the tunnels; the others (a VIP on loopback) go now.
+        var tunnels = definition.Tunnels.Select(t => (t.Node, t.Name)).ToHashSet();
+        foreach (var address in definition.Addresses.Where(a => !tunnels.Contains((a.Node, a.Interface))))
+        {
+            AddressManager.Add(prefix + address.Node, address.Interface, IpPrefix.Parse(address.Address), cancellationToken);
+        }
+    }
+
+    private static void LoadRulesets(LabDefinition definition, string prefix, CancellationToken cancellationToken)
+    {
+        foreach (var node in definition.Nodes.Values.Where(n => n.Nftables is not null))
+        {
+            var result = NetNsTool.TryRun(prefix + node.Name, "nft", new[] { "-f", "-" }, node.Nftables, cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new MigrationToolsException("LabRulesetFailed", FailureKind.InvalidArgument,
+                    $"The nftables ruleset of node '{node.Name}' was refused: {result.StandardError.Trim()}", node.Name);
+            }
+        }
+    }
+
+    private static void CreateTunnels(LabDefinition definition, string prefix, TunnelMode? mode, CancellationToken cancellationToken)
+    {
+        foreach (var tunnel in definition.Tunnels)
+        {
+            var spec = TunnelManager.Validate(prefix + tunnel.Node, tunnel.Name, tunnel.Local, tunnel.Remote, tunnel.Ttl, 0, tunnel.Mtu, mode ?? tunnel.Mode);
+            TunnelManager.Set(spec, cancellationToken);
+        }
+
+        foreach (var address in definition.Addresses.Where(a => definition.Tunnels.Any(t => t.Node == a.Node && t.Name == a.Interface)))
+        {
+            AddressManager.Add(prefix + address.Node, address.Interface, IpPrefix.Parse(address.Address), cancellationToken);
+        }
+    }
+
+    private static void AddRoutes(LabDefinition definition, string prefix, CancellationToken cancellationToken)
+    {
+        foreach (var node in definition.Nodes.Values)
+        {
+            foreach (var route in node.Routes)
+            {
+                var spec = RouteSpec.Create(route.Destination, route.Gateway, route.Interface, route.Metric, null, route.IPv6 ? IpFamily.IPv6 : IpFamily.IPv4);
+                RouteManager.Add(prefix + node.Name, spec, cancellationToken);
+            }
+        }
+    }
+
+    private static void CreateMappings(LabDefinition definition, string prefix, CancellationToken cancellationToken)
+    {
+        foreach (var mapping in definition.FlowMappings)
+        {
+            FlowManager.Create(prefix + mapping.Node, mapping.VirtualAddress, mapping.Targets, mapping.Backend, cancellationToken);
+        }
+    }
+}

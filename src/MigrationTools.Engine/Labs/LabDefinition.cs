@@ -1,0 +1,15 @@
+using System.Collections.Generic;
+
+namespace MigrationTools.Engine.Labs;
+
+/// <summary>A lab as a lab file describes it: nodes (namespaces), veth links, addresses, routes, tunnels and flow mappings.</summary>
+/// <param name="Name">The lab's default name.</param>
+/// <param name="Description">What the lab is for.</param>
+/// <param name="Nodes">The nodes by name; each becomes the namespace PREFIX+name.</param>
+/// <param name="Links">Veth pairs between nodes.</param>
+/// <param name="Addresses">Addresses besides the links' (a VIP on loopback, say).</param>
+/// <param name="Tunnels">IP-in-IP tunnels.</param>
+/// <param name="FlowMappings">Virtual addresses mapped to targets.</param>
+public sealed record LabDefinition(
+    string Name, string? Description, IReadOnlyDictionary<string, LabNode> Nodes, IReadOnlyList<LabLink> Links,
+    IReadOnlyList<LabAddress> Addresses, IReadOnlyList<LabTunnel> Tunnels, IReadOnlyList<LabFlowMapping> FlowMappings);

@@ -1,0 +1,411 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using MigrationTools.Engine.Addressing;
+using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Flows;
+using MigrationTools.Engine.Namespaces;
+using MigrationTools.Engine.Routing;
+using MigrationTools.Engine.Tunnels;
+using MigrationTools.Engine.Validation;
+
+namespace MigrationTools.Engine.Labs;
+
+/// <summary>
+/// Reads a lab file's data (hashtables, arrays, strings, numbers and booleans, as a PowerShell data file holds them)
+/// into a <see cref="LabDefinition"/>, checking everything before anything is built: unknown keys and nodes, duplicate
+/// interfaces, malformed addresses and prefixes, routes whose gateway is of another family than their destination,
+/// interface names the kernel refuses. Every problem is a <c>LabFileInvalid</c> error that names its key path, such as
+/// <c>Links[1].Endpoints</c>.
+/// </summary>
+public static class LabFileParser
+{
+    private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings" };
+    private static readonly string[] NodeKeys = { "Forwarding", "Sysctls", "Routes", "Nftables" };
+    private static readonly string[] RouteKeys = { "Destination", "Gateway", "Interface", "Metric", "Family" };
+    private static readonly string[] LinkKeys = { "Endpoints", "Addresses", "Mtu", "RateMbit" };
+    private static readonly string[] AddressKeys = { "Node", "Interface", "Address" };
+    private static readonly string[] TunnelKeys = { "Node", "Name", "Local", "Remote", "Mode", "Ttl", "Mtu" };
+    private static readonly string[] MappingKeys = { "Node", "VirtualAddress", "Target", "Backend" };
+
+    /// <summary>Reads and checks <paramref name="data"/>; <paramref name="source"/> names it in errors (a file path).</summary>
+    public static LabDefinition Parse(IDictionary data, string source, string? defaultName = null)
+    {
+        var reader = new Reader(source);
+        reader.KnownKeys(data, TopKeys, string.Empty);
+        var name = reader.OptionalString(data, "Name", string.Empty) ?? defaultName ?? "lab";
+        var nodesData = reader.Dictionary(data, "Nodes", string.Empty) ?? throw reader.Fail("Nodes", "a lab needs at least one node (Nodes = @{ name = @{} })");
+        var nodes = new Dictionary<string, LabNode>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in nodesData)
+        {
+            var nodeName = entry.Key?.ToString() ?? string.Empty;
+            var path = $"Nodes.{nodeName}";
+            if (NameValidator.NamespaceNameProblem(nodeName) is { } problem)
+            {
+                throw reader.Fail(path, $"'{nodeName}' cannot be a node name: {problem}");
+            }
+
+            var node = entry.Value as IDictionary ?? (entry.Value is null ? new Hashtable() : throw reader.Fail(path, "a node is a hashtable (@{ ... })"));
+            reader.KnownKeys(node, NodeKeys, path);
+            nodes[nodeName] = new LabNode(nodeName, reader.OptionalBool(node, "Forwarding", path) ?? false,
+                reader.Sysctls(node, path), Array.Empty<LabRoute>(), reader.OptionalString(node, "Nftables", path));
+        }
+
+        if (nodes.Count == 0)
+        {
+            throw reader.Fail("Nodes", "a lab needs at least one node");
+        }
+
+        var interfaces = nodes.Keys.ToDictionary(n => n, _ => new HashSet<string>(StringComparer.Ordinal) { "lo" }, StringComparer.Ordinal);
+        var nodeAddresses = nodes.Keys.ToDictionary(n => n, _ => new List<IpPrefix>(), StringComparer.Ordinal);
+        var links = new List<LabLink>();
+        foreach (var (item, path) in reader.Items(data, "Links", string.Empty))
+        {
+            reader.KnownKeys(item, LinkKeys, path);
+            var endpoints = reader.StringList(item, "Endpoints", path);
+            if (endpoints.Count != 2)
+            {
+                throw reader.Fail(path + ".Endpoints", "a link has two endpoints, 'node:interface', 'node:interface'");
+            }
+
+            var ends = endpoints.Select((text, i) => reader.Endpoint(text, $"{path}.Endpoints[{i}]", nodes, interfaces)).ToArray();
+            var addresses = reader.EndpointAddresses(item, path);
+            for (var i = 0; i < 2; i++)
+            {
+                nodeAddresses[ends[i].Node].AddRange(addresses[i].Select(a => IpPrefix.Parse(a)));
+            }
+
+            var mtu = reader.OptionalInt(item, "Mtu", path, 68, 65535);
+            var rate = reader.OptionalInt(item, "RateMbit", path, 1, 100_000);
+            links.Add(new LabLink(ends[0], ends[1], addresses[0], addresses[1], mtu, rate));
+        }
+
+        var tunnels = new List<LabTunnel>();
+        foreach (var (item, path) in reader.Items(data, "Tunnels", string.Empty))
+        {
+            reader.KnownKeys(item, TunnelKeys, path);
+            var node = reader.Node(item, path, nodes);
+            var tunnelName = reader.RequiredString(item, "Name", path);
+            reader.NewInterface(node, tunnelName, path + ".Name", interfaces);
+            var local = reader.Address(item, "Local", path, IpFamily.IPv4);
+            var remote = reader.Address(item, "Remote", path, IpFamily.IPv4);
+            var modeText = reader.OptionalString(item, "Mode", path) ?? "Auto";
+            if (!Enum.TryParse<TunnelMode>(modeText, ignoreCase: true, out var mode))
+            {
+                throw reader.Fail(path + ".Mode", $"'{modeText}' is not a tunnel mode (Auto, Kernel or Userspace)");
+            }
+
+            tunnels.Add(new LabTunnel(node, tunnelName, local, remote, mode, reader.OptionalInt(item, "Ttl", path, 0, 255) ?? 0, reader.OptionalInt(item, "Mtu", path, 68, 65515)));
+        }
+
+        var extra = new List<LabAddress>();
+        foreach (var (item, path) in reader.Items(data, "Addresses", string.Empty))
+        {
+            reader.KnownKeys(item, AddressKeys, path);
+            var node = reader.Node(item, path, nodes);
+            var @interface = reader.RequiredString(item, "Interface", path);
+            if (!interfaces[node].Contains(@interface))
+            {
+                throw reader.Fail(path + ".Interface", $"node '{node}' has no interface '{@interface}' (its interfaces: {string.Join(", ", interfaces[node].Order(StringComparer.Ordinal))})");
+            }
+
+            var address = reader.RequiredString(item, "Address", path);
+            nodeAddresses[node].Add(reader.Prefix(address, path + ".Address"));
+            extra.Add(new LabAddress(node, @interface, address));
+        }
+
+        foreach (var tunnel in tunnels)
+        {
+            if (!nodeAddresses[tunnel.Node].Any(a => a.Address.ToString() == tunnel.Local))
+            {
+                var index = tunnels.IndexOf(tunnel);
+                throw reader.Fail($"Tunnels[{index}].Local", $"{tunnel.Local} is not an address of node '{tunnel.Node}'; a tunnel starts from one of the node's addresses");
+            }
+        }
+
+        // Routes are read last: they may use the links' and tunnels' interfaces.
+        foreach (var node in nodes.Values.ToArray())
+        {
+            var nodeData = (IDictionary?)nodesData[node.Name] ?? new Hashtable();
+            var routes = reader.Items(nodeData, "Routes", $"Nodes.{node.Name}").Select(r => reader.Route(r.Item, r.Path, interfaces[node.Name])).ToArray();
+            nodes[node.Name] = node with { Routes = routes };
+        }
+
+        var mappings = new List<LabFlowMapping>();
+        foreach (var (item, path) in reader.Items(data, "FlowMappings", string.Empty))
+        {
+            reader.KnownKeys(item, MappingKeys, path);
+            var node = reader.Node(item, path, nodes);
+            var vip = reader.RequiredString(item, "VirtualAddress", path);
+            var targets = reader.StringList(item, "Target", path);
+            reader.Guard(path, () => FlowManager.Validate(vip, targets));
+            var backendText = reader.OptionalString(item, "Backend", path) ?? "Nftables";
+            if (!Enum.TryParse<FlowBackend>(backendText, ignoreCase: true, out var backend))
+            {
+                throw reader.Fail(path + ".Backend", $"'{backendText}' is not a flow backend (Nftables or Iptables)");
+            }
+
+            mappings.Add(new LabFlowMapping(node, vip, targets, backend));
+        }
+
+        return new LabDefinition(name, reader.OptionalString(data, "Description", string.Empty), nodes, links, extra, tunnels, mappings);
+    }
+
+    /// <summary>Checks that every node's namespace name is valid and that interface names fit, once a prefix is known.</summary>
+    public static void CheckPrefix(LabDefinition lab, string prefix, string source)
+    {
+        foreach (var node in lab.Nodes.Keys)
+        {
+            if (NameValidator.NamespaceNameProblem(prefix + node) is { } problem)
+            {
+                throw new MigrationToolsException("LabFileInvalid", FailureKind.InvalidArgument,
+                    $"{source}: Nodes.{node}: with the prefix '{prefix}' the namespace name '{prefix + node}' is not valid: {problem}.", prefix + node);
+            }
+        }
+    }
+
+    /// <summary>Reads values with their key paths, failing with <c>LabFileInvalid</c>.</summary>
+    private sealed class Reader(string source)
+    {
+        public MigrationToolsException Fail(string path, string problem) =>
+            new("LabFileInvalid", FailureKind.InvalidArgument, $"{source}: {path}: {problem}.", path);
+
+        public void Guard(string path, Action check)
+        {
+            try
+            {
+                check();
+            }
+            catch (MigrationToolsException ex) when (ex.ErrorId != "LabFileInvalid")
+            {
+                throw Fail(path, ex.Message.TrimEnd('.'));
+            }
+        }
+
+        private static string At(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
+
+        private static bool TryGet(IDictionary data, string key, out object? value)
+        {
+            foreach (DictionaryEntry entry in data)
+            {
+                if (string.Equals(entry.Key?.ToString(), key, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = entry.Value;
+                    return true;
+                }
+            }
+
+            value = null;
+            return false;
+        }
+
+        public void KnownKeys(IDictionary data, string[] known, string path)
+        {
+            foreach (DictionaryEntry entry in data)
+            {
+                var key = entry.Key?.ToString() ?? string.Empty;
+                if (!known.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw Fail(At(path, key), $"unknown key; the keys here are {string.Join(", ", known)}");
+                }
+            }
+        }
+
+        public IDictionary? Dictionary(IDictionary data, string key, string path) =>
+            !TryGet(data, key, out var value) || value is null ? null : value as IDictionary ?? throw Fail(At(path, key), "expected a hashtable (@{ ... })");
+
+        public string? OptionalString(IDictionary data, string key, string path) =>
+            !TryGet(data, key, out var value) || value is null ? null : value as string ?? throw Fail(At(path, key), "expected a string");
+
+        public string RequiredString(IDictionary data, string key, string path) =>
+            OptionalString(data, key, path) is { Length: > 0 } text ? text : throw Fail(At(path, key), "a value is needed");
+
+        public bool? OptionalBool(IDictionary data, string key, string path) =>
+            !TryGet(data, key, out var value) || value is null ? null : value as bool? ?? throw Fail(At(path, key), "expected $true or $false");
+
+        public int? OptionalInt(IDictionary data, string key, string path, int minimum, int maximum)
+        {
+            if (!TryGet(data, key, out var value) || value is null)
+            {
+                return null;
+            }
+
+            var number = value switch
+            {
+                int i => (long)i,
+                long l => l,
+                byte b => b,
+                short s => s,
+                _ => throw Fail(At(path, key), "expected a whole number"),
+            };
+            return number < minimum || number > maximum ? throw Fail(At(path, key), $"{number} is out of range ({minimum} to {maximum})") : (int)number;
+        }
+
+        /// <summary>A string or an array of strings.</summary>
+        public IReadOnlyList<string> StringList(IDictionary data, string key, string path)
+        {
+            if (!TryGet(data, key, out var value) || value is null)
+            {
+                throw Fail(At(path, key), "a value is needed");
+            }
+
+            return Strings(value, At(path, key));
+        }
+
+        private IReadOnlyList<string> Strings(object value, string path) => value switch
+        {
+            string text => new[] { text },
+            IEnumerable items => items.Cast<object?>().Select((item, i) => item as string ?? throw Fail($"{path}[{i}]", "expected a string")).ToArray(),
+            _ => throw Fail(path, "expected a string or an array of strings"),
+        };
+
+        /// <summary>The items of an array of hashtables, with their paths.</summary>
+        public IEnumerable<(IDictionary Item, string Path)> Items(IDictionary data, string key, string path)
+        {
+            if (!TryGet(data, key, out var value) || value is null)
+            {
+                yield break;
+            }
+
+            var list = value is IDictionary single ? new object?[] { single } : value as IEnumerable is { } items and not string ? items.Cast<object?>().ToArray() : throw Fail(At(path, key), "expected an array of hashtables");
+            for (var i = 0; i < list.Length; i++)
+            {
+                yield return (list[i] as IDictionary ?? throw Fail($"{At(path, key)}[{i}]", "expected a hashtable (@{ ... })"), $"{At(path, key)}[{i}]");
+            }
+        }
+
+        public IReadOnlyDictionary<string, string> Sysctls(IDictionary node, string path)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            var data = Dictionary(node, "Sysctls", path);
+            if (data is null)
+            {
+                return result;
+            }
+
+            foreach (DictionaryEntry entry in data)
+            {
+                var key = entry.Key?.ToString() ?? string.Empty;
+                Guard($"{path}.Sysctls.{key}", () => Namespaces.NetNsSysctl.PathOf(key));
+                result[key] = entry.Value switch
+                {
+                    string text => text,
+                    int or long or byte or short => Convert.ToString(entry.Value, CultureInfo.InvariantCulture)!,
+                    bool flag => flag ? "1" : "0",
+                    _ => throw Fail($"{path}.Sysctls.{key}", "expected a number or a string"),
+                };
+            }
+
+            return result;
+        }
+
+        public string Node(IDictionary item, string path, IReadOnlyDictionary<string, LabNode> nodes)
+        {
+            var node = RequiredString(item, "Node", path);
+            return nodes.ContainsKey(node) ? node : throw Fail(path + ".Node", $"there is no node '{node}' (nodes: {string.Join(", ", nodes.Keys.Order(StringComparer.Ordinal))})");
+        }
+
+        public LabEndpoint Endpoint(string text, string path, IReadOnlyDictionary<string, LabNode> nodes, Dictionary<string, HashSet<string>> interfaces)
+        {
+            var colon = text.LastIndexOf(':');
+            if (colon <= 0 || colon == text.Length - 1)
+            {
+                throw Fail(path, $"'{text}' is not 'node:interface'");
+            }
+
+            var node = text[..colon];
+            var @interface = text[(colon + 1)..];
+            if (!nodes.ContainsKey(node))
+            {
+                throw Fail(path, $"there is no node '{node}' (nodes: {string.Join(", ", nodes.Keys.Order(StringComparer.Ordinal))})");
+            }
+
+            NewInterface(node, @interface, path, interfaces);
+            return new LabEndpoint(node, @interface);
+        }
+
+        public void NewInterface(string node, string @interface, string path, Dictionary<string, HashSet<string>> interfaces)
+        {
+            if (NameValidator.InterfaceNameProblem(@interface) is { } problem)
+            {
+                throw Fail(path, $"'{@interface}' cannot be an interface name: {problem}");
+            }
+
+            if (!interfaces[node].Add(@interface))
+            {
+                throw Fail(path, $"node '{node}' already has an interface '{@interface}'");
+            }
+        }
+
+        /// <summary>Addresses = one entry per endpoint, in order; each a string or an array of strings.</summary>
+        public IReadOnlyList<string>[] EndpointAddresses(IDictionary item, string path)
+        {
+            var result = new IReadOnlyList<string>[] { Array.Empty<string>(), Array.Empty<string>() };
+            if (!TryGet(item, "Addresses", out var value) || value is null)
+            {
+                return result;
+            }
+
+            var entries = value is string ? new[] { value } : value as IEnumerable is { } items ? items.Cast<object?>().ToArray() : throw Fail(path + ".Addresses", "expected one entry per endpoint");
+            if (entries.Length > 2)
+            {
+                throw Fail(path + ".Addresses", "a link has two endpoints: give one entry (a string or an array) for each");
+            }
+
+            for (var i = 0; i < entries.Length; i++)
+            {
+                var list = entries[i] is null ? Array.Empty<string>() : Strings(entries[i]!, $"{path}.Addresses[{i}]");
+                for (var j = 0; j < list.Count; j++)
+                {
+                    Prefix(list[j], $"{path}.Addresses[{i}]");
+                }
+
+                result[i] = list;
+            }
+
+            return result;
+        }
+
+        public IpPrefix Prefix(string text, string path)
+        {
+            if (!IpPrefix.TryParse(text, out var prefix) || !text.Contains('/'))
+            {
+                throw Fail(path, $"'{text}' is not an address with a prefix length (e.g. 10.0.0.1/24 or fd00::1/64)");
+            }
+
+            return prefix.Value;
+        }
+
+        public string Address(IDictionary item, string key, string path, IpFamily family)
+        {
+            var text = RequiredString(item, key, path);
+            if (!IpPrefix.TryParse(text, out var prefix) || text.Contains('/') || prefix.Value.Family != family)
+            {
+                throw Fail(At(path, key), $"'{text}' is not an {family} address");
+            }
+
+            return text;
+        }
+
+        public LabRoute Route(IDictionary item, string path, HashSet<string> interfaces)
+        {
+            KnownKeys(item, RouteKeys, path);
+            var destination = RequiredString(item, "Destination", path);
+            var gateway = OptionalString(item, "Gateway", path);
+            var @interface = OptionalString(item, "Interface", path);
+            var metric = OptionalInt(item, "Metric", path, 0, int.MaxValue);
+            var familyText = OptionalString(item, "Family", path);
+            IpFamily? family = familyText is null ? null : Enum.TryParse<IpFamily>(familyText, ignoreCase: true, out var f) ? f : throw Fail(path + ".Family", $"'{familyText}' is not IPv4 or IPv6");
+            if (@interface is not null && !interfaces.Contains(@interface))
+            {
+                throw Fail(path + ".Interface", $"the node has no interface '{@interface}' (its interfaces: {string.Join(", ", interfaces.Order(StringComparer.Ordinal))})");
+            }
+
+            RouteSpec spec = null!;
+            Guard(path, () => spec = RouteSpec.Create(destination, gateway, @interface, metric, null, family));
+            return new LabRoute(destination, gateway, @interface, metric, spec.Family == IpFamily.IPv6);
+        }
+    }
+}

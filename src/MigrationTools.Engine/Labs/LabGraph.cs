@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using MigrationTools.Engine.Addressing;
+
+namespace MigrationTools.Engine.Labs;
+
+/// <summary>
+/// A lab's topology as text to draw: Mermaid (pastes into Markdown) or Graphviz DOT. Nodes show their addresses;
+/// links are solid lines labelled with their interfaces; tunnels dashed; flow mappings dotted arrows to the nodes that
+/// hold their targets, labelled with the virtual address.
+/// </summary>
+public static class LabGraph
+{
+    /// <summary>The lab as a Mermaid flowchart.</summary>
+    public static string Mermaid(LabDefinition lab)
+    {
+        var text = new StringBuilder("flowchart LR\n");
+        foreach (var node in lab.Nodes.Keys.Order(StringComparer.Ordinal))
+        {
+            text.Append($"  {Id(node)}[\"<b>{node}</b>{string.Concat(Labels(lab, node).Select(l => "<br/>" + l))}\"]\n");
+        }
+
+        foreach (var link in lab.Links)
+        {
+            text.Append($"  {Id(link.A.Node)} ---|\"{link.A.Interface} - {link.B.Interface}{Rate(link)}\"| {Id(link.B.Node)}\n");
+        }
+
+        foreach (var tunnel in lab.Tunnels)
+        {
+            text.Append($"  {Id(tunnel.Node)} -. \"{tunnel.Name}: {tunnel.Local} to {tunnel.Remote} ({tunnel.Mode})\" .-> {Id(OwnerOf(lab, tunnel.Remote) ?? tunnel.Node)}\n");
+        }
+
+        foreach (var mapping in lab.FlowMappings)
+        {
+            foreach (var target in mapping.Targets)
+            {
+                text.Append($"  {Id(mapping.Node)} -. \"{mapping.VirtualAddress} as {target}\" .-> {Id(OwnerOf(lab, target) ?? mapping.Node)}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The lab as a Graphviz DOT graph.</summary>
+    public static string Dot(LabDefinition lab)
+    {
+        var text = new StringBuilder();
+        text.Append($"graph {Quote(lab.Name)} {{\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
+        foreach (var node in lab.Nodes.Keys.Order(StringComparer.Ordinal))
+        {
+            text.Append($"  {Quote(node)} [label={Quote(string.Join("\n", new[] { node }.Concat(Labels(lab, node))))}];\n");
+        }
+
+        foreach (var link in lab.Links)
+        {
+            text.Append($"  {Quote(link.A.Node)} -- {Quote(link.B.Node)} [label={Quote($"{link.A.Interface} - {link.B.Interface}{Rate(link)}")}];\n");
+        }
+
+        foreach (var tunnel in lab.Tunnels)
+        {
+            text.Append($"  {Quote(tunnel.Node)} -- {Quote(OwnerOf(lab, tunnel.Remote) ?? tunnel.Node)} [style=dashed, dir=forward, label={Quote($"{tunnel.Name}: {tunnel.Local} to {tunnel.Remote} ({tunnel.Mode})")}];\n");
+        }
+
+        foreach (var mapping in lab.FlowMappings)
+        {
+            foreach (var target in mapping.Targets)
+            {
+                text.Append($"  {Quote(mapping.Node)} -- {Quote(OwnerOf(lab, target) ?? mapping.Node)} [style=dotted, dir=forward, label={Quote($"{mapping.VirtualAddress} as {target}")}];\n");
+            }
+        }
+
+        return text.Append("}\n").ToString();
+    }
+
+    /// <summary>A node's addresses (links', then extra ones such as a VIP) and the routes of note.</summary>
+    private static IEnumerable<string> Labels(LabDefinition lab, string node)
+    {
+        foreach (var link in lab.Links)
+        {
+            foreach (var (end, addresses) in new[] { (link.A, link.AddressesA), (link.B, link.AddressesB) })
+            {
+                if (end.Node == node)
+                {
+                    foreach (var address in addresses)
+                    {
+                        yield return $"{end.Interface} {address}";
+                    }
+                }
+            }
+        }
+
+        foreach (var address in lab.Addresses.Where(a => a.Node == node))
+        {
+            yield return $"{address.Interface} {address.Address}";
+        }
+
+        if (lab.Nodes[node].Forwarding)
+        {
+            yield return "forwards";
+        }
+    }
+
+    /// <summary>The node with <paramref name="address"/> on one of its links or as an extra address.</summary>
+    private static string? OwnerOf(LabDefinition lab, string address) =>
+        lab.Nodes.Keys.FirstOrDefault(n => LabTester.NodeAddresses(lab, n).Any(p => p.Address.ToString() == address));
+
+    private static string Rate(LabLink link) => link.RateMbit is { } rate ? $", {rate} Mbit/s" : string.Empty;
+
+    private static string Id(string node) => "n_" + string.Concat(node.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
+}

@@ -1,0 +1,12 @@
+using System.Collections.Generic;
+
+namespace MigrationTools.Engine.Labs;
+
+/// <summary>A veth pair between two lab nodes.</summary>
+/// <param name="A">The first end.</param>
+/// <param name="B">The second end.</param>
+/// <param name="AddressesA">Addresses of the first end.</param>
+/// <param name="AddressesB">Addresses of the second end.</param>
+/// <param name="Mtu">The MTU of both ends.</param>
+/// <param name="RateMbit">A rate limit in Mbit/s on both ends (tc tbf).</param>
+public sealed record LabLink(LabEndpoint A, LabEndpoint B, IReadOnlyList<string> AddressesA, IReadOnlyList<string> AddressesB, int? Mtu, int? RateMbit);

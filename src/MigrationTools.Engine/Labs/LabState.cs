@@ -1,0 +1,12 @@
+using System;
+using System.Collections.Generic;
+
+namespace MigrationTools.Engine.Labs;
+
+/// <summary>
+/// What the module keeps of a lab under /run/migrationtools/labs/NAME/lab.json, written before each stage of the build
+/// (so a lab whose builder is killed can always be removed): its definition, prefix and namespaces, and who built it.
+/// </summary>
+internal sealed record LabState(
+    string Name, string Prefix, string Source, LabDefinition Definition, DateTime Created, int ProcessId, long StartTicks,
+    bool Complete, double BuildSeconds, IReadOnlyList<LabNamespace> Namespaces);

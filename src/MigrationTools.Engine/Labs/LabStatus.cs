@@ -1,0 +1,14 @@
+namespace MigrationTools.Engine.Labs;
+
+/// <summary>Where a lab is in its life.</summary>
+public enum LabStatus
+{
+    /// <summary>Being built by a session that is still running.</summary>
+    Building,
+    /// <summary>Built; every namespace is there.</summary>
+    Complete,
+    /// <summary>Its builder ended (killed, or failed without cleaning up) before it was done: remove it with Remove-NetLab.</summary>
+    Incomplete,
+    /// <summary>Built, but some of its namespaces are gone (removed by hand).</summary>
+    Damaged,
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MigrationTools.Engine.Labs;
+
+/// <summary>A lab the module built on this machine.</summary>
+public sealed class NetLab
+{
+    internal NetLab(LabState state, LabStatus status)
+    {
+        Name = state.Name;
+        Prefix = state.Prefix;
+        Status = status;
+        Source = state.Source;
+        Definition = state.Definition;
+        Created = state.Created;
+        BuildTime = TimeSpan.FromSeconds(state.BuildSeconds);
+        Namespaces = state.Namespaces.ToDictionary(n => n.Node, n => n.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The lab's name (what Get-NetLab and Remove-NetLab take).</summary>
+    public string Name { get; }
+    /// <summary>The prefix of its namespace names.</summary>
+    public string Prefix { get; }
+    /// <summary>Building, Complete, Incomplete (its builder ended before it was done) or Damaged (namespaces gone).</summary>
+    public LabStatus Status { get; }
+    /// <summary>The lab file or shipped template it was built from.</summary>
+    public string Source { get; }
+    /// <summary>What it is made of.</summary>
+    public LabDefinition Definition { get; }
+    /// <summary>When it was built (UTC).</summary>
+    public DateTime Created { get; }
+    /// <summary>How long the build took.</summary>
+    public TimeSpan BuildTime { get; }
+    /// <summary>Each node's namespace.</summary>
+    public IReadOnlyDictionary<string, string> Namespaces { get; }
+    /// <summary>The nodes.</summary>
+    public IReadOnlyList<string> Nodes => Definition.Nodes.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>The links, as node:interface pairs.</summary>
+    public IReadOnlyList<string> Links => Definition.Links.Select(l => $"{l.A} <-> {l.B}").ToArray();
+    /// <summary>The tunnels, as node:name local -> remote.</summary>
+    public IReadOnlyList<string> Tunnels => Definition.Tunnels.Select(t => $"{t.Node}:{t.Name} {t.Local} -> {t.Remote}").ToArray();
+    /// <summary>The flow mappings, as node: virtual -> targets.</summary>
+    public IReadOnlyList<string> FlowMappings => Definition.FlowMappings.Select(m => $"{m.Node}: {m.VirtualAddress} -> {string.Join(" | ", m.Targets)}").ToArray();
+
+    /// <summary>The namespace of node <paramref name="node"/>.</summary>
+    public string NamespaceOf(string node) => Namespaces.TryGetValue(node, out var name) ? name : Prefix + node;
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
