@@ -1,4 +1,3 @@
-#!/usr/bin/env pwsh
 <#
 .SYNOPSIS
     Benchmark of the IPIP tunnel and the QUIC lab: iperf3 TCP throughput through the tunnel against the plain veth
@@ -7,7 +6,7 @@
     Two namespaces joined by a veth pair (the underlay, 10.220.0.0/24) carry an IPIP tunnel (overlay
     192.168.77.0/30). iperf3 runs for -Seconds over the veth addresses (the baseline) and over the tunnel addresses,
     in one run; the script prints both, the ratio and the relay's counters. Then it builds and removes lab 2
-    (examples/MigrationLabs.psm1, New-QuicLbLab) -Repeat times in this warm session and prints the median and the
+    (New-NetLab -Template quic-lb) -Repeat times in this warm session and prints the median and the
     worst of each. Goals: >= 1 Gbit/s through the tunnel; build < 1 s, teardown < 0.5 s.
     Everything lives in namespaces named bench-ipip-*, removed at the end.
 .EXAMPLE
@@ -23,24 +22,20 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest -Force
-Import-Module (Join-Path $PSScriptRoot '../examples/MigrationLabs.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot '../examples/Experiments.psm1') -Force
 $prefix = 'bench-ipip-'
 $a = "${prefix}a"
 $b = "${prefix}b"
 
 function Measure-Iperf([string] $Server, [string] $Address) {
     $run = Invoke-NetNs -Name $a -Command iperf3 -ArgumentList '-c', $Address, '-t', "$Seconds", '-P', "$Streams", '-J'
-    if ($run.ExitCode -ne 0) { throw "iperf3 to $Address failed: $($run.StandardError) $($run.Output -join ' ')" }
+    if ($run.ExitCode -ne 0) { throw "iperf3 to $Address failed: $($run.Error) $($run.Output -join ' ')" }
     $json = ($run.Output -join "`n") | ConvertFrom-Json
     [double]$json.end.sum_received.bits_per_second
 }
 
-function Get-Median([double[]] $Values) {
-    $sorted = $Values | Sort-Object
-    $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
-}
-
-Remove-MigrationLab -Prefix $prefix
+Get-NetLab -Name "${prefix}*" -ErrorAction SilentlyContinue | Remove-NetLab -Confirm:$false
+Get-NetNs -Name "${prefix}*" -ErrorAction SilentlyContinue | Remove-NetNs -Confirm:$false
 try {
     New-NetNs $a, $b | Out-Null
     Connect-NetNs -Name $a -Peer $b -Interface u1 -PeerInterface u2 | Out-Null
@@ -52,7 +47,7 @@ try {
     New-NetNsAddress -Namespace $b -Interface ipip0 -Address 192.168.77.2/30 | Out-Null
 
     $server = Invoke-NetNs -Name $b -Command iperf3 -ArgumentList '-s' -Background
-    for ($i = 0; $i -lt 100 -and -not (Invoke-NetNs -Name $b -Command ss -ArgumentList '-Hltn', 'sport = :5201').Output; $i++) { Start-Sleep -Milliseconds 50 }
+    Wait-Listener -Namespace $b -Protocol tcp -Port 5201
 
     $veth = Measure-Iperf $b 10.220.0.2
     $tunnel = Measure-Iperf $b 192.168.77.2
@@ -70,17 +65,17 @@ try {
             ($counters.DroppedMalformed + $counters.DroppedNotIpip + $counters.DroppedWrongSource + $counters.DroppedInnerNotIPv4), $counters.SendErrors
     }
 } finally {
-    Remove-MigrationLab -Names $a, $b
+    Get-NetNs -Name $a, $b -ErrorAction SilentlyContinue | Remove-NetNs -Confirm:$false
 }
 
 $build = [Collections.Generic.List[double]]::new()
 $teardown = [Collections.Generic.List[double]]::new()
 foreach ($i in 0..$Repeat) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
-    $lab = New-QuicLbLab -Prefix $prefix -TunnelMode $TunnelMode
+    $lab = New-NetLab -Template quic-lb -Name "${prefix}quic-lb" -Prefix $prefix -TunnelMode $TunnelMode
     $built = $watch.Elapsed.TotalMilliseconds
     $watch.Restart()
-    Remove-MigrationLab -Names $lab.Client, $lab.Router, $lab.Server
+    Remove-NetLab -Name $lab.Name -Confirm:$false
     $removed = $watch.Elapsed.TotalMilliseconds
     if ($i -eq 0) {
         '{0,-28} build {1:N0} ms, teardown {2:N0} ms (first in this session, includes JIT; not counted)' -f 'QUIC lab, cold', $built, $removed

@@ -1,4 +1,3 @@
-#!/usr/bin/env pwsh
 <#
 .SYNOPSIS
     Benchmark of Watch-QuicProbe against tshark on the same capture, plus header-only datagram throughput.
@@ -10,7 +9,9 @@
     the first packet of each and misses frames after it). Then, in one run, times
       (a) tshark -o tls.keylog_file:... -Y 'quic.frame_type==0x1a || quic.frame_type==0x1b' on router1.pcap, and
       (b) Watch-QuicProbe -Path router1.pcap -KeyLogFile ... in a warm session,
-    and prints both, the ratio, and whether both found the same PATH_CHALLENGE/PATH_RESPONSE data. Then it times
+    and prints both, the ratio, and the PATH_CHALLENGE and PATH_RESPONSE frames each found, kind by kind: the
+    distinct values and the number of frames (tshark's lines deduplicated by inner IP id and UDP checksum, since
+    tcpdump -i any on a router sees each forwarded packet on two interfaces). Then it times
     the header-only path (no keys) and prints datagrams per second. Goals: >= 10x faster than tshark with the same
     findings; header-only >= 1 million datagrams per second. Watch-QuicProbe figures are medians of warm runs
     (-Warmup runs, and at least 3 s of them, first, so that the JIT has compiled the hot path); the first, cold run is printed as well.
@@ -40,16 +41,21 @@ $pcap = Join-Path $dir 'router1.pcap'
 $keys = Join-Path $dir 'keylog.txt'
 Write-Host ("Capture: {0}, {1:N1} MB" -f $pcap, ((Get-Item $pcap).Length / 1MB))
 
-function Get-Median([double[]] $Values) { ($Values | Sort-Object)[[int][Math]::Floor(($Values.Count - 1) / 2)] }
+Import-Module (Join-Path $PSScriptRoot '../examples/Experiments.psm1') -Force
 
 # (a) tshark
 $tsharkTimes = @()
 $tsharkData = $null
 foreach ($i in 1..$Repeat) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
-    $lines = & tshark -n -r $pcap -o "tls.keylog_file:$keys" -Y 'quic.frame_type==0x1a || quic.frame_type==0x1b' -T fields -e quic.path_challenge.data -e quic.path_response.data 2>$null
+    $lines = & tshark -n -r $pcap -o "tls.keylog_file:$keys" -Y 'quic.frame_type==0x1a || quic.frame_type==0x1b' -T fields -e ip.id -e udp.checksum -e quic.path_challenge.data -e quic.path_response.data 2>$null
     $tsharkTimes += $watch.Elapsed.TotalSeconds
-    $tsharkData = $lines -split '[\t,]' | Where-Object { $_ } | ForEach-Object { $_ -replace ':', '' } | Sort-Object -Unique
+    # One line per captured frame; a forwarded packet appears once per interface: keep one per inner IP id and UDP checksum.
+    $unique = $lines | ForEach-Object { $f = $_ -split "`t"; [pscustomobject]@{ Key = "$(($f[0] -split ',')[-1])/$($f[1])"; Challenges = $f[2]; Responses = $f[3] } } | Sort-Object Key -Unique
+    $tsharkData = [pscustomobject]@{
+        Challenges = @($unique | ForEach-Object { $_.Challenges -split ',' } | Where-Object { $_ } | ForEach-Object { $_ -replace ':', '' })
+        Responses  = @($unique | ForEach-Object { $_.Responses -split ',' } | Where-Object { $_ } | ForEach-Object { $_ -replace ':', '' })
+    }
 }
 
 # (b) Watch-QuicProbe: one cold run, -Warmup uncounted runs, then the timed ones.
@@ -64,16 +70,25 @@ foreach ($i in 1..$Repeat) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     $events = Watch-QuicProbe -Path $pcap -KeyLogFile $keys -WarningAction SilentlyContinue
     $watchTimes += $watch.Elapsed.TotalSeconds
-    $watchData = $events | Where-Object { $_.Kind -in 'PathProbeSent', 'PathResponse' -and $_.Data } | ForEach-Object Data | Sort-Object -Unique
+    $watchData = [pscustomobject]@{
+        Challenges = @($events | Where-Object { $_.KindName -eq 'PathProbeSent' -and $_.Data } | ForEach-Object Data)
+        Responses  = @($events | Where-Object { $_.KindName -eq 'PathResponse' -and $_.Data } | ForEach-Object Data)
+    }
 }
 
 # Header-only: Watch-QuicProbe without keys, warm; the datagram count (UDP GSO segments counted as the datagrams
 # they become on the wire) comes from the engine's counter.
-$run = [MigrationTools.Engine.Quic.QuicProbeWatcher]::NewRun([MigrationTools.Engine.Quic.QuicProbeOptions]::new())
-$allocatedBefore = [GC]::GetAllocatedBytesForCurrentThread()
-$null = [Linq.Enumerable]::ToList([MigrationTools.Engine.Quic.QuicProbeWatcher]::ReadFiles([string[]]@($pcap), $run, $null, [Threading.CancellationToken]::None))
-$allocated = [GC]::GetAllocatedBytesForCurrentThread() - $allocatedBefore
-$frames = $run.Analyzer.Datagrams
+# Allocation, measured on this thread for a whole read, without keys and with them (decryption included).
+function Measure-Allocation([MigrationTools.Engine.Quic.QuicProbeOptions] $Options) {
+    $run = [MigrationTools.Engine.Quic.QuicProbeWatcher]::NewRun($Options)
+    $before = [GC]::GetAllocatedBytesForCurrentThread()
+    $found = [Linq.Enumerable]::ToList([MigrationTools.Engine.Quic.QuicProbeWatcher]::ReadFiles([string[]]@($pcap), $run, $null, [Threading.CancellationToken]::None))
+    [pscustomobject]@{ Bytes = [GC]::GetAllocatedBytesForCurrentThread() - $before; Datagrams = $run.Analyzer.Datagrams; Events = $found.Count }
+}
+$headerAllocation = Measure-Allocation ([MigrationTools.Engine.Quic.QuicProbeOptions]::new())
+$keyLog = [MigrationTools.Engine.Quic.KeyLog]::Load([string[]]@($keys))
+$keyedAllocation = Measure-Allocation ([MigrationTools.Engine.Quic.QuicProbeOptions]@{ KeyLog = $keyLog })
+$frames = $headerAllocation.Datagrams
 $watch = [Diagnostics.Stopwatch]::StartNew()
 for ($i = 0; $i -lt $Warmup -or $watch.Elapsed.TotalSeconds -lt 3; $i++) { $null = Watch-QuicProbe -Path $pcap -WarningAction SilentlyContinue }
 $headerTimes = @()
@@ -86,12 +101,14 @@ foreach ($i in 1..$Repeat) {
 $t = Get-Median $tsharkTimes
 $w = Get-Median $watchTimes
 $h = Get-Median $headerTimes
-$same = ($null -eq (Compare-Object @($tsharkData) @($watchData)))
+function Test-Same($a, $b) { $null -eq (Compare-Object @($a | Sort-Object -Unique) @($b | Sort-Object -Unique)) }
 Write-Host ''
 '{0,-44} {1,8:N3} s median of {2}' -f "tshark -Y 'quic.frame_type==0x1a||0x1b'", $t, $Repeat
 '{0,-44} {1,8:N3} s median of {2} (cold first run: {3:N3} s)' -f 'Watch-QuicProbe -KeyLogFile (warm)', $w, $Repeat, $cold
 '{0,-44} {1,8:N1}x  (goal >= 10x: {2})' -f 'ratio', ($t / $w), $(if ($t / $w -ge 10) { 'met' } else { 'NOT met' })
-'{0,-44} tshark {1}, Watch-QuicProbe {2}, same: {3}' -f 'PATH_CHALLENGE/RESPONSE data found', @($tsharkData).Count, @($watchData).Count, $same
+'{0,-44} tshark {1} frames / {2} values, Watch-QuicProbe {3} / {4}; same values: {5}, same count: {6}' -f 'PATH_CHALLENGE found', $tsharkData.Challenges.Count, @($tsharkData.Challenges | Sort-Object -Unique).Count, $watchData.Challenges.Count, @($watchData.Challenges | Sort-Object -Unique).Count, (Test-Same $tsharkData.Challenges $watchData.Challenges), ($tsharkData.Challenges.Count -eq $watchData.Challenges.Count)
+'{0,-44} tshark {1} frames / {2} values, Watch-QuicProbe {3} / {4}; same values: {5}, same count: {6}' -f 'PATH_RESPONSE found', $tsharkData.Responses.Count, @($tsharkData.Responses | Sort-Object -Unique).Count, $watchData.Responses.Count, @($watchData.Responses | Sort-Object -Unique).Count, (Test-Same $tsharkData.Responses $watchData.Responses), ($tsharkData.Responses.Count -eq $watchData.Responses.Count)
 '{0,-44} {1,8:N0} datagrams/s ({2:N0} datagrams in {3:N3} s; goal >= 1,000,000: {4})' -f 'header-only (no keys)', ($frames / $h), $frames, $h, $(if ($frames / $h -ge 1e6) { 'met' } else { 'NOT met' })
-'{0,-44} {1,8:N0} KB for the whole file (read and scratch buffers, reused for every packet)' -f 'engine allocation (header-only)', ($allocated / 1KB)
+'{0,-44} {1,8:N0} KB for the whole file, {2:N1} bytes per datagram' -f 'engine allocation, header-only', ($headerAllocation.Bytes / 1KB), ($headerAllocation.Bytes / $headerAllocation.Datagrams)
+'{0,-44} {1,8:N0} KB for the whole file, {2:N1} bytes per datagram ({3} events)' -f 'engine allocation, decrypting with keys', ($keyedAllocation.Bytes / 1KB), ($keyedAllocation.Bytes / $keyedAllocation.Datagrams), $keyedAllocation.Events
 if (-not $CaptureDirectory) { Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue }

@@ -62,6 +62,49 @@ function Get-ParameterDescription($cmdInfo, $name) {
     $key = "P:$($property.DeclaringType.FullName).$name"
     return ConvertTo-Paragraphs (Get-NodeText $members[$key].summary)
 }
+function Get-TypeDescription([type] $type) {
+    $doc = $members["T:$($type.FullName)"]
+    if ($doc) { ConvertTo-Paragraphs (Get-NodeText $doc.summary) } else { @() }
+}
+# What each cmdlet writes, to find which cmdlets' objects pipe into which (by property name).
+$allCommands = @(Get-Command -Module MigrationTools -CommandType Cmdlet | Sort-Object Name)
+$producers = foreach ($c in $allCommands) {
+    foreach ($t in $c.OutputType | Where-Object { $_.Type -and $_.Type -ne [void] }) { [pscustomobject]@{ Command = $c.Name; Type = $t.Type } }
+}
+function Get-PipelineInput($cmd) {
+    $byValue = [System.Collections.Generic.List[object]]::new()
+    $sets = foreach ($set in $cmd.ParameterSets) {
+        $byName = @($set.Parameters | Where-Object ValueFromPipelineByPropertyName)
+        foreach ($p in $set.Parameters | Where-Object ValueFromPipeline) { $byValue.Add($p) }
+        if ($byName) { , $byName }
+    }
+    foreach ($p in $byValue | Sort-Object Name -Unique) {
+        [pscustomobject]@{ Type = $p.ParameterType.FullName; Text = "You can pipe values for -$($p.Name) to this cmdlet." }
+    }
+    $from = foreach ($byName in $sets) {
+        $required = @($byName | Where-Object IsMandatory)
+        if (-not $required) { $required = $byName }
+        foreach ($producer in $producers) {
+            $properties = $producer.Type.GetProperties().Name
+            $bound = @($required | Where-Object { $n = @($_.Name) + $_.Aliases; @($n | Where-Object { $_ -in $properties }).Count -gt 0 })
+            if ($bound.Count -eq $required.Count -and $producer.Command -ne $cmd.Name) {
+                [pscustomobject]@{ Command = $producer.Command; Type = $producer.Type.FullName; Properties = ($bound.Name | Sort-Object) -join ', ' }
+            }
+        }
+    }
+    foreach ($group in $from | Sort-Object Type, Command -Unique | Group-Object Type) {
+        [pscustomobject]@{
+            Type = $group.Name
+            Text = "Objects from $(($group.Group.Command | Sort-Object -Unique) -join ', '): their properties bind to the parameters of the same name ($(($group.Group.Properties | Sort-Object -Unique) -join '; '))."
+        }
+    }
+}
+function Get-RelatedCommands($cmd) {
+    $family = if ($cmd.Noun -like 'NetNs*') { 'NetNs*' } elseif ($cmd.Noun -like '*Lab') { '*Lab' } else { $cmd.Noun }
+    $related = @($allCommands | Where-Object { $_.Noun -like $family -and $_.Name -ne $cmd.Name } | ForEach-Object Name)
+    $related += @((Get-PipelineInput $cmd).Text | Select-String -Pattern '\b[A-Z][a-z]+-[A-Za-z]+' -AllMatches | ForEach-Object { $_.Matches.Value })
+    $related | Where-Object { $_ -ne $cmd.Name } | Sort-Object -Unique
+}
 function Get-PipelineText($attr) {
     $kinds = @()
     if ($attr.ValueFromPipeline) { $kinds += 'ByValue' }
@@ -128,9 +171,21 @@ foreach ($cmd in Get-Command -Module MigrationTools -CommandType Cmdlet | Sort-O
     }
     $w.WriteEndElement()
 
+    $w.WriteStartElement('inputTypes', $command)
+    $inputs = @(Get-PipelineInput $cmd)
+    if (-not $inputs) { $inputs = @([pscustomobject]@{ Type = 'None'; Text = 'This cmdlet takes no pipeline input.' }) }
+    foreach ($in in $inputs) {
+        $w.WriteStartElement('inputType', $command); Write-Type $in.Type; Write-Description @($in.Text); $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
     $w.WriteStartElement('returnValues', $command)
-    foreach ($t in $cmd.OutputType | Where-Object { $_.Name -ne 'System.Void' }) {
-        $w.WriteStartElement('returnValue', $command); Write-Type $t.Name; $w.WriteEndElement()
+    $outputs = @($cmd.OutputType | Where-Object { $_.Type -and $_.Type -ne [void] })
+    foreach ($t in $outputs) {
+        $w.WriteStartElement('returnValue', $command); Write-Type $t.Name; Write-Description (Get-TypeDescription $t.Type); $w.WriteEndElement()
+    }
+    if (-not $outputs) {
+        $w.WriteStartElement('returnValue', $command); Write-Type 'None'; Write-Description @('This cmdlet writes no objects.'); $w.WriteEndElement()
     }
     $w.WriteEndElement()
 
@@ -145,6 +200,12 @@ foreach ($cmd in Get-Command -Module MigrationTools -CommandType Cmdlet | Sort-O
         Write-Paras (ConvertTo-Paragraphs (($example.SelectNodes('para') | ForEach-Object InnerText) -join "`n`n"))
         $w.WriteEndElement()
         $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    $w.WriteStartElement('relatedLinks', $maml)
+    foreach ($name in @(Get-RelatedCommands $cmd) + 'about_MigrationTools') {
+        $w.WriteStartElement('navigationLink', $maml); $w.WriteElementString('linkText', $maml, $name); $w.WriteElementString('uri', $maml, ''); $w.WriteEndElement()
     }
     $w.WriteEndElement()
     $w.WriteEndElement()

@@ -1,49 +1,73 @@
-#!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    A small lab: two hosts and a router in namespaces, shown and then removed.
+    Both experiments end to end in under a minute: a ping flow moved between namespaces, and a QUIC connection
+    migrating behind an IP-in-IP load balancer, once with a correct server and once with a faulty one.
 .DESCRIPTION
-    Builds hosts h1 and h2 joined through router r (IPv4 and IPv6), pings across, prints the lab as
-    objects, and removes everything, also when something fails or Ctrl+C is pressed.
+    1. Ping flow migration (ping-flow-migration.ps1): A pings the abstract address fe00::1 while the address is
+       switched between C and D every 0.3 s; prints echoes sent, received and lost, echoes per location and the
+       switch times.
+    2. QUIC behind a load balancer (quic-lb-lab.ps1), correct server: a real ngtcp2 client downloads a file from a
+       real ngtcp2 server through the VIP and migrates to its second path; Watch-QuicProbe reads router1's
+       capture and should find the new path validated (PathValidated) and no verdict.
+    3. The same with the faulty server, which probes the new path from its real address instead of the VIP: the
+       client must discard those packets, so Watch-QuicProbe should report SourceAddressMismatch and
+       UnansweredChallenge, and the download stalls.
+    Ends with a short summary. Captures, key logs, qlogs and reports go under -OutputDirectory. Every lab is
+    removed at the end of its step, also on failure or Ctrl+C.
 .EXAMPLE
     dotnet pwsh ./examples/demo.ps1
+.EXAMPLE
+    ./build.ps1 -Task Demo
+.OUTPUTS
+    With -PassThru, one result object per experiment.
+.LINK
+    about_MigrationTools
 #>
 [CmdletBinding()]
 param(
+    # Where the experiments write their files.
+    [string] $OutputDirectory = (Join-Path $PSScriptRoot '../out/demo'),
     # The module to use; the built one by default.
     [string] $ModuleManifest = (Join-Path $PSScriptRoot '../out/MigrationTools/MigrationTools.psd1'),
-    # Prefix of the namespaces this demo makes.
-    [string] $Prefix = 'demo-'
+    # Also return the three experiments' result objects.
+    [switch] $PassThru
 )
 $ErrorActionPreference = 'Stop'
-Import-Module $ModuleManifest -Force
-$h1 = "${Prefix}h1"; $h2 = "${Prefix}h2"; $r = "${Prefix}r"
-$watch = [Diagnostics.Stopwatch]::StartNew()
-try {
-    New-NetNs -Name $h1, $h2, $r | Out-Null
-    Connect-NetNs -Name $h1 -Peer $r -Interface eth0 -PeerInterface h1 | Out-Null
-    Connect-NetNs -Name $h2 -Peer $r -Interface eth0 -PeerInterface h2 | Out-Null
-    New-NetNsAddress -Namespace $h1 -Interface eth0 -Address 10.230.1.2/24, fd00:230:1::2/64 | Out-Null
-    New-NetNsAddress -Namespace $h2 -Interface eth0 -Address 10.230.2.2/24, fd00:230:2::2/64 | Out-Null
-    New-NetNsAddress -Namespace $r -Interface h1 -Address 10.230.1.254/24, fd00:230:1::fe/64 | Out-Null
-    New-NetNsAddress -Namespace $r -Interface h2 -Address 10.230.2.254/24, fd00:230:2::fe/64 | Out-Null
-    Enable-NetNsForwarding -Namespace $r
-    foreach ($h in @(@{ Ns = $h1; V4 = '10.230.1.254'; V6 = 'fd00:230:1::fe' }, @{ Ns = $h2; V4 = '10.230.2.254'; V6 = 'fd00:230:2::fe' })) {
-        New-NetNsRoute -Namespace $h.Ns -Destination default -Gateway $h.V4 | Out-Null
-        New-NetNsRoute -Namespace $h.Ns -Destination default -Gateway $h.V6 | Out-Null
-    }
-    Write-Host "Lab built in $([int]$watch.Elapsed.TotalMilliseconds) ms." -ForegroundColor Green
+$OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory)
+$null = New-Item -ItemType Directory -Force -Path $OutputDirectory
+$clock = [Diagnostics.Stopwatch]::StartNew()
 
-    Get-NetNs "$Prefix*" | Format-Table | Out-Host
-    Get-NetNsRoute -Namespace $h1 | Format-Table | Out-Host
+function Write-Step([string] $Text) { Write-Host "`n=== $Text" -ForegroundColor Cyan }
 
-    foreach ($target in '10.230.2.2', 'fd00:230:2::2') {
-        $ping = Invoke-NetNs -Name $h1 -Command ping -ArgumentList '-c', '3', '-i', '0.2', '-W', '2', $target
-        Write-Host "ping $target from ${h1}: $($ping.Output | Select-Object -Last 2 | Select-Object -First 1)"
-        if ($ping.ExitCode -ne 0) { throw "ping $target failed: $($ping.Error)" }
-    }
-} finally {
-    $watch.Restart()
-    Get-NetNs "$Prefix*" -ErrorAction SilentlyContinue | Remove-NetNs -Confirm:$false
-    Write-Host "Lab removed in $([int]$watch.Elapsed.TotalMilliseconds) ms." -ForegroundColor Green
+Write-Step '1/3  Ping flow migration: A pings fe00::1 while it moves between C and D'
+$ping = & (Join-Path $PSScriptRoot 'ping-flow-migration.ps1') -Swaps 10 -Interval 0.3 -Prefix 'demo-pf-' -ModuleManifest $ModuleManifest `
+    -TimelinePath (Join-Path $OutputDirectory 'ping-flow.svg') 6>$null
+
+Write-Step '2/3  QUIC migration behind the load balancer, correct server'
+$good = & (Join-Path $PSScriptRoot 'quic-lb-lab.ps1') -OutputDirectory (Join-Path $OutputDirectory 'quic-correct') -DownloadSize 2MB -RateMbit 20 `
+    -TimeoutSeconds 20 -Prefix 'demo-ok-' -ModuleManifest $ModuleManifest 6>$null
+
+Write-Step '3/3  The same with a faulty server that probes from its real address'
+$bad = & (Join-Path $PSScriptRoot 'quic-lb-lab.ps1') -OutputDirectory (Join-Path $OutputDirectory 'quic-faulty') -DownloadSize 2MB -RateMbit 20 `
+    -TimeoutSeconds 6 -FaultyProbeSource -Prefix 'demo-bad-' -ModuleManifest $ModuleManifest 6>$null
+
+$verdicts = { param($r) if ($r.Verdicts) { $r.Verdicts -join ', ' } else { 'none' } }
+Write-Step "Summary ($([int]$clock.Elapsed.TotalSeconds) s)"
+Write-Host ("Ping flow:        {0} echo requests sent, {1} answered, {2} lost; {3} reached C and {4} reached D over {5} switches (median {6} ms each)." -f
+    $ping.Sent, $ping.Received, $ping.Lost, $ping.EchoesInC, $ping.EchoesInD, $ping.Switches, $ping.MedianSwitchMs)
+Write-Host ("QUIC, correct:    download {0}; {1} path validation(s); verdicts: {2}." -f
+    $(if ($good.DownloadCompleted) { 'complete' } else { 'INCOMPLETE' }), $good.PathValidations, (& $verdicts $good))
+Write-Host ("QUIC, faulty:     download {0}; {1} packets to the new path came from the real address {2}; verdicts: {3}." -f
+    $(if ($bad.DownloadCompleted) { 'complete' } else { 'stalled' }), $bad.NewPathPacketsFromRealIp, '10.220.0.2', (& $verdicts $bad))
+Write-Host @"
+
+What this shows: the ping never noticed that fe00::1 moved ($($ping.Lost) lost). The QUIC client's new path was
+validated when the server answered from the VIP; when the server probed from its real address the client had to
+drop those probes (SourceAddressMismatch), so the challenges went unanswered (UnansweredChallenge) and probing never
+ended. Files: $OutputDirectory
+"@
+if ($PassThru) {
+    [pscustomobject]@{ Experiment = 'PingFlow'; Result = $ping }
+    [pscustomobject]@{ Experiment = 'QuicCorrect'; Result = $good }
+    [pscustomobject]@{ Experiment = 'QuicFaulty'; Result = $bad }
 }

@@ -1,31 +1,38 @@
-#!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    The QUIC migration experiment behind an IPIP load balancer (shared/origin/quic-migration-poc.md), without Docker.
+    The QUIC migration experiment behind an IP-in-IP load balancer with direct server return, with namespaces only.
 .DESCRIPTION
-    Builds lab 2 of shared/LAB.md with namespaces (client with two paths, router1 with the VIP routed into the
-    IPIP tunnel ipip0, server with the real IP and the VIP, direct server return), then:
-      1. starts a real QUIC server (gtlsserver, Debian's ngtcp2-server) on the VIP 10.250.1.1, UDP 8889, serving a
-         random file of -DownloadSize bytes, and captures packets on router1 and on the client (tcpdump -i any);
-      2. starts a real client (gtlsclient) that downloads the file, writing SSLKEYLOGFILE and both peers' qlogs;
-      3. once the handshake is done, performs the origin's migration in the client:
-         `ip route replace 10.250.1.1/32 via 10.210.0.254`. The client moves its connection to a new local address
-         (gtlsclient --change-local-addr, which picks its source from the routing table) and the traffic takes path 2;
-      4. reports whether the download completed, with sizes and SHA-256 checksums, which source addresses the
-         server's packets to the new path carried, and the lab's build and teardown times.
-    -FaultyProbeSource reproduces the origin's fault on the wire: the server's packets towards the new path leave
-    from the real IP 10.220.0.2 instead of the VIP (a stateless nftables source rewrite in the server namespace),
-    so the client discards them and the path never validates.
+    Builds the shipped quic-lb lab (see docs/topologies.md: client with two paths, router1 routing the VIP
+    10.250.1.1 into the IP-in-IP tunnel ipip0, server with its real address and the VIP, answering directly), then:
+      1. starts a real QUIC server (gtlsserver, Debian's ngtcp2-server) on the VIP, UDP 8889, serving a random file
+         of -DownloadSize bytes, and captures packets on router1 and on the client (tcpdump -i any);
+      2. starts a real client (gtlsclient) that downloads the file, writing its TLS secrets (SSLKEYLOGFILE) and both
+         peers' qlogs;
+      3. once the handshake is done, migrates: the client's route to the VIP moves from path 1 to path 2
+         (Set-NetNsRoute), and the client moves its connection to its new local address (gtlsclient
+         --change-local-addr, which takes its source from the routing table);
+      4. reads router1's capture with Watch-QuicProbe (decrypted with the key log) and reports whether the download
+         completed (sizes, SHA-256), which source addresses the server's packets to the new path carried, the
+         path-validation events and the verdicts, and the lab's build and teardown times.
+    -FaultyProbeSource reproduces the fault of a server behind a VIP that probes from its real address: the
+    server's packets towards the new path leave from 10.220.0.2 instead of the VIP (a stateless nftables source
+    rewrite in the server namespace), so the client discards them and the path never validates; Watch-QuicProbe
+    then reports SourceAddressMismatch and UnansweredChallenge.
     The output folder holds router1.pcap, client.pcap (Linux cooked, as tcpdump -i any writes), keylog.txt,
-    qlog-client/, qlog-server/, the downloaded file, report.json and, where editcap is installed, *.pcapng copies
-    with the keylog embedded so that Wireshark opens them decrypted. Everything the lab made is removed on exit,
-    also on Ctrl+C or failure.
+    qlog-client/, qlog-server/, the downloaded file, events.json and report.json. Everything the lab made is
+    removed on exit, also on Ctrl+C or failure.
     -RateMbit shapes router1's client-facing links (tc tbf) so that the download spans the migration.
 .EXAMPLE
     ./examples/quic-lb-lab.ps1 -OutputDirectory ./out/quic-ok
 .EXAMPLE
     ./examples/quic-lb-lab.ps1 -FaultyProbeSource -OutputDirectory ./out/quic-faulty
     The download does not complete: server packets to 10.210.0.2 leave from 10.220.0.2.
+.OUTPUTS
+    The report object (also written to report.json).
+.LINK
+    Watch-QuicProbe
+.LINK
+    New-NetLab
 #>
 [CmdletBinding()]
 param(
@@ -53,9 +60,9 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest -Force
-Import-Module (Join-Path $PSScriptRoot 'MigrationLabs.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'Experiments.psm1') -Force
 
-Assert-LabTool @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; tc = 'iproute2' }
+Assert-Tool @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; tc = 'iproute2' }
 
 # Server packets to the client's new address, by source address, read back from a capture.
 function Get-NewPathSources([string] $File, [string] $NewAddress, [int] $Port) {
@@ -71,18 +78,25 @@ $null = New-Item -ItemType Directory -Force -Path $OutputDirectory, (Join-Path $
 $content = New-QuicServerContent -Size $DownloadSize -Name 'quic-lb-lab'
 $keylog = Join-Path $OutputDirectory 'keylog.txt'
 
-$lab = $null
+$netLab = $null
 $report = $null
 $watch = [Diagnostics.Stopwatch]::StartNew()
 try {
-    $lab = New-QuicLbLab -Prefix $Prefix -TunnelMode $TunnelMode
+    $netLab = New-NetLab -Template quic-lb -Name "${Prefix}quic-lb" -Prefix $Prefix -TunnelMode $TunnelMode
     $buildMs = $watch.Elapsed.TotalMilliseconds
+    $lab = [pscustomobject]@{
+        Client = $netLab.NamespaceOf('client'); Router = $netLab.NamespaceOf('router1'); Server = $netLab.NamespaceOf('server')
+        Vip = '10.250.1.1'; Port = 8889
+        ClientPath1 = '10.200.0.2'; RouterPath1 = '10.200.0.254'; ClientPath2 = '10.210.0.2'; RouterPath2 = '10.210.0.254'
+        RouterServerNet = '10.220.0.254'; ServerReal = '10.220.0.2'
+        TunnelMode = (Get-IpipTunnel -Namespace $netLab.NamespaceOf('router1') -Name ipip0).Mode
+    }
     Write-Host ("Lab built in {0:N0} ms: {1} -> {2} (VIP {3}) -> ipip0 ({4}) -> {5}" -f $buildMs, $lab.Client, $lab.Router, $lab.Vip, $lab.TunnelMode, $lab.Server) -ForegroundColor Green
 
     if ($RateMbit -gt 0) {
         foreach ($dev in 'eth0', 'eth1') {
             $tc = Invoke-NetNs -Name $lab.Router -Command tc -ArgumentList 'qdisc', 'add', 'dev', $dev, 'root', 'tbf', 'rate', "${RateMbit}mbit", 'burst', '32kb', 'latency', '400ms'
-            if ($tc.ExitCode -ne 0) { throw "tc tbf on $($lab.Router) ${dev}: $($tc.StandardError)" }
+            if ($tc.ExitCode -ne 0) { throw "tc tbf on $($lab.Router) ${dev}: $($tc.Error)" }
         }
     }
     if ($FaultyProbeSource) {
@@ -94,15 +108,15 @@ try {
         )
         foreach ($rule in $rules) {
             $nft = Invoke-NetNs -Name $lab.Server -Command nft -ArgumentList $rule
-            if ($nft.ExitCode -ne 0) { throw "nft in $($lab.Server): $($nft.StandardError)" }
+            if ($nft.ExitCode -ne 0) { throw "nft in $($lab.Server): $($nft.Error)" }
         }
         Write-Host "Faulty server: packets to $($lab.ClientPath2) leave from $($lab.ServerReal) instead of $($lab.Vip)." -ForegroundColor Yellow
     }
 
-    $routerCapture = Start-LabCapture $lab.Router (Join-Path $OutputDirectory 'router1.pcap')
-    $clientCapture = Start-LabCapture $lab.Client (Join-Path $OutputDirectory 'client.pcap')
+    $routerCapture = Start-Capture -Namespace $lab.Router -File (Join-Path $OutputDirectory 'router1.pcap')
+    $clientCapture = Start-Capture -Namespace $lab.Client -File (Join-Path $OutputDirectory 'client.pcap')
     $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $content.Root, "--max-gso-dgrams=$MaxGsoDatagrams", "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.Vip, "$($lab.Port)", $content.Key, $content.Cert -Background
-    Wait-LabCondition { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
+    Wait-Listener -Namespace $lab.Server -Protocol udp -Port $lab.Port
 
     $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList @(
         '-q', '--exit-on-all-streams-close', "--download=$(Join-Path $OutputDirectory 'download')",
@@ -110,7 +124,7 @@ try {
         $lab.Vip, "$($lab.Port)", "https://$($lab.Vip):$($lab.Port)/$($content.FileName)") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
     $started = [DateTime]::UtcNow
     # The 1-RTT secrets appear in the keylog when the handshake is done; the client moves $MigrateAfterMs later.
-    Wait-LabCondition { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
+    Wait-Until { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } -Seconds 10 -What 'the QUIC handshake'
     Set-NetNsRoute -Namespace $lab.Client -Destination "$($lab.Vip)/32" -Gateway $lab.RouterPath2
     $routeChangedAt = ([DateTime]::UtcNow - $started).TotalMilliseconds
     Write-Host ("Handshake done; route to {0} replaced via {1} at {2:N0} ms, client moves to {3} {4} ms after the handshake." -f $lab.Vip, $lab.RouterPath2, $routeChangedAt, $lab.ClientPath2, $MigrateAfterMs)
@@ -129,11 +143,9 @@ try {
     $downloadedSize = if (Test-Path $downloaded) { (Get-Item $downloaded).Length } else { 0 }
     $sources = Get-NewPathSources (Join-Path $OutputDirectory 'router1.pcap') $lab.ClientPath2 $lab.Port
 
-    foreach ($pcap in 'router1', 'client') {
-        if ((Get-Command editcap -ErrorAction SilentlyContinue) -and (Test-Path $keylog)) {
-            & editcap --inject-secrets "tls,$keylog" (Join-Path $OutputDirectory "$pcap.pcap") (Join-Path $OutputDirectory "$pcap-with-keys.pcapng") 2>$null
-        }
-    }
+    # The analyzer's reading of the migration, from router1's capture and the client's key log.
+    $events = @(Watch-QuicProbe -LiteralPath (Join-Path $OutputDirectory 'router1.pcap') -KeyLogFile $keylog -Port $lab.Port)
+    $events | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputDirectory 'events.json')
 
     $report = [pscustomobject]@{
         Scenario                = if ($FaultyProbeSource) { 'FaultyProbeSource' } else { 'CorrectServer' }
@@ -148,13 +160,15 @@ try {
         RouteChangedAtMs        = [Math]::Round($routeChangedAt)
         NewPathPacketsFromVip   = [int]$sources[$lab.Vip]
         NewPathPacketsFromRealIp = [int]$sources[$lab.ServerReal]
+        PathValidations         = @($events | Where-Object KindName -eq 'PathValidated').Count
+        Verdicts                = @($events | Where-Object IsVerdict | ForEach-Object KindName | Sort-Object -Unique)
         BuildMs                 = [Math]::Round($buildMs)
         TeardownMs              = $null
         OutputDirectory         = $OutputDirectory
     }
 } finally {
     $watch.Restart()
-    if ($lab) { Remove-MigrationLab -Names $lab.Client, $lab.Router, $lab.Server }
+    if ($netLab) { Remove-NetLab -Name $netLab.Name -Confirm:$false }
     $teardownMs = $watch.Elapsed.TotalMilliseconds
     Remove-Item -Recurse -Force $content.Root -ErrorAction SilentlyContinue
 }

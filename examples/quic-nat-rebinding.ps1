@@ -1,9 +1,8 @@
-#!/usr/bin/env pwsh
 <#
 .SYNOPSIS
     A QUIC NAT rebinding with real peers: the NAT in front of the client changes its port mid-download.
 .DESCRIPTION
-    Builds the QUIC NAT lab (client -- nat -- server, see examples/MigrationLabs.psm1), then:
+    Builds the shipped quic-nat lab (client -- nat -- server, see docs/topologies.md), then:
       1. starts gtlsserver (Debian's ngtcp2-server) on 10.240.0.2:4433 serving a random file of -DownloadSize
          bytes, and captures with tcpdump -i any in the server and client namespaces;
       2. starts gtlsclient downloading the file, writing SSLKEYLOGFILE and both peers' qlogs;
@@ -20,6 +19,12 @@
 .EXAMPLE
     ./examples/quic-nat-rebinding.ps1 -OutputDirectory ./out/nat
     Watch-QuicProbe -Path ./out/nat/server.pcap -KeyLogFile ./out/nat/keylog.txt
+.OUTPUTS
+    The report object (also written to report.json).
+.LINK
+    Watch-QuicProbe
+.LINK
+    New-NetLab
 #>
 [CmdletBinding()]
 param(
@@ -42,9 +47,9 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest -Force
-Import-Module (Join-Path $PSScriptRoot 'MigrationLabs.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'Experiments.psm1') -Force
 
-Assert-LabTool @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; conntrack = 'conntrack' }
+Assert-Tool @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl'; nft = 'nftables'; conntrack = 'conntrack' }
 
 $OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory)
 $null = New-Item -ItemType Directory -Force -Path $OutputDirectory, (Join-Path $OutputDirectory 'qlog-client'), (Join-Path $OutputDirectory 'qlog-server'), (Join-Path $OutputDirectory 'download')
@@ -52,29 +57,34 @@ $content = New-QuicServerContent -Size $DownloadSize -Name 'quic-nat-lab'
 $keylog = Join-Path $OutputDirectory 'keylog.txt'
 $serverPcap = Join-Path $OutputDirectory 'server.pcap'
 
-$lab = $null
+$netLab = $null
 $report = $null
 try {
-    $lab = New-QuicNatLab -Prefix $Prefix
+    $netLab = New-NetLab -Template quic-nat -Name "${Prefix}quic-nat" -Prefix $Prefix
+    $lab = [pscustomobject]@{
+        Client = $netLab.NamespaceOf('client'); Nat = $netLab.NamespaceOf('nat'); Server = $netLab.NamespaceOf('server')
+        ClientAddress = '10.230.0.2'; NatOutside = '10.240.0.1'; ServerAddress = '10.240.0.2'; Port = 4433; NatPort = 20000
+    }
     Write-Host ("Lab built: {0} ({1}) -> {2} (source NAT to {3}:{4}) -> {5} ({6})" -f $lab.Client, $lab.ClientAddress, $lab.Nat, $lab.NatOutside, $lab.NatPort, $lab.Server, $lab.ServerAddress) -ForegroundColor Green
     if ($RateMbit -gt 0) {
         $tc = Invoke-NetNs -Name $lab.Nat -Command tc -ArgumentList 'qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', "${RateMbit}mbit", 'burst', '32kb', 'latency', '400ms'
-        if ($tc.ExitCode -ne 0) { throw "tc tbf on $($lab.Nat) eth0: $($tc.StandardError)" }
+        if ($tc.ExitCode -ne 0) { throw "tc tbf on $($lab.Nat) eth0: $($tc.Error)" }
     }
 
-    $serverCapture = Start-LabCapture $lab.Server $serverPcap -Filter udp
-    $clientCapture = Start-LabCapture $lab.Client (Join-Path $OutputDirectory 'client.pcap') -Filter udp
+    $serverCapture = Start-Capture -Namespace $lab.Server -File $serverPcap -Filter udp
+    $clientCapture = Start-Capture -Namespace $lab.Client -File (Join-Path $OutputDirectory 'client.pcap') -Filter udp
     $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $content.Root, "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.ServerAddress, "$($lab.Port)", $content.Key, $content.Cert -Background
-    Wait-LabCondition { (Invoke-NetNs -Name $lab.Server -Command ss -ArgumentList '-Hlun', "sport = :$($lab.Port)").Output } 10 'the QUIC server'
+    Wait-Listener -Namespace $lab.Server -Protocol udp -Port $lab.Port
 
     $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList @(
         '-q', '--exit-on-all-streams-close', "--download=$(Join-Path $OutputDirectory 'download')",
         "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-client')", "--timeout=$($TimeoutSeconds)s",
         $lab.ServerAddress, "$($lab.Port)", "https://$($lab.ServerAddress):$($lab.Port)/$($content.FileName)") -Environment @{ SSLKEYLOGFILE = $keylog } -Background
     $started = [DateTime]::UtcNow
-    Wait-LabCondition { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } 10 'the QUIC handshake'
+    Wait-Until { (Test-Path $keylog) -and (Select-String -Path $keylog -Pattern '^CLIENT_TRAFFIC_SECRET_0 ' -Quiet) } -Seconds 10 -What 'the QUIC handshake'
     Start-Sleep -Milliseconds $RebindAfterMs
-    Set-QuicNatPort -Lab $lab -Port ($lab.NatPort + 1)
+    $lab.NatPort++
+    Set-QuicNatPort -Namespace $lab.Nat -Port $lab.NatPort
     $reboundAt = ([DateTime]::UtcNow - $started).TotalMilliseconds
     Write-Host ("NAT rebinding at {0:N0} ms: the client is now {1}:{2} to the server." -f $reboundAt, $lab.NatOutside, $lab.NatPort)
 
@@ -108,7 +118,7 @@ try {
         OutputDirectory   = $OutputDirectory
     }
 } finally {
-    if ($lab) { Remove-MigrationLab -Names $lab.Client, $lab.Nat, $lab.Server }
+    if ($netLab) { Remove-NetLab -Name $netLab.Name -Confirm:$false }
     Remove-Item -Recurse -Force $content.Root -ErrorAction SilentlyContinue
 }
 

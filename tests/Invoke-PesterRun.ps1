@@ -12,6 +12,9 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterManifest -Force
 $env:MIGRATIONTOOLS_MODULE = (Resolve-Path $ModuleManifest).Path
+# The test helpers record here every namespace the module failed to remove, for the last test file to report.
+$env:MIGRATIONTOOLS_CLEANUP_LOG = Join-Path (Split-Path $ResultFile) 'fallback-cleanups.txt'
+Remove-Item $env:MIGRATIONTOOLS_CLEANUP_LOG -ErrorAction SilentlyContinue
 $config = New-PesterConfiguration
 $config.Run.Path = Join-Path $PSScriptRoot 'Pester'
 $config.Run.PassThru = $true

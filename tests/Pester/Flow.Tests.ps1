@@ -1,10 +1,12 @@
 #Requires -Version 7.4
-# Flow mappings and Switch-FlowTarget on lab 1 of shared/LAB.md, in namespaces of this test's own.
+# Flow mappings and Switch-FlowTarget on the shipped ping-flow lab, built under a prefix of this test's own; the
+# lab's own mapping is removed first, so each test makes the mappings it checks.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    Import-Module (Join-Path $RepoRoot 'examples/MigrationLabs.psm1') -Force
     $script:prefix = New-TestPrefix
-    $script:lab = New-PingMigrationLab -Prefix $prefix -IPv4
+    $netLab = New-NetLab -Template ping-flow -Name "${prefix}flow" -Prefix $prefix
+    $script:lab = [pscustomobject]@{ A = $netLab.NamespaceOf('A'); B = $netLab.NamespaceOf('B'); C = $netLab.NamespaceOf('C'); D = $netLab.NamespaceOf('D') }
+    Get-FlowMapping -Namespace $lab.A | Remove-FlowMapping -Confirm:$false
 
     # Pings the virtual address from A and returns how many echo requests reached C and D.
     function script:Send-Echo([string] $Target, [int] $Count = 5) {
@@ -77,10 +79,11 @@ Describe 'Flow mapping and switching (nftables)' -Tag RequireRoot, Integration {
         Start-Sleep -Milliseconds 300
         $results = 1..300 | ForEach-Object { Switch-FlowTarget -Namespace $lab.A -PassThru; Start-Sleep -Milliseconds 2 }
         while ($ping.IsRunning) { Start-Sleep -Milliseconds 100 }
-        $text = Get-Content -Raw $ping.OutputPath
+        $stats = Get-PingSummary -Text (Get-Content -Raw $ping.OutputPath)
         $after = Get-ArrivalCount -Namespace $lab.C, $lab.D
-        $text | Should -Match '(\d+) packets transmitted, \1 received'
-        $text | Should -Not -Match 'errors'
+        $stats.Sent | Should -BeGreaterThan 1000
+        $stats.Received | Should -Be $stats.Sent
+        $stats.Errors | Should -Be 0
         $results | Should -HaveCount 300
         ($after[0].Echoes - $before[0].Echoes) | Should -BeGreaterThan 100
         ($after[1].Echoes - $before[1].Echoes) | Should -BeGreaterThan 100
@@ -90,11 +93,8 @@ Describe 'Flow mapping and switching (nftables)' -Tag RequireRoot, Integration {
         Switch-FlowTarget -Namespace $lab.A -Target fc01::1
         $sinkC = Invoke-NetNs -Name $lab.C -Command ncat -ArgumentList '-u', '-l', 'fc01::1', '5555' -Background
         $sinkD = Invoke-NetNs -Name $lab.D -Command ncat -ArgumentList '-u', '-l', 'fc02::2', '5555' -Background
-        foreach ($ns in $lab.C, $lab.D) {
-            $deadline = (Get-Date).AddSeconds(10)
-            while (-not (Invoke-NetNs -Name $ns -Command ss -ArgumentList '-Hunl', 'sport = :5555').Output -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
-        }
-        $sender = Invoke-NetNs -Name $lab.A -Command sh -ArgumentList '-c', 'i=1; while [ $i -le 20 ]; do echo d-$i; i=$((i+1)); sleep 0.05; done | ncat -u fe00::1 5555' -Background
+        foreach ($ns in $lab.C, $lab.D) { Wait-Listener -Namespace $ns -Protocol udp -Port 5555 }
+        $sender = Invoke-NetNs -Name $lab.A -Command ncat -ArgumentList '-u', 'fe00::1', '5555' -StandardInput (1..20 | ForEach-Object { "d-$_" }) -InputIntervalMilliseconds 50 -Background
         Start-Sleep -Milliseconds 500
         Switch-FlowTarget -Namespace $lab.A
         while ($sender.IsRunning) { Start-Sleep -Milliseconds 50 }
@@ -115,20 +115,27 @@ Describe 'Flow mapping and switching (nftables)' -Tag RequireRoot, Integration {
         (Get-FlowMapping -Namespace $lab.A).Count | Should -Be 2
     }
 
-    It 'keeps the mapping consistent when two sessions switch at once' {
-        $script = "Import-Module '$ModuleManifest'; 1..100 | ForEach-Object { Switch-FlowTarget -Namespace '$($lab.A)' -VirtualAddress fe00::1 }"
-        Push-Location $RepoRoot
-        try {
-            $jobs = 1..2 | ForEach-Object { Start-Process -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $script -PassThru -RedirectStandardError "/tmp/mt-concurrent-$_.err" }
-            $jobs | Wait-Process -Timeout 120
-        } finally { Pop-Location }
-        $jobs.ExitCode | Should -Be @(0, 0)
+    It 'serializes two sessions switching at once: every switch counts, and the last one''s purge follows' {
+        # 2 x 100 switches to "the next target" from two processes. Each switch reads the current target and writes
+        # the next under the lock; without it, two switches read the same target and one toggle is lost, so the
+        # parity of the final target (200 toggles from fc01::1: back to fc01::1) is the oracle.
+        Switch-FlowTarget -Namespace $lab.A -VirtualAddress fe00::1 -Target fc01::1
+        $flow = Invoke-NetNs -Name $lab.A -Command ping -ArgumentList '-i', '0.01', '-w', '30', 'fe00::1' -Background
+        $script = "1..100 | ForEach-Object { Switch-FlowTarget -Namespace '$($lab.A)' -VirtualAddress fe00::1 }"
+        $out = Join-Path ([IO.Path]::GetTempPath()) "mtt-switch-$([Guid]::NewGuid().ToString('N'))"
+        $sessions = 1..2 | ForEach-Object { Start-ChildSession -ModuleManifest $ModuleManifest -Script $script -OutputPath "$out-$_" }
+        $sessions | Wait-Process -Timeout 120
+        $sessions.ExitCode | Should -Be @(0, 0)
         $elements = & ip netns exec $lab.A nft list map inet migrationtools flows6
         ($elements | Select-String 'fe00::1 :').Count | Should -Be 1
-        $current = (Get-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1).CurrentTarget.ToString()
-        $current | Should -BeIn 'fc01::1', 'fc02::2'
+        (Get-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1).CurrentTarget.ToString() | Should -Be 'fc01::1'
+        # The running ping's entries were purged after the last switch: all of them now point at the final target.
+        Start-Sleep -Milliseconds 200
+        (Get-ConntrackEntry -Namespace $lab.A -Destination fe00::1).TranslatedDestination | ForEach-Object ToString | Sort-Object -Unique | Should -Be 'fc01::1'
         $r = Send-Echo fe00::1 3
-        if ($current -eq 'fc01::1') { $r.C | Should -Be 3 } else { $r.D | Should -Be 3 }
+        $r.C | Should -BeGreaterOrEqual 3
+        Stop-NetNsProcess -InputObject $flow -Confirm:$false
+        Remove-Item "$out-*" -ErrorAction SilentlyContinue
     }
 
     It 'removes a mapping with its rules and leaves the namespace''s other rules alone' {
@@ -205,7 +212,10 @@ Describe 'Conntrack entries as objects' -Tag RequireRoot, Integration {
         $entries[0].Protocol | Should -Be 'icmpv6'
         $entries[0].Source.ToString() | Should -Be 'fd00:ab::a'
         Get-ConntrackEntry -Namespace $lab.A -Destination fc02::2 -Protocol tcp | Should -BeNullOrEmpty
-        $entries | Remove-ConntrackEntry -PassThru -Confirm:$false | Should -BeGreaterOrEqual 1
+        $removed = @($entries | Remove-ConntrackEntry -PassThru -Confirm:$false)
+        $removed.Count | Should -BeGreaterOrEqual 1
+        $removed | ForEach-Object { $_ | Should -BeOfType ([MigrationTools.Engine.Conntrack.ConntrackEntry]) }
+        $removed.Destination | ForEach-Object ToString | Sort-Object -Unique | Should -Be 'fc02::2'
         Stop-NetNsProcess -InputObject $flow -Confirm:$false
         Remove-ConntrackEntry -Namespace $lab.A -Destination fc02::2 -Confirm:$false
         Get-ConntrackEntry -Namespace $lab.A -Destination fc02::2 | Should -BeNullOrEmpty
@@ -219,8 +229,13 @@ Describe 'Conntrack entries as objects' -Tag RequireRoot, Integration {
 Describe 'The ping flow migration example' -Tag RequireRoot, Integration {
     It 'runs non-interactively with 0 lost and echoes in both C and D' {
         $examplePrefix = "${prefix}ex-"
-        $summary = & (Join-Path $RepoRoot 'examples/ping-flow-migration.ps1') -Swaps 20 -Interval 0.05 -Prefix $examplePrefix -ModuleManifest $ModuleManifest 6>$null
+        $svg = Join-Path ([IO.Path]::GetTempPath()) "mtt-ping-flow-$([Guid]::NewGuid().ToString('N')).svg"
+        $summary = & (Join-Path $RepoRoot 'examples/ping-flow-migration.ps1') -Swaps 20 -Interval 0.05 -Prefix $examplePrefix -ModuleManifest $ModuleManifest -TimelinePath $svg 6>$null
         $summary.Switches | Should -Be 20
+        $xml = [xml](Get-Content -Raw $svg)
+        $xml.svg.title | Should -Match 'Echo requests'
+        @($xml.svg.line | Where-Object { $_.title -like 'switch to*' }).Count | Should -Be 20
+        Remove-Item $svg
         $summary.Sent | Should -BeGreaterThan 0
         $summary.Lost | Should -Be 0
         $summary.PingErrors | Should -Be 0

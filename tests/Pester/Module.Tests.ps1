@@ -23,7 +23,8 @@ Describe 'Module manifest' -Tag Unit {
     }
 
     It 'has the default views for its output types' {
-        $types = 'NetNamespace', 'NetInterface', 'VethPair', 'NetAddress', 'NetRoute', 'NetNsProcess', 'NetNsCommandResult', 'IpipTunnel', 'QuicProbeEvent', 'QuicConnectionSummary'
+        $types = 'NetNamespace', 'NetInterface', 'VethPair', 'NetAddress', 'NetRoute', 'NetNsProcess', 'NetNsCommandResult', 'IpipTunnel', 'QuicProbeEvent', 'QuicConnectionSummary',
+            'NetLab', 'NetLabTemplate', 'LabReachability', 'FlowMapping', 'ConntrackEntry', 'NetNsCounter', 'NetNsSysctlSetting'
         $formatted = (Get-FormatData -TypeName 'MigrationTools.*').TypeNames
         foreach ($t in $types) { $formatted | Where-Object { $_ -like "*.$t" } | Should -Not -BeNullOrEmpty -Because "$t needs a default view" }
     }
@@ -39,11 +40,27 @@ Describe 'Cmdlet <Name>' -Tag Unit -ForEach $cmdlets {
         (Get-Verb).Verb | Should -Contain $cmd.Verb
     }
 
-    It 'supports -WhatIf and -Confirm when it changes state' {
+    It 'asks ShouldProcess before it changes state (-WhatIf, -Confirm)' {
         if ($cmd.Verb -in $stateChangingVerbs) {
             $cmd.Parameters.Keys | Should -Contain 'WhatIf'
             $cmd.Parameters.Keys | Should -Contain 'Confirm'
+            # Declaring SupportsShouldProcess is not enough: the cmdlet's source must ask before acting.
+            $text = ''
+            for ($type = $cmd.ImplementingType; $type -and $type.Name -ne 'MigrationToolsCmdlet'; $type = $type.BaseType) {
+                $source = Get-ChildItem (Join-Path $RepoRoot 'src/MigrationTools/Commands') -Filter "$($type.Name).cs"
+                $source | Should -Not -BeNullOrEmpty -Because "$($type.Name) lives in a file of its name"
+                $text += Get-Content -Raw $source.FullName
+            }
+            $text | Should -Match 'ShouldProcess\('
         }
+    }
+
+    It 'documents its inputs, outputs and related commands' {
+        $help.inputTypes.inputType | Should -Not -BeNullOrEmpty
+        $help.returnValues.returnValue | Should -Not -BeNullOrEmpty
+        $links = @($help.relatedLinks.navigationLink.linkText)
+        $links | Should -Contain 'about_MigrationTools'
+        $links.Count | Should -BeGreaterThan 1
     }
 
     It 'declares its output type' {
@@ -68,8 +85,10 @@ Describe 'Cmdlet <Name>' -Tag Unit -ForEach $cmdlets {
         }
     }
 
-    It 'completes namespace and interface names' {
-        foreach ($p in $cmd.Parameters.Values | Where-Object { $_.Name -in 'Namespace', 'Peer' -or ($_.Name -eq 'Name' -and $cmd.Noun -eq 'NetNs' -and $cmd.Verb -ne 'New') }) {
+    It 'has completers for namespace and interface parameters' {
+        # Connect-NetNs names new interfaces: there is nothing to complete for them.
+        $interfaces = if ($cmd.Name -eq 'Connect-NetNs') { @() } else { 'Interface', 'PeerInterface' }
+        foreach ($p in $cmd.Parameters.Values | Where-Object { $_.Name -in @('Namespace', 'Peer') + $interfaces -or ($_.Name -eq 'Name' -and $cmd.Noun -in 'NetNs', 'NetNsLink' -and $cmd.Verb -ne 'New') }) {
             $p.Attributes.Where({ $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }) | Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name should complete"
         }
     }

@@ -116,8 +116,13 @@ Describe 'Links, addresses and routes across three namespaces' -Tag RequireRoot,
         Get-NetNsRoute -Namespace $a -Destination '10.251.9.9/32' | Should -BeNullOrEmpty
         $err = Get-ErrorRecord { Remove-NetNsRoute -Namespace $a -Destination '10.251.9.9/32' }
         $err.FullyQualifiedErrorId | Should -BeLike 'RouteNotFound,*'
-        New-NetNsAddress -Namespace $a -Interface 'a-r' -Address '10.251.1.77/24' | Remove-NetNsAddress -Confirm:$false
-        (Get-NetNsAddress -Namespace $a).Address.ToString() | Should -Not -Contain '10.251.1.77'
+        New-NetNsAddress -Namespace $a -Interface 'a-r' -Address '10.251.1.77/24' | Out-Null
+        (& ip -n $a -o -4 addr show dev a-r) -join "`n" | Should -Match 'inet 10\.251\.1\.77/24'
+        Get-NetNsAddress -Namespace $a -Interface 'a-r' | Where-Object { $_.Address.ToString() -eq '10.251.1.77' } | Remove-NetNsAddress -Confirm:$false
+        # iproute2 is the oracle: the address is gone from the kernel, the other one stays.
+        $left = (& ip -n $a -o -4 addr show dev a-r) -join "`n"
+        $left | Should -Not -Match '10\.251\.1\.77'
+        $left | Should -Match 'inet 10\.251\.1\.1/24'
     }
 
     It 'rejects an address family that does not fit the route, changing nothing' {
@@ -154,7 +159,10 @@ Describe 'Links, addresses and routes across three namespaces' -Tag RequireRoot,
     }
 }
 
-Describe 'Half-made work is undone' -Tag RequireRoot, Integration {
+# Rollback after a failure half-way (a veth pair whose second step fails, a tunnel whose relay cannot start, a lab
+# build that fails midway) is tested in the engine's root xunit tests (Root/RollbackTests.cs), where a fault point
+# makes the step after the first change fail. These check that bad input is refused before anything is made.
+Describe 'Refused before anything is made' -Tag RequireRoot, Integration {
     BeforeAll { New-NetNs -Name $a -Force | Out-Null }
 
     It 'leaves no veth behind when the peer namespace is missing' {

@@ -1,9 +1,8 @@
 #Requires -Version 7.4
-# The QUIC load-balancer lab (lab 2 of shared/LAB.md) end to end, as CI runs it: examples/quic-lb-lab.ps1 with a
-# short download, once with a correct server and once with the origin's faulty probe source.
+# The QUIC load-balancer lab (docs/topologies.md) end to end, as CI runs it: examples/quic-lb-lab.ps1 with a
+# short download, once with a correct server and once with a server that probes from its real address.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    Import-Module (Join-Path $RepoRoot 'examples/MigrationLabs.psm1') -Force
     $script:prefix = New-TestPrefix
     $script:example = Join-Path $RepoRoot 'examples/quic-lb-lab.ps1'
     # Outputs outlive one Describe (TestDrive does not): the watcher's tests read the example's captures.
@@ -23,15 +22,16 @@ AfterAll {
 }
 
 Describe 'QUIC lab builder' -Tag RequireRoot, Integration {
-    It 'builds lab 2 with the VIP reachable through the tunnel, and removes it' {
-        $lab = New-QuicLbLab -Prefix "${prefix}b-"
+    It 'builds the lab with the VIP reachable through the tunnel, and removes it' {
+        $lab = New-TestQuicLbLab -Prefix "${prefix}b-"
         try {
-            $lab.TunnelMode | Should -BeIn 'Kernel', 'Userspace'
+            $lab.TunnelMode | Should -Be $(if ([MigrationTools.Engine.Tunnels.TunnelManager]::KernelSupportsIpip()) { 'Kernel' } else { 'Userspace' })
             (Get-NetNsRoute -Namespace $lab.Router -Destination '10.250.1.1*').Interface | Should -Be 'ipip0'
-            (Get-NetNsSysctl -Namespace $lab.Router -Name net.ipv4.conf.all.rp_filter).Value | Should -Be '0'
+            # rp_filter is per interface: the effective value is the larger of 'all' and the interface's own.
+            (Get-NetNsSysctl -Namespace $lab.Router -Name 'net.ipv4.conf.*.rp_filter').Value | Sort-Object -Unique | Should -Be '0'
             (Invoke-NetNs -Name $lab.Client -Command ping -ArgumentList '-c', '2', '-i', '0.1', '-W', '2', $lab.Vip).ExitCode | Should -Be 0
         } finally {
-            Remove-MigrationLab -Names $lab.Client, $lab.Router, $lab.Server
+            Remove-NetLab -Name $lab.Name -Confirm:$false
         }
         & ip netns list | Where-Object { $_ -like "${prefix}b-*" } | Should -BeNullOrEmpty
     }
@@ -84,12 +84,23 @@ Describe 'Watch-QuicProbe on the lab captures' -Tag RequireRoot, Integration {
         ($events | Where-Object Kind -eq 'PathValidated').Count | Should -BeGreaterOrEqual 2
         ($events | Where-Object { $_.Kind -eq 'PathProbeSent' -and $_.Sender -eq 'Server' }).Count | Should -BeGreaterOrEqual 1
         $events | Where-Object IsVerdict | Should -BeNullOrEmpty
-        $events | Where-Object Kind -eq 'PathProbeSent' | ForEach-Object { $_.Certain | Should -BeTrue; $_.Data | Should -Match '^[0-9a-f]{16}$' }
+        $probes = @($events | Where-Object Kind -eq 'PathProbeSent')
+        $probes.Count | Should -BeGreaterThan 0
+        $probes | ForEach-Object { $_.Certain | Should -BeTrue; $_.Data | Should -Match '^[0-9a-f]{16}$' }
+
+        # Oracle: the frames the endpoints themselves logged as sent, kind by kind.
+        $logged = Get-QlogPathFrame -Path "$okOut/qlog-client", "$okOut/qlog-server"
+        $challenges = @($logged | Where-Object Kind -eq 'PathChallenge' | ForEach-Object Data | Sort-Object -Unique)
+        $responses = @($logged | Where-Object Kind -eq 'PathResponse' | ForEach-Object Data | Sort-Object -Unique)
+        $challenges.Count | Should -BeGreaterThan 0
+        $responses.Count | Should -BeGreaterThan 0
+        @($probes.Data | Sort-Object -Unique) | Should -Be $challenges
+        @($events | Where-Object Kind -eq 'PathResponse' | ForEach-Object Data | Sort-Object -Unique) | Should -Be $responses
 
         $summary = Watch-QuicProbe -Path "$okOut/router1.pcap" -KeyLogFile "$okOut/keylog.txt" -Summary -QlogPath "$okOut/qlog-client/*", "$okOut/qlog-server/*" -WarningAction SilentlyContinue
         $summary | Should -HaveCount 1
         $summary.Verdicts | Should -BeNullOrEmpty
-        $summary.QlogCheck | Should -BeLike 'match:*'
+        $summary.QlogCheck | Should -Be "match: $($challenges.Count) PATH_CHALLENGE and $($responses.Count) PATH_RESPONSE in the qlogs, the same in the capture"
         $summary.ClientAddresses.Count | Should -Be 2
     }
 
@@ -107,7 +118,9 @@ Describe 'Watch-QuicProbe on the lab captures' -Tag RequireRoot, Integration {
     It 'without keys: the mismatch is still certain, probes are only suspected, no failure is invented' {
         $events = Watch-QuicProbe -Path "$badOut/router1.pcap"
         ($events | Where-Object Kind -eq 'SourceAddressMismatch').Certain | Should -BeTrue
-        $events | Where-Object { $_.Kind -eq 'PathProbeSent' } | ForEach-Object { $_.Certain | Should -BeFalse }
+        $suspected = @($events | Where-Object { $_.Kind -eq 'PathProbeSent' })
+        $suspected.Count | Should -BeGreaterThan 0
+        $suspected | ForEach-Object { $_.Certain | Should -BeFalse }
         $events | Where-Object Kind -in 'UnansweredChallenge', 'EndlessProbing', 'PathValidated' | Should -BeNullOrEmpty
         $ok = Watch-QuicProbe -Path "$okOut/router1.pcap"
         $ok | Where-Object IsVerdict | Should -BeNullOrEmpty
@@ -170,15 +183,21 @@ Describe 'A NAT rebinding with real peers (examples/quic-nat-rebinding.ps1)' -Ta
             $sent | Should -Not -Match 'path_challenge'
         }
 
+        $logged = Get-QlogPathFrame -Path "$out/qlog-client", "$out/qlog-server"
+        $challenges = @($logged | Where-Object Kind -eq 'PathChallenge' | ForEach-Object Data | Sort-Object -Unique)
+        $responses = @($logged | Where-Object Kind -eq 'PathResponse' | ForEach-Object Data | Sort-Object -Unique)
+        $challenges.Count | Should -BeGreaterThan 0
+        @($events | Where-Object Kind -eq 'PathProbeSent' | ForEach-Object Data | Sort-Object -Unique) | Should -Be $challenges
+        @($events | Where-Object Kind -eq 'PathResponse' | ForEach-Object Data | Sort-Object -Unique) | Should -Be $responses
         $summary = Watch-QuicProbe -Path "$out/server.pcap" -KeyLogFile "$out/keylog.txt" -Summary -QlogPath "$out/qlog-client/*", "$out/qlog-server/*" -WarningAction SilentlyContinue
-        $summary.QlogCheck | Should -BeLike 'match:*'
+        $summary.QlogCheck | Should -Be "match: $($challenges.Count) PATH_CHALLENGE and $($responses.Count) PATH_RESPONSE in the qlogs, the same in the capture"
         $summary.UndecryptablePackets | Should -Be 0
     }
 }
 
 Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integration {
     It 'reports the migration while it happens and stops at -TimeoutSeconds with no capture left' {
-        $lab = New-QuicLbLab -Prefix "${prefix}live-"
+        $lab = New-TestQuicLbLab -Prefix "${prefix}live-"
         try {
             $dir = Join-Path $work 'live'
             $null = New-Item -ItemType Directory -Path $dir, "$dir/htdocs", "$dir/dl"
@@ -204,18 +223,21 @@ Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integr
             $result.Seconds | Should -BeLessThan 9
             $result.Events.Kind | Should -Contain 'Migration'
             ($result.Events | Where-Object Kind -eq 'Migration').Source | Should -BeLike '10.210.0.2:*'
+            # The key log was empty when the watch started: decrypted probes and a validation prove it was re-read.
+            @($result.Events | Where-Object { $_.Kind -eq 'PathProbeSent' -and $_.Certain }).Count | Should -BeGreaterThan 0
+            @($result.Events | Where-Object Kind -eq 'PathValidated').Count | Should -BeGreaterThan 0
             Start-Sleep -Milliseconds 300
             (& ip netns pids $lab.Client) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' } | Should -BeNullOrEmpty
             $client, $server | Stop-NetNsProcess -Confirm:$false
         } finally {
-            Remove-MigrationLab -Names $lab.Client, $lab.Router, $lab.Server
+            Remove-NetLab -Name $lab.Name -Confirm:$false
         }
     }
 }
 
 Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture' -Tag RequireRoot, Integration {
     BeforeAll {
-        $script:natLab = New-QuicNatLab -Prefix "${prefix}stop-"
+        $script:natLab = New-TestQuicNatLab -Prefix "${prefix}stop-"
         $script:stopContent = New-QuicServerContent -Size 2MB -Name "${prefix}stop"
         $script:stopDownload = Join-Path $work 'stop-dl'
         $null = New-Item -ItemType Directory -Force -Path $stopDownload
@@ -233,7 +255,7 @@ Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture
 
     AfterAll {
         if ($natServer) { $natServer | Stop-NetNsProcess -Confirm:$false -ErrorAction SilentlyContinue }
-        if ($natLab) { Remove-MigrationLab -Names $natLab.Client, $natLab.Nat, $natLab.Server }
+        if ($natLab) { Remove-NetLab -Name $natLab.Name -Confirm:$false }
         if ($stopContent) { Remove-Item -Recurse -Force $stopContent.Root -ErrorAction SilentlyContinue }
     }
 
@@ -250,7 +272,7 @@ Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture
         $client = Invoke-NetNs -Name $natLab.Client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$stopDownload", $natLab.ServerAddress, '4433', "https://$($natLab.ServerAddress):4433/$($stopContent.FileName)" -Background
         try {
             Start-Sleep -Milliseconds 400
-            Set-QuicNatPort -Lab $natLab -Port ($natLab.NatPort + 1)
+            Set-QuicNatPort -Namespace $natLab.Nat -Port ($natLab.NatPort + 1)
             $result = $job | Wait-Job -Timeout 40 | Receive-Job
             $job | Remove-Job -Force
             $result.First.Kind | Should -Be 'Migration'

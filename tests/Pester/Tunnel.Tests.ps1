@@ -1,6 +1,12 @@
 #Requires -Version 7.4
 # IP-in-IP tunnels between two namespaces of this test's own: underlay 10.220.0.0/24 on a veth pair,
 # overlay 192.168.77.0/30 on the tunnels.
+BeforeDiscovery {
+    # -Skip is decided at discovery, before BeforeAll runs: ask the kernel here.
+    Import-Module $(if ($env:MIGRATIONTOOLS_MODULE) { $env:MIGRATIONTOOLS_MODULE } else { Join-Path $PSScriptRoot '../../out/MigrationTools/MigrationTools.psd1' })
+    $kernelIpip = [MigrationTools.Engine.Tunnels.TunnelManager]::KernelSupportsIpip()
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:prefix = New-TestPrefix
@@ -13,21 +19,12 @@ BeforeAll {
     New-NetNsAddress -Namespace $lb -Interface u1 -Address 10.220.0.254/24 | Out-Null
     New-NetNsAddress -Namespace $srv -Interface u2 -Address 10.220.0.2/24 | Out-Null
 
-    # Waits until a UDP listener is bound, so the first datagram is not lost to a race.
-    function script:Wait-UdpListener([string] $Namespace, [int] $Port) {
-        for ($i = 0; $i -lt 50; $i++) {
-            if ((Invoke-NetNs -Name $Namespace -Command ss -ArgumentList '-Hlun', "sport = :$Port").Output) { return }
-            Start-Sleep -Milliseconds 100
-        }
-        throw "No UDP listener on port $Port in $Namespace"
-    }
-
     # Sends one UDP datagram from a namespace and returns what the listener on the far side printed.
     function script:Send-Udp([string] $From, [string] $To, [string] $ToAddress, [int] $Port, [string] $Text) {
         $sink = Invoke-NetNs -Name $To -Command ncat -ArgumentList '-u', '-l', $ToAddress, "$Port" -Background
         try {
-            Wait-UdpListener $To $Port
-            $send = Invoke-NetNs -Name $From -Command sh -ArgumentList '-c', "echo $Text | ncat -u --send-only $ToAddress $Port"
+            Wait-Listener -Namespace $To -Protocol udp -Port $Port
+            $send = Invoke-NetNs -Name $From -Command ncat -ArgumentList '-u', '--send-only', $ToAddress, "$Port" -StandardInput $Text
             $send.ExitCode | Should -Be 0
             for ($i = 0; $i -lt 30 -and -not (Get-Content -Raw $sink.OutputPath); $i++) { Start-Sleep -Milliseconds 100 }
             (Get-Content -Raw $sink.OutputPath).Trim()
@@ -141,7 +138,7 @@ Describe 'Userspace IPIP tunnel' -Tag RequireRoot, Integration {
             (Get-Content -Raw $capture.OutputPath) | Should -Match 'ttl 9, id \d+, offset 0, flags \[DF\], proto IPIP \(4\)'
             $big = Invoke-NetNs -Name $lb -Command ping -ArgumentList '-c', '2', '-i', '0.2', '-M', 'do', '-s', '3000', '-W', '1', '192.168.77.2'
             # Either the ICMP itself or, once the kernel has learnt the path MTU, ping's local error.
-            ($big.Output -join "`n") + $big.StandardError | Should -Match 'Frag needed and DF set \(mtu = 1480\)|message too long, mtu=1480'
+            ($big.Output -join "`n") + $big.Error | Should -Match 'Frag needed and DF set \(mtu = 1480\)|message too long, mtu=1480'
         } finally {
             Set-IpipTunnel -Namespace $lb -Name ipip0 -Local 10.220.0.254 -Remote 10.220.0.2 -Ttl 9 -Mtu 1400
         }

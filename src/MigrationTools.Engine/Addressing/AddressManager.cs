@@ -41,11 +41,12 @@ public static class AddressManager
         Validation.NameValidator.EnsureInterfaceName(@interface);
         var link = Rtnetlink.Link(@namespace, @interface) ?? throw LinkManager.NotFound(@namespace, @interface);
         var index = link.Index;
-        var existing = Rtnetlink.Addresses(@namespace, prefix.Family).FirstOrDefault(a => a.Prefix.Address.Equals(prefix.Address));
+        // Only this interface's addresses are read (a filtered dump): a namespace-wide dump per address would make a
+        // hub with hundreds of links quadratic. The same address on another interface is the kernel's to allow.
+        var existing = Rtnetlink.Addresses(@namespace, prefix.Family, index).FirstOrDefault(a => a.Prefix.Address.Equals(prefix.Address));
         if (existing is not null)
         {
-            var owner = existing.InterfaceIndex == index ? @interface : Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Index == existing.InterfaceIndex)?.Name ?? "?";
-            throw Exists(@namespace, prefix, owner, existing.Prefix);
+            throw Exists(@namespace, prefix, @interface, existing.Prefix);
         }
 
         var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => AddressMessages.WriteAddress(ref w, s, index, prefix, noDad: prefix.Family == IpFamily.IPv6),

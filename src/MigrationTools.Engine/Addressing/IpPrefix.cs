@@ -90,6 +90,33 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
             $"'{text}' is not a valid {what}: expected an IPv4 or IPv6 address with an optional /prefix (e.g. 10.200.0.2/24 or fd00:ab::a/64).", text);
     }
 
+    /// <summary>
+    /// Parses an address given with its prefix length apart (as NetTCPIP's -IPAddress and -PrefixLength): the
+    /// length joins a bare address; an address that carries its own length must carry the same one
+    /// (<c>PrefixLengthConflict</c>). Without a length this is <see cref="Parse(string?, string)"/>.
+    /// </summary>
+    public static IpPrefix Parse(string? text, int? prefixLength, string what = "address")
+    {
+        if (prefixLength is null)
+        {
+            return Parse(text, what);
+        }
+
+        if (text is null || !text.Contains('/'))
+        {
+            return Parse(text + "/" + prefixLength.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), what);
+        }
+
+        var prefix = Parse(text, what);
+        if (prefix.PrefixLength != prefixLength)
+        {
+            throw new MigrationToolsException("PrefixLengthConflict", FailureKind.InvalidArgument,
+                $"'{text}' carries the prefix length {prefix.PrefixLength}, but -PrefixLength says {prefixLength}.", text);
+        }
+
+        return prefix;
+    }
+
     /// <summary>Parses a bare IP address (no prefix) or throws <c>InvalidIpAddress</c>.</summary>
     public static IPAddress ParseAddress(string? text, string what = "address")
     {

@@ -10,17 +10,6 @@ using MigrationTools.Engine.Netlink;
 
 namespace MigrationTools.Engine.Conntrack;
 
-/// <summary>Which entries to act on; null members match anything.</summary>
-public sealed record ConntrackFilter(IPAddress? Destination = null, IPAddress? Source = null, byte? Protocol = null, IpFamily? Family = null)
-{
-    /// <summary>True when <paramref name="entry"/> matches.</summary>
-    public bool Matches(ConntrackEntry entry) =>
-        (Family is null || entry.AddressFamily == Family)
-        && (Protocol is null || entry.ProtocolNumber == Protocol)
-        && (Destination is null || entry.Original.Destination.Equals(Destination))
-        && (Source is null || entry.Original.Source.Equals(Source));
-}
-
 /// <summary>A namespace's connection tracking table, read and pruned over ctnetlink (no conntrack process).</summary>
 public static class ConntrackTable
 {
@@ -32,23 +21,23 @@ public static class ConntrackTable
         return List(socket, @namespace, filter ?? new ConntrackFilter());
     }
 
-    /// <summary>Deletes the given entries; returns how many the kernel removed (gone ones are not errors).</summary>
-    public static int Remove(string @namespace, IEnumerable<ConntrackEntry> entries)
+    /// <summary>Deletes the given entries; returns those the kernel removed (gone ones are not errors).</summary>
+    public static IReadOnlyList<ConntrackEntry> Remove(string @namespace, IEnumerable<ConntrackEntry> entries)
     {
         NetNsManager.EnsureExists(@namespace);
         using var socket = NetlinkSocket.OpenNetfilter(@namespace);
         return Remove(socket, entries);
     }
 
-    /// <summary>Deletes every entry that matches; returns how many were removed.</summary>
-    public static int Purge(string @namespace, ConntrackFilter filter)
+    /// <summary>Deletes every entry that matches; returns those removed.</summary>
+    public static IReadOnlyList<ConntrackEntry> Purge(string @namespace, ConntrackFilter filter)
     {
         NetNsManager.EnsureExists(@namespace);
         using var socket = NetlinkSocket.OpenNetfilter(@namespace);
         return Purge(socket, @namespace, filter);
     }
 
-    internal static int Purge(NetlinkSocket socket, string @namespace, ConntrackFilter filter) =>
+    internal static IReadOnlyList<ConntrackEntry> Purge(NetlinkSocket socket, string @namespace, ConntrackFilter filter) =>
         Remove(socket, List(socket, @namespace, filter));
 
     internal static IReadOnlyList<ConntrackEntry> List(NetlinkSocket socket, string @namespace, ConntrackFilter filter)
@@ -70,9 +59,9 @@ public static class ConntrackTable
         return result;
     }
 
-    internal static int Remove(NetlinkSocket socket, IEnumerable<ConntrackEntry> entries)
+    internal static IReadOnlyList<ConntrackEntry> Remove(NetlinkSocket socket, IEnumerable<ConntrackEntry> entries)
     {
-        var removed = 0;
+        var removed = new List<ConntrackEntry>();
         Span<byte> request = stackalloc byte[512];
         foreach (var entry in entries)
         {
@@ -82,7 +71,7 @@ public static class ConntrackTable
             var ack = socket.Execute(writer.Written, sequence, "delete a conntrack entry");
             if (ack.Succeeded)
             {
-                removed++;
+                removed.Add(entry);
             }
             else if (ack.Error != Errno.ENOENT)
             {

@@ -132,7 +132,7 @@ public static class FlowManager
             ?? throw NotMapped(@namespace, vip);
         BackendOf(state.Backend).Remove(@namespace, vip, lastMapping: states.Count == 1);
         StateFiles.TryDelete(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)));
-        var purged = ConntrackTable.Purge(@namespace, new ConntrackFilter(Destination: vip));
+        var purged = ConntrackTable.Purge(@namespace, new ConntrackFilter(Destination: vip)).Count;
         EngineOutput.Verbose($"Removed the mapping of {vip} in '{@namespace}' and {purged} conntrack entries of its flows.");
     }
 
@@ -207,7 +207,7 @@ public static class FlowManager
             return 0;
         }
 
-        var removed = ConntrackTable.Remove(session.Command, flows);
+        var removed = ConntrackTable.Remove(session.Command, flows).Count;
         session.Forget(flows);
         return removed;
     }

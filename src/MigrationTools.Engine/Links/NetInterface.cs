@@ -25,6 +25,9 @@ public sealed class NetInterface
     public string Name { get; }
     /// <summary>The interface index inside its namespace.</summary>
     public int Index { get; }
+
+    /// <summary>The name again, under the parameter name address and route cmdlets take, so an interface pipes into them.</summary>
+    public string Interface => Name;
     /// <summary>The link kind: veth, loopback, tun, ipip, bridge, ...</summary>
     public string Kind { get; }
     /// <summary>Operational state: UP, DOWN, UNKNOWN, LOWERLAYERDOWN.</summary>

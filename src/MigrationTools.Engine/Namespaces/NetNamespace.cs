@@ -22,6 +22,9 @@ public sealed class NetNamespace
     /// <summary>What identifies the namespace (nsfs device and inode), as <c>lsns</c> shows its inode.</summary>
     public NetNsIdentity Identity { get; }
 
+    /// <summary>The name again, under the parameter name per-namespace cmdlets take, so a namespace object pipes into them.</summary>
+    public string Namespace => Name;
+
     /// <summary>The namespace's inode number, as <c>lsns -t net</c> lists it.</summary>
     public ulong Inode => Identity.Inode;
 

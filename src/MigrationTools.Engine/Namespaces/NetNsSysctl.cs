@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
 
@@ -31,19 +32,7 @@ public static class NetNsSysctl
     public static void Write(string @namespace, string key, string value)
     {
         var path = PathOf(key);
-        NamespaceThread.Run(@namespace, () =>
-        {
-            try
-            {
-                File.WriteAllText(path, value);
-            }
-            catch (IOException ex)
-            {
-                throw new MigrationToolsException("SysctlWriteFailed", FailureKind.OperationFailed, $"Could not set {key}={value} in namespace '{@namespace}': {ex.Message}", key, ex);
-            }
-
-            return true;
-        });
+        NamespaceThread.Run(@namespace, () => WriteFile(@namespace, path, key, value));
     }
 
     /// <summary>
@@ -54,19 +43,7 @@ public static class NetNsSysctl
     {
         Validation.NameValidator.EnsureInterfaceName(@interface);
         var path = $"/proc/sys/net/{(family == IpFamily.IPv4 ? "ipv4" : "ipv6")}/conf/{@interface}/{setting}";
-        NamespaceThread.Run(@namespace, () =>
-        {
-            try
-            {
-                File.WriteAllText(path, value);
-            }
-            catch (IOException ex)
-            {
-                throw new MigrationToolsException("SysctlWriteFailed", FailureKind.OperationFailed, $"Could not write {path} in namespace '{@namespace}': {ex.Message}", path, ex);
-            }
-
-            return true;
-        });
+        NamespaceThread.Run(@namespace, () => WriteFile(@namespace, path, path["/proc/sys/".Length..].Replace('/', '.'), value));
     }
 
     /// <summary>
@@ -99,6 +76,19 @@ public static class NetNsSysctl
             return (IReadOnlyList<NetNsSysctlSetting>)result;
         });
 
+    /// <summary>
+    /// The dotted keys under net. of a namespace (of this process's namespace when <paramref name="namespace"/> is
+    /// null), without reading their values: what completion offers.
+    /// </summary>
+    public static IReadOnlyList<string> Keys(string? @namespace)
+    {
+        static IReadOnlyList<string> Here() => Directory.EnumerateFiles("/proc/sys/net", "*", SearchOption.AllDirectories)
+            .Select(f => f["/proc/sys/".Length..].Replace('/', '.'))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        return @namespace is null ? Here() : NamespaceThread.Run(@namespace, Here);
+    }
+
     /// <summary>Reads both forwarding switches in one visit to the namespace.</summary>
     public static (bool? IPv4, bool? IPv6) ReadForwarding(string @namespace) => NamespaceThread.Run(@namespace, ReadForwardingHere);
 
@@ -122,21 +112,58 @@ public static class NetNsSysctl
         }
     }
 
+    /// <summary>
+    /// Writes one /proc/sys file from the namespace's thread; a missing key, a read-only key and a value the kernel
+    /// refuses are each their own error, and the change is reported on the verbose stream.
+    /// </summary>
+    private static bool WriteFile(string @namespace, string path, string key, string value)
+    {
+        try
+        {
+            var before = File.Exists(path) ? TryRead(path) : null;
+            File.WriteAllText(path, value);
+            Reporting.EngineOutput.Verbose($"Set {key} = {value} in '{@namespace}' (was {before ?? "unreadable"}).");
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new MigrationToolsException("SysctlNotFound", FailureKind.ObjectNotFound, $"The sysctl '{key}' does not exist in namespace '{@namespace}'.", key, ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new MigrationToolsException("SysctlReadOnly", FailureKind.PermissionDenied, $"The sysctl '{key}' cannot be written in namespace '{@namespace}': it is read-only.", key, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new MigrationToolsException("SysctlWriteFailed", FailureKind.OperationFailed, $"Could not set {key}={value} in namespace '{@namespace}': {ex.Message}", key, ex);
+        }
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static string ReadFile(string path, string key)
     {
         try
         {
             return File.ReadAllText(path).Trim();
         }
-        catch (FileNotFoundException ex)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new MigrationToolsException("SysctlNotFound", FailureKind.ObjectNotFound, $"The sysctl '{key}' does not exist.", key, ex);
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new MigrationToolsException("SysctlWriteOnly", FailureKind.PermissionDenied, $"The sysctl '{key}' cannot be read.", key, ex);
+        }
     }
 }
-
-/// <summary>One sysctl value inside a namespace.</summary>
-/// <param name="Namespace">The namespace.</param>
-/// <param name="Name">The dotted key, e.g. net.ipv4.conf.all.rp_filter.</param>
-/// <param name="Value">The value as the kernel prints it (tabs between fields of multi-value settings).</param>
-public sealed record NetNsSysctlSetting(string Namespace, string Name, string Value);

@@ -5,9 +5,6 @@ using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Engine.Netlink;
 
-/// <summary>Handles one message of a reply; the span is only valid during the call.</summary>
-internal delegate void NetlinkMessageHandler(NetlinkMessage message);
-
 /// <summary>
 /// A netlink socket talking to the kernel, opened inside a network namespace (a socket belongs to the namespace it
 /// was created in, whichever thread uses it later). Every reply is matched to its request by sequence number and
@@ -236,6 +233,16 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
     /// <summary>Sends one request with sequence <paramref name="sequence"/> and waits for its acknowledgement.</summary>
     internal NetlinkAck Execute(ReadOnlySpan<byte> request, uint sequence, string what) => Execute(request, sequence, sequence, what);
+
+    /// <summary>
+    /// Sends a request and leaves its replies unread, as a request abandoned by a timeout or a cancelled command
+    /// does; the next exchange must drain them (tests use this to prove it).
+    /// </summary>
+    internal void SendAndAbandon(ReadOnlySpan<byte> request)
+    {
+        Send(request, "send a request");
+        _mayHoldStaleReplies = true;
+    }
 
     private bool IsReplyTo(NetlinkMessage message, uint firstSequence, uint lastSequence) =>
         message.PortId == PortId && message.Sequence - firstSequence <= lastSequence - firstSequence;

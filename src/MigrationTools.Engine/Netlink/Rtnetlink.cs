@@ -7,9 +7,6 @@ using MigrationTools.Engine.Netlink.Route;
 
 namespace MigrationTools.Engine.Netlink;
 
-/// <summary>Writes one request into <paramref name="writer"/> with sequence number <paramref name="sequence"/>.</summary>
-internal delegate void NetlinkRequestWriter(ref NetlinkWriter writer, uint sequence);
-
 /// <summary>
 /// rtnetlink requests inside a namespace, over one socket per namespace kept open in this process (opened on a thread
 /// inside the namespace, re-checked against the namespace's identity before each use, closed when it goes).

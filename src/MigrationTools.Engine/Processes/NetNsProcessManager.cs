@@ -76,10 +76,19 @@ public static class NetNsProcessManager
         return cli.WithEnvironmentVariables(environment);
     }
 
-    /// <summary>Runs a program inside a namespace to completion and returns its output and exit code.</summary>
-    public static async Task<NetNsCommandResult> RunAsync(string @namespace, string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <summary>
+    /// Runs a program inside a namespace to completion and returns its output and exit code; <paramref name="input"/>
+    /// lines (if any) are its standard input, <paramref name="inputInterval"/> apart.
+    /// </summary>
+    public static async Task<NetNsCommandResult> RunAsync(string @namespace, string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? input = null, TimeSpan inputInterval = default)
     {
         var cli = BuildCommand(@namespace, command, arguments, environment);
+        if (input is not null)
+        {
+            cli = cli.WithStandardInputPipe(Lines(input, inputInterval));
+        }
+
         var watch = Stopwatch.StartNew();
         var task = ChildSpawner.Run(() => cli.ExecuteBufferedAsync(Encoding.UTF8, cancellationToken));
         var result = await task.ConfigureAwait(false);
@@ -117,7 +126,15 @@ public static class NetNsProcessManager
     /// it runs until stopped, until its namespace is removed, or until this process ends. A detached program
     /// (<paramref name="detach"/>) runs in a session of its own, writes its files itself and outlives this process.
     /// </summary>
-    public static NetNsProcess StartBackground(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool detach = false)
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="command">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="environment">Variables to set (null values remove).</param>
+    /// <param name="detach">Start it so that it outlives this process.</param>
+    /// <param name="input">Lines written to the program's standard input, then end of input (none: no input).</param>
+    /// <param name="inputInterval">The pause after each line (so a program that sends each line it reads spreads them out).</param>
+    public static NetNsProcess StartBackground(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null,
+        bool detach = false, IReadOnlyList<string>? input = null, TimeSpan inputInterval = default)
     {
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
@@ -126,9 +143,14 @@ public static class NetNsProcessManager
         var stamp = DateTime.UtcNow.ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
         var outputPath = Path.Combine(directory, stamp + ".out");
         var errorPath = Path.Combine(directory, stamp + ".err");
+        if (detach && input is not null)
+        {
+            throw new MigrationToolsException("DetachedInput", FailureKind.InvalidArgument, "A detached program cannot be given input by this session, which it outlives.", command);
+        }
+
         var pid = detach
             ? StartDetached(@namespace, program, arguments, environment, outputPath, errorPath)
-            : StartBound(@namespace, command, arguments, environment, outputPath, errorPath);
+            : StartBound(@namespace, command, arguments, environment, outputPath, errorPath, input, inputInterval);
         var startTicks = ProcessSignals.StartTicks(pid) ?? 0;
         var state = new ProcessState(@namespace, pid, startTicks, command, arguments.ToArray(), DateTime.UtcNow, outputPath, errorPath, detach);
         StateFiles.Write(Path.Combine(directory, pid.ToString(CultureInfo.InvariantCulture) + ".json"), state);
@@ -136,12 +158,17 @@ public static class NetNsProcessManager
         return ToProcess(state);
     }
 
-    private static int StartBound(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string outputPath, string errorPath)
+    private static int StartBound(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string outputPath, string errorPath,
+        IReadOnlyList<string>? input, TimeSpan inputInterval)
     {
         var cancellation = new CancellationTokenSource();
         var cli = BuildCommand(@namespace, command, arguments, environment)
             .WithStandardOutputPipe(ToLiveFile(outputPath))
             .WithStandardErrorPipe(ToLiveFile(errorPath));
+        if (input is not null)
+        {
+            cli = cli.WithStandardInputPipe(Lines(input, inputInterval));
+        }
         CommandTask<CommandResult> task;
         try
         {
@@ -230,6 +257,21 @@ public static class NetNsProcessManager
             }
         }
     }
+
+    /// <summary>Writes the lines to a program's standard input, pausing after each, then ends its input.</summary>
+    private static PipeSource Lines(IReadOnlyList<string> lines, TimeSpan interval) => PipeSource.Create(async (destination, cancellationToken) =>
+    {
+        foreach (var line in lines)
+        {
+            var bytes = Encoding.UTF8.GetBytes(line + "\n");
+            await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (interval > TimeSpan.Zero)
+            {
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    });
 
     /// <summary>
     /// A pipe target that writes through to the file as data arrives (PipeTarget.ToFile buffers until the

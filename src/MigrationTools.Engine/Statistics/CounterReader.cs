@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Engine.Statistics;
@@ -25,6 +26,29 @@ public static class CounterReader
         ParseTables(@namespace, netstat, result);
         ParseFlat(@namespace, snmp6, result);
         return result;
+    }
+
+    /// <summary>
+    /// The counter names of a namespace (of this process's namespace when <paramref name="namespace"/> is null:
+    /// every namespace has the same ones).
+    /// </summary>
+    public static IReadOnlyList<string> Names(string? @namespace)
+    {
+        IReadOnlyList<NetNsCounter> counters;
+        if (@namespace is null)
+        {
+            var result = new List<NetNsCounter>();
+            ParseTables(string.Empty, ReadOrEmpty("/proc/self/net/snmp"), result);
+            ParseTables(string.Empty, ReadOrEmpty("/proc/self/net/netstat"), result);
+            ParseFlat(string.Empty, ReadOrEmpty("/proc/self/net/snmp6"), result);
+            counters = result;
+        }
+        else
+        {
+            counters = Read(@namespace);
+        }
+
+        return counters.Select(c => c.Name).ToArray();
     }
 
     /// <summary>Parses the two-line header/value tables of /proc/net/snmp and netstat ("Icmp: InMsgs ..." then "Icmp: 1 ...").</summary>

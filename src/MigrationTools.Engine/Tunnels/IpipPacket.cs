@@ -3,21 +3,6 @@ using System.Buffers.Binary;
 
 namespace MigrationTools.Engine.Tunnels;
 
-/// <summary>Why a packet was not forwarded.</summary>
-public enum IpipDrop
-{
-    /// <summary>Forwarded.</summary>
-    None,
-    /// <summary>Too short, wrong version, bad header length or total length.</summary>
-    Malformed,
-    /// <summary>The outer header's protocol is not 4 (IP-in-IP).</summary>
-    NotIpip,
-    /// <summary>The outer source is not the tunnel's remote end.</summary>
-    WrongSource,
-    /// <summary>The inner packet is not IPv4 (RFC 2003 carries IPv4).</summary>
-    InnerNotIPv4,
-}
-
 /// <summary>
 /// RFC 2003 IP-in-IP checks on raw bytes, without allocation: what arrives on the raw socket is an outer IPv4
 /// header (protocol 4) followed by the inner IPv4 packet; what leaves the TUN device is an inner IPv4 packet.

@@ -22,9 +22,6 @@ using MigrationTools.Engine.Validation;
 
 namespace MigrationTools.Engine.Tunnels;
 
-/// <summary>What <see cref="TunnelManager.Set"/> asks for.</summary>
-public sealed record IpipTunnelSpec(string Namespace, string Name, IPAddress Local, IPAddress Remote, int Ttl, int Tos, int? Mtu, TunnelMode Mode);
-
 /// <summary>
 /// IP-in-IP tunnels in namespaces: the kernel's ipip device where the kernel has one, otherwise (or on request)
 /// a persistent TUN device served by the module's relay process. Set is idempotent: it creates the tunnel or

@@ -34,6 +34,7 @@ public sealed class ConnectNetNsCommand : MigrationToolsCmdlet
 
     /// <summary>The interface name of the first end (at most 15 bytes).</summary>
     [Parameter(Mandatory = true, Position = 2)]
+    [Alias("InterfaceAlias")]
     public string Interface { get; set; } = null!;
 
     /// <summary>The interface name of the second end (at most 15 bytes).</summary>

@@ -30,7 +30,7 @@ public sealed class ExportNetLabCommand : MigrationToolsCmdlet
 
     /// <summary>The namespaces (names or wildcard patterns; namespace objects bind by their Name).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
+    [Alias("Name", "NetNs")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string[] Namespace { get; set; } = null!;

@@ -22,19 +22,16 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "ConntrackEntry")]
 [OutputType(typeof(ConntrackEntry))]
-public sealed class GetConntrackEntryCommand : MigrationToolsCmdlet
+public sealed class GetConntrackEntryCommand : NamespaceListingCmdlet
 {
-    /// <summary>The namespace.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string Namespace { get; set; } = null!;
-
     /// <summary>Only entries whose original destination is this address.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(AddressCompleter))]
     public string? Destination { get; set; }
 
     /// <summary>Only entries whose original source is this address.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(AddressCompleter))]
     public string? Source { get; set; }
 
     /// <summary>Only entries of this protocol (name or number).</summary>
@@ -47,24 +44,6 @@ public sealed class GetConntrackEntryCommand : MigrationToolsCmdlet
     public IpFamily? AddressFamily { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        Invoke(Namespace, () => WriteObject(ConntrackTable.List(Namespace, BuildFilter(Destination, Source, Protocol, AddressFamily)), enumerateCollection: true));
-    }
-
-    internal static ConntrackFilter BuildFilter(string? destination, string? source, string? protocol, IpFamily? family)
-    {
-        byte? number = null;
-        if (protocol is not null)
-        {
-            number = ConntrackEntry.ProtocolNumberOf(protocol)
-                ?? throw new MigrationToolsException("InvalidProtocol", FailureKind.InvalidArgument, $"'{protocol}' is not a protocol name (icmp, icmpv6, tcp, udp, sctp) or number.", protocol);
-        }
-
-        return new ConntrackFilter(
-            destination is null ? null : IpPrefix.ParseAddress(destination, "destination"),
-            source is null ? null : IpPrefix.ParseAddress(source, "source"),
-            number,
-            family);
-    }
+    protected override void List(string @namespace) =>
+        WriteObject(ConntrackTable.List(@namespace, ConntrackFilter.Parse(Destination, Source, Protocol, AddressFamily)), enumerateCollection: true);
 }

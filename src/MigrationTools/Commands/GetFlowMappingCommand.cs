@@ -1,3 +1,4 @@
+using MigrationTools.Engine.Addressing;
 using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
@@ -20,28 +21,18 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "FlowMapping")]
 [OutputType(typeof(FlowMapping))]
-public sealed class GetFlowMappingCommand : MigrationToolsCmdlet
+public sealed class GetFlowMappingCommand : NamespaceListingCmdlet
 {
-    /// <summary>Namespace names or wildcard patterns.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string[]? Namespace { get; set; }
-
     /// <summary>Only the mapping of this virtual address.</summary>
     [Parameter(Position = 1)]
+    [Alias("Vip")]
     [ArgumentCompleter(typeof(FlowAddressCompleter))]
     public string? VirtualAddress { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override void List(string @namespace)
     {
-        var patterns = (Namespace ?? new[] { "*" }).Select(p => new WildcardPattern(p)).ToArray();
-        foreach (var name in FlowManager.NamespacesWithMappings().Where(n => patterns.Any(p => p.IsMatch(n))))
-        {
-            Invoke(name, () => WriteObject(
-                FlowManager.List(name).Where(m => VirtualAddress is null || m.VirtualAddress.ToString() == System.Net.IPAddress.Parse(VirtualAddress).ToString()),
-                enumerateCollection: true));
-        }
+        var only = VirtualAddress is null ? null : IpPrefix.ParseAddress(VirtualAddress, "virtual address");
+        WriteObject(FlowManager.List(@namespace).Where(m => only is null || m.VirtualAddress.Equals(only)), enumerateCollection: true);
     }
 }

@@ -21,13 +21,8 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "IpipTunnel")]
 [OutputType(typeof(IpipTunnel))]
-public sealed class GetIpipTunnelCommand : MigrationToolsCmdlet
+public sealed class GetIpipTunnelCommand : NamespaceListingCmdlet
 {
-    /// <summary>The namespace.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string Namespace { get; set; } = null!;
-
     /// <summary>Tunnel names or wildcard patterns.</summary>
     [Parameter(Position = 1)]
     [SupportsWildcards]
@@ -35,9 +30,9 @@ public sealed class GetIpipTunnelCommand : MigrationToolsCmdlet
     public string[]? Name { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override void List(string @namespace)
     {
         var patterns = (Name ?? new[] { "*" }).Select(p => new WildcardPattern(p)).ToArray();
-        Invoke(Namespace, () => WriteObject(TunnelManager.List(Namespace, CancellationToken).Where(t => patterns.Any(p => p.IsMatch(t.Name))), enumerateCollection: true));
+        WriteObject(TunnelManager.List(@namespace, CancellationToken).Where(t => patterns.Any(p => p.IsMatch(t.Name))), enumerateCollection: true);
     }
 }

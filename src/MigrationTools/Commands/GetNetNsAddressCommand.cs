@@ -13,15 +13,11 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "NetNsAddress")]
 [OutputType(typeof(NetAddress))]
-public sealed class GetNetNsAddressCommand : MigrationToolsCmdlet
+public sealed class GetNetNsAddressCommand : NamespaceListingCmdlet
 {
-    /// <summary>The namespace.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string Namespace { get; set; } = null!;
-
-    /// <summary>Only addresses on this interface.</summary>
-    [Parameter(Position = 1)]
+    /// <summary>Only addresses on this interface (an interface object from Get-NetNsLink binds here).</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceAlias")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string? Interface { get; set; }
 
@@ -33,13 +29,6 @@ public sealed class GetNetNsAddressCommand : MigrationToolsCmdlet
     protected override bool RequiresRoot => false;
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        Invoke(Namespace, () =>
-        {
-            var addresses = AddressManager.List(Namespace, Interface, CancellationToken)
-                .Where(a => AddressFamily is null || a.AddressFamily == AddressFamily);
-            WriteObject(addresses, enumerateCollection: true);
-        });
-    }
+    protected override void List(string @namespace) =>
+        WriteObject(AddressManager.List(@namespace, Interface, CancellationToken).Where(a => AddressFamily is null || a.AddressFamily == AddressFamily), enumerateCollection: true);
 }

@@ -18,25 +18,18 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "NetNsCounter")]
 [OutputType(typeof(NetNsCounter))]
-public sealed class GetNetNsCounterCommand : MigrationToolsCmdlet
+public sealed class GetNetNsCounterCommand : NamespaceListingCmdlet
 {
-    /// <summary>The namespaces.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string[] Namespace { get; set; } = null!;
-
     /// <summary>Counter names or wildcard patterns (all when omitted).</summary>
     [Parameter(Position = 1)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(CounterNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override void List(string @namespace)
     {
         var patterns = (Name ?? new[] { "*" }).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
-        foreach (var name in Namespace)
-        {
-            Invoke(name, () => WriteObject(CounterReader.Read(name).Where(c => patterns.Any(p => p.IsMatch(c.Name))), enumerateCollection: true));
-        }
+        WriteObject(CounterReader.Read(@namespace).Where(c => patterns.Any(p => p.IsMatch(c.Name))), enumerateCollection: true);
     }
 }

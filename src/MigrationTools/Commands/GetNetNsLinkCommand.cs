@@ -21,17 +21,12 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "NetNsLink")]
 [OutputType(typeof(NetInterface))]
-public sealed class GetNetNsLinkCommand : MigrationToolsCmdlet
+public sealed class GetNetNsLinkCommand : NamespaceListingCmdlet
 {
-    /// <summary>The namespace.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("NetNs")]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string Namespace { get; set; } = null!;
-
     /// <summary>Interface names or wildcard patterns. All when omitted.</summary>
     [Parameter(Position = 1)]
     [SupportsWildcards]
+    [Alias("InterfaceAlias")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string[]? Name { get; set; }
 
@@ -39,23 +34,20 @@ public sealed class GetNetNsLinkCommand : MigrationToolsCmdlet
     protected override bool RequiresRoot => false;
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override void List(string @namespace)
     {
-        Invoke(Namespace, () =>
+        var links = LinkManager.List(@namespace, CancellationToken);
+        foreach (var pattern in Name ?? new[] { "*" })
         {
-            var links = LinkManager.List(Namespace, CancellationToken);
-            foreach (var pattern in Name ?? new[] { "*" })
+            var wildcard = new WildcardPattern(pattern);
+            var matches = links.Where(l => wildcard.IsMatch(l.Name)).ToArray();
+            if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
             {
-                var wildcard = new WildcardPattern(pattern);
-                var matches = links.Where(l => wildcard.IsMatch(l.Name)).ToArray();
-                if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
-                {
-                    WriteError(ToErrorRecord(new MigrationToolsException("InterfaceNotFound", FailureKind.ObjectNotFound,
-                        $"There is no interface '{pattern}' in namespace '{Namespace}'.", pattern), pattern));
-                }
-
-                WriteObject(matches, enumerateCollection: true);
+                WriteError(ToErrorRecord(new MigrationToolsException("InterfaceNotFound", FailureKind.ObjectNotFound,
+                    $"There is no interface '{pattern}' in namespace '{@namespace}'.", pattern), pattern));
             }
-        });
+
+            WriteObject(matches, enumerateCollection: true);
+        }
     }
 }

@@ -16,22 +16,11 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "NetNsProcess")]
 [OutputType(typeof(NetNsProcess))]
-public sealed class GetNetNsProcessCommand : MigrationToolsCmdlet
+public sealed class GetNetNsProcessCommand : NamespaceListingCmdlet
 {
-    /// <summary>Namespace names or wildcard patterns. All when omitted.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [Alias("Name")]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string[]? Namespace { get; set; }
-
     /// <inheritdoc />
     protected override bool RequiresRoot => false;
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        var patterns = (Namespace ?? new[] { "*" }).Select(p => new WildcardPattern(p)).ToArray();
-        WriteObject(NetNsProcessManager.List().Where(p => patterns.Any(w => w.IsMatch(p.Namespace))), enumerateCollection: true);
-    }
+    protected override void List(string @namespace) => WriteObject(NetNsProcessManager.List(@namespace), enumerateCollection: true);
 }

@@ -14,17 +14,19 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "NetNsRoute")]
 [OutputType(typeof(NetRoute))]
-public sealed class GetNetNsRouteCommand : MigrationToolsCmdlet
+public sealed class GetNetNsRouteCommand : NamespaceListingCmdlet
 {
-    /// <summary>The namespace.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string Namespace { get; set; } = null!;
-
     /// <summary>Destination prefixes or wildcard patterns.</summary>
     [Parameter(Position = 1)]
     [SupportsWildcards]
+    [Alias("DestinationPrefix")]
     public string[]? Destination { get; set; }
+
+    /// <summary>Only routes through this interface (an interface object from Get-NetNsLink binds here).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceAlias")]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
+    public string? Interface { get; set; }
 
     /// <summary>Only routes of this family.</summary>
     [Parameter]
@@ -34,14 +36,12 @@ public sealed class GetNetNsRouteCommand : MigrationToolsCmdlet
     protected override bool RequiresRoot => false;
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override void List(string @namespace)
     {
-        Invoke(Namespace, () =>
-        {
-            var patterns = (Destination ?? new[] { "*" }).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
-            var routes = RouteManager.List(Namespace, AddressFamily, CancellationToken)
-                .Where(r => patterns.Any(p => p.IsMatch(r.Destination) || p.IsMatch(r.Destination.Split('/')[0])));
-            WriteObject(routes, enumerateCollection: true);
-        });
+        var patterns = (Destination ?? new[] { "*" }).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
+        var routes = RouteManager.List(@namespace, AddressFamily, CancellationToken)
+            .Where(r => Interface is null || r.Interface == Interface)
+            .Where(r => patterns.Any(p => p.IsMatch(r.Destination) || p.IsMatch(r.Destination.Split('/')[0])));
+        WriteObject(routes, enumerateCollection: true);
     }
 }

@@ -16,37 +16,32 @@ namespace MigrationTools.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "NetNsSysctl")]
 [OutputType(typeof(NetNsSysctlSetting))]
-public sealed class GetNetNsSysctlCommand : MigrationToolsCmdlet
+public sealed class GetNetNsSysctlCommand : NamespaceListingCmdlet
 {
-    /// <summary>The namespace.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NetNsNameCompleter))]
-    public string Namespace { get; set; } = null!;
-
     /// <summary>Dotted keys or wildcard patterns, e.g. net.ipv4.ip_forward or net.ipv6.conf.*.forwarding.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 1)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(SysctlKeyCompleter))]
     public string[] Name { get; set; } = null!;
 
     /// <inheritdoc />
     protected override bool RequiresRoot => false;
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override void List(string @namespace)
     {
         foreach (var key in Name)
         {
             Invoke(key, () =>
             {
-                NetNsManager.EnsureExists(Namespace);
                 if (WildcardPattern.ContainsWildcardCharacters(key))
                 {
                     var pattern = new WildcardPattern(key, WildcardOptions.None);
-                    WriteObject(NetNsSysctl.List(Namespace, pattern.IsMatch), enumerateCollection: true);
+                    WriteObject(NetNsSysctl.List(@namespace, pattern.IsMatch), enumerateCollection: true);
                 }
                 else
                 {
-                    WriteObject(new NetNsSysctlSetting(Namespace, key, NetNsSysctl.Read(Namespace, key)));
+                    WriteObject(new NetNsSysctlSetting(@namespace, key, NetNsSysctl.Read(@namespace, key)));
                 }
             });
         }

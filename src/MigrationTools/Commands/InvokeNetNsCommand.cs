@@ -16,7 +16,11 @@ namespace MigrationTools.Commands;
 /// arrives (standard error goes to the verbose stream) and ends with an error if the exit code is not zero.
 /// -Background starts a long-running program (a server, a capture) and returns a handle at once: its output
 /// goes to files (OutputPath, ErrorPath), it keeps running until Stop-NetNsProcess or Remove-NetNs, and it
-/// ends with the PowerShell session that started it.
+/// ends with the PowerShell session that started it (it gets SIGKILL when the session's process dies, however
+/// that happens). -Detach starts it so that it outlives the session instead; Stop-NetNsProcess, Remove-NetNs and
+/// Remove-NetLab still stop it. -StandardInput gives the program lines on its standard input (then end of input),
+/// -InputIntervalMilliseconds apart: a UDP or TCP sender such as ncat then sends one datagram or line per entry.
+/// A program that cannot be started (not found, not executable) is an ObjectNotFound error (ProgramNotFound).
 /// </remarks>
 /// <example>
 /// <code>Invoke-NetNs -Name A -Command ping -ArgumentList '-c', '3', 'fd00:ab::b'</code>
@@ -29,6 +33,10 @@ namespace MigrationTools.Commands;
 /// <example>
 /// <code>$p = Invoke-NetNs -Name C -Command ncat -ArgumentList '-u','-l','fc01::1','5555' -Background; Stop-NetNsProcess -InputObject $p</code>
 /// <para>Starts a UDP listener in C, then stops it.</para>
+/// </example>
+/// <example>
+/// <code>Invoke-NetNs A ncat '-u','fe00::1','5555' -StandardInput (1..100 | ForEach-Object { "datagram $_" }) -InputIntervalMilliseconds 100 -Background</code>
+/// <para>Sends 100 UDP datagrams, one every 100 ms, from A to fe00::1 port 5555 in the background.</para>
 /// </example>
 /// <example>
 /// <code>Invoke-NetNs client gtlsclient '10.250.1.1','8889' -Environment @{ SSLKEYLOGFILE = '/tmp/lab/keys.log' } -Background</code>
@@ -69,6 +77,25 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = BackgroundSet)]
     public SwitchParameter Background { get; set; }
 
+    /// <summary>Start the background program so that it outlives this session (it is still stopped by Stop-NetNsProcess and Remove-NetNs).</summary>
+    [Parameter(ParameterSetName = BackgroundSet)]
+    public SwitchParameter Detach { get; set; }
+
+    /// <summary>Lines written to the program's standard input, then end of input (no input when omitted).</summary>
+    [Parameter(ParameterSetName = WaitSet)]
+    [Parameter(ParameterSetName = BackgroundSet)]
+    [AllowEmptyCollection]
+    [AllowEmptyString]
+    public string[]? StandardInput { get; set; }
+
+    /// <summary>The pause after each line of -StandardInput, in milliseconds.</summary>
+    [Parameter(ParameterSetName = WaitSet)]
+    [Parameter(ParameterSetName = BackgroundSet)]
+    [ValidateRange(0, 3_600_000)]
+    public int InputIntervalMilliseconds { get; set; }
+
+    private TimeSpan InputInterval => TimeSpan.FromMilliseconds(InputIntervalMilliseconds);
+
     /// <summary>Stop the program after this many seconds (it is killed and a timeout error is written).</summary>
     [Parameter(ParameterSetName = WaitSet)]
     [Parameter(ParameterSetName = StreamSet)]
@@ -96,7 +123,7 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
             switch (ParameterSetName)
             {
                 case BackgroundSet:
-                    WriteObject(NetNsProcessManager.StartBackground(Name, Command, ArgumentList, EnvironmentVariables));
+                    WriteObject(NetNsProcessManager.StartBackground(Name, Command, ArgumentList, EnvironmentVariables, Detach, StandardInput, InputInterval));
                     break;
                 case StreamSet:
                     RunStreaming();
@@ -118,7 +145,7 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
 
         try
         {
-            WriteObject(NetNsProcessManager.RunAsync(Name, Command, ArgumentList, timeout.Token, EnvironmentVariables).GetAwaiter().GetResult());
+            WriteObject(NetNsProcessManager.RunAsync(Name, Command, ArgumentList, timeout.Token, EnvironmentVariables, StandardInput, InputInterval).GetAwaiter().GetResult());
         }
         catch (OperationCanceledException) when (!CancellationToken.IsCancellationRequested)
         {

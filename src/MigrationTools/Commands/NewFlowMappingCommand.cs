@@ -30,6 +30,7 @@ public sealed class NewFlowMappingCommand : MigrationToolsCmdlet
 {
     /// <summary>The namespace whose traffic is translated.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
@@ -55,7 +56,7 @@ public sealed class NewFlowMappingCommand : MigrationToolsCmdlet
             FlowManager.Validate(VirtualAddress, Target);
             if (ShouldProcess(Namespace, $"Map {VirtualAddress} to {string.Join(", ", Target)} ({Backend})"))
             {
-                WriteObject(FlowManager.Create(Namespace, VirtualAddress, Target, Backend));
+                WriteObject(FlowManager.Create(Namespace, VirtualAddress, Target, Backend, CancellationToken));
             }
         });
     }

@@ -26,18 +26,26 @@ public sealed class NewNetNsAddressCommand : MigrationToolsCmdlet
 {
     /// <summary>The namespace.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
     /// <summary>The interface to add the addresses to.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceAlias")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Interface { get; set; } = null!;
 
-    /// <summary>Addresses in CIDR form, e.g. 10.200.0.2/24 or fd00:ab::a/64.</summary>
+    /// <summary>Addresses in CIDR form, e.g. 10.200.0.2/24 or fd00:ab::a/64 (or bare, with -PrefixLength).</summary>
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [Alias("IPAddress")]
     public string[] Address { get; set; } = null!;
+
+    /// <summary>The prefix length of addresses given without one (a bare address is otherwise a host address).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 128)]
+    public int? PrefixLength { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -46,7 +54,7 @@ public sealed class NewNetNsAddressCommand : MigrationToolsCmdlet
         var prefixes = new List<IpPrefix>(Address.Length);
         foreach (var text in Address)
         {
-            Invoke(text, () => prefixes.Add(IpPrefix.Parse(text)));
+            Invoke(text, () => prefixes.Add(IpPrefix.Parse(text, PrefixLength)));
         }
 
         if (prefixes.Count != Address.Length)

@@ -19,7 +19,7 @@ namespace MigrationTools.Commands;
 /// <para>Deletes the entries of flows to fe00::1, as `conntrack -D -d fe00::1` would.</para>
 /// </example>
 [Cmdlet(VerbsCommon.Remove, "ConntrackEntry", SupportsShouldProcess = true, DefaultParameterSetName = FilterSet, ConfirmImpact = ConfirmImpact.Low)]
-[OutputType(typeof(int))]
+[OutputType(typeof(ConntrackEntry))]
 public sealed class RemoveConntrackEntryCommand : MigrationToolsCmdlet
 {
     private const string FilterSet = "Filter";
@@ -30,17 +30,20 @@ public sealed class RemoveConntrackEntryCommand : MigrationToolsCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = EntrySet)]
     public ConntrackEntry[] InputObject { get; set; } = null!;
 
-    /// <summary>The namespace (with a filter).</summary>
+    /// <summary>The namespace (with a filter). Not bound from the pipeline: an entry piped in must never widen into a purge of its namespace.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = FilterSet)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
     /// <summary>Delete entries whose original destination is this address.</summary>
     [Parameter(ParameterSetName = FilterSet)]
+    [ArgumentCompleter(typeof(AddressCompleter))]
     public string? Destination { get; set; }
 
     /// <summary>Delete entries whose original source is this address.</summary>
     [Parameter(ParameterSetName = FilterSet)]
+    [ArgumentCompleter(typeof(AddressCompleter))]
     public string? Source { get; set; }
 
     /// <summary>Delete entries of this protocol (name or number).</summary>
@@ -52,7 +55,7 @@ public sealed class RemoveConntrackEntryCommand : MigrationToolsCmdlet
     [Parameter(ParameterSetName = FilterSet)]
     public IpFamily? AddressFamily { get; set; }
 
-    /// <summary>Return the number of entries deleted.</summary>
+    /// <summary>Return the entries that were deleted.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -67,13 +70,14 @@ public sealed class RemoveConntrackEntryCommand : MigrationToolsCmdlet
 
         Invoke(Namespace, () =>
         {
-            var filter = GetConntrackEntryCommand.BuildFilter(Destination, Source, Protocol, AddressFamily);
-            if (ShouldProcess(Namespace, "Delete conntrack entries matching " + Describe()))
+            var filter = ConntrackFilter.Parse(Destination, Source, Protocol, AddressFamily);
+            if (ShouldProcess(Namespace, "Delete conntrack entries matching " + filter))
             {
                 var removed = ConntrackTable.Purge(Namespace, filter);
+                WriteVerbose($"Deleted {removed.Count} conntrack entries in '{Namespace}'.");
                 if (PassThru)
                 {
-                    WriteObject(removed);
+                    WriteObject(removed, enumerateCollection: true);
                 }
             }
         });
@@ -83,22 +87,25 @@ public sealed class RemoveConntrackEntryCommand : MigrationToolsCmdlet
     protected override void EndProcessing()
     {
         // Pipeline input is collected and deleted per namespace with one socket each.
-        var removed = 0;
         foreach (var group in _entries.GroupBy(e => e.Namespace))
         {
             var entries = group.Where(e => ShouldProcess($"{e} in {e.Namespace}", "Delete conntrack entry")).ToArray();
-            Invoke(group.Key, () => removed += entries.Length == 0 ? 0 : ConntrackTable.Remove(group.Key, entries));
-        }
+            if (entries.Length == 0)
+            {
+                continue;
+            }
 
-        if (PassThru && ParameterSetName == EntrySet)
-        {
-            WriteObject(removed);
+            Invoke(group.Key, () =>
+            {
+                var removed = ConntrackTable.Remove(group.Key, entries);
+                WriteVerbose($"Deleted {removed.Count} conntrack entries in '{group.Key}'.");
+                if (PassThru)
+                {
+                    WriteObject(removed, enumerateCollection: true);
+                }
+            });
         }
 
         base.EndProcessing();
     }
-
-    private string Describe() =>
-        string.Join(" ", new[] { Destination is null ? null : "dst " + Destination, Source is null ? null : "src " + Source, Protocol, AddressFamily?.ToString() }
-            .Where(s => s is not null).DefaultIfEmpty("(all)"));
 }

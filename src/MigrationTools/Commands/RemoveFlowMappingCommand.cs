@@ -21,6 +21,7 @@ public sealed class RemoveFlowMappingCommand : MigrationToolsCmdlet
 {
     /// <summary>The namespace.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
@@ -37,7 +38,7 @@ public sealed class RemoveFlowMappingCommand : MigrationToolsCmdlet
             Engine.Addressing.IpPrefix.ParseAddress(VirtualAddress, "virtual address");
             if (ShouldProcess(Namespace, "Remove the flow mapping of " + VirtualAddress))
             {
-                FlowManager.Remove(Namespace, VirtualAddress);
+                FlowManager.Remove(Namespace, VirtualAddress, CancellationToken);
             }
         });
     }

@@ -24,25 +24,34 @@ public sealed class RemoveNetNsAddressCommand : MigrationToolsCmdlet
 {
     /// <summary>The namespace.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
     /// <summary>The interface the address is on.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceAlias")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Interface { get; set; } = null!;
 
     /// <summary>The address, with or without its prefix length.</summary>
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    [Alias("IPAddress")]
+    [ArgumentCompleter(typeof(AddressCompleter))]
     public string Address { get; set; } = null!;
+
+    /// <summary>The prefix length, when -Address has none (an address object from Get-NetNsAddress binds it).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 128)]
+    public int? PrefixLength { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         Invoke(Address, () =>
         {
-            var prefix = IpPrefix.Parse(Address);
-            if (ShouldProcess($"{Namespace}/{Interface}", "Remove address " + Address))
+            var prefix = IpPrefix.Parse(Address, PrefixLength);
+            if (ShouldProcess($"{Namespace}/{Interface}", "Remove address " + prefix))
             {
                 AddressManager.Remove(Namespace, Interface, prefix, CancellationToken);
             }

@@ -24,19 +24,24 @@ public sealed class RemoveNetNsRouteCommand : MigrationToolsCmdlet
 {
     /// <summary>The namespace.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
     /// <summary>The destination prefix, bare address or 'default'.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("DestinationPrefix")]
+    [ArgumentCompleter(typeof(RouteDestinationCompleter))]
     public string Destination { get; set; } = null!;
 
     /// <summary>Only the route via this gateway.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Via", "NextHop")]
     public string? Gateway { get; set; }
 
     /// <summary>Only the route through this interface.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceAlias")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string? Interface { get; set; }
 

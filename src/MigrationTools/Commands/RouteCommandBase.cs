@@ -10,11 +10,13 @@ public abstract class RouteCommandBase : MigrationToolsCmdlet
 {
     /// <summary>The namespace whose main table is changed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
     /// <summary>The destination: a prefix (10.250.1.1/32, fc01::/64), a bare address (a host route) or 'default'.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("DestinationPrefix")]
     public string Destination { get; set; } = null!;
 
     /// <summary>The next-hop address; of the same family as the destination.</summary>
@@ -24,12 +26,13 @@ public abstract class RouteCommandBase : MigrationToolsCmdlet
 
     /// <summary>The outgoing interface.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Dev")]
+    [Alias("Dev", "InterfaceAlias")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string? Interface { get; set; }
 
     /// <summary>The route metric.</summary>
     [Parameter]
+    [Alias("RouteMetric")]
     [ValidateRange(0, int.MaxValue)]
     public int? Metric { get; set; }
 

@@ -34,6 +34,7 @@ public sealed class SetIpipTunnelCommand : MigrationToolsCmdlet
 {
     /// <summary>The namespace.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 

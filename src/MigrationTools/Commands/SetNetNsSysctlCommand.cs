@@ -25,6 +25,7 @@ public sealed class SetNetNsSysctlCommand : MigrationToolsCmdlet
 {
     /// <summary>The namespace.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 

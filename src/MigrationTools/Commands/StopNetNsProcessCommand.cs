@@ -26,6 +26,7 @@ public sealed class StopNetNsProcessCommand : MigrationToolsCmdlet
 
     /// <summary>The namespace the process runs in.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 

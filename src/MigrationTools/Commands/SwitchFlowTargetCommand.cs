@@ -32,6 +32,7 @@ public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
 
     /// <summary>The namespace that holds the mapping.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 
@@ -67,7 +68,7 @@ public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
         {
             if (ShouldProcess($"{Namespace} {VirtualAddress}".TrimEnd(), "Switch flow target to " + to))
             {
-                var result = FlowManager.Switch(Namespace, VirtualAddress, ParameterSetName == TargetSet ? Target : null, ParameterSetName == TargetNamespaceSet ? TargetNamespace : null);
+                var result = FlowManager.Switch(Namespace, VirtualAddress, ParameterSetName == TargetSet ? Target : null, ParameterSetName == TargetNamespaceSet ? TargetNamespace : null, CancellationToken);
                 if (PassThru)
                 {
                     WriteObject(result);

@@ -72,7 +72,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
 
     /// <summary>The namespace to capture in (live); a namespace object from Get-NetNs binds here.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
+    [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
 

@@ -41,14 +41,44 @@ internal static class LabFileReader
         object? value;
         try
         {
-            value = table.SafeGetValue();
+            value = SafeValue(table);
         }
         catch (InvalidOperationException ex)
         {
-            throw Invalid(path, "a lab file holds data only (no variables, subexpressions or commands): " + ex.Message.TrimEnd('.'));
+            throw Invalid(path, "a lab file holds data only (no variables, subexpressions or commands): " + FirstLine(ex.Message));
         }
 
         return LabFileParser.Parse((IDictionary)value!, path, Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>
+    /// The constant value of the hashtable. PowerShell 7.2 and later check the constants without the limit on
+    /// hashtable size meant for untrusted input of unknown size (Import-PowerShellDataFile -SkipLimitCheck): a lab
+    /// of hundreds of nodes is larger than that limit, and the content is still checked to be constants only.
+    /// </summary>
+    private static object? SafeValue(HashtableAst table)
+    {
+        var unlimited = typeof(Ast).GetMethod(nameof(Ast.SafeGetValue), new[] { typeof(bool) });
+        if (unlimited is null)
+        {
+            return table.SafeGetValue();
+        }
+
+        try
+        {
+            return unlimited.Invoke(table, new object[] { true });
+        }
+        catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is InvalidOperationException inner)
+        {
+            throw inner;
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n')[0].Trim();
+        var cut = line.IndexOf(" Dynamic expression:", StringComparison.Ordinal);
+        return (cut > 0 ? line[..cut] : line).TrimEnd('.');
     }
 
     private static MigrationToolsException Invalid(string path, string problem) =>

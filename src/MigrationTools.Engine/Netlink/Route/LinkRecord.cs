@@ -11,6 +11,3 @@ internal sealed record LinkRecord(
     /// <summary>The flag names, in the order iproute2 prints them.</summary>
     internal IReadOnlyList<string> FlagNames => LinkMessages.FlagNames(Flags);
 }
-
-/// <summary>The IFLA_IPTUN_* settings of a kernel ipip device.</summary>
-internal sealed record IpipLinkData(IPAddress? Local, IPAddress? Remote, byte Ttl, byte Tos);

@@ -157,10 +157,14 @@ public static class QuicProbeWatcher
     public static string DefaultFilter(IReadOnlyCollection<int> ports) =>
         (ports.Count == 0 ? "udp" : $"(udp and ({string.Join(" or ", ports.Order().Select(p => $"port {p}"))}))") + " or ip proto 4 or ip proto 41";
 
-    /// <summary>The tcpdump command line of a live watch: the filter after "--", so nothing in it is taken for an option.</summary>
+    /// <summary>
+    /// The tcpdump command line of a live watch: the filter after "--", so nothing in it is taken for an option, and
+    /// "-Z root" so that tcpdump keeps its credentials: a process that changes them (Debian's tcpdump drops to the
+    /// tcpdump user) loses its parent-death signal, and would outlive a killed session.
+    /// </summary>
     internal static List<string> TcpdumpArguments(string? @interface, string filter) => new()
     {
-        "-i", string.IsNullOrEmpty(@interface) ? "any" : @interface, "-U", "-n", "-s", "0", "-w", "-", "--", filter,
+        "-i", string.IsNullOrEmpty(@interface) ? "any" : @interface, "-Z", "root", "-U", "-n", "-s", "0", "-w", "-", "--", filter,
     };
 
     /// <summary>

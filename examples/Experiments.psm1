@@ -1,0 +1,240 @@
+<#
+.SYNOPSIS
+    Steps the example experiments share: waiting for a condition, capturing in a namespace, QUIC server content,
+    the NAT lab's rebinding, arrival counters and small statistics.
+.DESCRIPTION
+    The labs themselves come from the module (New-NetLab -Template ping-flow, quic-lb, quic-nat); this module holds
+    only the experiments' own steps, so the example scripts stay short. Import it next to the module:
+        Import-Module ./out/MigrationTools/MigrationTools.psd1
+        Import-Module ./examples/Experiments.psm1
+#>
+
+function Assert-Tool {
+    <#
+    .SYNOPSIS
+        Throws, naming the Debian package to install, when one of the programs is missing.
+    .EXAMPLE
+        Assert-Tool @{ gtlsserver = 'ngtcp2-server'; tcpdump = 'tcpdump' }
+    #>
+    [CmdletBinding()]
+    param(
+        # Program name = Debian package that provides it.
+        [Parameter(Mandatory)] [hashtable] $Tool
+    )
+    foreach ($entry in $Tool.GetEnumerator()) {
+        if (-not (Get-Command $entry.Key -CommandType Application -ErrorAction SilentlyContinue)) {
+            throw "$($entry.Key) is not installed: apt-get install $($entry.Value) (or ./build.ps1 -Task Bootstrap)."
+        }
+    }
+}
+
+function Wait-Until {
+    <#
+    .SYNOPSIS
+        Polls a condition every 20 ms until it is true; throws after -Seconds, naming what it waited for.
+    .EXAMPLE
+        Wait-Until { Test-Path ./keys.log } -Seconds 5 -What 'the key log'
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [scriptblock] $Condition,
+        [double] $Seconds = 10,
+        [string] $What = 'a condition'
+    )
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
+        Start-Sleep -Milliseconds 20
+    }
+}
+
+function Wait-Listener {
+    <#
+    .SYNOPSIS
+        Waits until a socket listens on the port inside the namespace (ss from iproute2), so that no datagram or
+        connection arrives before its listener; throws after -Seconds.
+    .EXAMPLE
+        Wait-Listener -Namespace C -Protocol udp -Port 5555
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Namespace,
+        [ValidateSet('udp', 'tcp')] [string] $Protocol = 'udp',
+        [Parameter(Mandatory)] [int] $Port,
+        [double] $Seconds = 10
+    )
+    $flag = if ($Protocol -eq 'udp') { '-Hunl' } else { '-Htnl' }
+    Wait-Until { (Invoke-NetNs -Name $Namespace -Command ss -ArgumentList $flag, "sport = :$Port").Output } -Seconds $Seconds -What "a $Protocol listener on port $Port in $Namespace"
+}
+
+function Start-Capture {
+    <#
+    .SYNOPSIS
+        Starts tcpdump in a namespace (all interfaces, Linux cooked headers) writing -File, and returns its process
+        handle once tcpdump is capturing. It ends with Stop-NetNsProcess, with its namespace, or with this session.
+    .EXAMPLE
+        $capture = Start-Capture -Namespace router1 -File ./router1.pcap -Filter 'udp or ip proto 4'
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Namespace,
+        [Parameter(Mandatory)] [string] $File,
+        # A capture filter (BPF), e.g. 'udp port 8889'.
+        [string] $Filter,
+        [string] $Interface = 'any'
+    )
+    # -Z root: tcpdump keeps its credentials, and with them the signal that ends it with this session.
+    $arguments = @('-i', $Interface, '-Z', 'root', '-n', '-U', '-s', '0', '-w', $File)
+    if ($Filter) { $arguments += '--'; $arguments += $Filter }
+    $p = Invoke-NetNs -Name $Namespace -Command tcpdump -ArgumentList $arguments -Background
+    Wait-Until { (Test-Path $p.ErrorPath) -and (Select-String -Path $p.ErrorPath -Pattern 'listening on' -Quiet) } -Seconds 10 -What "tcpdump in $Namespace"
+    $p
+}
+
+function New-QuicServerContent {
+    <#
+    .SYNOPSIS
+        A temporary document root holding a random file of -Size bytes, and a self-signed P-256 certificate and
+        key for a QUIC server. Returns Root, File, FileName, Key and Cert; remove Root when done.
+    .EXAMPLE
+        $content = New-QuicServerContent -Size 4MB; try { ... } finally { Remove-Item -Recurse $content.Root }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [long] $Size,
+        [string] $Name = 'quic-lab'
+    )
+    $root = Join-Path ([IO.Path]::GetTempPath()) ("$Name-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    $null = New-Item -ItemType Directory -Path $root
+    $content = [pscustomobject]@{ Root = $root; FileName = 'payload.bin'; File = (Join-Path $root 'payload.bin'); Key = (Join-Path $root 'key.pem'); Cert = (Join-Path $root 'cert.pem') }
+    $bytes = [byte[]]::new($Size)
+    [Random]::Shared.NextBytes($bytes)
+    [IO.File]::WriteAllBytes($content.File, $bytes)
+    & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=$Name" -keyout $content.Key -out $content.Cert 2>$null
+    if ($LASTEXITCODE -ne 0) {
+        Remove-Item -Recurse -Force $root
+        throw 'openssl could not make the server certificate.'
+    }
+    $content
+}
+
+function Set-QuicNatPort {
+    <#
+    .SYNOPSIS
+        In the quic-nat lab, maps the client to 10.240.0.1:<Port> from now on and forgets the old mapping: a NAT
+        rebinding as the server sees it.
+    .DESCRIPTION
+        Replaces the NAT node's nftables table in one transaction, then deletes the client's conntrack entries so
+        that its next packet is mapped afresh. Packets the server still sends to the old mapping are dropped in the
+        NAT, as by a NAT that has forgotten it.
+    .EXAMPLE
+        Set-QuicNatPort -Namespace nat -Port 20001
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        # The lab's nat namespace.
+        [Parameter(Mandatory)] [string] $Namespace,
+        [Parameter(Mandatory)] [ValidateRange(1024, 65535)] [int] $Port,
+        [string] $ClientAddress = '10.230.0.2',
+        [string] $NatAddress = '10.240.0.1',
+        [int] $ServerPort = 4433
+    )
+    $ruleset = @"
+table ip quic_nat
+delete table ip quic_nat
+table ip quic_nat {
+    chain post {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "eth1" ip saddr $ClientAddress udp dport $ServerPort snat to ${NatAddress}:$Port
+    }
+    chain in {
+        type filter hook input priority filter; policy accept;
+        iifname "eth1" udp sport $ServerPort drop
+    }
+}
+"@
+    if (-not $PSCmdlet.ShouldProcess($Namespace, "Map $ClientAddress to ${NatAddress}:$Port")) { return }
+    $nft = Invoke-NetNs -Name $Namespace -Command nft -ArgumentList '-f', '-' -StandardInput ($ruleset -split "`n")
+    if ($nft.ExitCode -ne 0) { throw "nft in ${Namespace}: $($nft.Error)" }
+    $null = Remove-ConntrackEntry -Namespace $Namespace -Protocol udp -Source $ClientAddress -Confirm:$false
+}
+
+function Get-ArrivalCount {
+    <#
+    .SYNOPSIS
+        Echo requests (IPv4 and IPv6) and UDP datagrams that have reached each namespace so far, from its kernel
+        counters: subtract two readings to count what arrived in between.
+    .EXAMPLE
+        $before = Get-ArrivalCount C, D; ...; $after = Get-ArrivalCount C, D
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0, ValueFromPipeline)] [string[]] $Namespace)
+    process {
+        foreach ($ns in $Namespace) {
+            $c = @{}
+            Get-NetNsCounter -Namespace $ns -Name IcmpInEchos, Icmp6InEchos, UdpInDatagrams, Udp6InDatagrams, UdpNoPorts, Udp6NoPorts | ForEach-Object { $c[$_.Name] = $_.Value }
+            [pscustomobject]@{
+                Namespace = $ns
+                Echoes    = $c['IcmpInEchos'] + $c['Icmp6InEchos']
+                Udp       = $c['UdpInDatagrams'] + $c['Udp6InDatagrams'] + $c['UdpNoPorts'] + $c['Udp6NoPorts']
+            }
+        }
+    }
+}
+
+function Get-PingSummary {
+    <#
+    .SYNOPSIS
+        Sent, received and error counts from ping's closing statistics line ("N packets transmitted, M received,
+        +E errors, ...").
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Text)
+    $line = ($Text -split "`n" | Where-Object { $_ -match '^\d+ packets transmitted, \d+ received' } | Select-Object -Last 1)
+    if (-not $line) { return [pscustomobject]@{ Sent = 0; Received = 0; Errors = 0 } }
+    $null = $line -match '^(\d+) packets transmitted, (\d+) received(?:, \+(\d+) errors)?'
+    [pscustomobject]@{ Sent = [int]$Matches[1]; Received = [int]$Matches[2]; Errors = [int]$(if ($Matches[3]) { $Matches[3] } else { 0 }) }
+}
+
+function ConvertTo-FlowTimelineSvg {
+    <#
+    .SYNOPSIS
+        Writes an SVG of arrivals per second for each series over time, with the switch moments marked, from
+        counter readings taken during a run.
+    .EXAMPLE
+        ConvertTo-FlowTimelineSvg -Sample $samples -Switch $switches -Series C, D -Path ./ping-flow.svg
+    #>
+    [CmdletBinding()]
+    [OutputType([IO.FileInfo])]
+    param(
+        # Readings: objects with Seconds and one cumulative count property per series.
+        [Parameter(Mandatory)] [object[]] $Sample,
+        # Switches: objects with Seconds and To (the new target's name).
+        [AllowEmptyCollection()] [object[]] $Switch = @(),
+        # The property names of the series to draw.
+        [Parameter(Mandatory)] [string[]] $Series,
+        [string] $Title = 'Arrivals per location',
+        [string] $Unit = 'echo requests',
+        [Parameter(Mandatory)] [string] $Path
+    )
+    $readings = foreach ($s in $Sample) {
+        $values = [Collections.Generic.Dictionary[string, long]]::new()
+        foreach ($name in $Series) { $values[$name] = [long]$s.$name }
+        [MigrationTools.Engine.Charts.CounterSample]::new([double]$s.Seconds, $values)
+    }
+    $marks = foreach ($m in $Switch) { [MigrationTools.Engine.Charts.TimelineMark]::new([double]$m.Seconds, "switch to $($m.To)") }
+    $svg = [MigrationTools.Engine.Charts.CounterTimeline]::Render($Title, [string[]]$Series, [MigrationTools.Engine.Charts.CounterSample[]]@($readings), [MigrationTools.Engine.Charts.TimelineMark[]]@($marks), $Unit)
+    $full = [IO.Path]::GetFullPath($Path)
+    [IO.File]::WriteAllText($full, $svg)
+    Get-Item -LiteralPath $full
+}
+
+function Get-Median {
+    <# .SYNOPSIS The median of some numbers (the lower middle one of an even count). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [double[]] $Value)
+    $sorted = @($Value | Sort-Object)
+    $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
+}
+
+Export-ModuleMember -Function Assert-Tool, Wait-Until, Wait-Listener, Start-Capture, New-QuicServerContent, Set-QuicNatPort, Get-ArrivalCount, Get-PingSummary, ConvertTo-FlowTimelineSvg, Get-Median

@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// The module and its tests run on Linux only.
+[assembly: SupportedOSPlatform("linux")]

@@ -1,0 +1,124 @@
+using System;
+using System.IO;
+using System.Linq;
+using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Labs;
+using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Platform;
+using MigrationTools.Engine.Tunnels;
+using Xunit;
+
+namespace MigrationTools.Engine.Tests.Root;
+
+/// <summary>
+/// Multi-step changes undo what they made when a later step fails: a fault point makes the step after the named
+/// one throw, and iproute2 (not the engine) says what is left.
+/// </summary>
+[Collection(RootCollection.Name)]
+public sealed class RollbackTests : IDisposable
+{
+    private readonly TestNamespaces _namespaces = new();
+
+    [RootFact]
+    public void AVethPairIsRemovedWhenTheStepAfterCreatingItFails()
+    {
+        var a = _namespaces.Add("a");
+        var b = _namespaces.Add("b");
+        using var fault = FailAt("veth-created");
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => LinkManager.ConnectVeth(a, "x-a", b, "x-b", null));
+
+        Assert.Equal("fault at veth-created", thrown.Message);
+        Assert.DoesNotContain("x-a", TestNamespaces.Links(a));
+        Assert.DoesNotContain("x-b", TestNamespaces.Links(b));
+    }
+
+    [RootFact]
+    public void AVethPairIsRemovedWhenBringingUpItsSecondEndFails()
+    {
+        var a = _namespaces.Add("a");
+        var b = _namespaces.Add("b");
+        using var fault = FailAt("veth-first-end-up");
+
+        Assert.Throws<InvalidOperationException>(() => LinkManager.ConnectVeth(a, "y-a", b, "y-b", 1400));
+
+        Assert.DoesNotContain("y-a", TestNamespaces.Links(a));
+        Assert.DoesNotContain("y-b", TestNamespaces.Links(b));
+    }
+
+    [RootFact]
+    public void AVethPairIsKeptWhenNothingFails()
+    {
+        // The control case: the same call without a fault leaves both ends, so the tests above would see a leak.
+        var a = _namespaces.Add("a");
+        var b = _namespaces.Add("b");
+
+        LinkManager.ConnectVeth(a, "z-a", b, "z-b", null);
+
+        Assert.Contains("z-a", TestNamespaces.Links(a));
+        Assert.Contains("z-b", TestNamespaces.Links(b));
+    }
+
+    [RootFact]
+    public void AUserspaceTunnelLeavesNoDeviceRelayOrStateWhenItsRelayCannotStart()
+    {
+        var a = _namespaces.Add("t");
+        TestNamespaces.Ip("-n", a, "link", "add", "u0", "type", "veth", "peer", "name", "u1");
+        TestNamespaces.Ip("-n", a, "addr", "add", "10.77.0.1/24", "dev", "u0");
+        TestNamespaces.Ip("-n", a, "link", "set", "u0", "up");
+        var spec = TunnelManager.Validate(a, "ipip9", "10.77.0.1", "10.77.0.2", 64, 0, null, TunnelMode.Userspace);
+        using var fault = FailAt("tunnel-device-ready");
+
+        Assert.Throws<InvalidOperationException>(() => TunnelManager.Set(spec));
+
+        Assert.DoesNotContain("ipip9", TestNamespaces.Links(a));
+        Assert.Empty(TestNamespaces.Run("ip", "netns", "pids", a).Trim());
+        Assert.Empty(TunnelManager.List(a));
+    }
+
+    [RootFact]
+    public void ALabBuildThatFailsMidwayRemovesItsNamespacesAndState()
+    {
+        var definition = LabFileParser.Parse(
+            new System.Collections.Hashtable
+            {
+                ["Name"] = "rollback",
+                ["Nodes"] = new System.Collections.Hashtable { ["h1"] = new System.Collections.Hashtable(), ["h2"] = new System.Collections.Hashtable() },
+                ["Links"] = new object[] { new System.Collections.Hashtable { ["Endpoints"] = new object[] { "h1:eth0", "h2:eth0" }, ["Addresses"] = new object[] { "10.78.0.1/24", "10.78.0.2/24" } } },
+            },
+            "test");
+        var name = _namespaces.Prefix + "lab";
+        using var fault = FailAt("lab-stage:addresses"); // after the namespaces and links exist
+
+        Assert.ThrowsAny<Exception>(() => LabManager.Build(definition, name, _namespaces.Prefix, "test", null));
+
+        var left = TestNamespaces.Run("ip", "netns", "list").Split('\n').Where(n => n.StartsWith(_namespaces.Prefix, StringComparison.Ordinal));
+        Assert.Empty(left);
+        Assert.False(Directory.Exists(Path.Combine("/run/migrationtools/labs", name)));
+        Assert.DoesNotContain(LabManager.List(), l => l.Name == name);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        FaultPoints.Hit = null;
+        _namespaces.Dispose();
+    }
+
+    private static IDisposable FailAt(string point)
+    {
+        FaultPoints.Hit = reached =>
+        {
+            if (reached == point)
+            {
+                throw new InvalidOperationException("fault at " + point);
+            }
+        };
+        return new Reset();
+    }
+
+    private sealed class Reset : IDisposable
+    {
+        public void Dispose() => FaultPoints.Hit = null;
+    }
+}

@@ -1,0 +1,170 @@
+#Requires -Version 7.4
+# Labs from lab files: every shipped lab builds, is reachable, is drawn and is removed; bad files make nothing; a
+# file with code runs nothing; a builder killed mid-build leaves a lab that one command removes.
+BeforeDiscovery {
+    $templates = Get-ChildItem (Join-Path $PSScriptRoot '../../module/labs') -Filter *.psd1 | ForEach-Object { @{ Template = $_.BaseName } }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:prefix = New-TestPrefix
+    $script:files = Join-Path ([IO.Path]::GetTempPath()) "${prefix}labs"
+    $null = New-Item -ItemType Directory -Force -Path $files
+
+    # Everything of a lab the kernel and the module's state hold, read with iproute2 and the file system.
+    function script:Get-Leftover([string] $Prefix, [string] $LabName) {
+        @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -like "$Prefix*" }) +
+        @(Get-ChildItem /run/migrationtools/netns -Directory -ErrorAction SilentlyContinue | Where-Object Name -like "$Prefix*" | ForEach-Object { "state:$($_.Name)" }) +
+        @(if (Test-Path "/run/migrationtools/labs/$LabName") { "lab:$LabName" }) +
+        @(& pgrep -af 'MigrationTools.Agent.dll' | Where-Object { $_ -match "/netns/$([regex]::Escape($Prefix))" })
+    }
+}
+
+AfterAll {
+    Remove-TestNamespace $prefix
+    Remove-Item -Recurse -Force $files -ErrorAction SilentlyContinue
+}
+
+Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templates {
+    BeforeAll {
+        $script:labPrefix = "${prefix}$($Template.Substring(0, 2))-"
+        $script:labName = "${prefix}$Template"
+        $script:lab = New-NetLab -Template $Template -Name $labName -Prefix $labPrefix
+    }
+    AfterAll {
+        Remove-NetLab -Name $labName -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'builds every node as a namespace that ip netns sees' {
+        $lab.Status | Should -Be 'Complete'
+        $expected = (Import-PowerShellDataFile (Join-Path $RepoRoot "module/labs/$Template.psd1")).Nodes.Keys | ForEach-Object { "$labPrefix$_" } | Sort-Object
+        @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -like "$labPrefix*" } | Sort-Object) | Should -Be $expected
+        (Get-NetLab -Name $labName).Status | Should -Be 'Complete'
+    }
+
+    It 'Test-NetLab finds every expected pair reachable' {
+        $results = @(Test-NetLab -Name $labName)
+        $results.Count | Should -BeGreaterThan 0
+        $results | Where-Object { -not $_.Reachable } | Should -BeNullOrEmpty
+        # The oracle is ping itself: one pair, checked again by hand.
+        $first = $results[0]
+        (& ip netns exec "$labPrefix$($first.From)" ping -c 1 -W 2 $first.Address) -join "`n" | Should -Match '1 received'
+    }
+
+    It 'Show-NetLab names every node and link' {
+        $data = Import-PowerShellDataFile (Join-Path $RepoRoot "module/labs/$Template.psd1")
+        $mermaid = Show-NetLab -Name $labName | Out-String
+        foreach ($node in $data.Nodes.Keys) { $mermaid | Should -Match ([regex]::Escape($node)) }
+        foreach ($link in $data.Links) {
+            foreach ($endpoint in $link.Endpoints) { $mermaid | Should -Match ([regex]::Escape(($endpoint -split ':')[1])) }
+        }
+        $dot = Show-NetLab -Name $labName -Format Dot | Out-String
+        $dot | Should -Match '^(?s)\s*graph '
+    }
+
+    It 'Remove-NetLab leaves nothing' {
+        Get-NetLab -Name $labName | Remove-NetLab -Confirm:$false
+        Get-Leftover $labPrefix $labName | Should -BeNullOrEmpty
+        Get-NetLab -Name $labName -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Lab listing, drawing and export' -Tag RequireRoot, Integration {
+    It 'Get-NetLab -Available lists the shipped labs' {
+        (Get-NetLab -Available).Name | Sort-Object | Should -Be @('ping-flow', 'quic-lb', 'quic-nat')
+    }
+
+    It 'Show-NetLab -OutFile renders an SVG with Graphviz' {
+        $svg = Join-Path $files 'quic-lb.svg'
+        Show-NetLab -Template quic-lb -OutFile $svg | Out-Null
+        $xml = [xml](Get-Content -Raw $svg)
+        $xml.svg | Should -Not -BeNullOrEmpty
+        (Get-Content -Raw $svg) | Should -Match 'router1'
+    }
+
+    It 'Export-NetLab writes a lab file from hand-made namespaces that rebuilds the same lab' {
+        $h = "${prefix}ex-"
+        New-NetNs -Name "${h}a", "${h}b" | Out-Null
+        Connect-NetNs -Name "${h}a" -Peer "${h}b" -Interface ab -PeerInterface ba | Out-Null
+        New-NetNsAddress -Namespace "${h}a" -Interface ab -Address 10.254.7.1/24 | Out-Null
+        New-NetNsAddress -Namespace "${h}b" -Interface ba -Address 10.254.7.2/24 | Out-Null
+        New-NetNsRoute -Namespace "${h}a" -Destination 10.254.8.0/24 -Gateway 10.254.7.2 | Out-Null
+        $file = Join-Path $files 'exported.psd1'
+        Export-NetLab -Namespace "${h}a", "${h}b" -Path $file -Prefix $h | Out-Null
+        Get-NetNs -Name "$h*" | Remove-NetNs -Confirm:$false
+
+        $rebuilt = New-NetLab -Path $file -Name "${prefix}exported" -Prefix "${prefix}re-"
+        try {
+            (& ip -n "${prefix}re-a" -o -4 addr show dev ab) -join "`n" | Should -Match 'inet 10\.254\.7\.1/24'
+            (& ip -n "${prefix}re-a" route show 10.254.8.0/24) | Should -Match 'via 10\.254\.7\.2'
+            (Test-NetLab -Name $rebuilt.Name | Where-Object { -not $_.Reachable }) | Should -BeNullOrEmpty
+        } finally {
+            Remove-NetLab -Name $rebuilt.Name -Confirm:$false
+        }
+    }
+}
+
+Describe 'Bad lab files make nothing' -Tag RequireRoot, Integration {
+    It '<Case>: LabFileInvalid naming <Path>' -ForEach @(
+        @{ Case = 'unknown node in a link'; Path = 'Links\[0\]\.Endpoints'; Text = "@{ Nodes = @{ a = @{} }; Links = @( @{ Endpoints = 'a:e0', 'zz:e0' } ) }" }
+        @{ Case = 'unknown node in a route'; Path = 'Nodes\.a'; Text = "@{ Nodes = @{ a = @{ Routes = @( @{ Destination = 'default'; Interface = 'nope' } ) } } }" }
+        @{ Case = 'unknown node in a tunnel'; Path = 'Tunnels\[0\]\.Node'; Text = "@{ Nodes = @{ a = @{} }; Tunnels = @( @{ Node = 'zz'; Name = 't0'; Local = '10.0.0.1'; Remote = '10.0.0.2' } ) }" }
+        @{ Case = 'unknown node in an address'; Path = 'Addresses\[0\]\.Node'; Text = "@{ Nodes = @{ a = @{} }; Addresses = @( @{ Node = 'zz'; Interface = 'lo'; Address = '10.9.9.9/32' } ) }" }
+        @{ Case = 'unknown node in a mapping'; Path = 'FlowMappings\[0\]\.Node'; Text = "@{ Nodes = @{ a = @{} }; FlowMappings = @( @{ Node = 'zz'; VirtualAddress = 'fe00::1'; Target = 'fc00::1' } ) }" }
+        @{ Case = 'duplicate interface'; Path = 'Links\[1\]\.Endpoints'; Text = "@{ Nodes = @{ a = @{}; b = @{} }; Links = @( @{ Endpoints = 'a:e0', 'b:e0' }, @{ Endpoints = 'a:e0', 'b:e1' } ) }" }
+        @{ Case = 'bad prefix'; Path = 'Links\[0\]\.Addresses'; Text = "@{ Nodes = @{ a = @{}; b = @{} }; Links = @( @{ Endpoints = 'a:e0', 'b:e0'; Addresses = '10.0.0.1/33', '10.0.0.2/24' } ) }" }
+        @{ Case = 'interface name over 15 bytes'; Path = 'Links\[0\]\.Endpoints'; Text = "@{ Nodes = @{ a = @{}; b = @{} }; Links = @( @{ Endpoints = 'a:an-interface-name-too-long', 'b:e0' } ) }" }
+        @{ Case = 'gateway of the wrong family'; Path = 'Nodes\.a\.Routes\[0\]'; Text = "@{ Nodes = @{ a = @{ Routes = @( @{ Destination = '10.1.0.0/16'; Gateway = 'fd00::1' } ) } } }" }
+        @{ Case = 'unknown key'; Path = 'Nodes\.a\.Colour'; Text = "@{ Nodes = @{ a = @{ Colour = 'red' } } }" }
+        @{ Case = 'not pure data'; Path = 'data only'; Text = "@{ Nodes = @{ a = @{ Sysctls = @{ 'net.ipv4.ip_forward' = `$env:HOME } } } }" }
+    ) {
+        $file = Join-Path $files "bad-$([Guid]::NewGuid().ToString('N')).psd1"
+        Set-Content -Path $file -Value $Text
+        $labPrefix = "${prefix}bad-"
+        $e = Get-ErrorRecord ([scriptblock]::Create("New-NetLab -Path '$file' -Name '${prefix}bad' -Prefix '$labPrefix'"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'LabFileInvalid,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.Exception.Message | Should -Match $Path
+        Get-Leftover $labPrefix "${prefix}bad" | Should -BeNullOrEmpty
+    }
+
+    It 'a lab file with a command in it runs nothing' {
+        $marker = Join-Path $files 'ran.txt'
+        $file = Join-Path $files 'code.psd1'
+        Set-Content -Path $file -Value "@{ Name = `$(Set-Content -Path '$marker' -Value ran; 'x'); Nodes = @{ a = @{} } }"
+        $e = Get-ErrorRecord ([scriptblock]::Create("New-NetLab -Path '$file' -Prefix '${prefix}code-'"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'LabFileInvalid,*'
+        Test-Path $marker | Should -BeFalse
+        Get-Leftover "${prefix}code-" 'x' | Should -BeNullOrEmpty
+        $e = Get-ErrorRecord ([scriptblock]::Create("Show-NetLab -Path '$file'"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'LabFileInvalid,*'
+        Test-Path $marker | Should -BeFalse
+    }
+}
+
+Describe 'A builder killed mid-build' -Tag RequireRoot, Integration {
+    It 'leaves a lab that Remove-NetLab -All from a new session removes completely' {
+        # A star of 40 leaves with a userspace tunnel: long enough to kill it half-way.
+        $nodes = (1..40 | ForEach-Object { "        l$_ = @{}" }) -join "`n"
+        $links = (1..40 | ForEach-Object { "        @{ Endpoints = 'hub:l$_', 'l${_}:up'; Addresses = '10.60.$_.1/24', '10.60.$_.2/24' }" }) -join "`n"
+        $file = Join-Path $files 'star.psd1'
+        Set-Content -Path $file -Value "@{`n    Name = 'star'`n    Nodes = @{`n        hub = @{}`n$nodes`n    }`n    Links = @(`n$links`n    )`n    Tunnels = @( @{ Node = 'hub'; Name = 'ipip0'; Local = '10.60.1.1'; Remote = '10.60.1.2'; Mode = 'Userspace' } )`n}"
+        $labName = "${prefix}killed"
+        $labPrefix = "${prefix}k-"
+        $out = Join-Path $files 'builder'
+        $builder = Start-ChildSession -ModuleManifest $ModuleManifest -OutputPath $out -Script "New-NetLab -Path '$file' -Name '$labName' -Prefix '$labPrefix' | Out-Null"
+        # Kill it once the build has started making namespaces, and before it is done.
+        Wait-Until { @(& ip netns list | Where-Object { $_ -like "$labPrefix*" }).Count -ge 3 } -Seconds 30 -What 'the build to start'
+        Stop-ProcessTree -ProcessId $builder.Id
+        $builder.WaitForExit(10000) | Should -BeTrue
+
+        $status = (Get-NetLab -Name $labName).Status
+        $status | Should -BeIn 'Building', 'Incomplete'
+        Get-Leftover $labPrefix $labName | Should -Not -BeNullOrEmpty
+
+        $cleaner = Start-ChildSession -ModuleManifest $ModuleManifest -OutputPath "$out-clean" -Script 'Remove-NetLab -All -Confirm:$false'
+        $cleaner.WaitForExit(60000) | Should -BeTrue
+        $cleaner.ExitCode | Should -Be 0
+        Get-Leftover $labPrefix $labName | Should -BeNullOrEmpty
+    }
+}
