@@ -8,11 +8,12 @@
                  (so `dotnet pwsh` exists) and the PowerShell modules the tests use (Pester, from NuGet).
       Build      builds the cmdlets and lays the module out under out/MigrationTools, with its help.
       Package    publishes out/MigrationTools as a .nupkg into the local repository out/repo.
-      Test       xunit for the engine, then Pester in a fresh pwsh with the built module; results under
-                 out/test-results; ends with a line `N passed, N failed`.
-      Demo       builds a small lab, shows it and removes it.
+      Test       xunit (engine, and the cmdlets hosted in-process), then Pester in a fresh pwsh with the built
+                 module; results under out/test-results; ends with a line `N passed, N failed, N skipped`.
+      Demo       runs both experiments end to end (examples/demo.ps1) and prints the verdicts.
+      Mutation   Stryker.NET over the engine's parsers, codecs and rules; report under out/mutation.
 .EXAMPLE
-    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bootstrap, Build, Demo
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bootstrap,Demo
 #>
 [CmdletBinding()]
 param(
@@ -25,7 +26,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-$knownTasks = 'Bootstrap', 'Build', 'Package', 'Test', 'Demo', 'Clean'
+$knownTasks = 'Bootstrap', 'Build', 'Package', 'Test', 'Demo', 'Mutation', 'Clean'
 $Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
 $ExcludeTag = @($ExcludeTag | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 foreach ($t in $Task) { if ($t -notin $knownTasks) { throw "Unknown task '$t'. Known tasks: $($knownTasks -join ', ')." } }
@@ -179,6 +180,21 @@ function Invoke-Test {
     if ($failed -gt 0) { exit 1 }
 }
 
+# Mutation testing of the engine's parsers, codecs and rules (Stryker.NET, a local .NET tool): every mutant the xunit
+# tests do not kill is a behaviour no test checks. The HTML report goes to out/mutation/reports/.
+function Invoke-Mutation {
+    Invoke-Native dotnet @('tool', 'restore')
+    $output = Join-Path $out 'mutation'
+    Push-Location (Join-Path $root 'src/MigrationTools.Engine')
+    try {
+        Invoke-Native dotnet @('stryker', '--config-file', (Join-Path $root 'build/stryker-config.json'), '--output', $output)
+    } finally {
+        Pop-Location
+    }
+    $report = Get-ChildItem (Join-Path $output 'reports') -Filter 'mutation-report.html' -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($report) { Write-Host "Mutation report: $($report.FullName)" }
+}
+
 function Invoke-Demo {
     Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'examples/demo.ps1'),
         '-ModuleManifest', (Join-Path $moduleOut 'MigrationTools.psd1'))
@@ -191,6 +207,7 @@ try {
         switch ($t) {
             'Bootstrap' { Invoke-Bootstrap }
             'Build' { Invoke-Build }
+            'Mutation' { Invoke-Mutation }
             'Package' { Invoke-Package }
             'Test' { Invoke-Test }
             'Demo' { Invoke-Demo }

@@ -76,6 +76,19 @@ foreach ($i in 1..$Repeat) {
     }
 }
 
+# The same with qlog files and the SVG timeline written (goal: less than 50 % more time).
+$outputs = Join-Path ([IO.Path]::GetTempPath()) ('bench-quic-outputs-' + [Guid]::NewGuid().ToString('N').Substring(0, 6))
+$outputTimes = @()
+foreach ($i in 1..$Repeat) {
+    Remove-Item -Recurse -Force $outputs -ErrorAction SilentlyContinue
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $null = Watch-QuicProbe -Path $pcap -KeyLogFile $keys -QlogOutDirectory (Join-Path $outputs 'qlog') -TimelinePath (Join-Path $outputs 'timeline.svg') -WarningAction SilentlyContinue
+    $outputTimes += $watch.Elapsed.TotalSeconds
+}
+$qlogBytes = (Get-ChildItem (Join-Path $outputs 'qlog') -File | Measure-Object Length -Sum).Sum
+$svgBytes = (Get-Item (Join-Path $outputs 'timeline.svg')).Length
+Remove-Item -Recurse -Force $outputs -ErrorAction SilentlyContinue
+
 # Header-only: Watch-QuicProbe without keys, warm; the datagram count (UDP GSO segments counted as the datagrams
 # they become on the wire) comes from the engine's counter.
 # Allocation, measured on this thread for a whole read, without keys and with them (decryption included).
@@ -101,6 +114,7 @@ foreach ($i in 1..$Repeat) {
 $t = Get-Median $tsharkTimes
 $w = Get-Median $watchTimes
 $h = Get-Median $headerTimes
+$o = Get-Median $outputTimes
 function Test-Same($a, $b) { $null -eq (Compare-Object @($a | Sort-Object -Unique) @($b | Sort-Object -Unique)) }
 Write-Host ''
 '{0,-44} {1,8:N3} s median of {2}' -f "tshark -Y 'quic.frame_type==0x1a||0x1b'", $t, $Repeat
@@ -108,6 +122,7 @@ Write-Host ''
 '{0,-44} {1,8:N1}x  (goal >= 10x: {2})' -f 'ratio', ($t / $w), $(if ($t / $w -ge 10) { 'met' } else { 'NOT met' })
 '{0,-44} tshark {1} frames / {2} values, Watch-QuicProbe {3} / {4}; same values: {5}, same count: {6}' -f 'PATH_CHALLENGE found', $tsharkData.Challenges.Count, @($tsharkData.Challenges | Sort-Object -Unique).Count, $watchData.Challenges.Count, @($watchData.Challenges | Sort-Object -Unique).Count, (Test-Same $tsharkData.Challenges $watchData.Challenges), ($tsharkData.Challenges.Count -eq $watchData.Challenges.Count)
 '{0,-44} tshark {1} frames / {2} values, Watch-QuicProbe {3} / {4}; same values: {5}, same count: {6}' -f 'PATH_RESPONSE found', $tsharkData.Responses.Count, @($tsharkData.Responses | Sort-Object -Unique).Count, $watchData.Responses.Count, @($watchData.Responses | Sort-Object -Unique).Count, (Test-Same $tsharkData.Responses $watchData.Responses), ($tsharkData.Responses.Count -eq $watchData.Responses.Count)
+'{0,-44} {1,8:N3} s median, +{2:P0} (goal < +50 %: {3}); qlog {4:N1} MB, SVG {5:N0} KB' -f 'with -QlogOutDirectory and -TimelinePath', $o, (($o - $w) / $w), $(if (($o - $w) / $w -lt 0.5) { 'met' } else { 'NOT met' }), ($qlogBytes / 1MB), ($svgBytes / 1KB)
 '{0,-44} {1,8:N0} datagrams/s ({2:N0} datagrams in {3:N3} s; goal >= 1,000,000: {4})' -f 'header-only (no keys)', ($frames / $h), $frames, $h, $(if ($frames / $h -ge 1e6) { 'met' } else { 'NOT met' })
 '{0,-44} {1,8:N0} KB for the whole file, {2:N1} bytes per datagram' -f 'engine allocation, header-only', ($headerAllocation.Bytes / 1KB), ($headerAllocation.Bytes / $headerAllocation.Datagrams)
 '{0,-44} {1,8:N0} KB for the whole file, {2:N1} bytes per datagram ({3} events)' -f 'engine allocation, decrypting with keys', ($keyedAllocation.Bytes / 1KB), ($keyedAllocation.Bytes / $keyedAllocation.Datagrams), $keyedAllocation.Events

@@ -19,7 +19,9 @@
     rewrite in the server namespace), so the client discards them and the path never validates; Watch-QuicProbe
     then reports SourceAddressMismatch and UnansweredChallenge.
     The output folder holds router1.pcap, client.pcap (Linux cooked, as tcpdump -i any writes), keylog.txt,
-    qlog-client/, qlog-server/, the downloaded file, events.json and report.json. Everything the lab made is
+    qlog-client/, qlog-server/ (the peers' own qlogs), qlog-capture/ (the capture as qlog, per connection and vantage
+    point, for qvis), timeline.svg (the migration drawn as a sequence diagram), the downloaded file, events.json and
+    report.json. Everything the lab made is
     removed on exit, also on Ctrl+C or failure.
     -RateMbit shapes router1's client-facing links (tc tbf) so that the download spans the migration.
 .EXAMPLE
@@ -144,7 +146,8 @@ try {
     $sources = Get-NewPathSources (Join-Path $OutputDirectory 'router1.pcap') $lab.ClientPath2 $lab.Port
 
     # The analyzer's reading of the migration, from router1's capture and the client's key log.
-    $events = @(Watch-QuicProbe -LiteralPath (Join-Path $OutputDirectory 'router1.pcap') -KeyLogFile $keylog -Port $lab.Port)
+    $events = @(Watch-QuicProbe -LiteralPath (Join-Path $OutputDirectory 'router1.pcap') -KeyLogFile $keylog -Port $lab.Port `
+        -QlogOutDirectory (Join-Path $OutputDirectory 'qlog-capture') -TimelinePath (Join-Path $OutputDirectory 'timeline.svg'))
     $events | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputDirectory 'events.json')
 
     $report = [pscustomobject]@{

@@ -115,6 +115,44 @@ Describe 'Watch-QuicProbe on the lab captures' -Tag RequireRoot, Integration {
         $events | Where-Object { $_.Kind -eq 'PathValidated' -and $_.Sender -eq 'Server' } | Should -BeNullOrEmpty
     }
 
+    It 'the capture''s own qlog agrees with both endpoints'' qlogs on every PATH_CHALLENGE and PATH_RESPONSE' {
+        $fromCapture = Get-QlogPathFrame -Path "$okOut/qlog-capture"
+        $fromPeers = Get-QlogPathFrame -Path "$okOut/qlog-client", "$okOut/qlog-server"
+        foreach ($kind in 'PathChallenge', 'PathResponse') {
+            $mine = @($fromCapture | Where-Object Kind -eq $kind | ForEach-Object Data | Sort-Object -Unique)
+            $theirs = @($fromPeers | Where-Object Kind -eq $kind | ForEach-Object Data | Sort-Object -Unique)
+            $theirs.Count | Should -BeGreaterThan 0
+            $mine | Should -Be $theirs -Because "$kind values"
+        }
+        # One file per vantage point, each a JSON-SEQ qlog whose header names it.
+        $files = Get-ChildItem "$okOut/qlog-capture" -Filter *.sqlog
+        ($files | Where-Object Name -like '*_client.sqlog').Count | Should -BeGreaterOrEqual 1
+        ($files | Where-Object Name -like '*_server.sqlog').Count | Should -BeGreaterOrEqual 1
+    }
+
+    It 'the faulty lab''s timeline names SourceAddressMismatch and a real SVG renderer draws it' {
+        $svg = Join-Path $badOut 'timeline.svg'
+        $text = Get-Content -Raw $svg
+        ([xml]$text).svg | Should -Not -BeNullOrEmpty
+        $text | Should -Match 'SourceAddressMismatch'
+        $png = Join-Path $work 'faulty-timeline.png'
+        & rsvg-convert --background-color=white -o $png $svg
+        $LASTEXITCODE | Should -Be 0
+        # Not blank: inflate the PNG's image data and count bytes that are neither white nor a zero filter delta.
+        $bytes = [IO.File]::ReadAllBytes($png)
+        [Text.Encoding]::ASCII.GetString($bytes, 1, 3) | Should -Be 'PNG'
+        $data = [IO.MemoryStream]::new()
+        for ($at = 8; $at -lt $bytes.Length; ) {
+            $length = ([int]$bytes[$at] -shl 24) -bor ([int]$bytes[$at + 1] -shl 16) -bor ([int]$bytes[$at + 2] -shl 8) -bor [int]$bytes[$at + 3]
+            if ([Text.Encoding]::ASCII.GetString($bytes, $at + 4, 4) -eq 'IDAT') { $data.Write($bytes, $at + 8, $length) }
+            $at += 12 + $length
+        }
+        $data.Position = 0
+        $pixels = [IO.MemoryStream]::new()
+        ([IO.Compression.ZLibStream]::new($data, [IO.Compression.CompressionMode]::Decompress)).CopyTo($pixels)
+        @($pixels.ToArray() | Where-Object { $_ -ne 0 -and $_ -ne 255 }).Count | Should -BeGreaterThan 1000
+    }
+
     It 'without keys: the mismatch is still certain, probes are only suspected, no failure is invented' {
         $events = Watch-QuicProbe -Path "$badOut/router1.pcap"
         ($events | Where-Object Kind -eq 'SourceAddressMismatch').Certain | Should -BeTrue
@@ -298,6 +336,56 @@ Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture
             Get-CapturePid $natLab.Server | Should -BeNullOrEmpty
         } finally {
             $ps.Dispose()
+        }
+    }
+}
+
+Describe 'A server preferred address with real peers' -Tag RequireRoot, Integration {
+    It 'the client moves to the preferred address, the download completes, every probe of both qlogs is found and no verdict is drawn' {
+        $dir = Join-Path $work 'preferred'
+        $null = New-Item -ItemType Directory -Force -Path $dir, "$dir/qlog-client", "$dir/qlog-server", "$dir/dl"
+        $labFile = Join-Path $dir 'preferred.psd1'
+        Set-Content -Path $labFile -Value @"
+@{
+    Name  = 'preferred'
+    Nodes = @{ client = @{}; server = @{} }
+    Links = @( @{ Endpoints = 'client:eth0', 'server:eth0'; Addresses = '10.231.0.1/24', @('10.231.0.2/24', '10.231.0.3/24'); RateMbit = 16 } )
+}
+"@
+        $lab = New-NetLab -Path $labFile -Name "${prefix}preferred" -Prefix "${prefix}pa-"
+        $content = New-QuicServerContent -Size 2MB -Name "${prefix}pa"
+        try {
+            $client = $lab.NamespaceOf('client'); $server = $lab.NamespaceOf('server')
+            $capture = Start-Capture -Namespace $client -File "$dir/client.pcap" -Filter 'udp'
+            $quic = Invoke-NetNs -Name $server -Command gtlsserver -ArgumentList '-q', '-d', $content.Root, "--qlog-dir=$dir/qlog-server",
+                '--preferred-ipv4-addr=10.231.0.3:4434', '10.231.0.2', '4433', $content.Key, $content.Cert -Background
+            Wait-Listener -Namespace $server -Protocol udp -Port 4433
+            $download = Invoke-NetNs -Name $client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$dir/dl", "--qlog-dir=$dir/qlog-client",
+                '10.231.0.2', '4433', "https://10.231.0.2:4433/$($content.FileName)" -Environment @{ SSLKEYLOGFILE = "$dir/keylog.txt" } -TimeoutSeconds 30
+            $quic, $capture | Stop-NetNsProcess -Confirm:$false
+
+            $download.ExitCode | Should -Be 0
+            (Get-FileHash "$dir/dl/$($content.FileName)").Hash | Should -Be (Get-FileHash $content.File).Hash
+            $events = @(Watch-QuicProbe -Path "$dir/client.pcap" -KeyLogFile "$dir/keylog.txt" -OutFile "$dir/watched.pcapng" -WarningAction SilentlyContinue)
+            $events | Where-Object IsVerdict | Should -BeNullOrEmpty
+            $migration = @($events | Where-Object KindName -eq 'Migration')
+            $migration.Count | Should -BeGreaterOrEqual 1
+            $migration[0].Moved | Should -Be 'Server'
+            $migration[0].Destination | Should -Be '10.231.0.3:4434'
+            $logged = Get-QlogPathFrame -Path "$dir/qlog-client", "$dir/qlog-server"
+            foreach ($kind in 'PathChallenge', 'PathResponse') {
+                $theirs = @($logged | Where-Object Kind -eq $kind | ForEach-Object Data | Sort-Object -Unique)
+                $theirs.Count | Should -BeGreaterThan 0 -Because "the peers logged $kind frames"
+                $mine = @($events | Where-Object KindName -eq $(if ($kind -eq 'PathChallenge') { 'PathProbeSent' } else { 'PathResponse' }) | ForEach-Object Data | Sort-Object -Unique)
+                $mine | Should -Be $theirs -Because "$kind values"
+            }
+
+            # The watch's own pcapng holds the secrets: read back without a key log, it gives the same events.
+            $again = @(Watch-QuicProbe -Path "$dir/watched.pcapng" -WarningAction SilentlyContinue)
+            @($again | ForEach-Object { "$($_.KindName) $($_.Data)" }) | Should -Be @($events | ForEach-Object { "$($_.KindName) $($_.Data)" })
+        } finally {
+            Remove-NetLab -Name $lab.Name -Confirm:$false
+            Remove-Item -Recurse -Force $content.Root -ErrorAction SilentlyContinue
         }
     }
 }

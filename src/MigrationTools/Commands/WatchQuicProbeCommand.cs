@@ -37,6 +37,14 @@ namespace MigrationTools.Commands;
 /// section 9.6), with zero-length connection IDs (by address), and across ClientHellos split over several packets.
 /// Damaged captures, non-QUIC datagrams and packets that do not authenticate are counted and reported as a
 /// warning, never stated as a verdict.
+///
+/// Pictures and logs of what was watched: -QlogOutDirectory writes, per connection, a qlog file (JSON-SEQ,
+/// .sqlog, the QUIC events qvis reads) from the client's and one from the server's vantage point, with every
+/// packet's frames (header fields only where there were no keys) and the path it used, plus the watch's events;
+/// -TimelinePath writes an SVG sequence diagram: client and server lanes, one colour per path with the server
+/// addresses packets really came from, PATH_CHALLENGE/PATH_RESPONSE arrows with their data and datagram size,
+/// packets per path over time, and every verdict where it happened. Both work for files and for live watches and
+/// are written however the watch ends.
 /// </remarks>
 /// <example>
 /// <code>Watch-QuicProbe -Path router1.pcap -KeyLogFile keylog.txt | Format-Table Time, Kind, Source, Destination, Data</code>
@@ -45,6 +53,10 @@ namespace MigrationTools.Commands;
 /// <example>
 /// <code>Watch-QuicProbe -Namespace client -TimeoutSeconds 20 | Where-Object IsVerdict</code>
 /// <para>Watches the client namespace live for 20 seconds and shows only failures.</para>
+/// </example>
+/// <example>
+/// <code>Watch-QuicProbe -Path router1.pcap -KeyLogFile keylog.txt -QlogOutDirectory ./qlog -TimelinePath ./timeline.svg | Out-Null</code>
+/// <para>Writes qlog files for qvis and an SVG timeline of the capture.</para>
 /// </example>
 /// <example>
 /// <code>Watch-QuicProbe -Path *.pcap -KeyLogFile keys.log -Summary</code>
@@ -131,6 +143,14 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     [Parameter]
     public string[]? QlogPath { get; set; }
 
+    /// <summary>Write a qlog file per connection and vantage point (JSON-SEQ, .sqlog) into this directory.</summary>
+    [Parameter]
+    public string? QlogOutDirectory { get; set; }
+
+    /// <summary>Write an SVG timeline (sequence diagram) of the watch to this file.</summary>
+    [Parameter]
+    public string? TimelinePath { get; set; }
+
     /// <inheritdoc />
     protected override bool RequiresRoot => ParameterSetName == LiveSet;
 
@@ -175,6 +195,17 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
                 ChallengeTimeout = TimeSpan.FromSeconds(ChallengeTimeoutSeconds),
                 EndlessProbingThreshold = EndlessProbingThreshold,
             });
+            if (QlogOutDirectory is not null)
+            {
+                run.WriteQlog(GetUnresolvedProviderPathFromPSPath(QlogOutDirectory));
+            }
+
+            var timeline = TimelinePath is null ? null : GetUnresolvedProviderPathFromPSPath(TimelinePath);
+            if (timeline is not null)
+            {
+                run.RecordTimeline();
+            }
+
             using (var export = OutFile is null ? null : new CaptureExport(GetUnresolvedProviderPathFromPSPath(OutFile)))
             {
                 try
@@ -192,6 +223,12 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
                 {
                     // Written whichever way the watch ended: what was captured until then is the user's.
                     export?.Commit(run.Options.KeyLog!.ToText());
+                    if (timeline is not null)
+                    {
+                        run.WriteTimeline(timeline, "Watch-QuicProbe: " + (ParameterSetName == LiveSet ? "namespace " + Namespace : string.Join(", ", _files.Select(System.IO.Path.GetFileName))));
+                    }
+
+                    run.Dispose();
                 }
             }
 
@@ -213,6 +250,16 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
             if (OutFile is not null)
             {
                 WriteVerbose($"Capture written to {OutFile}{(run.Options.KeyLog!.Entries.Count > 0 ? " with the key log embedded" : string.Empty)}.");
+            }
+
+            if (QlogOutDirectory is not null)
+            {
+                WriteVerbose($"{run.QlogFiles.Count} qlog file(s) written to {QlogOutDirectory}.");
+            }
+
+            if (timeline is not null)
+            {
+                WriteVerbose($"Timeline written to {timeline}.");
             }
         });
         base.EndProcessing();

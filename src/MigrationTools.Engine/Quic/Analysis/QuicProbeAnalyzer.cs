@@ -26,6 +26,10 @@ public sealed class QuicProbeAnalyzer
     private readonly List<(int Offset, QuicHeader Header)> _packets = new();
     private readonly byte[] _scratch = new byte[65536];
     private readonly byte[] _plaintext = new byte[65536];
+    private long _segmentMicros;
+    private NetEndpoint _segmentSource;
+    private NetEndpoint _segmentDestination;
+    private int _segmentLength;
 
     /// <summary>Starts an analysis.</summary>
     public QuicProbeAnalyzer(QuicProbeOptions options)
@@ -34,6 +38,9 @@ public sealed class QuicProbeAnalyzer
         _timer = new ChallengeTimer(options);
         _validator = new PathValidator(options, _timer, _table);
     }
+
+    /// <summary>Where every packet of a followed connection is reported (qlog, timeline), when anything records them.</summary>
+    internal IQuicPacketObserver? Observer { get; set; }
 
     /// <summary>The UDP ports the analysis is limited to (empty: all).</summary>
     public IReadOnlySet<int> Ports => _options.Ports;
@@ -162,6 +169,7 @@ public sealed class QuicProbeAnalyzer
         }
 
         var frames = new FrameSummary();
+        (_segmentMicros, _segmentSource, _segmentDestination, _segmentLength) = (micros, datagram.Source, datagram.Destination, segment.Length);
         foreach (var (at, header) in _packets)
         {
             ProcessPacket(connection, sender, payload.Slice(at, header.PacketLength), header, ref frames);
@@ -220,13 +228,16 @@ public sealed class QuicProbeAnalyzer
             case QuicPacketType.Initial: space = PacketSpace.Initial; break;
             case QuicPacketType.Handshake: space = PacketSpace.Handshake; break;
             case QuicPacketType.OneRtt: space = PacketSpace.ApplicationData; break;
-            default: return;
+            default:
+                Observe(connection, sender, packet, header, null, default);
+                return;
         }
 
         var keys = connection.Keys;
         keys.EnsureKeys(_options.KeyLog);
         if (!keys.Has(space, sender))
         {
+            Observe(connection, sender, packet, header, null, default);
             return;
         }
 
@@ -237,6 +248,7 @@ public sealed class QuicProbeAnalyzer
             connection.Undecryptable++;
             connection.UnreadableFrom[sender]++;
             frames.Unreadable = true;
+            Observe(connection, sender, packet, header, null, default);
             return;
         }
 
@@ -273,7 +285,18 @@ public sealed class QuicProbeAnalyzer
         {
             MalformedFrames++;
         }
+
+        Observe(connection, sender, packet, header, packetNumber, _plaintext.AsSpan(0, length));
     }
+
+    /// <summary>Hands a packet to the recording outputs, if any (decrypted when <paramref name="packetNumber"/> is known).</summary>
+    private void Observe(QuicConnection connection, Side sender, ReadOnlySpan<byte> packet, in QuicHeader header, ulong? packetNumber, ReadOnlySpan<byte> frames) =>
+        Observer?.OnPacket(new ObservedPacket
+        {
+            Micros = _segmentMicros, Connection = connection, Sender = sender, Source = _segmentSource, Destination = _segmentDestination,
+            Type = header.Type, PacketNumber = packetNumber, Dcid = packet.Slice(header.DcidOffset, Math.Min(header.DcidLength, packet.Length - header.DcidOffset)),
+            PacketLength = header.PacketLength, DatagramLength = _segmentLength, Frames = frames, Decrypted = packetNumber is not null,
+        });
 
     /// <summary>RFC 9000 section 9.6: the preferred address's connection ID routes the client's packets there, and the address is the server's.</summary>
     private void OnServerParameters(QuicConnection connection)

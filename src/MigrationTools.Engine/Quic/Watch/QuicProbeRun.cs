@@ -1,11 +1,18 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.State;
 
 namespace MigrationTools.Engine.Quic;
 
 /// <summary>What a watch saw besides its events: counts for warnings, files it could not read, and the analysis for the summary.</summary>
-public sealed class QuicProbeRun
+public sealed class QuicProbeRun : IDisposable
 {
+    private readonly List<IQuicPacketObserver> _observers = new();
+    private QlogWriter? _qlog;
+    private TimelineRecorder? _timeline;
+
     internal QuicProbeRun(QuicProbeOptions options)
     {
         Options = options;
@@ -30,4 +37,78 @@ public sealed class QuicProbeRun
     public long DamagedBlocks { get; internal set; }
     /// <summary>Bytes of capture read so far (for progress).</summary>
     public long BytesRead { get; internal set; }
+
+    /// <summary>The qlog files written so far (see <see cref="WriteQlog"/>).</summary>
+    public IReadOnlyList<string> QlogFiles => _qlog?.Files ?? Array.Empty<string>();
+
+    /// <summary>Writes one qlog file per connection and vantage point into <paramref name="directory"/> as the watch goes.</summary>
+    public void WriteQlog(string directory)
+    {
+        if (File.Exists(directory))
+        {
+            throw new MigrationToolsException("QlogOutInvalid", FailureKind.InvalidArgument, $"'{directory}' is a file; -QlogOutDirectory names a directory.", directory);
+        }
+
+        _qlog = new QlogWriter(directory);
+        Observe(_qlog);
+    }
+
+    /// <summary>Collects what <see cref="WriteTimeline"/> draws.</summary>
+    public void RecordTimeline()
+    {
+        _timeline = new TimelineRecorder();
+        Observe(_timeline);
+    }
+
+    /// <summary>
+    /// Writes the SVG timeline of everything recorded so far to <paramref name="path"/> (through a temporary file
+    /// renamed into place, so a reader never sees half a picture).
+    /// </summary>
+    public void WriteTimeline(string path, string title)
+    {
+        if (_timeline is null)
+        {
+            throw new InvalidOperationException("RecordTimeline was not called.");
+        }
+
+        StateFiles.WriteText(path, TimelineSvg.Render(_timeline, title));
+    }
+
+    /// <summary>Records an event and hands it to the outputs.</summary>
+    internal void Record(QuicProbeEvent quicEvent)
+    {
+        Events.Add(quicEvent);
+        foreach (var observer in _observers)
+        {
+            observer.OnEvent(quicEvent);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _qlog?.Dispose();
+
+    private void Observe(IQuicPacketObserver observer)
+    {
+        _observers.Add(observer);
+        Analyzer.Observer = _observers.Count == 1 ? observer : new ObserverList(_observers);
+    }
+
+    private sealed class ObserverList(List<IQuicPacketObserver> observers) : IQuicPacketObserver
+    {
+        public void OnPacket(in ObservedPacket packet)
+        {
+            foreach (var observer in observers)
+            {
+                observer.OnPacket(packet);
+            }
+        }
+
+        public void OnEvent(QuicProbeEvent quicEvent)
+        {
+            foreach (var observer in observers)
+            {
+                observer.OnEvent(quicEvent);
+            }
+        }
+    }
 }

@@ -47,7 +47,7 @@ public static class QuicProbeWatcher
             {
                 foreach (var e in output)
                 {
-                    run.Events.Add(e);
+                    run.Record(e);
                     yield return e;
                 }
 
@@ -57,7 +57,7 @@ public static class QuicProbeWatcher
             run.Analyzer.Advance(last, output);
             foreach (var e in output)
             {
-                run.Events.Add(e);
+                run.Record(e);
                 yield return e;
             }
         }
@@ -220,7 +220,7 @@ public static class QuicProbeWatcher
                 {
                     lock (gate)
                     {
-                        run.Events.Add(e);
+                        run.Record(e);
                     }
 
                     yield return e;

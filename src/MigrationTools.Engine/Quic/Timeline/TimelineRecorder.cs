@@ -1,0 +1,113 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using MigrationTools.Engine.Capture;
+
+namespace MigrationTools.Engine.Quic;
+
+/// <summary>
+/// Collects what a timeline picture needs, in bounded memory: per connection and path, packets counted in 10 ms
+/// bins; every PATH_CHALLENGE and PATH_RESPONSE with its data, size and path; and the events.
+/// </summary>
+internal sealed class TimelineRecorder : IQuicPacketObserver
+{
+    /// <summary>The width of a density bin, in microseconds.</summary>
+    internal const long BinMicros = 10_000;
+
+    /// <summary>What is known per connection, in the order the connections were first seen.</summary>
+    internal List<ConnectionTimeline> Connections { get; } = new();
+
+    private readonly Dictionary<string, ConnectionTimeline> _byId = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public void OnPacket(in ObservedPacket packet)
+    {
+        var timeline = Of(packet.Connection.Id);
+        timeline.First = Math.Min(timeline.First, packet.Micros);
+        timeline.Last = Math.Max(timeline.Last, packet.Micros);
+        var client = packet.Sender == Side.Client ? packet.Source : packet.Destination;
+        var server = packet.Sender == Side.Client ? packet.Destination : packet.Source;
+        var path = timeline.PathOf(client, packet.Connection.ServerAddresses.Contains(server) ? server : packet.Connection.ServerFor(client));
+        if (packet.Sender == Side.Server)
+        {
+            path.ServerSources.Add(packet.Source);
+        }
+
+        var bin = packet.Micros / BinMicros;
+        path.Bins[bin] = path.Bins.TryGetValue(bin, out var count) ? count + 1 : 1;
+        if (!packet.Decrypted)
+        {
+            return;
+        }
+
+        var reader = new QuicFrameReader(packet.Frames);
+        while (reader.TryNext(out var frame))
+        {
+            if (frame.Type is QuicFrameType.PathChallenge or QuicFrameType.PathResponse && frame.Data.Length == 8)
+            {
+                timeline.Probes.Add(new ProbeArrow(packet.Micros, packet.Sender, packet.Source, packet.Destination, frame.Type == QuicFrameType.PathChallenge,
+                    BinaryPrimitives.ReadUInt64BigEndian(frame.Data).ToString("x16", System.Globalization.CultureInfo.InvariantCulture), packet.DatagramLength, path));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnEvent(QuicProbeEvent quicEvent)
+    {
+        if (_byId.TryGetValue(quicEvent.Connection, out var timeline))
+        {
+            timeline.Events.Add(quicEvent);
+        }
+    }
+
+    private ConnectionTimeline Of(string id)
+    {
+        if (!_byId.TryGetValue(id, out var timeline))
+        {
+            timeline = new ConnectionTimeline(id);
+            _byId[id] = timeline;
+            Connections.Add(timeline);
+        }
+
+        return timeline;
+    }
+}
+
+/// <summary>One connection's timeline data.</summary>
+internal sealed class ConnectionTimeline(string id)
+{
+    public string Id { get; } = id;
+    public long First { get; set; } = long.MaxValue;
+    public long Last { get; set; } = long.MinValue;
+    public List<PathTimeline> Paths { get; } = new();
+    public List<ProbeArrow> Probes { get; } = new();
+    public List<QuicProbeEvent> Events { get; } = new();
+
+    public PathTimeline PathOf(NetEndpoint client, NetEndpoint server)
+    {
+        foreach (var path in Paths)
+        {
+            if (path.Client == client && path.Server == server)
+            {
+                return path;
+            }
+        }
+
+        var added = new PathTimeline(client, server, Paths.Count);
+        Paths.Add(added);
+        return added;
+    }
+}
+
+/// <summary>One path (client address and the server address the client sends to).</summary>
+internal sealed class PathTimeline(NetEndpoint client, NetEndpoint server, int index)
+{
+    public NetEndpoint Client { get; } = client;
+    public NetEndpoint Server { get; } = server;
+    public int Index { get; } = index;
+    public HashSet<NetEndpoint> ServerSources { get; } = new();
+    public Dictionary<long, int> Bins { get; } = new();
+}
+
+/// <summary>A PATH_CHALLENGE or PATH_RESPONSE as it crossed the capture point.</summary>
+internal sealed record ProbeArrow(long Micros, Side Sender, NetEndpoint Source, NetEndpoint Destination, bool IsChallenge, string Data, int DatagramLength, PathTimeline Path);
