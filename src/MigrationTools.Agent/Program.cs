@@ -12,7 +12,7 @@ namespace MigrationTools.Agent;
 /// <summary>
 /// The module's helper program, started inside namespaces:
 /// <list type="bullet">
-/// <item><c>ipip --name N --local L --remote R --ttl T --tos T --stats FILE --log FILE [--netns PATH --netns-identity DEV:INO]</c>:
+/// <item><c>ipip --name N --local L --remote R --ttl T --tos T --stats FILE --log FILE [--netns PATH --netns-identity DEV:INO] [--offload on|off]</c>:
 /// the userspace IPIP relay, started by Set-IpipTunnel with <c>ip netns exec NS setsid -f</c>. On success it prints
 /// <c>ready PID</c>, detaches its standard streams (so the starter sees end of output) and relays until SIGTERM, until
 /// its TUN device goes or until its namespace is removed. On failure it prints the reason and exits 1.</item>
@@ -57,7 +57,8 @@ internal static class Program
             log = new StreamWriter(new FileStream(options["log"], FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
             var settings = new RelaySettings(options["name"], IPAddress.Parse(options["local"]), IPAddress.Parse(options["remote"]),
                 byte.Parse(options.GetValueOrDefault("ttl", "64")), byte.Parse(options.GetValueOrDefault("tos", "0")), options["stats"],
-                options.GetValueOrDefault("netns"), NetNsIdentity.Parse(options.GetValueOrDefault("netns-identity")));
+                options.GetValueOrDefault("netns"), NetNsIdentity.Parse(options.GetValueOrDefault("netns-identity")),
+                Offloads: options.GetValueOrDefault("offload", "on") != "off");
             relay = new UserspaceIpipRelay(settings, log);
             relay.Open();
         }
@@ -67,7 +68,7 @@ internal static class Program
             return 1;
         }
 
-        log.WriteLine($"{DateTime.UtcNow:O} relay {options["name"]} {options["local"]} -> {options["remote"]} started, pid {Environment.ProcessId}");
+        log.WriteLine($"{DateTime.UtcNow:O} relay {options["name"]} {options["local"]} -> {options["remote"]} started, pid {Environment.ProcessId}, offloads {relay.Counters.Offloads}");
         // Straight to fd 1: System.Console would keep a duplicate of the starter's pipe open, and the starter waits
         // for the pipe's end. Then let go of the standard streams, since this process outlives its starter.
         WriteRaw(1, $"ready {Environment.ProcessId}\n");

@@ -15,7 +15,10 @@ namespace MigrationTools.Engine.Tunnels;
 /// <param name="InternalErrors">Packets whose handling failed in the relay itself (counted and logged; the relay goes on).</param>
 /// <param name="FragmentationNeededSent">ICMP "fragmentation needed" messages sent back for DF packets too big for the underlay.</param>
 /// <param name="Updated">When the counters were written.</param>
+/// <param name="Offloads">The TUN offloads in use (csum, tso4, tso6, tso-ecn, uso4, uso6), or none.</param>
+/// <param name="SegmentedPackets">GSO packets from the TUN device cut into wire-sized packets.</param>
+/// <param name="CoalescedPackets">Received segments joined into a GSO packet for the TUN device.</param>
 public sealed record IpipCounters(
     long EncapsulatedPackets, long EncapsulatedBytes, long DecapsulatedPackets, long DecapsulatedBytes,
     long DroppedMalformed, long DroppedNotIpip, long DroppedWrongSource, long DroppedInnerNotIPv4, long SendErrors,
-    long InternalErrors, long FragmentationNeededSent, DateTime Updated);
+    long InternalErrors, long FragmentationNeededSent, DateTime Updated, string Offloads = "none", long SegmentedPackets = 0, long CoalescedPackets = 0);

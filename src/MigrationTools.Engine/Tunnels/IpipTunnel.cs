@@ -43,6 +43,12 @@ public sealed class IpipTunnel
     public int? ProcessId { get; }
     /// <summary>Packets and drops counted by the relay (userspace).</summary>
     public IpipCounters? Counters { get; }
+
+    /// <summary>
+    /// The TUN offloads a userspace relay uses (csum, tso4, tso6, tso-ecn, uso4, uso6; none when the kernel refused
+    /// them), "kernel" for a kernel device.
+    /// </summary>
+    public string Offloads => Mode == TunnelMode.Kernel ? "kernel" : Counters?.Offloads ?? "unknown";
     /// <summary>The relay's log (userspace).</summary>
     public string? LogPath { get; }
 

@@ -12,4 +12,5 @@ namespace MigrationTools.Engine.Tunnels;
 /// <param name="StatsPath">Where the counters are written every half second.</param>
 /// <param name="NamespacePath">The namespace's bind mount; when it is gone or another namespace, the relay ends.</param>
 /// <param name="NamespaceIdentity">The identity the bind mount had when the relay started.</param>
-public sealed record RelaySettings(string Name, IPAddress Local, IPAddress Remote, byte Ttl, byte Tos, string StatsPath, string? NamespacePath, NetNsIdentity? NamespaceIdentity);
+/// <param name="Offloads">Use the TUN device's offloads (virtio-net header, TSO/USO, receive coalescing) where the kernel offers them.</param>
+public sealed record RelaySettings(string Name, IPAddress Local, IPAddress Remote, byte Ttl, byte Tos, string StatsPath, string? NamespacePath, NetNsIdentity? NamespaceIdentity, bool Offloads = true);

@@ -293,6 +293,8 @@ public static class TunnelManager
             "--ttl", ttl.ToString(CultureInfo.InvariantCulture), "--tos", spec.Tos.ToString(CultureInfo.InvariantCulture),
             "--stats", StatsPath(directory, spec.Name), "--log", LogPath(directory, spec.Name),
             "--netns", NetNsPaths.MountPath(spec.Namespace), "--netns-identity", identity.ToString(),
+            // MIGRATIONTOOLS_IPIP_OFFLOAD=off relays without TUN offloads (the benchmark's comparison, or a kernel that misbehaves with them).
+            "--offload", Environment.GetEnvironmentVariable("MIGRATIONTOOLS_IPIP_OFFLOAD") == "off" ? "off" : "on",
         });
         // setsid -f returns at once; the output ends when the relay has attached and let go of its streams.
         var result = ToolRunner.RunAsync("ip", arguments, cancellationToken).GetAwaiter().GetResult();

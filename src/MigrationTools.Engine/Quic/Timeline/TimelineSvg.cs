@@ -31,7 +31,7 @@ internal static class TimelineSvg
         var top = legendHeight;
         for (var i = 0; i < sections.Count; i++)
         {
-            DrawConnection(svg, sections[i], top, heights[i]);
+            DrawConnection(svg, sections[i], top);
             top += heights[i];
         }
 
@@ -43,8 +43,34 @@ internal static class TimelineSvg
         return svg.ToString();
     }
 
-    private static double SectionHeight(ConnectionTimeline c) =>
-        100 + (c.Paths.Count * 16) + Math.Max(360, (c.Probes.Count + c.Events.Count(Marked)) * LabelGap * 1.2);
+    private const double TimeHeight = 360;
+
+    private static double SectionHeight(ConnectionTimeline c) => 88 + (c.Paths.Count * 16) + LaneLength(c) + 24;
+
+    /// <summary>The lanes' length: the time scale, or further when labels stacked after the last moment need it.</summary>
+    private static double LaneLength(ConnectionTimeline c) => Math.Max(TimeHeight, Layout(c).Select(i => i.Offset).DefaultIfEmpty(0).Max() + LabelGap);
+
+    /// <summary>
+    /// The arrows and marks in time order with their offsets below the top of the lanes: each at its time, or just
+    /// below the previous one when they would overlap.
+    /// </summary>
+    private static List<(double Offset, ProbeArrow? Probe, QuicProbeEvent? Event)> Layout(ConnectionTimeline c)
+    {
+        var duration = Math.Max(1, c.Last - c.First);
+        var items = c.Probes.Select(p => (Micros: p.Micros, Probe: (ProbeArrow?)p, Event: (QuicProbeEvent?)null))
+            .Concat(c.Events.Where(Marked).Select(e => (Micros: (e.Time - DateTime.UnixEpoch).Ticks / 10, Probe: (ProbeArrow?)null, Event: (QuicProbeEvent?)e)))
+            .OrderBy(i => i.Micros).ToList();
+        var placed = new List<(double, ProbeArrow?, QuicProbeEvent?)>();
+        var last = double.MinValue;
+        foreach (var item in items)
+        {
+            var at = Math.Max(Math.Clamp((item.Micros - c.First) / (double)duration, 0, 1) * TimeHeight, last + LabelGap);
+            last = at;
+            placed.Add((at, item.Probe, item.Event));
+        }
+
+        return placed;
+    }
 
     private static bool Marked(QuicProbeEvent e) => e.IsVerdict || e.Kind is QuicProbeEventKind.Migration or QuicProbeEventKind.PathValidated or QuicProbeEventKind.PathAbandoned;
 
@@ -58,7 +84,7 @@ internal static class TimelineSvg
         svg.Text(620, y + 24, "Time runs down; client on the left, server on the right.", 11, "#555");
     }
 
-    private static void DrawConnection(SvgDocument svg, ConnectionTimeline c, double top, double height)
+    private static void DrawConnection(SvgDocument svg, ConnectionTimeline c, double top)
     {
         var duration = Math.Max(1, c.Last - c.First);
         var start = DateTime.UnixEpoch.AddTicks(c.First * 10);
@@ -76,26 +102,18 @@ internal static class TimelineSvg
         }
 
         var laneTop = y + 28;
-        var laneBottom = top + height - 16;
+        var laneBottom = laneTop + LaneLength(c);
         svg.Text(ClientX, laneTop - 10, "client", 12, anchor: "middle", bold: true);
         svg.Text(ServerX, laneTop - 10, "server", 12, anchor: "middle", bold: true);
         svg.Line(ClientX, laneTop, ClientX, laneBottom, "#444", 2);
         svg.Line(ServerX, laneTop, ServerX, laneBottom, "#444", 2);
-        double Y(long micros) => laneTop + ((micros - c.First) / (double)duration * (laneBottom - laneTop));
+        DrawTimeAxis(svg, duration, laneTop, laneTop + TimeHeight);
+        DrawDensity(svg, c, laneTop, laneTop + TimeHeight);
 
-        DrawTimeAxis(svg, duration, laneTop, laneBottom);
-        DrawDensity(svg, c, laneTop, laneBottom);
-
-        // Arrows and marks share one column of labels: each label goes at its time, or just below the previous one.
-        var items = c.Probes.Select(p => (Micros: p.Micros, Probe: (ProbeArrow?)p, Event: (QuicProbeEvent?)null))
-            .Concat(c.Events.Where(Marked).Select(e => (Micros: (e.Time - DateTime.UnixEpoch).Ticks / 10, Probe: (ProbeArrow?)null, Event: (QuicProbeEvent?)e)))
-            .OrderBy(i => i.Micros).ToList();
-        var lastY = double.MinValue;
-        foreach (var item in items)
+        foreach (var (offset, probe, e) in Layout(c))
         {
-            var at = Math.Max(Y(item.Micros), lastY + LabelGap);
-            lastY = at;
-            if (item.Probe is { } probe)
+            var at = laneTop + offset;
+            if (probe is not null)
             {
                 var color = PathColors[probe.Path.Index % PathColors.Length];
                 var (from, to) = probe.Sender == Side.Client ? (ClientX, ServerX) : (ServerX, ClientX);
@@ -103,7 +121,7 @@ internal static class TimelineSvg
                     $"{(probe.IsChallenge ? "PATH_CHALLENGE" : "PATH_RESPONSE")} {probe.Data} from {probe.Source} to {probe.Destination}, {probe.DatagramLength} bytes, at {(probe.Micros - c.First) / 1e6:0.000000} s");
                 svg.Text((ClientX + ServerX) / 2, at - 2, $"{(probe.IsChallenge ? "CHALLENGE" : "RESPONSE")} {probe.Data} ({probe.DatagramLength} B) {probe.Source} → {probe.Destination}", 9.5, color, "middle");
             }
-            else if (item.Event is { } e)
+            else if (e is not null)
             {
                 var verdict = e.IsVerdict;
                 var color = verdict ? "#c0392b" : "#555";
