@@ -1,12 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
-using MigrationTools.Engine.Namespaces;
-using MigrationTools.Engine.Netlink;
 
 namespace MigrationTools.Engine.Conntrack;
 

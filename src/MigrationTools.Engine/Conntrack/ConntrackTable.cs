@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Interop;

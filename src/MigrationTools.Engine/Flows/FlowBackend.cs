@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Net;
-using MigrationTools.Engine.Addressing;
-
 namespace MigrationTools.Engine.Flows;
 
 /// <summary>Where a namespace's flow mappings live in the kernel.</summary>

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Net;
-using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Engine.Flows;
 

@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
-
 namespace MigrationTools.Engine.Namespaces;
 
 /// <summary>One sysctl value inside a namespace.</summary>

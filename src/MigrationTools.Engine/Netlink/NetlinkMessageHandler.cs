@@ -1,8 +1,3 @@
-using System;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
-using MigrationTools.Engine.Namespaces;
-
 namespace MigrationTools.Engine.Netlink;
 
 /// <summary>Handles one message of a reply; the span is only valid during the call.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Buffers.Binary;
-
 namespace MigrationTools.Engine.Tunnels;
 
 /// <summary>Why a packet was not forwarded.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace MigrationTools.Engine.Tunnels;
 
 /// <summary>How a tunnel is implemented.</summary>

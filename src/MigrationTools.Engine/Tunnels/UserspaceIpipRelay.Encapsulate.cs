@@ -8,6 +8,41 @@ namespace MigrationTools.Engine.Tunnels;
 /// <summary>The tunnel's way out: packets read from the TUN device, encapsulated and sent to the remote end in batches.</summary>
 public sealed partial class UserspaceIpipRelay
 {
+    private const long ReadAgain = -1, ReadGone = -2;
+
+    /// <summary>
+    /// One read from the TUN device: the bytes read; 0 when it is empty (or a read failed and was logged);
+    /// ReadAgain after a signal; ReadGone when the device went away (the relay is stopping).
+    /// </summary>
+    private unsafe long ReadTun(byte* buffer, int size)
+    {
+        var n = Libc.Read(_tun, buffer, size);
+        if (n > 0)
+        {
+            return n;
+        }
+
+        var errno = n < 0 ? Libc.LastError : Errno.None;
+        if (errno == Errno.EINTR)
+        {
+            return ReadAgain;
+        }
+
+        if (errno is Errno.EBADFD or Errno.EBADF or Errno.EIO or Errno.ENODEV or Errno.ENXIO)
+        {
+            Stop($"its TUN device {_settings.Name} went away ({Libc.Describe(errno)})");
+            return ReadGone;
+        }
+
+        if (errno is not (Errno.None or Errno.EAGAIN))
+        {
+            _log.Write("tun-read", $"TUN read failed: {Libc.Describe(errno)} (errno {(int)errno})");
+            Thread.Sleep(10);
+        }
+
+        return 0;
+    }
+
     /// <summary>Wire-sized packets a send batch holds (a 64 KB GSO packet cut at a small segment size fits).</summary>
     private const int SegmentBatch = 128;
 
@@ -32,27 +67,19 @@ public sealed partial class UserspaceIpipRelay
             while (count < Batch)
             {
                 var slot = slots + (count * SlotSize);
-                var n = Libc.Read(_tun, slot + 20, SlotSize - 20);
+                var n = ReadTun(slot + 20, SlotSize - 20);
+                if (n == ReadAgain)
+                {
+                    continue;
+                }
+
+                if (n == ReadGone)
+                {
+                    return;
+                }
+
                 if (n <= 0)
                 {
-                    var errno = n < 0 ? Libc.LastError : Errno.None;
-                    if (errno == Errno.EINTR)
-                    {
-                        continue;
-                    }
-
-                    if (errno is Errno.EBADFD or Errno.EBADF or Errno.EIO or Errno.ENODEV or Errno.ENXIO)
-                    {
-                        Stop($"its TUN device {_settings.Name} went away ({Libc.Describe(errno)})");
-                        return;
-                    }
-
-                    if (errno is not (Errno.None or Errno.EAGAIN))
-                    {
-                        _log.Write("tun-read", $"TUN read failed: {Libc.Describe(errno)} (errno {(int)errno})");
-                        Thread.Sleep(10);
-                    }
-
                     break;
                 }
 
@@ -187,29 +214,21 @@ public sealed partial class UserspaceIpipRelay
                 long n;
                 fixed (byte* buffer = input)
                 {
-                    n = Libc.Read(_tun, buffer, InputSize);
+                    n = ReadTun(buffer, InputSize);
+                }
+
+                if (n == ReadAgain)
+                {
+                    continue;
+                }
+
+                if (n == ReadGone)
+                {
+                    return;
                 }
 
                 if (n <= 0)
                 {
-                    var errno = n < 0 ? Libc.LastError : Errno.None;
-                    if (errno == Errno.EINTR)
-                    {
-                        continue;
-                    }
-
-                    if (errno is Errno.EBADFD or Errno.EBADF or Errno.EIO or Errno.ENODEV or Errno.ENXIO)
-                    {
-                        Stop($"its TUN device {_settings.Name} went away ({Libc.Describe(errno)})");
-                        return;
-                    }
-
-                    if (errno is not (Errno.None or Errno.EAGAIN))
-                    {
-                        _log.Write("tun-read", $"TUN read failed: {Libc.Describe(errno)} (errno {(int)errno})");
-                        Thread.Sleep(10);
-                    }
-
                     break;
                 }
 
