@@ -12,7 +12,7 @@ namespace MigrationTools.Agent;
 /// <summary>
 /// The module's helper program, started inside namespaces:
 /// <list type="bullet">
-/// <item><c>ipip --name N --local L --remote R --ttl T --tos T --stats FILE --log FILE [--netns PATH --netns-identity DEV:INO] [--offload on|off]</c>:
+/// <item><c>ipip --name N --local L --remote R --ttl T --tos T --stats FILE --log FILE [--netns PATH --netns-identity DEV:INO:CREATED] [--offload on|off]</c>:
 /// the userspace IPIP relay, started by Set-IpipTunnel with <c>ip netns exec NS setsid -f</c>. On success it prints
 /// <c>ready PID</c>, detaches its standard streams (so the starter sees end of output) and relays until SIGTERM, until
 /// its TUN device goes or until its namespace is removed. On failure it prints the reason and exits 1.</item>
@@ -31,7 +31,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: MigrationTools.Agent ipip --name N --local A --remote A [--ttl N] [--tos N] --stats FILE --log FILE [--netns PATH --netns-identity DEV:INO]");
+        Console.Error.WriteLine("usage: MigrationTools.Agent ipip --name N --local A --remote A [--ttl N] [--tos N] --stats FILE --log FILE [--netns PATH --netns-identity DEV:INO:CREATED]");
         Console.Error.WriteLine("       MigrationTools.Agent exec --stdout FILE --stderr FILE -- PROGRAM [ARGS...]");
         return 2;
     }

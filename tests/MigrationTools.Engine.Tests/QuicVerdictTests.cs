@@ -359,4 +359,33 @@ public sealed class QuicVerdictTests : IDisposable
         Assert.DoesNotContain(events, e => e.Kind == QuicProbeEventKind.UnansweredChallenge);
         Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathValidated);
     }
+
+    [Fact]
+    public void AChallengeTimeoutOtherThanTheDefaultDecidesWhatIsUnanswered()
+    {
+        // Answered after 2.8 s: in time for the default 3 s, too late for 1 s.
+        var scenario = new QuicScenario().Handshake()
+            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
+            .At(2900).FromServer(Server, Client2, 1200, Frames.Response(A))
+            .At(9000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
+
+        Assert.DoesNotContain(scenario.Analyze(_directory, challengeTimeoutSeconds: 3), e => e.Kind == QuicProbeEventKind.UnansweredChallenge);
+        var unanswered = Assert.Single(scenario.Analyze(_directory, challengeTimeoutSeconds: 1), e => e.Kind == QuicProbeEventKind.UnansweredChallenge);
+        Assert.Equal("a1a1a1a1a1a1a1a1", unanswered.Data);
+    }
+
+    [Fact]
+    public void EveryPathResponseIsAnEventWithItsDataSenderAndPath()
+    {
+        var events = WorkingMigration().Analyze(_directory);
+
+        var responses = events.Where(e => e.Kind == QuicProbeEventKind.PathResponse).ToList();
+        Assert.Equal(2, responses.Count);
+        var fromServer = Assert.Single(responses, r => r.Sender == "Server");
+        Assert.Equal("a1a1a1a1a1a1a1a1", fromServer.Data);
+        Assert.Equal("10.250.1.1:443", fromServer.Source);
+        Assert.Equal("10.210.0.2:40000", fromServer.Destination);
+        Assert.Equal("b2b2b2b2b2b2b2b2", Assert.Single(responses, r => r.Sender == "Client").Data);
+        Assert.All(responses, r => Assert.True(r.Certain));
+    }
 }

@@ -95,7 +95,8 @@ Describe 'Flow mapping and switching (nftables)' -Tag RequireRoot, Integration {
         $sinkD = Invoke-NetNs -Name $lab.D -Command ncat -ArgumentList '-u', '-l', 'fc02::2', '5555' -Background
         foreach ($ns in $lab.C, $lab.D) { Wait-Listener -Namespace $ns -Protocol udp -Port 5555 }
         $sender = Invoke-NetNs -Name $lab.A -Command ncat -ArgumentList '-u', 'fe00::1', '5555' -StandardInput (1..20 | ForEach-Object { "d-$_" }) -InputIntervalMilliseconds 50 -Background
-        Start-Sleep -Milliseconds 500
+        # Switch once C has datagrams (a loaded machine may start the sender late), while more are still to come.
+        Wait-Until { Select-String -Path $sinkC.OutputPath -Pattern '^d-' -Quiet } -Seconds 10 -What 'the first datagrams in C'
         Switch-FlowTarget -Namespace $lab.A
         while ($sender.IsRunning) { Start-Sleep -Milliseconds 50 }
         Start-Sleep -Milliseconds 200

@@ -190,6 +190,18 @@ Describe 'Help' -Tag Unit {
         } finally { Remove-Item $file -ErrorAction SilentlyContinue }
     }
 
+    It 'has a README whose lab file example is a valid lab file' {
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $match = [regex]::Match($readme, '(?s)```powershell\r?\n(@\{\r?\n  Name  = .*?\r?\n\})\r?\n```')
+        $match.Success | Should -BeTrue
+        $file = Join-Path ([IO.Path]::GetTempPath()) "mtt-readme-$([Guid]::NewGuid().ToString('N')).psd1"
+        try {
+            Set-Content -Path $file -Value $match.Groups[1].Value
+            $drawing = Show-NetLab -Path $file | Out-String
+            foreach ($node in 'h1', 'r1', 'h2') { $drawing | Should -Match $node }
+        } finally { Remove-Item $file -ErrorAction SilentlyContinue }
+    }
+
     It 'shows the comment-based help of <Script>' -ForEach @(
         Get-ChildItem (Join-Path $PSScriptRoot '../../examples') -Filter *.ps1 | ForEach-Object { @{ Script = $_.Name; Path = $_.FullName } }
     ) {

@@ -30,7 +30,7 @@ Describe 'The repository' -Tag Unit {
 
     It 'names no package registry host and no machine path' {
         $hits = foreach ($file in $textFiles) {
-            Select-String -LiteralPath (Join-Path $RepoRoot $file) -Pattern 'api\.nuget\.org|registry\.npmjs\.org|deb\.debian\.org|/root/|/home/[a-z]' | ForEach-Object { "${file}:$($_.LineNumber)" }
+            Select-String -LiteralPath (Join-Path $RepoRoot $file) -CaseSensitive -Pattern 'api\.nuget\.org|registry\.npmjs\.org|deb\.debian\.org|/root/|/home/[a-z]' | ForEach-Object { "${file}:$($_.LineNumber)" }
         }
         $hits | Should -BeNullOrEmpty
     }

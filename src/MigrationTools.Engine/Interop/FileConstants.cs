@@ -27,5 +27,6 @@ internal static class FileConstants
     internal const int AT_FDCWD = -100;
     internal const int AT_SYMLINK_NOFOLLOW = 0x100;
     internal const uint STATX_INO = 0x100;
+    internal const uint STATX_CTIME = 0x80;
     internal const uint STATX_TYPE = 0x1;
 }
