@@ -35,9 +35,14 @@ Describe 'Tunnels' -Tag RequireRoot, Integration {
     }
 
     It 'puts the tunnel''s TOS on the outer header' {
-        $capture = Invoke-NetNs -Name $r -Command tcpdump -ArgumentList '-Z', 'root', '-n', '-l', '-v', '-c', '1', '-i', 'u2', '--', 'ip proto 4' -Background
-        Start-Sleep -Milliseconds 700
-        (Invoke-NetNs -Name $l -Command ping -ArgumentList '-c', '1', '-W', '2', '192.168.81.2').ExitCode | Should -Be 0
+        $capture = Start-TestCapture -Namespace $r -Interface u2 -Filter 'ip proto 4 and src host 10.232.0.1' -Detailed
+        # One echo at a time until tcpdump has printed one: a capture that has just started can be slow to deliver.
+        $answered = 0
+        for ($i = 0; $i -lt 20 -and $capture.IsRunning; $i++) {
+            if ((Invoke-NetNs -Name $l -Command ping -ArgumentList '-c', '1', '-W', '1', '192.168.81.2').ExitCode -eq 0) { $answered++ }
+            Start-Sleep -Milliseconds 200
+        }
+        $answered | Should -BeGreaterThan 0
         Wait-Until { -not $capture.IsRunning } -Seconds 5 -What 'the capture'
         (Get-Content -Raw $capture.OutputPath) | Should -Match 'IP \(tos 0x28, ttl \d+, id \d+, offset 0, flags \[[^\]]*\], proto IPIP \(4\)'
     }

@@ -132,4 +132,30 @@ function Get-QlogPathFrame {
     }
 }
 
-Export-ModuleMember -Function Get-QlogPathFrame, New-TestQuicLbLab, New-TestQuicNatLab, New-TestPrefix, Remove-TestNamespace, Get-ErrorRecord, Test-IsRoot, Test-ProcessAlive, Start-ChildSession, Stop-ProcessTree
+function Start-TestCapture {
+    <#
+    .SYNOPSIS
+        Starts tcpdump in a namespace in the background (text output, line-buffered) and returns once it says it is
+        listening, so that no packet sent after this returns can be missed. Stop it with Stop-NetNsProcess.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Namespace,
+        [Parameter(Mandatory)] [string] $Interface,
+        [Parameter(Mandatory)] [string] $Filter,
+        [int] $Count = 1,
+        [switch] $Detailed
+    )
+    $arguments = @('-Z', 'root', '--immediate-mode', '-n', '-l') + $(if ($Detailed) { '-v' }) + @('-c', $Count, '-i', $Interface, '--', $Filter)
+    $capture = Invoke-NetNs -Name $Namespace -Command tcpdump -ArgumentList $arguments -Background
+    $deadline = [DateTime]::UtcNow.AddSeconds(15)
+    while ((Get-Content -Raw $capture.ErrorPath -ErrorAction SilentlyContinue) -notmatch 'listening on') {
+        if ([DateTime]::UtcNow -gt $deadline -or -not $capture.IsRunning) {
+            $capture | Stop-NetNsProcess -Confirm:$false -ErrorAction SilentlyContinue
+            throw "tcpdump in $Namespace did not start listening on ${Interface}: $(Get-Content -Raw $capture.ErrorPath -ErrorAction SilentlyContinue)"
+        }
+        Start-Sleep -Milliseconds 50
+    }
+    $capture
+}
+
+Export-ModuleMember -Function Get-QlogPathFrame, New-TestQuicLbLab, New-TestQuicNatLab, New-TestPrefix, Remove-TestNamespace, Get-ErrorRecord, Test-IsRoot, Test-ProcessAlive, Start-ChildSession, Stop-ProcessTree, Start-TestCapture

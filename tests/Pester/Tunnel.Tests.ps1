@@ -130,11 +130,15 @@ Describe 'Userspace IPIP tunnel' -Tag RequireRoot, Integration {
     It 'copies DF to the outer header and answers a DF packet too big for the underlay with ICMP fragmentation needed' {
         Set-IpipTunnel -Namespace $lb -Name ipip0 -Local 10.220.0.254 -Remote 10.220.0.2 -Ttl 9 -Mtu 4000
         try {
-            $capture = Invoke-NetNs -Name $srv -Command tcpdump -ArgumentList '-n', '-l', '-v', '-i', 'u2', '-c', '1', 'ip proto 4' -Background
-            Start-Sleep -Milliseconds 700
-            (Invoke-NetNs -Name $lb -Command ping -ArgumentList '-c', '1', '-M', 'do', '-W', '2', '192.168.77.2').ExitCode | Should -Be 0
-            for ($i = 0; $i -lt 30 -and $capture.IsRunning; $i++) { Start-Sleep -Milliseconds 100 }
-            $capture | Stop-NetNsProcess -Confirm:$false
+            $capture = Start-TestCapture -Namespace $srv -Interface u2 -Filter 'ip proto 4 and src host 10.220.0.254' -Detailed
+            # One echo at a time until tcpdump has printed one: a capture that has just started can be slow to deliver.
+            $answered = 0
+            for ($i = 0; $i -lt 20 -and $capture.IsRunning; $i++) {
+                if ((Invoke-NetNs -Name $lb -Command ping -ArgumentList '-c', '1', '-M', 'do', '-W', '1', '192.168.77.2').ExitCode -eq 0) { $answered++ }
+                Start-Sleep -Milliseconds 200
+            }
+            $answered | Should -BeGreaterThan 0
+            Wait-Until { -not $capture.IsRunning } -Seconds 5 -What 'the capture of one packet'
             (Get-Content -Raw $capture.OutputPath) | Should -Match 'ttl 9, id \d+, offset 0, flags \[DF\], proto IPIP \(4\)'
             $big = Invoke-NetNs -Name $lb -Command ping -ArgumentList '-c', '2', '-i', '0.2', '-M', 'do', '-s', '3000', '-W', '1', '192.168.77.2'
             # Either the ICMP itself or, once the kernel has learnt the path MTU, ping's local error.

@@ -99,8 +99,7 @@ Describe 'Userspace IPIP with TUN offloads' -Tag RequireRoot, Integration {
         New-NetNsAddress -Namespace $a -Interface k2 -Address 10.228.5.1/24 | Out-Null
         Set-IpipTunnel -Namespace $a -Name ipip1 -Local 10.228.5.1 -Remote 10.228.5.2 -Mode Userspace
         New-NetNsAddress -Namespace $a -Interface ipip1 -Address 192.168.80.1/30 | Out-Null
-        $capture = Invoke-NetNs -Name $k -Command tcpdump -ArgumentList '-Z', 'root', '-n', '-l', '-c', '1', '-i', 'k1', '--', 'ip proto 4 and src host 10.228.5.1' -Background
-        Start-Sleep -Milliseconds 700
+        $capture = Start-TestCapture -Namespace $k -Interface k1 -Filter 'ip proto 4 and src host 10.228.5.1'
         $script = @'
 function Sum([byte[]] $b, [int] $o, [int] $n) { $s = 0; for ($i = 0; $i -lt $n; $i += 2) { $s += ([int]$b[$o + $i] -shl 8) + [int]$b[$o + $i + 1] }; while ($s -shr 16) { $s = ($s -band 0xffff) + ($s -shr 16) }; (-bnot $s) -band 0xffff }
 $p = [byte[]]::new(56)

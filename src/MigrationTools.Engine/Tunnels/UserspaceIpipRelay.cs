@@ -47,7 +47,7 @@ public sealed partial class UserspaceIpipRelay
         _log = new RateLimitedLog(log, TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>Attaches to the TUN device and opens the raw sockets; throws with the errno on failure.</summary>
+    /// <summary>Attaches to the TUN device, opens the raw sockets and writes the first counters; throws with the errno on failure.</summary>
     public unsafe void Open()
     {
         (_tun, _vnet, _offloads) = _settings.Offloads ? TunOffload.Attach(_settings.Name) : (TunDevice.Attach(_settings.Name, 0), false, "none");
@@ -61,6 +61,8 @@ public sealed partial class UserspaceIpipRelay
         Check(_send, "open a header-included raw socket");
         Libc.SetSockOptInt(_raw, Sock.SOL_SOCKET, Sock.SO_RCVBUFFORCE, 4 << 20);
         Libc.SetSockOptInt(_send, Sock.SOL_SOCKET, Sock.SO_SNDBUFFORCE, 4 << 20);
+        // Before the starter hears "ready": whoever reads the tunnel right after Set-IpipTunnel sees its offloads.
+        WriteStats();
     }
 
     /// <summary>Relays until <see cref="Stop"/>, the device goes or the namespace goes; returns why it ended.</summary>

@@ -30,4 +30,8 @@ internal readonly ref struct ObservedPacket
     public ReadOnlySpan<byte> Frames { get; init; }
     /// <summary>True when <see cref="Frames"/> holds the packet's decrypted payload.</summary>
     public bool Decrypted { get; init; }
+    /// <summary>The data of the packet's PATH_CHALLENGE, if it carried one.</summary>
+    public ulong? Challenge { get; init; }
+    /// <summary>The data of the packet's PATH_RESPONSE, if it carried one.</summary>
+    public ulong? Response { get; init; }
 }

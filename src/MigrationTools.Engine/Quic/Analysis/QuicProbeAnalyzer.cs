@@ -256,6 +256,7 @@ public sealed class QuicProbeAnalyzer
         frames.Decrypted = true;
         frames.PacketNumber = packetNumber;
         var reader = new QuicFrameReader(_plaintext.AsSpan(0, length));
+        ulong? challenge = null, response = null;
         while (reader.TryNext(out var frame))
         {
             switch (frame.Type)
@@ -263,10 +264,12 @@ public sealed class QuicProbeAnalyzer
                 case QuicFrameType.PathChallenge:
                     frames.Challenge = BinaryPrimitives.ReadUInt64BigEndian(frame.Data);
                     frames.HasChallenge = true;
+                    challenge = frames.Challenge;
                     break;
                 case QuicFrameType.PathResponse:
                     frames.Response = BinaryPrimitives.ReadUInt64BigEndian(frame.Data);
                     frames.HasResponse = true;
+                    response = frames.Response;
                     break;
                 case QuicFrameType.NewConnectionId:
                     _table.Register(CidKey.From(frame.Data), connection, sender);
@@ -286,16 +289,18 @@ public sealed class QuicProbeAnalyzer
             MalformedFrames++;
         }
 
-        Observe(connection, sender, packet, header, packetNumber, _plaintext.AsSpan(0, length));
+        Observe(connection, sender, packet, header, packetNumber, _plaintext.AsSpan(0, length), challenge, response);
     }
 
     /// <summary>Hands a packet to the recording outputs, if any (decrypted when <paramref name="packetNumber"/> is known).</summary>
-    private void Observe(QuicConnection connection, Side sender, ReadOnlySpan<byte> packet, in QuicHeader header, ulong? packetNumber, ReadOnlySpan<byte> frames) =>
+    private void Observe(QuicConnection connection, Side sender, ReadOnlySpan<byte> packet, in QuicHeader header, ulong? packetNumber, ReadOnlySpan<byte> frames,
+        ulong? challenge = null, ulong? response = null) =>
         Observer?.OnPacket(new ObservedPacket
         {
             Micros = _segmentMicros, Connection = connection, Sender = sender, Source = _segmentSource, Destination = _segmentDestination,
             Type = header.Type, PacketNumber = packetNumber, Dcid = packet.Slice(header.DcidOffset, Math.Min(header.DcidLength, packet.Length - header.DcidOffset)),
             PacketLength = header.PacketLength, DatagramLength = _segmentLength, Frames = frames, Decrypted = packetNumber is not null,
+            Challenge = challenge, Response = response,
         });
 
     /// <summary>RFC 9000 section 9.6: the preferred address's connection ID routes the client's packets there, and the address is the server's.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.Json;
 
 namespace MigrationTools.Engine.Quic;
@@ -22,7 +23,7 @@ internal static class QlogFrames
     private static void WriteFrame(Utf8JsonWriter json, in QuicFrame frame)
     {
         json.WriteStartObject();
-        json.WriteString("frame_type", Name(frame.Type));
+        json.WriteString(FrameTypeName, Encoded(frame.Type));
         switch (frame.Type)
         {
             case QuicFrameType.Padding:
@@ -80,6 +81,12 @@ internal static class QlogFrames
         json.WriteEndObject();
     }
 
+    private static readonly JsonEncodedText FrameTypeName = JsonEncodedText.Encode("frame_type");
+    private static readonly System.Collections.Generic.Dictionary<QuicFrameType, JsonEncodedText> EncodedNames =
+        Enum.GetValues<QuicFrameType>().ToDictionary(t => t, t => JsonEncodedText.Encode(Name(t)));
+
+    private static JsonEncodedText Encoded(QuicFrameType type) => EncodedNames.TryGetValue(type, out var name) ? name : JsonEncodedText.Encode("unknown");
+
     /// <summary>The qlog name of a frame type.</summary>
     internal static string Name(QuicFrameType type) => type switch
     {
@@ -106,6 +113,18 @@ internal static class QlogFrames
         QuicFrameType.Datagram or QuicFrameType.DatagramWithLength => "datagram",
         _ => "unknown",
     };
+
+    /// <summary>Writes lower-case hex of <paramref name="bytes"/> as UTF-8 into <paramref name="output"/> (twice as long).</summary>
+    internal static void WriteHex(ReadOnlySpan<byte> bytes, Span<byte> output)
+    {
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            output[2 * i] = Digits[bytes[i] >> 4];
+            output[(2 * i) + 1] = Digits[bytes[i] & 0x0f];
+        }
+    }
+
+    private static ReadOnlySpan<byte> Digits => "0123456789abcdef"u8;
 
     /// <summary>Lower-case hex.</summary>
     internal static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();

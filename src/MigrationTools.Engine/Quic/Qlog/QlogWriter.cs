@@ -1,9 +1,12 @@
 using System;
+using System.Buffers;
+using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using MigrationTools.Engine.Capture;
 
 namespace MigrationTools.Engine.Quic;
 
@@ -20,7 +23,11 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
     private const int MaxOpenFiles = 128;
     private readonly string _directory;
     private readonly Dictionary<string, Trace> _traces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _references = new(StringComparer.Ordinal);
+    private static readonly byte[] PacketSent = "transport:packet_sent"u8.ToArray();
+    private static readonly byte[] PacketReceived = "transport:packet_received"u8.ToArray();
+    private static readonly JsonEncodedText[] PacketTypeNames = Enum.GetValues<QuicPacketType>().OrderBy(t => (int)t).Select(t => JsonEncodedText.Encode(TypeName(t))).ToArray();
+    private readonly Dictionary<string, ConnectionTraces> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<NetEndpoint, byte[]> _endpoints = new();
     private readonly ArrayBufferWriterStream _buffer = new();
     private readonly Utf8JsonWriter _json;
     private long _use;
@@ -39,49 +46,45 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
     /// <inheritdoc />
     public void OnPacket(in ObservedPacket packet)
     {
-        var id = packet.Connection.Id;
-        if (!_references.TryGetValue(id, out var reference))
-        {
-            reference = packet.Micros;
-            _references[id] = reference;
-        }
+        var traces = TracesOf(packet.Connection.Id, packet.Micros);
 
         // The packet's data is encoded once and written into both traces; only the event name differs.
         BeginData();
-        _json.WriteStartObject("header");
-        _json.WriteString("packet_type", TypeName(packet.Type));
+        _json.WriteStartObject(Names.Header);
+        _json.WriteString(Names.PacketType, PacketTypeNames[(int)packet.Type]);
         if (packet.PacketNumber is { } number)
         {
-            _json.WriteNumber("packet_number", number);
+            _json.WriteNumber(Names.PacketNumber, number);
         }
 
-        _json.WriteString("dcid", QlogFrames.Hex(packet.Dcid));
+        Span<byte> hex = stackalloc byte[packet.Dcid.Length * 2];
+        QlogFrames.WriteHex(packet.Dcid, hex);
+        _json.WriteString(Names.Dcid, hex);
         _json.WriteEndObject();
-        _json.WriteStartObject("raw");
-        _json.WriteNumber("length", packet.PacketLength);
+        _json.WriteStartObject(Names.Raw);
+        _json.WriteNumber(Names.Length, packet.PacketLength);
         _json.WriteEndObject();
-        _json.WriteNumber("datagram_length", packet.DatagramLength);
-        _json.WriteStartObject("path");
-        _json.WriteString("source", packet.Source.ToString());
-        _json.WriteString("destination", packet.Destination.ToString());
+        _json.WriteNumber(Names.DatagramLength, packet.DatagramLength);
+        _json.WriteStartObject(Names.Path);
+        _json.WriteString(Names.Source, EndpointText(packet.Source));
+        _json.WriteString(Names.Destination, EndpointText(packet.Destination));
         _json.WriteEndObject();
-        _json.WriteBoolean("decrypted", packet.Decrypted);
+        _json.WriteBoolean(Names.Decrypted, packet.Decrypted);
         if (packet.Decrypted)
         {
             QlogFrames.Write(_json, packet.Frames);
         }
 
         EndData();
-        foreach (var vantage in new[] { Side.Client, Side.Server })
-        {
-            Emit(TraceOf(id, vantage, reference), packet.Micros - reference, packet.Sender == vantage ? "transport:packet_sent" : "transport:packet_received");
-        }
+        var relative = packet.Micros - traces.Reference;
+        Emit(traces.Client, relative, packet.Sender == Side.Client ? PacketSent : PacketReceived);
+        Emit(traces.Server, relative, packet.Sender == Side.Server ? PacketSent : PacketReceived);
     }
 
     /// <inheritdoc />
     public void OnEvent(QuicProbeEvent quicEvent)
     {
-        if (!_references.TryGetValue(quicEvent.Connection, out var reference))
+        if (!_connections.TryGetValue(quicEvent.Connection, out var traces))
         {
             return;
         }
@@ -106,11 +109,10 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
         _json.WriteBoolean("certain", quicEvent.Certain);
         _json.WriteString("evidence", quicEvent.Evidence);
         EndData();
-        var micros = (quicEvent.Time - DateTime.UnixEpoch).Ticks / 10;
-        foreach (var vantage in new[] { Side.Client, Side.Server })
-        {
-            Emit(TraceOf(quicEvent.Connection, vantage, reference), micros - reference, "migrationtools:" + SnakeCase(quicEvent.KindName));
-        }
+        var relative = ((quicEvent.Time - DateTime.UnixEpoch).Ticks / 10) - traces.Reference;
+        var name = System.Text.Encoding.UTF8.GetBytes("migrationtools:" + SnakeCase(quicEvent.KindName));
+        Emit(traces.Client, relative, name);
+        Emit(traces.Server, relative, name);
     }
 
     /// <inheritdoc />
@@ -154,14 +156,59 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
     }
 
     /// <summary>Writes one JSON-SEQ record (RS, the event, LF) around the encoded data into a trace.</summary>
-    private void Emit(Trace trace, long relativeMicros, string name)
+    private void Emit(Trace trace, long relativeMicros, ReadOnlySpan<byte> name)
     {
         var stream = Open(trace);
-        var prefix = System.Text.Encoding.UTF8.GetBytes(
-            "\u001e{\"time\":" + Math.Round(relativeMicros / 1000.0, 3).ToString(CultureInfo.InvariantCulture) + ",\"name\":\"" + name + "\",\"data\":");
-        stream.Write(prefix);
+        Span<byte> prefix = stackalloc byte[96 + name.Length];
+        var at = 0;
+        "\u001e{\"time\":"u8.CopyTo(prefix);
+        at += 9;
+        // Milliseconds with three decimals, written from the integer microseconds (no floating point, no allocation).
+        var negative = relativeMicros < 0;
+        var magnitude = Math.Abs(relativeMicros);
+        if (negative)
+        {
+            prefix[at++] = (byte)'-';
+        }
+
+        Utf8Formatter.TryFormat(magnitude / 1000, prefix[at..], out var written);
+        at += written;
+        prefix[at++] = (byte)'.';
+        Utf8Formatter.TryFormat(magnitude % 1000, prefix[at..], out written, new StandardFormat('D', 3));
+        at += written;
+        ",\"name\":\""u8.CopyTo(prefix[at..]);
+        at += 9;
+        name.CopyTo(prefix[at..]);
+        at += name.Length;
+        "\",\"data\":"u8.CopyTo(prefix[at..]);
+        at += 9;
+        stream.Write(prefix[..at]);
         stream.Write(_buffer.Written);
         stream.Write("}\n"u8);
+    }
+
+    /// <summary>The UTF-8 text of an endpoint, made once per endpoint.</summary>
+    private byte[] EndpointText(NetEndpoint endpoint)
+    {
+        if (!_endpoints.TryGetValue(endpoint, out var text))
+        {
+            text = System.Text.Encoding.UTF8.GetBytes(endpoint.ToString());
+            _endpoints[endpoint] = text;
+        }
+
+        return text;
+    }
+
+    /// <summary>The traces of a connection, made (with the connection's reference time) on its first packet.</summary>
+    private ConnectionTraces TracesOf(string id, long micros)
+    {
+        if (!_connections.TryGetValue(id, out var traces))
+        {
+            traces = new ConnectionTraces(micros, TraceOf(id, Side.Client, micros), TraceOf(id, Side.Server, micros));
+            _connections[id] = traces;
+        }
+
+        return traces;
     }
 
     private Trace TraceOf(string id, Side vantage, long referenceMicros)
@@ -224,6 +271,24 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
 
         trace.Stream = new FileStream(trace.Path, create ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         return trace.Stream;
+    }
+
+    private sealed record ConnectionTraces(long Reference, Trace Client, Trace Server);
+
+    /// <summary>The property names, encoded once.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Header = JsonEncodedText.Encode("header");
+        public static readonly JsonEncodedText PacketType = JsonEncodedText.Encode("packet_type");
+        public static readonly JsonEncodedText PacketNumber = JsonEncodedText.Encode("packet_number");
+        public static readonly JsonEncodedText Dcid = JsonEncodedText.Encode("dcid");
+        public static readonly JsonEncodedText Raw = JsonEncodedText.Encode("raw");
+        public static readonly JsonEncodedText Length = JsonEncodedText.Encode("length");
+        public static readonly JsonEncodedText DatagramLength = JsonEncodedText.Encode("datagram_length");
+        public static readonly JsonEncodedText Path = JsonEncodedText.Encode("path");
+        public static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+        public static readonly JsonEncodedText Destination = JsonEncodedText.Encode("destination");
+        public static readonly JsonEncodedText Decrypted = JsonEncodedText.Encode("decrypted");
     }
 
     private sealed class Trace(string path)

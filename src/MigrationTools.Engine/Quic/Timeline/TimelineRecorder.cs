@@ -1,6 +1,6 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Globalization;
 using MigrationTools.Engine.Capture;
 
 namespace MigrationTools.Engine.Quic;
@@ -35,19 +35,15 @@ internal sealed class TimelineRecorder : IQuicPacketObserver
 
         var bin = packet.Micros / BinMicros;
         path.Bins[bin] = path.Bins.TryGetValue(bin, out var count) ? count + 1 : 1;
-        if (!packet.Decrypted)
+        // The analysis already found the packet's PATH_CHALLENGE and PATH_RESPONSE: no second pass over its frames.
+        if (packet.Challenge is { } challenge)
         {
-            return;
+            timeline.Probes.Add(new ProbeArrow(packet.Micros, packet.Sender, packet.Source, packet.Destination, true, challenge.ToString("x16", CultureInfo.InvariantCulture), packet.DatagramLength, path));
         }
 
-        var reader = new QuicFrameReader(packet.Frames);
-        while (reader.TryNext(out var frame))
+        if (packet.Response is { } response)
         {
-            if (frame.Type is QuicFrameType.PathChallenge or QuicFrameType.PathResponse && frame.Data.Length == 8)
-            {
-                timeline.Probes.Add(new ProbeArrow(packet.Micros, packet.Sender, packet.Source, packet.Destination, frame.Type == QuicFrameType.PathChallenge,
-                    BinaryPrimitives.ReadUInt64BigEndian(frame.Data).ToString("x16", System.Globalization.CultureInfo.InvariantCulture), packet.DatagramLength, path));
-            }
+            timeline.Probes.Add(new ProbeArrow(packet.Micros, packet.Sender, packet.Source, packet.Destination, false, response.ToString("x16", CultureInfo.InvariantCulture), packet.DatagramLength, path));
         }
     }
 

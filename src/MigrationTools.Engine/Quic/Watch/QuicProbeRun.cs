@@ -10,7 +10,7 @@ namespace MigrationTools.Engine.Quic;
 public sealed class QuicProbeRun : IDisposable
 {
     private readonly List<IQuicPacketObserver> _observers = new();
-    private QlogWriter? _qlog;
+    private QlogOutput? _qlog;
     private TimelineRecorder? _timeline;
 
     internal QuicProbeRun(QuicProbeOptions options)
@@ -49,7 +49,7 @@ public sealed class QuicProbeRun : IDisposable
             throw new MigrationToolsException("QlogOutInvalid", FailureKind.InvalidArgument, $"'{directory}' is a file; -QlogOutDirectory names a directory.", directory);
         }
 
-        _qlog = new QlogWriter(directory);
+        _qlog = new QlogOutput(directory);
         Observe(_qlog);
     }
 
