@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
@@ -8,16 +7,22 @@ using MigrationTools.Engine.Capture;
 namespace MigrationTools.Engine.Quic;
 
 /// <summary>
-/// Hands what the analysis sees to a <see cref="QlogWriter"/> on a thread of its own: the analysis only copies each
-/// packet (its header fields and decrypted frames) into pooled buffers and queues it, so formatting JSON and writing
-/// files runs beside the analysis instead of in its way. Order is kept; a bounded queue holds the analysis back if
-/// the writer falls behind.
+/// Hands what the analysis sees to a <see cref="QlogWriter"/> on a thread of its own, so that formatting JSON and
+/// writing files runs beside the analysis instead of in its way. The analysis copies each packet's header fields
+/// into a batch and its connection ID and decrypted frames into the batch's byte arena; full batches go to the
+/// writer (one hand-over, and at most one wake-up, per batch) and come back empty to be filled again, so nothing is
+/// allocated per packet. Order is kept; a bounded queue holds the analysis back if the writer falls behind.
 /// </summary>
 internal sealed class QlogOutput : IQuicPacketObserver, IDisposable
 {
+    private const int BatchItems = 256;
+    private const int ArenaBytes = 512 * 1024;
+    private const int QueuedBatches = 16;
     private readonly QlogWriter _writer;
-    private readonly BlockingCollection<Item> _queue = new(boundedCapacity: 16384);
+    private readonly BlockingCollection<Batch> _queue = new(boundedCapacity: QueuedBatches);
+    private readonly ConcurrentQueue<Batch> _free = new();
     private readonly Thread _thread;
+    private Batch _batch = new();
     private Exception? _failure;
     private bool _disposed;
 
@@ -35,21 +40,39 @@ internal sealed class QlogOutput : IQuicPacketObserver, IDisposable
     /// <inheritdoc />
     public void OnPacket(in ObservedPacket packet)
     {
-        var dcid = ArrayPool<byte>.Shared.Rent(Math.Max(1, packet.Dcid.Length));
-        packet.Dcid.CopyTo(dcid);
-        byte[]? frames = null;
-        if (packet.Decrypted)
+        var frames = packet.Decrypted ? packet.Frames : default;
+        if (_batch.Count == BatchItems || !_batch.Fits(packet.Dcid.Length + frames.Length))
         {
-            frames = ArrayPool<byte>.Shared.Rent(Math.Max(1, packet.Frames.Length));
-            packet.Frames.CopyTo(frames);
+            Flush();
         }
 
-        _queue.Add(new Item(packet.Micros, packet.Connection, packet.Sender, packet.Source, packet.Destination, packet.Type, packet.PacketNumber,
-            dcid, packet.Dcid.Length, packet.PacketLength, packet.DatagramLength, frames, packet.Frames.Length, packet.Decrypted, null));
+        ref var item = ref _batch.Items[_batch.Count++];
+        item = new Item(packet.Micros, packet.Connection, packet.Sender, packet.Source, packet.Destination, packet.Type, packet.PacketNumber,
+            _batch.Append(packet.Dcid), packet.Dcid.Length, packet.PacketLength, packet.DatagramLength, _batch.Append(frames), frames.Length, packet.Decrypted, null);
     }
 
     /// <inheritdoc />
-    public void OnEvent(QuicProbeEvent quicEvent) => _queue.Add(new Item(0, null, default, default, default, default, null, null, 0, 0, 0, null, 0, false, quicEvent));
+    public void OnEvent(QuicProbeEvent quicEvent)
+    {
+        if (_batch.Count == BatchItems)
+        {
+            Flush();
+        }
+
+        _batch.Items[_batch.Count++] = new Item(0, null, default, default, default, default, null, 0, 0, 0, 0, 0, 0, false, quicEvent);
+    }
+
+    /// <summary>Hands what was gathered so far to the writer.</summary>
+    internal void Flush()
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+
+        _queue.Add(_batch);
+        _batch = _free.TryDequeue(out var empty) ? empty : new Batch();
+    }
 
     /// <summary>Waits for everything queued to be written and closes the files; a writer failure surfaces here.</summary>
     public void Dispose()
@@ -60,8 +83,8 @@ internal sealed class QlogOutput : IQuicPacketObserver, IDisposable
         }
 
         _disposed = true;
+        Flush();
         _queue.CompleteAdding();
-
         _thread.Join();
         _writer.Dispose();
         _queue.Dispose();
@@ -73,48 +96,84 @@ internal sealed class QlogOutput : IQuicPacketObserver, IDisposable
 
     private void Drain()
     {
-        foreach (var item in _queue.GetConsumingEnumerable())
+        foreach (var batch in _queue.GetConsumingEnumerable())
         {
-            try
+            for (var i = 0; i < batch.Count && _failure is null; i++)
             {
-                if (_failure is not null)
+                try
                 {
-                    continue;
+                    Write(batch, ref batch.Items[i]);
                 }
-
-                if (item.Event is not null)
+                catch (Exception ex)
                 {
-                    _writer.OnEvent(item.Event);
-                    continue;
-                }
-
-                _writer.OnPacket(new ObservedPacket
-                {
-                    Micros = item.Micros, Connection = item.Connection!, Sender = item.Sender, Source = item.Source, Destination = item.Destination,
-                    Type = item.Type, PacketNumber = item.PacketNumber, Dcid = item.Dcid.AsSpan(0, item.DcidLength), PacketLength = item.PacketLength,
-                    DatagramLength = item.DatagramLength, Frames = item.Frames is null ? default : item.Frames.AsSpan(0, item.FramesLength), Decrypted = item.Decrypted,
-                });
-            }
-            catch (Exception ex)
-            {
-                _failure ??= ex;
-            }
-            finally
-            {
-                if (item.Dcid is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(item.Dcid);
-                }
-
-                if (item.Frames is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(item.Frames);
+                    _failure = ex;
                 }
             }
+
+            batch.Clear();
+            _free.Enqueue(batch);
         }
     }
 
-    private readonly record struct Item(
+    private void Write(Batch batch, ref Item item)
+    {
+        if (item.Event is not null)
+        {
+            _writer.OnEvent(item.Event);
+            return;
+        }
+
+        _writer.OnPacket(new ObservedPacket
+        {
+            Micros = item.Micros, Connection = item.Connection!, Sender = item.Sender, Source = item.Source, Destination = item.Destination,
+            Type = item.Type, PacketNumber = item.PacketNumber, Dcid = batch.Bytes.AsSpan(item.DcidOffset, item.DcidLength), PacketLength = item.PacketLength,
+            DatagramLength = item.DatagramLength, Frames = batch.Bytes.AsSpan(item.FramesOffset, item.FramesLength), Decrypted = item.Decrypted,
+        });
+    }
+
+    /// <summary>Packets and events in order, with the bytes they refer to.</summary>
+    private sealed class Batch
+    {
+        public readonly Item[] Items = new Item[BatchItems];
+        public byte[] Bytes = new byte[ArenaBytes];
+        public int Count;
+        private int _used;
+
+        /// <summary>True when <paramref name="length"/> more bytes fit; an empty batch grows for a packet bigger than its arena.</summary>
+        public bool Fits(int length)
+        {
+            if (_used + length <= Bytes.Length)
+            {
+                return true;
+            }
+
+            if (Count == 0)
+            {
+                Bytes = new byte[length];
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>Copies bytes into the arena and returns where they start.</summary>
+        public int Append(ReadOnlySpan<byte> bytes)
+        {
+            var at = _used;
+            bytes.CopyTo(Bytes.AsSpan(at));
+            _used += bytes.Length;
+            return at;
+        }
+
+        public void Clear()
+        {
+            Array.Clear(Items, 0, Count);
+            Count = 0;
+            _used = 0;
+        }
+    }
+
+    private record struct Item(
         long Micros, QuicConnection? Connection, Side Sender, NetEndpoint Source, NetEndpoint Destination, QuicPacketType Type, ulong? PacketNumber,
-        byte[]? Dcid, int DcidLength, int PacketLength, int DatagramLength, byte[]? Frames, int FramesLength, bool Decrypted, QuicProbeEvent? Event);
+        int DcidOffset, int DcidLength, int PacketLength, int DatagramLength, int FramesOffset, int FramesLength, bool Decrypted, QuicProbeEvent? Event);
 }

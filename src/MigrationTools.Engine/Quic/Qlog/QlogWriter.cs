@@ -28,7 +28,7 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
     private static readonly JsonEncodedText[] PacketTypeNames = Enum.GetValues<QuicPacketType>().OrderBy(t => (int)t).Select(t => JsonEncodedText.Encode(TypeName(t))).ToArray();
     private readonly Dictionary<string, ConnectionTraces> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<NetEndpoint, byte[]> _endpoints = new();
-    private readonly ArrayBufferWriterStream _buffer = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _json;
     private long _use;
 
@@ -37,7 +37,8 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
     {
         _directory = directory;
         Directory.CreateDirectory(directory);
-        _json = new Utf8JsonWriter(_buffer);
+        // The writer's own calls are balanced; skipping validation saves a check on every property.
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
     /// <summary>The files written so far.</summary>
@@ -144,7 +145,7 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
     /// <summary>Starts encoding an event's "data" object.</summary>
     private void BeginData()
     {
-        _buffer.Clear();
+        _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
         _json.WriteStartObject();
     }
@@ -183,7 +184,7 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
         "\",\"data\":"u8.CopyTo(prefix[at..]);
         at += 9;
         stream.Write(prefix[..at]);
-        stream.Write(_buffer.Written);
+        stream.Write(_buffer.WrittenSpan);
         stream.Write("}\n"u8);
     }
 

@@ -19,18 +19,29 @@ internal sealed class TimelineRecorder : IQuicPacketObserver
 
     private readonly Dictionary<string, ConnectionTimeline> _byId = new(StringComparer.Ordinal);
 
+    // Consecutive packets mostly belong to one connection and path: the last ones found are tried first.
+    private QuicConnection? _lastConnection;
+    private ConnectionTimeline? _lastTimeline;
+
     /// <inheritdoc />
     public void OnPacket(in ObservedPacket packet)
     {
-        var timeline = Of(packet.Connection.Id);
+        if (!ReferenceEquals(packet.Connection, _lastConnection))
+        {
+            _lastConnection = packet.Connection;
+            _lastTimeline = Of(packet.Connection.Id);
+        }
+
+        var timeline = _lastTimeline!;
         timeline.First = Math.Min(timeline.First, packet.Micros);
         timeline.Last = Math.Max(timeline.Last, packet.Micros);
         var client = packet.Sender == Side.Client ? packet.Source : packet.Destination;
         var server = packet.Sender == Side.Client ? packet.Destination : packet.Source;
         var path = timeline.PathOf(client, packet.Connection.ServerAddresses.Contains(server) ? server : packet.Connection.ServerFor(client));
-        if (packet.Sender == Side.Server)
+        if (packet.Sender == Side.Server && packet.Source != path.LastServerSource)
         {
             path.ServerSources.Add(packet.Source);
+            path.LastServerSource = packet.Source;
         }
 
         var bin = packet.Micros / BinMicros;
@@ -79,7 +90,20 @@ internal sealed class ConnectionTimeline(string id)
     public List<ProbeArrow> Probes { get; } = new();
     public List<QuicProbeEvent> Events { get; } = new();
 
+    private PathTimeline? _last;
+
     public PathTimeline PathOf(NetEndpoint client, NetEndpoint server)
+    {
+        if (_last is not null && _last.Client == client && _last.Server == server)
+        {
+            return _last;
+        }
+
+        _last = Find(client, server);
+        return _last;
+    }
+
+    private PathTimeline Find(NetEndpoint client, NetEndpoint server)
     {
         foreach (var path in Paths)
         {
@@ -102,6 +126,8 @@ internal sealed class PathTimeline(NetEndpoint client, NetEndpoint server, int i
     public NetEndpoint Server { get; } = server;
     public int Index { get; } = index;
     public HashSet<NetEndpoint> ServerSources { get; } = new();
+    /// <summary>The source last added to <see cref="ServerSources"/> (most packets repeat it).</summary>
+    public NetEndpoint? LastServerSource { get; set; }
     public Dictionary<long, int> Bins { get; } = new();
 }
 
