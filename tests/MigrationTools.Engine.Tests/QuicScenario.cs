@@ -37,11 +37,16 @@ internal sealed class QuicScenario
     private static readonly byte[] ClientHandshakeSecret = Enumerable.Repeat((byte)0x33, 32).ToArray();
     private static readonly byte[] ServerHandshakeSecret = Enumerable.Repeat((byte)0x44, 32).ToArray();
 
-    private readonly QuicPacketKeys _clientInitial;
-    private readonly QuicPacketKeys _serverInitial;
-    private readonly QuicPacketKeys _client1Rtt = QuicPacketKeys.FromSecret(QuicCipherSuite.Aes128GcmSha256, QuicVersions.V1, ClientSecret);
-    private readonly QuicPacketKeys _server1Rtt = QuicPacketKeys.FromSecret(QuicCipherSuite.Aes128GcmSha256, QuicVersions.V1, ServerSecret);
-    private readonly QuicPacketKeys _serverHandshake = QuicPacketKeys.FromSecret(QuicCipherSuite.Aes128GcmSha256, QuicVersions.V1, ServerHandshakeSecret);
+    private readonly ScenarioKeys _clientInitial;
+    private readonly ScenarioKeys _serverInitial;
+    private ScenarioKeys _client1Rtt;
+    private ScenarioKeys _server1Rtt;
+    private readonly ScenarioKeys _serverHandshake;
+    private readonly uint _version;
+    private readonly bool _aes256;
+    private bool _clientKeyPhase;
+    private bool _serverKeyPhase;
+    private List<byte>? _coalescing;
     private readonly byte[] _clientCid;
     private readonly List<(long Micros, byte[] Frame)> _frames = new();
     private ulong _clientPacketNumber;
@@ -51,12 +56,19 @@ internal sealed class QuicScenario
 
     /// <summary>
     /// A scenario over IPv4, or with <paramref name="ipv6"/> over IPv6 (10.a.b.c becomes fd00::a:b:c); with
-    /// <paramref name="zeroLengthClientCid"/> the client chooses a zero-length connection ID, as browsers do.
+    /// <paramref name="zeroLengthClientCid"/> the client chooses a zero-length connection ID, as browsers do; QUIC
+    /// <paramref name="version"/> 1 or 2 (RFC 9369); TLS_AES_128_GCM_SHA256, or TLS_AES_256_GCM_SHA384 with
+    /// <paramref name="aes256"/>. Keys come from <see cref="ScenarioKeys"/>, not from the engine.
     /// </summary>
-    public QuicScenario(bool ipv6 = false, bool zeroLengthClientCid = false)
+    public QuicScenario(bool ipv6 = false, bool zeroLengthClientCid = false, uint version = ScenarioKeys.Version1, bool aes256 = false)
     {
         _clientCid = zeroLengthClientCid ? Array.Empty<byte>() : ClientCid;
-        (_clientInitial, _serverInitial) = QuicCrypto.InitialKeys(QuicVersions.V1, OriginalDcid);
+        _version = version;
+        _aes256 = aes256;
+        (_clientInitial, _serverInitial) = ScenarioKeys.Initial(version, OriginalDcid);
+        _client1Rtt = ScenarioKeys.FromSecret(Secret(ClientSecret), version);
+        _server1Rtt = ScenarioKeys.FromSecret(Secret(ServerSecret), version);
+        _serverHandshake = ScenarioKeys.FromSecret(Secret(ServerHandshakeSecret), version);
         _ipv6 = ipv6;
         _headerLength = ipv6 ? 48 : 28;
     }
@@ -76,7 +88,56 @@ internal sealed class QuicScenario
         return new IPAddress(v6);
     }
 
-    /// <summary>The key log a TLS stack would have written for this connection.</summary>
+    /// <summary>The key log of this scenario (48-byte secrets for AES-256-GCM with SHA-384).</summary>
+    public string KeyLog => _aes256 ? KeyLogText.Replace(Convert.ToHexString(ClientSecret), Convert.ToHexString(Secret(ClientSecret)))
+        .Replace(Convert.ToHexString(ServerSecret), Convert.ToHexString(Secret(ServerSecret)))
+        .Replace(Convert.ToHexString(ClientHandshakeSecret), Convert.ToHexString(Secret(ClientHandshakeSecret)))
+        .Replace(Convert.ToHexString(ServerHandshakeSecret), Convert.ToHexString(Secret(ServerHandshakeSecret))) : KeyLogText;
+
+    /// <summary>A secret as long as the cipher suite's hash.</summary>
+    private byte[] Secret(byte[] secret) => _aes256 ? Enumerable.Repeat(secret[0], 48).ToArray() : secret;
+
+    /// <summary>
+    /// A key update (RFC 9001 section 6): from now on the client's (or the server's) 1-RTT packets use the next
+    /// generation of keys and the other key phase bit.
+    /// </summary>
+    public QuicScenario KeyUpdate(bool client = true, bool server = true)
+    {
+        if (client)
+        {
+            _client1Rtt = _client1Rtt.Next();
+            _clientKeyPhase = !_clientKeyPhase;
+        }
+
+        if (server)
+        {
+            _server1Rtt = _server1Rtt.Next();
+            _serverKeyPhase = !_serverKeyPhase;
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Until <see cref="EndCoalesce"/>, packets are gathered into one datagram (RFC 9000 section 12.2), sent from
+    /// <paramref name="from"/> to <paramref name="to"/> when it ends.
+    /// </summary>
+    public QuicScenario Coalesce()
+    {
+        _coalescing = new List<byte>();
+        return this;
+    }
+
+    /// <summary>Sends the gathered packets as one datagram.</summary>
+    public QuicScenario EndCoalesce(IPEndPoint from, IPEndPoint to)
+    {
+        var payload = _coalescing!.ToArray();
+        _coalescing = null;
+        Add(from, to, payload);
+        return this;
+    }
+
+    /// <summary>The key log a TLS stack would have written for the default connection (AES-128-GCM).</summary>
     public static string KeyLogText =>
         $"CLIENT_HANDSHAKE_TRAFFIC_SECRET {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ClientHandshakeSecret)}\n" +
         $"SERVER_HANDSHAKE_TRAFFIC_SECRET {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ServerHandshakeSecret)}\n" +
@@ -97,9 +158,10 @@ internal sealed class QuicScenario
     /// Initial exchange on <see cref="Client1"/>, then 1-RTT both ways; the server issues <see cref="ServerCid2"/>.
     /// The ClientHello is a real one with the client's transport parameters; <paramref name="keyShareBytes"/> makes it
     /// large (a post-quantum key share), and <paramref name="splitClientHello"/> sends it in two Initial packets. With
-    /// <paramref name="serverParameters"/> the server's Handshake packet carries EncryptedExtensions with them.
+    /// <paramref name="serverParameters"/> the server's Handshake packet carries EncryptedExtensions with them. With
+    /// <paramref name="coalesceServerFlight"/> the server's Initial, Handshake and first 1-RTT packet share one datagram.
     /// </summary>
-    public QuicScenario Handshake(byte[]? serverParameters = null, bool splitClientHello = false, int keyShareBytes = 0)
+    public QuicScenario Handshake(byte[]? serverParameters = null, bool splitClientHello = false, int keyShareBytes = 0, bool coalesceServerFlight = false)
     {
         var clientHello = Tls.ClientHello(ClientRandom, Tls.Parameters((0x0e, new byte[] { 4 })), keyShareBytes);
         if (splitClientHello)
@@ -113,12 +175,26 @@ internal sealed class QuicScenario
             Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(clientHello), padTo: 1200);
         }
 
-        // ServerHello: ..., random (32), session id length 0, cipher suite TLS_AES_128_GCM_SHA256, compression, extensions.
-        var serverHello = new byte[] { 2, 0, 0, 40, 3, 3 }.Concat(Enumerable.Repeat((byte)0xbb, 32)).Concat(new byte[] { 0, 0x13, 0x01, 0, 0, 0 }).ToArray();
+        // ServerHello: ..., random (32), session id length 0, cipher suite, compression, extensions.
+        var serverHello = new byte[] { 2, 0, 0, 40, 3, 3 }.Concat(Enumerable.Repeat((byte)0xbb, 32)).Concat(new byte[] { 0, 0x13, _aes256 ? (byte)0x02 : (byte)0x01, 0, 0, 0 }).ToArray();
+        if (coalesceServerFlight)
+        {
+            Coalesce();
+        }
+
         Long(Server, Client1, fromServer: true, _clientCid, ServerCid, Frames.Crypto(serverHello), padTo: 0);
         if (serverParameters is not null)
         {
             Long(Server, Client1, fromServer: true, _clientCid, ServerCid, Frames.Crypto(Tls.EncryptedExtensions(serverParameters)), padTo: 0, handshake: true);
+        }
+
+        if (coalesceServerFlight)
+        {
+            // The server's first 1-RTT packet rides in the same datagram, after its Initial and Handshake packets.
+            Short(Server, Client1, fromServer: true, _clientCid, 0, new[] { Frames.NewConnectionId(1, ServerCid2), Frames.Stream(400) });
+            EndCoalesce(Server, Client1);
+            FromClient(Client1, ServerCid, 0, Frames.Ping);
+            return this;
         }
 
         FromClient(Client1, ServerCid, 0, Frames.Ping);
@@ -255,7 +331,7 @@ internal sealed class QuicScenario
         using var writer = new PcapngWriter(File.Create(path));
         if (embedKeys)
         {
-            writer.WriteSecrets(KeyLogText);
+            writer.WriteSecrets(KeyLog);
         }
 
         foreach (var (micros, frame) in _frames)
@@ -277,7 +353,7 @@ internal sealed class QuicScenario
         if (withKeys)
         {
             keyLog = new KeyLog();
-            keyLog.AddText(keyLogText ?? KeyLogText);
+            keyLog.AddText(keyLogText ?? KeyLog);
         }
 
         var options = new QuicProbeOptions { KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds), Ports = new HashSet<int>(ports ?? Array.Empty<int>()) };
@@ -291,8 +367,13 @@ internal sealed class QuicScenario
     {
         var keys = handshake ? _serverHandshake : fromServer ? _serverInitial : _clientInitial;
         var packetNumber = handshake ? _serverHandshakeNumber++ : fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
-        var header = new List<byte> { handshake ? (byte)0xe3 : (byte)0xc3 };
-        header.AddRange(new byte[] { 0, 0, 0, 1, (byte)dcid.Length });
+        // Long packet types (RFC 9000 section 17.2, RFC 9369 section 3.2): Initial 0 and Handshake 2 in v1, 1 and 3 in v2.
+        var type = (handshake ? 2 : 0) + (_version == ScenarioKeys.Version2 ? 1 : 0);
+        var header = new List<byte> { (byte)(0xc3 | (type << 4)) };
+        var versionBytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(versionBytes, _version);
+        header.AddRange(versionBytes);
+        header.Add((byte)dcid.Length);
         header.AddRange(dcid);
         header.Add((byte)scid.Length);
         header.AddRange(scid);
@@ -308,17 +389,30 @@ internal sealed class QuicScenario
         header.Add((byte)length);
         var payload = new byte[payloadLength];
         frames.CopyTo(payload, 0);
-        Add(from, to, Protect(keys, header.ToArray(), packetNumber, payload, longHeader: true));
+        Send(from, to, Protect(keys, header.ToArray(), packetNumber, payload, longHeader: true));
     }
 
     private void Short(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, int padTo, byte[][] frames) =>
-        Add(from, to, ShortPacket(fromServer, dcid, padTo, frames));
+        Send(from, to, ShortPacket(fromServer, dcid, padTo, frames));
+
+    /// <summary>A packet as its own datagram, or into the datagram being coalesced.</summary>
+    private void Send(IPEndPoint from, IPEndPoint to, byte[] packet)
+    {
+        if (_coalescing is not null)
+        {
+            _coalescing.AddRange(packet);
+            return;
+        }
+
+        Add(from, to, packet);
+    }
 
     private byte[] ShortPacket(bool fromServer, byte[] dcid, int padTo, byte[][] frames)
     {
         var keys = fromServer ? _server1Rtt : _client1Rtt;
         var packetNumber = fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
-        var header = new byte[] { 0x43 }.Concat(dcid).ToArray();
+        var keyPhase = fromServer ? _serverKeyPhase : _clientKeyPhase;
+        var header = new byte[] { (byte)(0x43 | (keyPhase ? 0x04 : 0)) }.Concat(dcid).ToArray();
         var body = frames.SelectMany(f => f).ToArray();
         var payload = new byte[Math.Max(body.Length, padTo - (header.Length + 4 + 16))];
         body.CopyTo(payload, 0);
@@ -326,24 +420,16 @@ internal sealed class QuicScenario
     }
 
     /// <summary>RFC 9001 section 5: AEAD over the payload with the header as associated data, then header protection.</summary>
-    private static byte[] Protect(QuicPacketKeys keys, byte[] headerWithoutNumber, ulong packetNumber, byte[] payload, bool longHeader)
+    private static byte[] Protect(ScenarioKeys keys, byte[] headerWithoutNumber, ulong packetNumber, byte[] payload, bool longHeader)
     {
         var pnOffset = headerWithoutNumber.Length;
         var header = new byte[pnOffset + 4];
         headerWithoutNumber.CopyTo(header, 0);
         BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(pnOffset), (uint)packetNumber);
-        var nonce = keys.Iv.ToArray();
-        var low = BinaryPrimitives.ReadUInt64BigEndian(nonce.AsSpan(4)) ^ packetNumber;
-        BinaryPrimitives.WriteUInt64BigEndian(nonce.AsSpan(4), low);
         var packet = new byte[header.Length + payload.Length + 16];
         header.CopyTo(packet, 0);
-        using (var aead = new AesGcm(keys.Key, 16))
-        {
-            aead.Encrypt(nonce, payload, packet.AsSpan(header.Length, payload.Length), packet.AsSpan(header.Length + payload.Length, 16), header);
-        }
-
-        Span<byte> mask = stackalloc byte[5];
-        keys.HeaderMask(packet.AsSpan(pnOffset + 4, 16), mask);
+        keys.Seal(packetNumber, header, payload, packet.AsSpan(header.Length, payload.Length), packet.AsSpan(header.Length + payload.Length, 16));
+        var mask = keys.Mask(packet.AsSpan(pnOffset + 4, 16));
         packet[0] ^= (byte)(mask[0] & (longHeader ? 0x0f : 0x1f));
         for (var i = 0; i < 4; i++)
         {

@@ -101,3 +101,20 @@ Describe 'The examples clean up' -Tag RequireRoot, Integration {
         Remove-NetNs -Name "${examplePrefix}C" -Confirm:$false
     }
 }
+
+Describe 'Without root' -Tag RequireRoot, Integration {
+    It 'a state-changing cmdlet stops with NotRoot (PermissionDenied) and makes nothing' {
+        # A child PowerShell as user nobody; it keeps the capabilities to read files (this machine's PowerShell lives
+        # under /root), but not uid 0, which is what the module checks.
+        $name = "${prefix}nr"
+        $home2 = Join-Path $work 'nobody-home'
+        $null = New-Item -ItemType Directory -Force -Path $home2
+        $script = "Import-Module '$ModuleManifest'; try { New-NetNs -Name '$name' -ErrorAction Stop | Out-Null; 'made' } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString() }; & id -u"
+        $output = & env "HOME=$home2" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+dac_override,+dac_read_search --ambient-caps=+dac_override,+dac_read_search -- ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+        $output[-1] | Should -Be '65534' -Because ($output -join "`n")
+        $output[0] | Should -BeLike 'NotRoot,*'
+        $output[1] | Should -Be 'PermissionDenied'
+        Test-Path "/run/netns/$name" | Should -BeFalse
+        (& ip netns list) -match [regex]::Escape($name) | Should -BeNullOrEmpty
+    }
+}
