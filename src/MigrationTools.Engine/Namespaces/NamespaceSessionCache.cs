@@ -13,16 +13,19 @@ namespace MigrationTools.Engine.Namespaces;
 /// </summary>
 internal sealed class NamespaceSessionCache<T> where T : class, IDisposable
 {
-    private static readonly TimeSpan IdleLifetime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DefaultIdleLifetime = TimeSpan.FromSeconds(30);
     private static readonly List<Action> Sweepers = new();
     private static readonly Timer SweepTimer = new(_ => SweepAll(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Func<string, T> _open;
+    private readonly TimeSpan _idleLifetime;
 
-    internal NamespaceSessionCache(Func<string, T> open)
+    /// <summary>A cache whose objects <paramref name="open"/> makes, closed after <paramref name="idleLifetime"/> unused (30 s by default).</summary>
+    internal NamespaceSessionCache(Func<string, T> open, TimeSpan? idleLifetime = null)
     {
         _open = open;
+        _idleLifetime = idleLifetime ?? DefaultIdleLifetime;
         lock (Sweepers)
         {
             Sweepers.Add(Sweep);
@@ -108,7 +111,7 @@ internal sealed class NamespaceSessionCache<T> where T : class, IDisposable
         foreach (var (name, entry) in _entries)
         {
             var gone = NetNsIdentity.Of(NetNsPaths.MountPath(name)) != entry.Identity;
-            if ((gone || now - entry.LastUsed > IdleLifetime.TotalMilliseconds) && Monitor.TryEnter(entry.Gate))
+            if ((gone || now - entry.LastUsed > _idleLifetime.TotalMilliseconds) && Monitor.TryEnter(entry.Gate))
             {
                 try
                 {
