@@ -19,7 +19,8 @@ namespace MigrationTools.Engine.Netlink;
 /// </summary>
 internal sealed class NetfilterSession : IDisposable
 {
-    private static readonly NamespaceSessionCache<NetfilterSession> Sessions = new(Open);
+    private const int EventBufferBytes = 8 << 20;
+    private static readonly NamespaceSessionCache<NetfilterSession> Sessions = new(name => Open(name, EventBufferBytes));
 
     private readonly string _namespace;
     private readonly NetlinkSocket _events;
@@ -37,6 +38,9 @@ internal sealed class NetfilterSession : IDisposable
     /// <summary>The socket for requests (map changes, conntrack deletes).</summary>
     internal NetlinkSocket Command { get; }
 
+    /// <summary>How many times the event queue overflowed and the index was rebuilt from a dump.</summary>
+    internal int Overflows { get; private set; }
+
     /// <summary>How many namespaces have a session open (for tests).</summary>
     internal static int OpenSessions => Sessions.Count;
 
@@ -46,7 +50,8 @@ internal sealed class NetfilterSession : IDisposable
     /// <summary>Closes the session of <paramref name="namespace"/>, if any (before the namespace is removed).</summary>
     internal static void Close(string @namespace) => Sessions.Close(@namespace);
 
-    private static NetfilterSession Open(string @namespace)
+    /// <summary>Opens a session of its own (not cached) in <paramref name="namespace"/>, with an event queue of <paramref name="eventBufferBytes"/>.</summary>
+    internal static NetfilterSession Open(string @namespace, int eventBufferBytes)
     {
         var (command, events) = NamespaceThread.Run(@namespace, () =>
         {
@@ -54,7 +59,7 @@ internal sealed class NetfilterSession : IDisposable
             try
             {
                 var events = NetlinkSocket.Open(Sock.NETLINK_NETFILTER);
-                events.SetReceiveBuffer(8 << 20);
+                events.SetReceiveBuffer(eventBufferBytes);
                 events.JoinGroup(Nfnl.NFNLGRP_CONNTRACK_NEW);
                 events.JoinGroup(Nfnl.NFNLGRP_CONNTRACK_DESTROY);
                 return (command, events);
@@ -67,6 +72,7 @@ internal sealed class NetfilterSession : IDisposable
         });
         return new NetfilterSession(@namespace, command, events);
     }
+
     /// <summary>
     /// The tracked conntrack entries whose original destination is <paramref name="destination"/>, up to date
     /// with every event queued so far. The first call for an address seeds the index from a full dump.
@@ -118,6 +124,7 @@ internal sealed class NetfilterSession : IDisposable
         });
         if (!complete)
         {
+            Overflows++;
             _needsResync = true;
         }
     }
