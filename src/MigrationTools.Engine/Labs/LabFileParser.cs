@@ -257,7 +257,7 @@ public static class LabFileParser
         private IReadOnlyList<string> Strings(object value, string path) => value switch
         {
             string text => new[] { text },
-            IEnumerable items => items.Cast<object?>().Select((item, i) => item as string ?? throw Fail($"{path}[{i}]", "expected a string")).ToArray(),
+            IEnumerable items and not IDictionary => items.Cast<object?>().Select((item, i) => item as string ?? throw Fail($"{path}[{i}]", "expected a string")).ToArray(),
             _ => throw Fail(path, "expected a string or an array of strings"),
         };
 
