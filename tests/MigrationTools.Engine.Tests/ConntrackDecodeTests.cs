@@ -93,9 +93,17 @@ public sealed class ConntrackDecodeTests
     }
 
     [Theory]
+    [InlineData(0, "NONE")]
     [InlineData(1, "SYN_SENT")]
+    [InlineData(2, "SYN_RECV")]
+    [InlineData(3, "ESTABLISHED")]
+    [InlineData(4, "FIN_WAIT")]
+    [InlineData(5, "CLOSE_WAIT")]
+    [InlineData(6, "LAST_ACK")]
     [InlineData(7, "TIME_WAIT")]
+    [InlineData(8, "CLOSE")]
     [InlineData(9, "SYN_SENT2")]
+    [InlineData(10, "10")]
     [InlineData(12, "12")]
     public void TcpStatesAreNamedAndUnknownOnesGivenAsNumbers(byte state, string name)
     {
@@ -162,6 +170,44 @@ public sealed class ConntrackDecodeTests
         var shortPayload = Message(0, 2);
         BinaryPrimitives.WriteUInt32LittleEndian(shortPayload, 18);
         Assert.Null(Assert.Single(Decode(shortPayload[..18])));                                        // no nfgenmsg header
+    }
+
+    private static byte[] Encode(byte protocol, ConntrackTuple tuple)
+    {
+        var buffer = new byte[256];
+        var writer = new NetlinkWriter(buffer);
+        ConntrackCodec.WriteTuple(ref writer, 1, protocol, tuple);
+        return writer.Written.ToArray();
+    }
+
+    [Fact]
+    public void TuplesAreEncodedAsTheKernelLaysThemOut()
+    {
+        var a = new System.Net.IPAddress(A);
+        var b = new System.Net.IPAddress(B);
+        Assert.Equal(Tuple(1, A, B, 17, Attr(2, Be16(1000)), Attr(3, Be16(53))), Encode(17, new ConntrackTuple(a, b, 1000, 53, null, null, null)));
+        Assert.Equal(Tuple(1, A, B, 1, Attr(4, Be16(9)), Attr(5, 8), Attr(6, 0)), Encode(1, new ConntrackTuple(a, b, null, null, 9, 8, 0)));
+        var v6a = Convert.FromHexString("fd000000000000000000000000000001");
+        var v6b = Convert.FromHexString("fe000000000000000000000000000002");
+        Assert.Equal(Tuple(1, v6a, v6b, 58, Attr(7, Be16(9)), Attr(8, 128), Attr(9, 0)),
+            Encode(58, new ConntrackTuple(new System.Net.IPAddress(v6a), new System.Net.IPAddress(v6b), null, null, 9, 128, 0)));
+        Assert.Equal(Nfnl.NFPROTO_IPV4, ConntrackCodec.FamilyByte(IpFamily.IPv4));
+        Assert.Equal(Nfnl.NFPROTO_IPV6, ConntrackCodec.FamilyByte(IpFamily.IPv6));
+    }
+
+    [Fact]
+    public void ADeleteRequestCarriesTheTupleAsReceivedTheZoneAndTheId()
+    {
+        var original = Tuple(1, A, B, 17, Attr(2, Be16(1)), Attr(3, Be16(2)));
+        var entry = Assert.Single(Decode(Message(0, 2, original, Tuple(2, B, A, 17), Attr(18, Be16(4)), Attr(12, Be32(99)))))!;
+        var buffer = new byte[512];
+        var writer = new NetlinkWriter(buffer);
+        ConntrackCodec.WriteDeleteRequest(ref writer, 5, entry);
+
+        var request = writer.Written.ToArray();
+        var expected = Message(2, 2, original, Attr(18, Be16(4)), Attr(12, Be32(99)));
+        Assert.Equal(expected[4..6], request[4..6]);    // IPCTNL_MSG_CT_DELETE
+        Assert.Equal(expected[16..], request[16..]);     // family, tuple, zone, id
     }
 
     [Fact]

@@ -158,6 +158,74 @@ public sealed class PacketDecoderTests
         Assert.Equal(frame.Length, datagram.IpLength);
     }
 
+    [Fact]
+    public void TheShortestFramesOfEachLinkLayerAreStillRead()
+    {
+        // The smallest whole IPv4/UDP packet (28 bytes, no payload) behind each header, with nothing to spare.
+        var smallest = Ipv4Udp(body: Udp(1, 2, Array.Empty<byte>()));
+        Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Raw, smallest, out var datagram));
+        Assert.Equal(0, datagram.Payload.Length);
+        Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Null, Concat(new byte[] { 2, 0, 0, 0 }, smallest), out _));
+        Assert.Equal(DecodeResult.NotUdp, PacketDecoder.TryDecode(LinkType.Ethernet, Concat(Macs, EtherType(0x0806)), out _));
+        Assert.Equal(DecodeResult.NotUdp, PacketDecoder.TryDecode(LinkType.LinuxSll, Concat(new byte[14], EtherType(0x0806)), out _));
+        Assert.Equal(DecodeResult.NotUdp, PacketDecoder.TryDecode(LinkType.LinuxSll2, Concat(EtherType(0x0806), new byte[18]), out _));
+        Assert.Equal(DecodeResult.Malformed, PacketDecoder.TryDecode(LinkType.Null, new byte[4], out _));
+        // A VLAN tag with nothing after it ends the tag walk: the tag's type is not IP.
+        Assert.Equal(DecodeResult.NotUdp, PacketDecoder.TryDecode(LinkType.Ethernet, Concat(Macs, EtherType(0x8100), new byte[] { 0, 1 }), out _));
+        Assert.Equal(DecodeResult.Malformed, PacketDecoder.TryDecode(LinkType.Ethernet, Concat(Macs, EtherType(0x8100), new byte[] { 0, 1 }, EtherType(0x0800)), out _));
+    }
+
+    [Fact]
+    public void AnIPv4HeaderLengthMustFitThePacket()
+    {
+        var frame = Ipv4Udp();
+        frame[0] = 0x44; // IHL 4: 16 bytes
+        Assert.Equal(DecodeResult.Malformed, PacketDecoder.TryDecode(LinkType.Raw, frame, out _));
+        var total = Ipv4Udp();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(total.AsSpan(2), 19); // total length below the header
+        Assert.Equal(DecodeResult.Malformed, PacketDecoder.TryDecode(LinkType.Raw, total, out _));
+        var options = Ipv4Udp(options: new byte[40]); // IHL 15: 60 bytes, as long as the packet allows
+        Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Raw, options, out _));
+        Assert.Equal(DecodeResult.Malformed, PacketDecoder.TryDecode(LinkType.Raw, options[..59], out _));
+    }
+
+    [Fact]
+    public void AFirstIPv6FragmentIsReadAndExtensionHeadersMustFit()
+    {
+        var first = Ipv6(44, Concat(new byte[] { 17, 0, 0x00, 0x01, 0, 0, 0, 1 }, Udp(1, 2, Payload))); // offset 0, more fragments
+        Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Raw, first, out var datagram));
+        Assert.Equal(Payload, datagram.Payload.ToArray());
+        var overlong = Ipv6(0, Concat(new byte[] { 17, 2, 0, 0, 0, 0, 0, 0 }, new byte[8])); // says 24 bytes, has 16
+        Assert.Equal(DecodeResult.Malformed, PacketDecoder.TryDecode(LinkType.Raw, overlong, out _));
+        Assert.Equal(DecodeResult.Malformed, PacketDecoder.TryDecode(LinkType.Raw, Ipv6(0, new byte[7]), out _));
+        var exact = Ipv6(0, Concat(new byte[] { 17, 0, 0, 0, 0, 0, 0, 0 }, Udp(1, 2, Array.Empty<byte>())));
+        Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Raw, exact, out _));
+    }
+
+    [Fact]
+    public void ACutShortIPv6PacketIsReadAsFarAsItGoes()
+    {
+        var frame = Ipv6(17, Udp(1, 2, Payload));
+        Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Raw, frame[..^1], out var datagram));
+        Assert.True(datagram.Truncated);
+        Assert.Equal(Payload[..^1], datagram.Payload.ToArray());
+        Assert.Equal(frame.Length, datagram.IpLength);
+    }
+
+    [Fact]
+    public void AUdpLengthShorterThanTheIpPayloadCutsThePayload()
+    {
+        var frame = Ipv4Udp();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(24), 10); // UDP says 2 bytes of data
+        Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Raw, frame, out var datagram));
+        Assert.Equal(Payload[..2], datagram.Payload.ToArray());
+        Assert.False(datagram.Truncated);
+        var eight = Ipv4Udp();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(eight.AsSpan(24), 8);
+        Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(LinkType.Raw, eight, out var empty));
+        Assert.Equal(0, empty.Payload.Length);
+    }
+
     public static TheoryData<string, int, byte[], DecodeResult> Rejected => new()
     {
         { "ARP", LinkType.Ethernet, Concat(Macs, EtherType(0x0806), new byte[28]), DecodeResult.NotUdp },
