@@ -122,13 +122,18 @@ function Invoke-Package {
 Register-PSResourceRepository -Name MigrationToolsLocal -Uri '$repo' -Trusted -Force
 Publish-PSResource -Path '$moduleOut' -Repository MigrationToolsLocal -SkipDependenciesCheck
 "@
-    $saved = @{ HOME = $env:HOME; DOTNET_CLI_HOME = $env:DOTNET_CLI_HOME; NUGET_PACKAGES = $env:NUGET_PACKAGES }
+    $saved = @{ HOME = $env:HOME; DOTNET_CLI_HOME = $env:DOTNET_CLI_HOME; NUGET_PACKAGES = $env:NUGET_PACKAGES; XDG_CONFIG_HOME = $env:XDG_CONFIG_HOME }
+    # The child runs in the isolated home too: the NuGet client inside PSResourceGet writes a NuGet/NuGet.Config
+    # relative to the working directory, which would otherwise be the repository.
+    Push-Location $isolatedHome
     try {
         $env:NUGET_PACKAGES = Get-NuGetPackageRoot
         $env:DOTNET_CLI_HOME = if ($env:DOTNET_CLI_HOME) { $env:DOTNET_CLI_HOME } else { $env:HOME }
         $env:HOME = $isolatedHome
+        $env:XDG_CONFIG_HOME = Join-Path $isolatedHome '.config'
         Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-Command', $script)
     } finally {
+        Pop-Location
         Restore-Environment $saved
     }
     Get-ChildItem $repo -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" }
