@@ -15,15 +15,7 @@ namespace MigrationTools.Engine.Tests;
 /// </summary>
 public sealed class ConntrackDecodeTests
 {
-    private static byte[] Attr(ushort type, params byte[] value)
-    {
-        var length = 4 + value.Length;
-        var bytes = new byte[(length + 3) & ~3];
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)length);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), type);
-        value.CopyTo(bytes, 4);
-        return bytes;
-    }
+    private static byte[] Attr(ushort type, params byte[] value) => NetlinkBytes.Attribute(type, value);
 
     private static byte[] Nested(ushort type, params byte[][] children) => Attr((ushort)(type | 0x8000), children.SelectMany(c => c).ToArray());
 
@@ -37,15 +29,9 @@ public sealed class ConntrackDecodeTests
             Nested(1, Attr(source.Length == 4 ? (ushort)1 : (ushort)3, source), Attr(source.Length == 4 ? (ushort)2 : (ushort)4, destination)),
             Nested(2, new[] { Attr(1, protocol) }.Concat(proto).ToArray()));
 
-    private static byte[] Message(ushort messageType, byte family, params byte[][] attributes)
-    {
-        var payload = new byte[] { family, 0, 0, 0 }.Concat(attributes.SelectMany(a => a)).ToArray();
-        var whole = new byte[16 + payload.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(whole, (uint)whole.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(whole.AsSpan(4), (ushort)((1 << 8) | messageType));
-        payload.CopyTo(whole, 16);
-        return whole;
-    }
+    /// <summary>A ctnetlink message: nfgenmsg (family, version 0, resource 0), then the attributes.</summary>
+    private static byte[] Message(ushort messageType, byte family, params byte[][] attributes) =>
+        NetlinkBytes.Message((ushort)((1 << 8) | messageType), 0, new byte[] { family, 0, 0, 0 }.Concat(attributes.SelectMany(a => a)).ToArray());
 
     private static List<ConntrackEntry?> Decode(byte[] bytes, bool acceptDelete = false)
     {

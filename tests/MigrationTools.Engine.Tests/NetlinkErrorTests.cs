@@ -17,15 +17,7 @@ public sealed class NetlinkErrorTests
     private const ushort Capped = 0x100;
     private const ushort AckTlvs = 0x200;
 
-    private static byte[] Attribute(ushort type, byte[] value)
-    {
-        var length = 4 + value.Length;
-        var bytes = new byte[(length + 3) & ~3];
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)length);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), type);
-        value.CopyTo(bytes, 4);
-        return bytes;
-    }
+    private static byte[] Attribute(ushort type, byte[] value) => NetlinkBytes.Attribute(type, value);
 
     private static byte[] Text(string text) => Encoding.UTF8.GetBytes(text + "\0");
 
@@ -40,16 +32,7 @@ public sealed class NetlinkErrorTests
         return Message(2, flags, payload);
     }
 
-    private static byte[] Message(ushort type, ushort flags, byte[] payload)
-    {
-        var whole = new byte[16 + payload.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(whole, (uint)whole.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(whole.AsSpan(4), type);
-        BinaryPrimitives.WriteUInt16LittleEndian(whole.AsSpan(6), flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(whole.AsSpan(8), 7);
-        payload.CopyTo(whole, 16);
-        return whole;
-    }
+    private static byte[] Message(ushort type, ushort flags, byte[] payload) => NetlinkBytes.Message(type, flags, payload);
 
     private static (int Error, string? Message, ushort Type, uint Sequence) Read(byte[] bytes)
     {
