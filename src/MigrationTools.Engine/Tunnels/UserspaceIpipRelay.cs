@@ -72,7 +72,8 @@ public sealed partial class UserspaceIpipRelay
         var fromRemote = new Thread(() => Guard(DecapsulateLoop, "raw->tun")) { IsBackground = true, Name = "raw->tun" };
         toRemote.Start();
         fromRemote.Start();
-        do
+        // Open wrote the first counters; from here on every half second, and once more at the end.
+        while (!_stopped.Wait(500))
         {
             WriteStats();
             if (_settings.NamespacePath is { } path && NetNsIdentity.Of(path) != _settings.NamespaceIdentity)
@@ -80,7 +81,6 @@ public sealed partial class UserspaceIpipRelay
                 Stop($"its namespace {path} was removed");
             }
         }
-        while (!_stopped.Wait(500));
 
         WriteStats();
         return _endReason;
