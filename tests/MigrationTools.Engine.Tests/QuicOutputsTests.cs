@@ -19,27 +19,6 @@ public sealed class QuicOutputsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static QuicScenario WorkingMigration() => new QuicScenario().Handshake()
-        .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-        .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
-        .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))
-        .FromServer(Server, Client2, 0, Frames.Stream(1000))
-        .FromClient(Client2, ServerCid2, 0, Frames.Ping);
-
-    private static QuicScenario FaultySource()
-    {
-        var scenario = new QuicScenario().Handshake();
-        var at = 100.0;
-        for (var i = 0; i < 5; i++)
-        {
-            scenario.At(at).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A + (ulong)i))
-                .FromServer(ServerRealIp, Client2, 1200, Frames.Response(A + (ulong)i), Frames.Challenge(B + (ulong)i));
-            at += 300 * (i + 1);
-        }
-
-        return scenario.At(at + 4000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
-    }
-
     private (List<QuicProbeEvent> Events, QuicProbeRun Run) Watch(QuicScenario scenario, bool withKeys, string? qlog, string? timeline)
     {
         KeyLog? keyLog = null;

@@ -42,6 +42,8 @@ internal sealed class QuicScenario
     private ScenarioKeys _client1Rtt;
     private ScenarioKeys _server1Rtt;
     private readonly ScenarioKeys _serverHandshake;
+    private readonly ScenarioKeys _clientHandshake;
+    private ulong _clientHandshakeNumber;
     private readonly uint _version;
     private readonly bool _aes256;
     private bool _clientKeyPhase;
@@ -53,6 +55,7 @@ internal sealed class QuicScenario
     private ulong _serverPacketNumber;
     private ulong _serverHandshakeNumber;
     private long _now = Start;
+    private int _shortPacketNumberLength = 4;
 
     /// <summary>
     /// A scenario over IPv4, or with <paramref name="ipv6"/> over IPv6 (10.a.b.c becomes fd00::a:b:c); with
@@ -69,6 +72,7 @@ internal sealed class QuicScenario
         _client1Rtt = ScenarioKeys.FromSecret(Secret(ClientSecret), version);
         _server1Rtt = ScenarioKeys.FromSecret(Secret(ServerSecret), version);
         _serverHandshake = ScenarioKeys.FromSecret(Secret(ServerHandshakeSecret), version);
+        _clientHandshake = ScenarioKeys.FromSecret(Secret(ClientHandshakeSecret), version);
         _ipv6 = ipv6;
         _headerLength = ipv6 ? 48 : 28;
     }
@@ -144,6 +148,41 @@ internal sealed class QuicScenario
         $"CLIENT_TRAFFIC_SECRET_0 {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ClientSecret)}\n" +
         $"SERVER_TRAFFIC_SECRET_0 {Convert.ToHexString(ClientRandom)} {Convert.ToHexString(ServerSecret)}\n";
 
+    /// <summary>
+    /// From now on 1-RTT packet numbers are encoded in <paramref name="bytes"/> bytes (RFC 9000 section 17.1): the
+    /// reader has to reconstruct them from the largest it has seen.
+    /// </summary>
+    public QuicScenario PacketNumberLength(int bytes)
+    {
+        _shortPacketNumberLength = bytes;
+        return this;
+    }
+
+    /// <summary>
+    /// Cuts the last datagram to its IP and UDP headers and <paramref name="keep"/> bytes of QUIC, as a capture's snap
+    /// length does: the IP and UDP lengths still say what was sent.
+    /// </summary>
+    public QuicScenario CutLast(int keep)
+    {
+        var (micros, frame) = _frames[^1];
+        _frames[^1] = (micros, frame[..(_headerLength + keep)]);
+        return this;
+    }
+
+    /// <summary>Flips the last byte of the last datagram (inside the AEAD tag): its packet no longer authenticates.</summary>
+    public QuicScenario CorruptLast()
+    {
+        _frames[^1].Frame[^1] ^= 0xff;
+        return this;
+    }
+
+    /// <summary>Drops the datagram at <paramref name="index"/> from the capture, as a capture that missed it.</summary>
+    public QuicScenario Drop(int index)
+    {
+        _frames.RemoveAt(index);
+        return this;
+    }
+
     /// <summary>The frames written so far (raw IP), with their times.</summary>
     public IReadOnlyList<(long Micros, byte[] Frame)> Captured => _frames;
 
@@ -202,6 +241,45 @@ internal sealed class QuicScenario
         return this;
     }
 
+    /// <summary>The data of the client's PATH_CHALLENGE in the shared scenarios.</summary>
+    public const ulong ChallengeA = 0xa1a1a1a1a1a1a1a1;
+
+    /// <summary>The data of the server's PATH_CHALLENGE in the shared scenarios.</summary>
+    public const ulong ChallengeB = 0xb2b2b2b2b2b2b2b2;
+
+    /// <summary>
+    /// A working migration after the handshake, five datagrams: the client moves to <see cref="Client2"/> with the new
+    /// DCID <see cref="ServerCid2"/> and both sides validate the new path.
+    /// </summary>
+    public QuicScenario Migrate() => At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(ChallengeA))
+        .FromServer(Server, Client2, 1200, Frames.Response(ChallengeA), Frames.Challenge(ChallengeB))
+        .FromClient(Client2, ServerCid2, 1200, Frames.Response(ChallengeB))
+        .FromServer(Server, Client2, 0, Frames.Stream(1000))
+        .FromClient(Client2, ServerCid2, 0, Frames.Ping);
+
+    /// <summary>The handshake, then <see cref="Migrate"/>.</summary>
+    public static QuicScenario WorkingMigration(bool ipv6 = false) => new QuicScenario(ipv6).Handshake().Migrate();
+
+    /// <summary>
+    /// The origin's fault: the server answers the client's new path from its real IP (<see cref="ServerRealIp"/>),
+    /// which the client discards, so the client probes again and again with doubling waits (0.3, 0.6, 1.2, 2.4 s).
+    /// </summary>
+    public static QuicScenario FaultySource()
+    {
+        var scenario = new QuicScenario().Handshake();
+        var at = 100.0;
+        var gap = 300.0;
+        for (var i = 0; i < 5; i++)
+        {
+            scenario.At(at).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(ChallengeA + (ulong)i))
+                .FromServer(ServerRealIp, Client2, 1200, Frames.Response(ChallengeA + (ulong)i), Frames.Challenge(ChallengeB + (ulong)i));
+            at += gap;
+            gap *= 2;
+        }
+
+        return scenario.At(at + 4000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
+    }
+
     /// <summary>The server's transport parameters with a preferred address at <see cref="PreferredServer"/>.</summary>
     public static byte[] PreferredAddressParameters(bool disableActiveMigration = false)
     {
@@ -224,6 +302,21 @@ internal sealed class QuicScenario
 
     /// <summary>Transport parameters with only disable_active_migration.</summary>
     public static byte[] DisableActiveMigrationParameters => Tls.Parameters((0x0c, Array.Empty<byte>()));
+
+    /// <summary>The client's Handshake packet with its TLS Finished (a CRYPTO frame of 36 bytes), protected with the client's handshake keys.</summary>
+    public QuicScenario ClientFinished()
+    {
+        var finished = new byte[] { 20, 0, 0, 32 }.Concat(new byte[32]).ToArray();
+        Long(Client1, Server, fromServer: false, ServerCid, _clientCid, Frames.Crypto(finished), padTo: 0, handshake: true);
+        return this;
+    }
+
+    /// <summary>A 1-RTT datagram from the server to the client at <paramref name="to"/>, to a client connection ID <paramref name="dcid"/> of the test's choice.</summary>
+    public QuicScenario FromServerToCid(IPEndPoint from, IPEndPoint to, byte[] dcid, int padTo, params byte[][] frames)
+    {
+        Short(from, to, fromServer: true, dcid, padTo, frames);
+        return this;
+    }
 
     /// <summary>A 1-RTT datagram from the client at <paramref name="from"/> to <paramref name="to"/> (another server address, such as the preferred one).</summary>
     public QuicScenario FromClientTo(IPEndPoint from, IPEndPoint to, byte[] dcid, int padTo, params byte[][] frames)
@@ -365,8 +458,8 @@ internal sealed class QuicScenario
 
     private void Long(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, byte[] scid, byte[] frames, int padTo, bool handshake = false)
     {
-        var keys = handshake ? _serverHandshake : fromServer ? _serverInitial : _clientInitial;
-        var packetNumber = handshake ? _serverHandshakeNumber++ : fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
+        var keys = handshake ? (fromServer ? _serverHandshake : _clientHandshake) : fromServer ? _serverInitial : _clientInitial;
+        var packetNumber = handshake ? (fromServer ? _serverHandshakeNumber++ : _clientHandshakeNumber++) : fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
         // Long packet types (RFC 9000 section 17.2, RFC 9369 section 3.2): Initial 0 and Handshake 2 in v1, 1 and 3 in v2.
         var type = (handshake ? 2 : 0) + (_version == ScenarioKeys.Version2 ? 1 : 0);
         var header = new List<byte> { (byte)(0xc3 | (type << 4)) };
@@ -412,26 +505,30 @@ internal sealed class QuicScenario
         var keys = fromServer ? _server1Rtt : _client1Rtt;
         var packetNumber = fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
         var keyPhase = fromServer ? _serverKeyPhase : _clientKeyPhase;
-        var header = new byte[] { (byte)(0x43 | (keyPhase ? 0x04 : 0)) }.Concat(dcid).ToArray();
+        var header = new byte[] { (byte)(0x40 | (_shortPacketNumberLength - 1) | (keyPhase ? 0x04 : 0)) }.Concat(dcid).ToArray();
         var body = frames.SelectMany(f => f).ToArray();
-        var payload = new byte[Math.Max(body.Length, padTo - (header.Length + 4 + 16))];
+        var payload = new byte[Math.Max(body.Length, padTo - (header.Length + _shortPacketNumberLength + 16))];
         body.CopyTo(payload, 0);
-        return Protect(keys, header, packetNumber, payload, longHeader: false);
+        return Protect(keys, header, packetNumber, payload, longHeader: false, _shortPacketNumberLength);
     }
 
     /// <summary>RFC 9001 section 5: AEAD over the payload with the header as associated data, then header protection.</summary>
-    private static byte[] Protect(ScenarioKeys keys, byte[] headerWithoutNumber, ulong packetNumber, byte[] payload, bool longHeader)
+    private static byte[] Protect(ScenarioKeys keys, byte[] headerWithoutNumber, ulong packetNumber, byte[] payload, bool longHeader, int packetNumberLength = 4)
     {
         var pnOffset = headerWithoutNumber.Length;
-        var header = new byte[pnOffset + 4];
+        var header = new byte[pnOffset + packetNumberLength];
         headerWithoutNumber.CopyTo(header, 0);
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(pnOffset), (uint)packetNumber);
+        for (var i = 0; i < packetNumberLength; i++)
+        {
+            header[pnOffset + i] = (byte)(packetNumber >> (8 * (packetNumberLength - 1 - i)));
+        }
+
         var packet = new byte[header.Length + payload.Length + 16];
         header.CopyTo(packet, 0);
         keys.Seal(packetNumber, header, payload, packet.AsSpan(header.Length, payload.Length), packet.AsSpan(header.Length + payload.Length, 16));
         var mask = keys.Mask(packet.AsSpan(pnOffset + 4, 16));
         packet[0] ^= (byte)(mask[0] & (longHeader ? 0x0f : 0x1f));
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < packetNumberLength; i++)
         {
             packet[pnOffset + i] ^= mask[1 + i];
         }

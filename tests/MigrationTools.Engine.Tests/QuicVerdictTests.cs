@@ -21,14 +21,6 @@ public sealed class QuicVerdictTests : IDisposable
 
     private static QuicProbeEventKind[] Verdicts(IEnumerable<QuicProbeEvent> events) => events.Where(e => e.IsVerdict).Select(e => e.Kind).Distinct().ToArray();
 
-    /// <summary>The client moves to <see cref="QuicScenario.Client2"/> with a new DCID and both sides validate.</summary>
-    private static QuicScenario WorkingMigration(bool ipv6 = false) => new QuicScenario(ipv6).Handshake()
-        .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-        .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
-        .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))
-        .FromServer(Server, Client2, 0, Frames.Stream(1000))
-        .FromClient(Client2, ServerCid2, 0, Frames.Ping);
-
     [Fact]
     public void WorkingMigrationIsValidatedBothWaysWithoutVerdict()
     {
@@ -76,23 +68,6 @@ public sealed class QuicVerdictTests : IDisposable
         Assert.Empty(Verdicts(events));
         Assert.Contains(events, e => e.Kind == QuicProbeEventKind.Migration);
         Assert.All(events.Where(e => e.Kind == QuicProbeEventKind.PathProbeSent), e => Assert.False(e.Certain));
-    }
-
-    /// <summary>The origin's fault: the server answers the new path from its real IP; the client re-probes with doubling waits.</summary>
-    private static QuicScenario FaultySource()
-    {
-        var scenario = new QuicScenario().Handshake();
-        var at = 100.0;
-        var gap = 300.0;
-        for (var i = 0; i < 5; i++)
-        {
-            scenario.At(at).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A + (ulong)i))
-                .FromServer(ServerRealIp, Client2, 1200, Frames.Response(A + (ulong)i), Frames.Challenge(B + (ulong)i));
-            at += gap;
-            gap *= 2;
-        }
-
-        return scenario.At(at + 4000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
     }
 
     [Fact]

@@ -21,14 +21,6 @@ public sealed class QuicVersionsAndSuitesTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    /// <summary>The client moves to Client2 and both sides validate: five packets after the handshake.</summary>
-    private static QuicScenario Migrate(QuicScenario scenario) => scenario
-        .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-        .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
-        .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))
-        .FromServer(Server, Client2, 0, Frames.Stream(1000))
-        .FromClient(Client2, ServerCid2, 0, Frames.Ping);
-
     // Client Initial, server Initial, client 1-RTT, server 1-RTT, then the migration's five.
     private const int PacketsSent = 4 + 5;
 
@@ -44,7 +36,7 @@ public sealed class QuicVersionsAndSuitesTests : IDisposable
     [Fact]
     public void AMigrationInQuicVersion2IsDecryptedAndValidated()
     {
-        var events = Migrate(new QuicScenario(version: ScenarioKeys.Version2).Handshake()).Analyze(_directory, out var analyzer);
+        var events = new QuicScenario(version: ScenarioKeys.Version2).Handshake().Migrate().Analyze(_directory, out var analyzer);
 
         AssertValidatedFromDecryptedProbes(events, analyzer, PacketsSent);
     }
@@ -52,7 +44,7 @@ public sealed class QuicVersionsAndSuitesTests : IDisposable
     [Fact]
     public void AMigrationProtectedWithAes256GcmIsDecryptedAndValidated()
     {
-        var events = Migrate(new QuicScenario(aes256: true).Handshake()).Analyze(_directory, out var analyzer);
+        var events = new QuicScenario(aes256: true).Handshake().Migrate().Analyze(_directory, out var analyzer);
 
         AssertValidatedFromDecryptedProbes(events, analyzer, PacketsSent);
     }
@@ -61,7 +53,7 @@ public sealed class QuicVersionsAndSuitesTests : IDisposable
     public void Aes256GcmPacketsAreNotDecryptedWithTheWrongSuite()
     {
         // An AES-128 key log for an AES-256 connection: the 1-RTT packets must stay unreadable, not be misread.
-        var events = Migrate(new QuicScenario(aes256: true).Handshake()).Analyze(_directory, out var analyzer, keyLogText: KeyLogText);
+        var events = new QuicScenario(aes256: true).Handshake().Migrate().Analyze(_directory, out var analyzer, keyLogText: KeyLogText);
 
         Assert.Equal(2, analyzer.Decrypted);
         Assert.DoesNotContain(events, e => e.Kind == QuicProbeEventKind.PathValidated);
@@ -92,7 +84,7 @@ public sealed class QuicVersionsAndSuitesTests : IDisposable
     {
         // The server's Initial, Handshake (with its transport parameters) and first 1-RTT packet in one datagram; the
         // 1-RTT packet issues the connection ID the client migrates to, so missing it would lose the migration.
-        var scenario = Migrate(new QuicScenario().Handshake(DisableActiveMigrationParameters, coalesceServerFlight: true));
+        var scenario = new QuicScenario().Handshake(DisableActiveMigrationParameters, coalesceServerFlight: true).Migrate();
 
         var events = scenario.Analyze(_directory, out var analyzer);
 

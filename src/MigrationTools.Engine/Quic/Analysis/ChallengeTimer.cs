@@ -51,7 +51,7 @@ internal sealed class ChallengeTimer(QuicProbeOptions options)
             Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.Client.ToString(), Source = challenge.Source, Destination = challenge.Destination,
             PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = unreadable == 0,
             Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.Lower()}'s PATH_CHALLENGE" +
-                (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {responder.Lower()} could not be decrypted meanwhile and may have carried it"),
+                (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {responder.Lower()} could not be read meanwhile and may have carried it"),
         };
     }
 }

@@ -13,7 +13,6 @@ internal sealed class ConnectionKeys : IDisposable
     private readonly uint _version;
     private readonly QuicPacketKeys?[,] _keys = new QuicPacketKeys?[3, 2];
     private readonly ulong[,] _largest = { { ulong.MaxValue, ulong.MaxValue }, { ulong.MaxValue, ulong.MaxValue }, { ulong.MaxValue, ulong.MaxValue } };
-    private readonly bool[] _keyPhase = new bool[2];
     private readonly CryptoStream _clientInitial = new();
     private readonly CryptoStream _serverInitial = new();
     private readonly CryptoStream _serverHandshake = new();
@@ -63,20 +62,15 @@ internal sealed class ConnectionKeys : IDisposable
         }
 
         var largest = _largest[(int)space, (int)side];
-        var length = QuicPacket.TryUnprotect(keys, packet, header, largest, scratch, plaintext, out packetNumber, out var keyPhase);
-        if (length >= 0 && space == PacketSpace.ApplicationData)
-        {
-            _keyPhase[(int)side] = keyPhase;
-        }
-
+        var length = QuicPacket.TryUnprotect(keys, packet, header, largest, scratch, plaintext, out packetNumber, out _);
         if (length < 0 && space == PacketSpace.ApplicationData)
         {
+            // A key update (RFC 9001 section 6): the packet may be protected with the next generation of keys.
             var next = keys.Next();
-            length = QuicPacket.TryUnprotect(next, packet, header, largest, scratch, plaintext, out packetNumber, out keyPhase);
+            length = QuicPacket.TryUnprotect(next, packet, header, largest, scratch, plaintext, out packetNumber, out _);
             if (length >= 0)
             {
                 _keys[(int)space, (int)side] = next;
-                _keyPhase[(int)side] = keyPhase;
                 keys.Dispose();
             }
             else

@@ -1,0 +1,112 @@
+using System;
+using System.IO;
+using System.Linq;
+using MigrationTools.Engine.Quic;
+using Xunit;
+using static MigrationTools.Engine.Tests.QuicScenario;
+
+namespace MigrationTools.Engine.Tests;
+
+/// <summary>
+/// How packets are tied to their connection and their keys: packet numbers rebuilt from the largest one seen
+/// (RFC 9000 section 17.1, appendix A.3), the cipher suite when the ServerHello is missing, the client's Handshake
+/// keys, and connection IDs the capture never showed being issued (attributed by address, as Wireshark does).
+/// </summary>
+public sealed class QuicPacketTrackingTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("quic-tracking-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void OneBytePacketNumbersPast255AreRebuiltFromTheLargestSeen()
+    {
+        // With one byte on the wire, packet 300 reads 0x2c: only the largest number seen so far (299) gives 300 back,
+        // and only the right number gives the right nonce, so every packet authenticates only if the tracking is right.
+        var scenario = new QuicScenario().Handshake().PacketNumberLength(1);
+        for (var i = 0; i < 300; i++)
+        {
+            scenario.FromClient(Client1, ServerCid, 0, Frames.Ping, new byte[4]).FromServer(Server, Client1, 0, Frames.Ping, new byte[4]);
+        }
+
+        scenario.Analyze(_directory, out var analyzer);
+
+        Assert.Equal(4 + 600, analyzer.Decrypted);
+        Assert.Equal(0, analyzer.Undecryptable);
+    }
+
+    [Fact]
+    public void WithoutTheServerHello48ByteSecretsMeanAes256AndTheMigrationIsRead()
+    {
+        // The capture missed the server's Initial (index 1): only the secrets' length tells the suite.
+        var events = new QuicScenario(aes256: true).Handshake().Migrate().Drop(1).Analyze(_directory, out var analyzer);
+
+        Assert.Equal(0, analyzer.Undecryptable);
+        Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
+    }
+
+    [Fact]
+    public void WithoutTheServerHello32ByteSecretsAreNotGuessedAt()
+    {
+        // SHA-256 secrets fit AES-128-GCM and ChaCha20-Poly1305 alike: nothing is decrypted rather than misread.
+        var events = new QuicScenario().Handshake().Migrate().Drop(1).Analyze(_directory, out var analyzer);
+
+        // Only the client's Initial; the rest wait for keys (not tried, so not counted as failing either).
+        Assert.Equal(1, analyzer.Decrypted);
+        Assert.Equal(0, analyzer.Undecryptable);
+        Assert.DoesNotContain(events, e => e.Kind == QuicProbeEventKind.PathValidated);
+    }
+
+    [Fact]
+    public void TheClientsHandshakePacketIsDecryptedWithItsHandshakeSecret()
+    {
+        new QuicScenario().Handshake(QuicScenario.DisableActiveMigrationParameters).ClientFinished().Analyze(_directory, out var analyzer);
+
+        // Client Initial, server Initial, server Handshake, client 1-RTT, server 1-RTT, and the client's Handshake.
+        Assert.Equal(6, analyzer.Decrypted);
+        Assert.Equal(0, analyzer.Undecryptable);
+    }
+
+    [Fact]
+    public void AConnectionIdWhoseIssueWasNotCapturedIsTakenForTheConnectionOfItsServerAddress()
+    {
+        // The server's packet with NEW_CONNECTION_ID (the last of the handshake) is damaged, so ServerCid2 is unknown
+        // when the client migrates to it; the packets to it still reach the server's address of this connection.
+        var events = new QuicScenario().Handshake().CorruptLast().Migrate().Analyze(_directory, out var analyzer);
+
+        Assert.Equal(1, analyzer.Undecryptable);
+        Assert.Equal(new[] { "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2" }, events.Where(e => e.Kind == QuicProbeEventKind.PathValidated).Select(e => e.Data).OrderBy(d => d));
+        Assert.Equal("10.210.0.2:40000", Assert.Single(events, e => e.Kind == QuicProbeEventKind.Migration).ClientAddress);
+    }
+
+    [Fact]
+    public void AnUnknownClientConnectionIdFromTheServersPortIsTakenForTheClientsConnection()
+    {
+        // The client issued a connection ID in a packet the capture did not hold; the server now sends to it.
+        var clientCid2 = Convert.FromHexString("c2c2c2c2c2c2c2c2");
+        var events = new QuicScenario().Handshake()
+            .FromServerToCid(Server, Client1, clientCid2, 1200, Frames.Challenge(ChallengeB))
+            .FromClient(Client1, ServerCid, 1200, Frames.Response(ChallengeB))
+            .FromServerToCid(Server, Client1, clientCid2, 0, Frames.Ping)
+            .Analyze(_directory, out var analyzer);
+
+        Assert.Equal(0, analyzer.Undecryptable);
+        Assert.Equal(7, analyzer.Decrypted);
+        var validated = Assert.Single(events, e => e.Kind == QuicProbeEventKind.PathValidated);
+        Assert.Equal("Client", validated.Sender);
+    }
+
+    [Fact]
+    public void AnUnknownConnectionIdFromAnotherPortIsNotTakenForTheConnection()
+    {
+        // Same addresses, but the sender's port is not the server's: nothing ties it to this connection.
+        var clientCid2 = Convert.FromHexString("c2c2c2c2c2c2c2c2");
+        var otherPort = new System.Net.IPEndPoint(Server.Address, 8443);
+        new QuicScenario().Handshake()
+            .FromServerToCid(otherPort, Client1, clientCid2, 1200, Frames.Ping)
+            .Analyze(_directory, out var analyzer);
+
+        Assert.Equal(4, analyzer.Decrypted);
+        Assert.Equal(4, analyzer.QuicDatagrams);
+    }
+}
