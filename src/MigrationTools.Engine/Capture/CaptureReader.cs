@@ -375,8 +375,6 @@ public sealed class CaptureReader : IDisposable
 
     private uint ReadUInt32(ReadOnlySpan<byte> span) => _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(span) : BinaryPrimitives.ReadUInt32LittleEndian(span);
 
-    private ushort ReadUInt16(ReadOnlySpan<byte> span) => _bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(span) : BinaryPrimitives.ReadUInt16LittleEndian(span);
-
     private MigrationToolsException Unreadable(string why) =>
         new("CaptureUnreadable", FailureKind.InvalidArgument, $"The capture '{Name}' cannot be read: {why}.", Name);
 
