@@ -53,9 +53,8 @@ internal static class RouteMessages
             header[7] = Rtnl.RTN_UNICAST;
         }
 
-        Span<byte> address = stackalloc byte[16];
+        Span<byte> address = stackalloc byte[16]; // zeroed: the destination of a default route
         var addressLength = family == IpFamily.IPv6 ? 16 : 4;
-        address.Clear();
         destination?.Address.TryWriteBytes(address, out _);
         writer.PutBytes(Rtnl.RTA_DST, address[..addressLength]);
         if (gateway is not null)
@@ -147,7 +146,7 @@ internal static class RouteMessages
 
     internal static byte FamilyByte(IpFamily family) => family == IpFamily.IPv6 ? (byte)Sock.AF_INET6 : (byte)Sock.AF_INET;
 
-    /// <summary>The protocol as iproute2 names it.</summary>
+    /// <summary>The protocol as iproute2 names it (its rt_protos file).</summary>
     internal static string ProtocolName(byte protocol) => protocol switch
     {
         Rtnl.RTPROT_UNSPEC => "unspec",
@@ -155,14 +154,30 @@ internal static class RouteMessages
         Rtnl.RTPROT_KERNEL => "kernel",
         Rtnl.RTPROT_BOOT => "boot",
         Rtnl.RTPROT_STATIC => "static",
+        8 => "gated",
         9 => "ra",
+        10 => "mrt",
+        11 => "zebra",
+        12 => "bird",
+        13 => "dnrouted",
+        14 => "xorp",
+        15 => "ntk",
         16 => "dhcp",
+        18 => "keepalived",
+        42 => "babel",
+        99 => "openr",
+        186 => "bgp",
+        187 => "isis",
+        188 => "ospf",
+        189 => "rip",
+        192 => "eigrp",
         _ => protocol.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>The route type as iproute2 names it.</summary>
     internal static string TypeName(byte type) => type switch
     {
+        0 => "none",
         Rtnl.RTN_UNICAST => "unicast",
         Rtnl.RTN_LOCAL => "local",
         Rtnl.RTN_BROADCAST => "broadcast",
@@ -171,6 +186,9 @@ internal static class RouteMessages
         Rtnl.RTN_BLACKHOLE => "blackhole",
         Rtnl.RTN_UNREACHABLE => "unreachable",
         Rtnl.RTN_PROHIBIT => "prohibit",
+        9 => "throw",
+        10 => "nat",
+        11 => "xresolve",
         _ => type.ToString(CultureInfo.InvariantCulture),
     };
 }
