@@ -5,6 +5,7 @@ using System.Net;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Conntrack;
 using MigrationTools.Engine.Netlink;
+using MigrationTools.Engine.Netlink.Route;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;
@@ -182,5 +183,118 @@ public class NetlinkCodecTests
             writer.BeginNfMessage(1, 1, 1, 2);
             writer.PutString(1, "much too long for the buffer");
         });
+    }
+
+    [Fact]
+    public void AWriterOverABufferThatHeldOtherBytesWritesTheSameMessage()
+    {
+        // Headers, padding and reserved family headers are written in full, not left to a zeroed buffer.
+        var clean = new byte[256];
+        var dirty = Enumerable.Repeat((byte)0xff, 256).ToArray();
+        foreach (var buffer in new[] { clean, dirty })
+        {
+            var writer = new NetlinkWriter(buffer);
+            LinkMessages.WriteNewVeth(ref writer, 9, "abc", "de", 4, 1400);
+            NfTablesMap.WriteGetRequest(ref writer, 10, "t", "m");
+            Array.Fill(buffer, (byte)0xee, writer.Length, buffer.Length - writer.Length);
+        }
+
+        Assert.Equal(Convert.ToHexString(clean), Convert.ToHexString(dirty));
+    }
+
+    [Fact]
+    public void AWriterFillsItsBufferExactlyAndRefusesOneByteMore()
+    {
+        // A 16-byte header and an 8-byte attribute.
+        var buffer = new byte[24];
+        var writer = new NetlinkWriter(buffer);
+        writer.BeginMessage(1, 1, 1);
+        writer.PutU32(1, 5);
+        writer.EndMessage();
+        Assert.Equal(24, writer.Length);
+
+        var small = new byte[23];
+        var error = Assert.Throws<InvalidOperationException>(() =>
+        {
+            var w = new NetlinkWriter(small);
+            w.BeginMessage(1, 1, 1);
+            w.PutU32(1, 5);
+        });
+        Assert.Equal("Netlink message buffer is too small.", error.Message);
+    }
+
+    [Fact]
+    public void EndingAMessageThatIsNotOpenIsAnError()
+    {
+        var buffer = new byte[64];
+        Assert.Throws<InvalidOperationException>(() => new NetlinkWriter(buffer).EndMessage());
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            var writer = new NetlinkWriter(buffer);
+            writer.BeginMessage(1, 1, 1);
+            writer.EndMessage();
+            writer.EndMessage();
+        });
+    }
+
+    [Fact]
+    public void TheMapDumpRequestNamesTableAndSetForTheInetFamily()
+    {
+        Span<byte> buffer = stackalloc byte[64];
+        var writer = new NetlinkWriter(buffer);
+        NfTablesMap.WriteGetRequest(ref writer, 5, "migrationtools", "flows6");
+
+        // nlmsghdr: length 52, type NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETSETELEM (0x0a0d), REQUEST|DUMP, seq 5;
+        // nfgenmsg: NFPROTO_INET (1), version 0, res_id 0; NFTA_SET_ELEM_LIST_TABLE (1) and _SET (2), NUL-terminated.
+        Assert.Equal("340000000D0A010305000000000000000100000013000100" + Convert.ToHexString("migrationtools\0"u8.ToArray()) + "00" +
+            "0B000200" + Convert.ToHexString("flows6\0"u8.ToArray()) + "00", Convert.ToHexString(writer.Written));
+    }
+
+    [Fact]
+    public void OnlyNewSetElementMessagesWithKeyAndValueGiveElements()
+    {
+        // The same elements in a message of another type, and an element with a key but no value (a set, not a map).
+        var bytes = Hex(NftNewSetElem);
+        var otherType = bytes.ToArray();
+        otherType[4] = 0x0d;
+        var elements = new List<(byte[] Key, byte[] Value)>();
+        foreach (var message in new NetlinkMessageReader(otherType))
+        {
+            NfTablesMap.DecodeElements(message, elements);
+        }
+
+        Assert.Empty(elements);
+
+        Span<byte> buffer = stackalloc byte[256];
+        var writer = new NetlinkWriter(buffer);
+        writer.BeginNfMessage((Nfnl.NFNL_SUBSYS_NFTABLES << 8) | Nft.NFT_MSG_NEWSETELEM, 0, 1, Nfnl.NFPROTO_INET);
+        var list = writer.BeginNested(Nft.NFTA_SET_ELEM_LIST_ELEMENTS);
+        var element = writer.BeginNested(Nft.NFTA_LIST_ELEM);
+        var key = writer.BeginNested(Nft.NFTA_SET_ELEM_KEY);
+        writer.PutBytes(Nft.NFTA_DATA_VALUE, new byte[] { 10, 0, 0, 1 });
+        writer.EndNested(key);
+        writer.EndNested(element);
+        writer.EndNested(list);
+        writer.EndMessage();
+        foreach (var message in new NetlinkMessageReader(writer.Written.ToArray()))
+        {
+            NfTablesMap.DecodeElements(message, elements);
+        }
+
+        Assert.Empty(elements);
+    }
+
+    [Fact]
+    public void AttributeNumbersShorterThanTheirTypeReadAsZero()
+    {
+        var bytes = NetlinkBytes.Attribute(1, 0x12, 0x34, 0x56).Concat(NetlinkBytes.Attribute(2)).Concat(NetlinkBytes.Attribute(3, 0x61, 0x62)).ToArray();
+        var values = new List<string>();
+        foreach (var attribute in new NetlinkAttributeReader(bytes))
+        {
+            values.Add($"{attribute.U8} {attribute.Be16} {attribute.Be32} {attribute.U32} {attribute.S32} '{attribute.String}'");
+        }
+
+        // Three bytes: U8 and Be16 read, the 32-bit ones are 0; no bytes: all 0; a string without its NUL is whole.
+        Assert.Equal(new[] { "18 4660 0 0 0 '\u00124V'", "0 0 0 0 0 ''", "97 24930 0 0 0 'ab'" }, values);
     }
 }

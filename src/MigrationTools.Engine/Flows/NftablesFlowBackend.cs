@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Tools;
 
@@ -85,7 +86,7 @@ internal sealed class NftablesFlowBackend : IFlowBackend
         var key = virtualAddress.GetAddressBytes();
         try
         {
-            foreach (var (elementKey, value) in NfTablesMap.ReadElements(socket!, Table, MapOf(virtualAddress)))
+            foreach (var (elementKey, value) in ReadElements(socket!, Table, MapOf(virtualAddress)))
             {
                 if (elementKey.AsSpan().SequenceEqual(key))
                 {
@@ -102,7 +103,37 @@ internal sealed class NftablesFlowBackend : IFlowBackend
     }
 
     public void Replace(string @namespace, NetlinkSocket? socket, IPAddress virtualAddress, IPAddress newTarget) =>
-        NfTablesMap.ReplaceElement(socket!, Table, MapOf(virtualAddress), virtualAddress.GetAddressBytes(), newTarget.GetAddressBytes());
+        ReplaceElement(socket!, Table, MapOf(virtualAddress), virtualAddress.GetAddressBytes(), newTarget.GetAddressBytes());
+
+    /// <summary>Every key and value of map <paramref name="set"/> in table <paramref name="table"/> (family inet).</summary>
+    private static List<(byte[] Key, byte[] Value)> ReadElements(NetlinkSocket socket, string table, string set)
+    {
+        Span<byte> request = stackalloc byte[256];
+        var writer = new NetlinkWriter(request);
+        var sequence = socket.NextSequence();
+        NfTablesMap.WriteGetRequest(ref writer, sequence, table, set);
+        var result = new List<(byte[], byte[])>();
+        socket.Dump(writer.Written, sequence, message => NfTablesMap.DecodeElements(message, result), $"read the map {table}/{set}");
+        return result;
+    }
+
+    /// <summary>Atomically replaces the value of <paramref name="key"/> (which must exist) with <paramref name="value"/>.</summary>
+    private static void ReplaceElement(NetlinkSocket socket, string table, string set, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        Span<byte> request = stackalloc byte[512];
+        var writer = new NetlinkWriter(request);
+        var first = socket.NextSequence();
+        var last = NfTablesMap.WriteReplaceBatch(ref writer, first, table, set, key, value);
+        socket.AdvanceSequence(last);
+        // BATCH_END is not acknowledged; the last acknowledged message is the NEWSETELEM before it.
+        var ack = socket.Execute(writer.Written, first, last - 1, $"replace an element of the map {table}/{set}");
+        if (!ack.Succeeded)
+        {
+            throw ack.Error == Errno.ENOENT
+                ? new MigrationToolsException("FlowMappingNotFound", FailureKind.ObjectNotFound, $"The map {table}/{set} or its element is gone (removed outside MigrationTools?).")
+                : NetlinkSocket.Failure($"replace an element of the map {table}/{set}", ack);
+        }
+    }
 
     internal static bool TableExists(string @namespace) =>
         NetNsTool.TryRun(@namespace, "nft", new[] { "list", "table", "inet", Table }).Succeeded;

@@ -49,13 +49,6 @@ internal ref struct NetlinkWriter
         BinaryPrimitives.WriteUInt16BigEndian(nfgen[2..], resourceId);
     }
 
-    /// <summary>Appends a family header (ifinfomsg, ifaddrmsg, rtmsg) given as bytes, padded to 4.</summary>
-    internal void PutHeader(scoped ReadOnlySpan<byte> header)
-    {
-        header.CopyTo(Reserve(header.Length));
-        Pad();
-    }
-
     /// <summary>Reserves a zeroed family header of <paramref name="length"/> bytes to fill in.</summary>
     internal Span<byte> ReserveHeader(int length)
     {
@@ -68,6 +61,11 @@ internal ref struct NetlinkWriter
     /// <summary>Closes the current message, writing its length.</summary>
     internal void EndMessage()
     {
+        if (_messageStart < 0)
+        {
+            throw new InvalidOperationException("No netlink message is open.");
+        }
+
         BinaryPrimitives.WriteUInt32LittleEndian(_buffer[_messageStart..], (uint)(Length - _messageStart));
         _messageStart = -1;
     }

@@ -1,49 +1,18 @@
 using System;
 using System.Collections.Generic;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
 
 namespace MigrationTools.Engine.Netlink;
 
 /// <summary>
-/// Reads and changes the elements of an nf_tables map over netlink. A change is one batch, which the kernel
-/// commits as one transaction: packets see the old element or the new one, never neither.
+/// The nf_tables messages that read and change the elements of a map: a dump request, the element list of its
+/// answer, and the batch that replaces one element, which the kernel commits as one transaction (packets see the old
+/// element or the new one, never neither). The flow backend sends them (<see cref="Flows.NftablesFlowBackend"/>).
 /// </summary>
 internal static class NfTablesMap
 {
     private const ushort NewSetElem = (Nfnl.NFNL_SUBSYS_NFTABLES << 8) | Nft.NFT_MSG_NEWSETELEM;
     private const ushort GetSetElem = (Nfnl.NFNL_SUBSYS_NFTABLES << 8) | Nft.NFT_MSG_GETSETELEM;
     private const ushort DelSetElem = (Nfnl.NFNL_SUBSYS_NFTABLES << 8) | Nft.NFT_MSG_DELSETELEM;
-
-    /// <summary>Every key and value of map <paramref name="set"/> in table <paramref name="table"/> (family inet).</summary>
-    internal static List<(byte[] Key, byte[] Value)> ReadElements(NetlinkSocket socket, string table, string set)
-    {
-        Span<byte> request = stackalloc byte[256];
-        var writer = new NetlinkWriter(request);
-        var sequence = socket.NextSequence();
-        WriteGetRequest(ref writer, sequence, table, set);
-        var result = new List<(byte[], byte[])>();
-        socket.Dump(writer.Written, sequence, message => DecodeElements(message, result), $"read the map {table}/{set}");
-        return result;
-    }
-
-    /// <summary>Atomically replaces the value of <paramref name="key"/> (which must exist) with <paramref name="value"/>.</summary>
-    internal static void ReplaceElement(NetlinkSocket socket, string table, string set, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
-    {
-        Span<byte> request = stackalloc byte[512];
-        var writer = new NetlinkWriter(request);
-        var first = socket.NextSequence();
-        var last = WriteReplaceBatch(ref writer, first, table, set, key, value);
-        socket.AdvanceSequence(last);
-        // BATCH_END is not acknowledged; the last acknowledged message is the NEWSETELEM before it.
-        var ack = socket.Execute(writer.Written, first, last - 1, $"replace an element of the map {table}/{set}");
-        if (!ack.Succeeded)
-        {
-            throw ack.Error == Errno.ENOENT
-                ? new MigrationToolsException("FlowMappingNotFound", FailureKind.ObjectNotFound, $"The map {table}/{set} or its element is gone (removed outside MigrationTools?).")
-                : NetlinkSocket.Failure($"replace an element of the map {table}/{set}", ack);
-        }
-    }
 
     /// <summary>
     /// Writes BATCH_BEGIN, DELSETELEM key, NEWSETELEM key:value, BATCH_END with consecutive sequence numbers
