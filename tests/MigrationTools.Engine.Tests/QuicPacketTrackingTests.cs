@@ -109,4 +109,48 @@ public sealed class QuicPacketTrackingTests : IDisposable
         Assert.Equal(4, analyzer.Decrypted);
         Assert.Equal(4, analyzer.QuicDatagrams);
     }
+
+    [Fact]
+    public void WithPortLimitedToTheClientsTheServerStaysFollowedWhenTheClientChangesPort()
+    {
+        // -Port 40000 selects the handshake by the client's port; after the client moves to port 40001, only the
+        // server's address ties its packets to the connection.
+        var moved = new System.Net.IPEndPoint(Client2.Address, 40001);
+        var events = new QuicScenario().Handshake()
+            .At(100).FromClient(moved, ServerCid2, 1200, Frames.Challenge(ChallengeA))
+            .FromServer(Server, moved, 1200, Frames.Response(ChallengeA), Frames.Challenge(ChallengeB))
+            .FromClient(moved, ServerCid2, 1200, Frames.Response(ChallengeB))
+            .Analyze(_directory, out _, ports: new[] { 40000 });
+
+        Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
+    }
+
+    [Fact]
+    public void AClientSecretWrittenLaterIsUsedFromThenOn()
+    {
+        // A live watch can start before a peer has written its 1-RTT secret: here the client's comes after the handshake.
+        var lines = KeyLogText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var clientTraffic = lines.Single(l => l.StartsWith("CLIENT_TRAFFIC_SECRET_0", StringComparison.Ordinal));
+        var keyLog = new KeyLog();
+        keyLog.AddText(string.Join('\n', lines.Where(l => l != clientTraffic)) + "\n");
+        var analyzer = new QuicProbeAnalyzer(new QuicProbeOptions { KeyLog = keyLog });
+        var scenario = new QuicScenario().Handshake().Migrate();
+        var output = new System.Collections.Generic.List<QuicProbeEvent>();
+        var index = 0;
+        foreach (var (micros, frame) in scenario.Captured)
+        {
+            if (index++ == 4)
+            {
+                // The handshake's four: both Initials and the server's 1-RTT packet read, the client's 1-RTT packet not.
+                Assert.Equal(3, analyzer.Decrypted);
+                keyLog.AddText(clientTraffic + "\n");
+            }
+
+            Assert.Equal(MigrationTools.Engine.Capture.DecodeResult.Udp, MigrationTools.Engine.Capture.PacketDecoder.TryDecode(101, frame, out var datagram));
+            analyzer.Process(micros, datagram, output);
+        }
+
+        // The client's two migration packets with frames were read once its secret was there: both paths validate.
+        Assert.Equal(2, output.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
+    }
 }

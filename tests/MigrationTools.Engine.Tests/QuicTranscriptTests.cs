@@ -126,6 +126,11 @@ public sealed class QuicTranscriptTests : IDisposable
             .FromServer(Server, Client2, 1200, Frames.Ping), WithKeys: false),
         ["preferred-address"] = new(() => PreferredAddress(PreferredCid)),
         ["preferred-address-with-the-old-dcid"] = new(() => PreferredAddress(ServerCid)),
+        // The answer from the preferred address (another port than the handshake's) is cut short by the capture.
+        ["preferred-address-answer-cut-short"] = new(() => new QuicScenario().Handshake(PreferredAddressParameters())
+            .At(100).FromClientTo(Client1, PreferredServer, PreferredCid, 1200, Frames.Challenge(A))
+            .FromServer(PreferredServer, Client1, 1200, Frames.Response(A)).CutLast(30)
+            .At(5000).FromClientTo(Client1, PreferredServer, PreferredCid, 0, Frames.Ping)),
         ["zero-length-cid-rebinding"] = new(() => new QuicScenario(zeroLengthClientCid: true).Handshake()
             .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
             .FromServer(Server, Client2, 1200, Frames.Challenge(B))

@@ -24,21 +24,17 @@ internal sealed class ConnectionTable
     /// <summary>True when <paramref name="endpoint"/> is an address of a followed connection's server (the preferred one included).</summary>
     public bool IsServerEndpoint(NetEndpoint endpoint) => _serverEndpoints.Contains(endpoint);
 
-    /// <summary>Starts following a connection from its client's first Initial.</summary>
-    public void Add(QuicConnection connection, ReadOnlySpan<byte> originalDcid, ReadOnlySpan<byte> clientScid, NetEndpoint client)
+    /// <summary>
+    /// Starts following a connection from its client's first Initial. A client that chose a zero-length connection ID
+    /// is reached by its address instead, learnt from each of its datagrams (<see cref="NoteAddresses"/>).
+    /// </summary>
+    public void Add(QuicConnection connection, ReadOnlySpan<byte> originalDcid, ReadOnlySpan<byte> clientScid)
     {
         Connections.Add(connection);
         AddServerEndpoint(connection.Server);
         Register(CidKey.From(originalDcid), connection, Side.Server);
         connection.CidLength[Side.Client] = clientScid.Length;
-        if (clientScid.IsEmpty)
-        {
-            _addressRoutes[(connection.Server, client)] = (connection, Side.Server);
-        }
-        else
-        {
-            Register(CidKey.From(clientScid), connection, Side.Client);
-        }
+        Register(CidKey.From(clientScid), connection, Side.Client);
     }
 
     /// <summary>A server address the client may send to (its handshake address, the preferred address).</summary>
@@ -196,7 +192,7 @@ internal sealed class ConnectionTable
     {
         foreach (var connection in Connections)
         {
-            var fromServer = source.Port == connection.Server.Port && connection.ServerAddresses.Contains(source);
+            var fromServer = connection.ServerAddresses.Contains(source);
             if (fromServer || connection.ServerAddresses.Contains(destination))
             {
                 return (connection, fromServer);

@@ -214,7 +214,7 @@ public sealed class QuicProbeAnalyzer
         connection = new QuicConnection(Convert.ToHexString(dcid).ToLowerInvariant(), header.Version, datagram.Destination,
             new ConnectionKeys(header.Version, clientKeys, serverKeys));
         connection.ServerValidatedClients.Add(datagram.Source);
-        _table.Add(connection, dcid, packet.Slice(header.ScidOffset, header.ScidLength), datagram.Source);
+        _table.Add(connection, dcid, packet.Slice(header.ScidOffset, header.ScidLength));
         sender = Side.Client;
         return true;
     }
