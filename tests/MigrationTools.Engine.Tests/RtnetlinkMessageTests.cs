@@ -99,15 +99,22 @@ public sealed class RtnetlinkMessageTests
         Assert.Equal(Hex(Message(26, 0x301, B("02000000 00000000 00000000"))), Encode((ref NetlinkWriter w, uint s) => RouteMessages.WriteGetRoutes(ref w, s, IpFamily.IPv4)));
     }
 
-    private static AddressRecord? DecodeAddress(byte[] message)
+    private delegate T? Decoder<T>(NetlinkMessage message)
+        where T : class;
+
+    /// <summary>The first message of <paramref name="bytes"/>, decoded.</summary>
+    private static T? DecodeFirst<T>(byte[] bytes, Decoder<T> decode)
+        where T : class
     {
-        foreach (var m in new NetlinkMessageReader(message))
+        foreach (var message in new NetlinkMessageReader(bytes))
         {
-            return AddressMessages.Decode(m);
+            return decode(message);
         }
 
         return null;
     }
+
+    private static AddressRecord? DecodeAddress(byte[] message) => DecodeFirst(message, AddressMessages.Decode);
 
     private static byte[] NewAddress(string header, params byte[][] attributes) => Message(20, 0, B(header).Concat(attributes.SelectMany(a => a)).ToArray());
 
@@ -141,15 +148,7 @@ public sealed class RtnetlinkMessageTests
         Assert.Null(DecodeAddress(Message(16, 0, B("02180000 02000000 00000000 00000000"))));
     }
 
-    private static RouteRecord? DecodeRoute(byte[] message)
-    {
-        foreach (var m in new NetlinkMessageReader(message))
-        {
-            return RouteMessages.Decode(m);
-        }
-
-        return null;
-    }
+    private static RouteRecord? DecodeRoute(byte[] message) => DecodeFirst(message, RouteMessages.Decode);
 
     // rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags (32 bits).
     private static byte[] NewRoute(string header, params byte[][] attributes) => Message(24, 0, B(header).Concat(attributes.SelectMany(a => a)).ToArray());
@@ -188,15 +187,7 @@ public sealed class RtnetlinkMessageTests
         Assert.Null(DecodeRoute(NewRoute("0a000000 fe030001 00000000", Attribute(5, 10, 9, 0, 2)))!.Gateway);
     }
 
-    private static LinkRecord? DecodeLink(byte[] message)
-    {
-        foreach (var m in new NetlinkMessageReader(message))
-        {
-            return LinkMessages.Decode(m);
-        }
-
-        return null;
-    }
+    private static LinkRecord? DecodeLink(byte[] message) => DecodeFirst(message, LinkMessages.Decode);
 
     [Fact]
     public void AKernelIpipDeviceDecodesWithItsEndpointsTtlAndTos()
