@@ -153,4 +153,64 @@ public sealed class QuicPacketTrackingTests : IDisposable
         // The client's two migration packets with frames were read once its secret was there: both paths validate.
         Assert.Equal(2, output.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
     }
+
+    [Fact]
+    public void ShortHeaderDatagramsOfOtherFlowsAreNotTakenForAZeroLengthConnection()
+    {
+        // A connection followed by addresses must not swallow every short header: a stray one between other hosts,
+        // and one of five bytes to the server, shorter than any connection ID it knows.
+        var stray = new byte[60];
+        stray[0] = 0x41;
+        var scenario = new QuicScenario(zeroLengthClientCid: true).Handshake()
+            .Raw(new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.9.9.9"), 5000), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.9.9.8"), 443), stray)
+            .Raw(Client1, Server, new byte[] { 0x41, 1, 2, 3, 4 });
+
+        scenario.Analyze(_directory, out var analyzer);
+
+        Assert.Equal(4, analyzer.QuicDatagrams);
+        Assert.Equal(0, analyzer.Undecryptable);
+        Assert.Equal(1, analyzer.Unparsable);
+    }
+
+    [Fact]
+    public void ALongConnectionIdThatBeginsWithAShorterOneIsMatchedWhole()
+    {
+        // The server issues a 20-byte connection ID whose first 8 bytes are the client's own ID: a packet to it must be
+        // taken for the longer ID (the client's packet to the server), not for the client's shorter one.
+        var longCid = ClientCid.Concat(Enumerable.Repeat((byte)0x77, 12)).ToArray();
+        var events = new QuicScenario().Handshake()
+            .FromServer(Server, Client1, 0, Frames.NewConnectionId(2, longCid))
+            .At(100).FromClient(Client2, longCid, 1200, Frames.Challenge(ChallengeA))
+            .FromServer(Server, Client2, 1200, Frames.Response(ChallengeA), Frames.Challenge(ChallengeB))
+            .FromClient(Client2, longCid, 1200, Frames.Response(ChallengeB))
+            .Analyze(_directory, out var analyzer);
+
+        Assert.Equal(0, analyzer.Undecryptable);
+        Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
+    }
+
+    [Fact]
+    public void A1RttPacketWithoutFramesStillAuthenticates()
+    {
+        // An empty payload (only the AEAD tag) is a protocol violation, but it is a packet of the connection.
+        new QuicScenario().Handshake().FromClient(Client1, ServerCid, 0).Analyze(_directory, out var analyzer);
+
+        Assert.Equal(5, analyzer.Decrypted);
+        Assert.Equal(0, analyzer.Undecryptable);
+    }
+
+    [Fact]
+    public void AnAnalyzerWithoutAKeyLogReadsTheInitialsAndNothingElse()
+    {
+        var analyzer = new QuicProbeAnalyzer(new QuicProbeOptions());
+        var output = new System.Collections.Generic.List<QuicProbeEvent>();
+        foreach (var (micros, frame) in WorkingMigration().Captured)
+        {
+            MigrationTools.Engine.Capture.PacketDecoder.TryDecode(101, frame, out var datagram);
+            analyzer.Process(micros, datagram, output);
+        }
+
+        Assert.Equal(2, analyzer.Decrypted);
+        Assert.Single(output, e => e.Kind == QuicProbeEventKind.Migration);
+    }
 }

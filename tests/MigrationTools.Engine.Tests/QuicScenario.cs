@@ -176,6 +176,13 @@ internal sealed class QuicScenario
         return this;
     }
 
+    /// <summary>A UDP datagram with any payload, as another flow or a stray packet puts in the capture.</summary>
+    public QuicScenario Raw(IPEndPoint from, IPEndPoint to, byte[] payload)
+    {
+        Add(from, to, payload);
+        return this;
+    }
+
     /// <summary>Drops the datagram at <paramref name="index"/> from the capture, as a capture that missed it.</summary>
     public QuicScenario Drop(int index)
     {

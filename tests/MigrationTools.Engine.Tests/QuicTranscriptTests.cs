@@ -135,6 +135,10 @@ public sealed class QuicTranscriptTests : IDisposable
             .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
             .FromServer(Server, Client2, 1200, Frames.Challenge(B))
             .FromClient(Client2, ServerCid, 1200, Frames.Response(B))),
+        // The client chose a zero-length connection ID, as browsers do, and the server answers from its real address.
+        ["zero-length-cid-faulty-source"] = new(() => new QuicScenario(zeroLengthClientCid: true).Handshake()
+            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
+            .FromServer(ServerRealIp, Client2, 1200, Frames.Response(A), Frames.Challenge(B))),
         ["active-migration-disabled-probed"] = new(() => new QuicScenario().Handshake(DisableActiveMigrationParameters).Migrate()),
         ["active-migration-disabled-new-dcid"] = new(() => new QuicScenario().Handshake(DisableActiveMigrationParameters)
             .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)

