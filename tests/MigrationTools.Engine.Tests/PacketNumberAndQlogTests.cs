@@ -97,4 +97,38 @@ public sealed class PacketNumberAndQlogTests : IDisposable
         Assert.StartsWith($"The qlog file '{through}' cannot be read: ", io.Message);
         Assert.IsAssignableFrom<IOException>(io.InnerException);
     }
+
+    private static QlogPathFrames Frames(string[] challenges, string[] responses) =>
+        new(new System.Collections.Generic.HashSet<string>(challenges, StringComparer.OrdinalIgnoreCase), new System.Collections.Generic.HashSet<string>(responses, StringComparer.OrdinalIgnoreCase), 0, 0);
+
+    [Fact]
+    public void TheQlogCheckMatchesWhatBothHoldWhateverTheCase()
+    {
+        var check = QlogComparison.Compare(Frames(new[] { "AA01", "bb02" }, new[] { "aa01" }), new[] { "aa01", "BB02" }, new[] { "AA01" });
+
+        Assert.Equal("match: 2 PATH_CHALLENGE and 1 PATH_RESPONSE in the qlogs, the same in the capture", check);
+    }
+
+    [Fact]
+    public void TheQlogCheckNamesWhatEachSideHoldsAlone()
+    {
+        // A challenge and a response only the qlogs have, a challenge and a response only the capture has.
+        Assert.Equal("differ: in the qlogs only: cc03 dd04; in the capture only: ee05 ff06",
+            QlogComparison.Compare(Frames(new[] { "aa01", "cc03" }, new[] { "dd04" }), new[] { "aa01", "ee05" }, new[] { "ff06" }));
+        Assert.Equal("differ: in the qlogs only: cc03; in the capture only: ",
+            QlogComparison.Compare(Frames(new[] { "cc03" }, Array.Empty<string>()), Array.Empty<string>(), Array.Empty<string>()));
+        Assert.Equal("differ: in the qlogs only: ; in the capture only: ff06",
+            QlogComparison.Compare(Frames(Array.Empty<string>(), Array.Empty<string>()), Array.Empty<string>(), new[] { "ff06" }));
+    }
+
+    [Fact]
+    public void TheQlogCheckOfAnAnalysisComparesEachConnectionWithItsOwnFrames()
+    {
+        var events = QuicScenario.WorkingMigration().Analyze(_directory, out var analyzer);
+        var check = QlogComparison.For(Frames(new[] { "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2" }, new[] { "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2" }), analyzer);
+
+        Assert.StartsWith("match: 2 PATH_CHALLENGE and 2 PATH_RESPONSE", check(events[0].Connection), StringComparison.Ordinal);
+        // A connection the analysis does not know has no frames: everything in the qlogs is theirs alone.
+        Assert.Equal("differ: in the qlogs only: a1a1a1a1a1a1a1a1 b2b2b2b2b2b2b2b2 a1a1a1a1a1a1a1a1 b2b2b2b2b2b2b2b2; in the capture only: ", check("ffff"));
+    }
 }

@@ -160,4 +160,45 @@ public sealed class QuicOutputsTests : IDisposable
         Assert.Contains("path 2: client 10.210.0.2:40000", text, StringComparison.Ordinal);
         Assert.Contains("PathValidated", text, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string> ReviewedQlogs => new() { "faulty-source", "faulty-source-without-keys" };
+
+    /// <summary>
+    /// Both traces of a capture, byte for byte against reviewed copies (Data/qlog/): the header record (qlog 0.3,
+    /// JSON-SEQ, vantage point, reference time) and every event with its time, header fields, lengths, addresses and
+    /// frames, and the analyzer's own events. A change is a change in what qvis and other tools read; the test writes
+    /// what it got under the temporary directory.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReviewedQlogs))]
+    public void TheQlogIsTheReviewedOne(string name)
+    {
+        var qlog = Path.Combine(_directory, "qlog");
+        var scenario = FaultySource().FromServer(Server, Client1, 0, Frames.Ping).CorruptLast();
+        Watch(scenario, withKeys: !name.EndsWith("without-keys", StringComparison.Ordinal), qlog, null);
+
+        var differences = new List<string>();
+        foreach (var vantage in new[] { "client", "server" })
+        {
+            var actual = File.ReadAllText(Directory.GetFiles(qlog, $"*_{vantage}.sqlog").Single());
+            // Whatever the reviewed copy says: the events are in time order (a timeout before the packet that revealed it).
+            var times = Records(Directory.GetFiles(qlog, $"*_{vantage}.sqlog").Single()).Skip(1).Select(r => r.GetProperty("time").GetDouble()).ToArray();
+            Assert.Equal(times.Order(), times);
+            var expectedPath = Path.Combine(AppContext.BaseDirectory, "Data", "qlog", $"{name}_{vantage}.sqlog");
+            var expected = File.Exists(expectedPath) ? File.ReadAllText(expectedPath) : string.Empty;
+            if (expected != actual)
+            {
+                var received = Path.Combine(Path.GetTempPath(), "migrationtools-qlog", $"{name}_{vantage}.sqlog");
+                Directory.CreateDirectory(Path.GetDirectoryName(received)!);
+                File.WriteAllText(received, actual);
+                var expectedLines = expected.Split('\n');
+                var actualLines = actual.Split('\n');
+                var first = Enumerable.Range(0, Math.Max(expectedLines.Length, actualLines.Length))
+                    .First(i => i >= expectedLines.Length || i >= actualLines.Length || expectedLines[i] != actualLines[i]);
+                differences.Add($"{name} ({vantage}): line {first + 1} differs (the whole trace is in {received})");
+            }
+        }
+
+        Assert.Empty(differences);
+    }
 }

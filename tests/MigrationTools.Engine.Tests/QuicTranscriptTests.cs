@@ -55,6 +55,14 @@ public sealed class QuicTranscriptTests : IDisposable
             .At(100).FromClient(Client2, ServerCid, 400, Frames.Ping)
             .FromServer(Server, Client2, 250, Frames.Challenge(B))
             .FromClient(Client2, ServerCid, 1200, Frames.Response(B))),
+        // The handshake validated the client's first address: a small challenge there is not explained by the budget,
+        // however much the server has sent.
+        ["server-challenge-undersized-on-the-handshake-path"] = new(() => new QuicScenario().Handshake()
+            .FromServer(Server, Client1, 1200, Frames.Stream(100)).FromServer(Server, Client1, 1200, Frames.Stream(100))
+            .FromServer(Server, Client1, 1200, Frames.Stream(100)).FromServer(Server, Client1, 1200, Frames.Stream(100))
+            .FromServer(Server, Client1, 100, Frames.Challenge(B))
+            .FromClient(Client1, ServerCid, 1200, Frames.Response(B))),
+        ["working-migration-in-quic-version-2"] = new(() => new QuicScenario(version: ScenarioKeys.Version2).Handshake().Migrate()),
         ["response-on-another-path"] = new(() => new QuicScenario().Handshake()
             .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
             .FromServer(Server, Client1, 1200, Frames.Response(A))),

@@ -253,10 +253,12 @@ public sealed class QuicVerdictTests : IDisposable
             .FromServerGso(Server, Client2, segmentSize, Frames.Challenge(A), Frames.Challenge(B), Frames.Stream(8))
             .FromClient(Client2, ServerCid, 1200, Frames.Response(A))
             .FromClient(Client2, ServerCid, 1200, Frames.Response(B))
-            .Analyze(_directory);
+            .Analyze(_directory, out var analyzer);
 
         Assert.Equal(new[] { "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2" }, events.Where(e => e.Kind == QuicProbeEventKind.PathProbeSent).Select(e => e.Data).OrderBy(d => d));
         Assert.All(events.Where(e => e.Kind == QuicProbeEventKind.PathProbeSent), e => Assert.Equal(segmentSize, e.DatagramSize));
+        // Eleven datagrams: the handshake's four, the client's, the server's, three segments of the GSO one, the client's two.
+        Assert.Equal(11, analyzer.Datagrams);
         Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
         // The server's first packet to the rebound client carried no challenge, as quic-interop-runner's rebind test checks.
         Assert.Contains(QuicProbeEventKind.NoChallengeOnNewPath, Verdicts(events));
@@ -302,7 +304,7 @@ public sealed class QuicVerdictTests : IDisposable
         fake[15] = 0;
         fake[16] = 0x44;
         fake[17] = 0x9e;
-        foreach (var (payload, port) in new[] { (draft, 443), (fake, 443), (draft, 5353), (fake, 5353) })
+        foreach (var (payload, port) in new[] { (draft, 443), (fake, 443), (fake, 443), (draft, 5353), (fake, 5353) })
         {
             var frame = QuicFuzzTests.Udp(payload, 40000, (ushort)port);
             Assert.Equal(DecodeResult.Udp, PacketDecoder.TryDecode(101, frame, out var datagram));
@@ -310,7 +312,7 @@ public sealed class QuicVerdictTests : IDisposable
         }
 
         Assert.Equal(1, analyzer.UnknownVersions);
-        Assert.Equal(1, analyzer.RejectedInitials);
+        Assert.Equal(2, analyzer.RejectedInitials);
         Assert.Equal(0, analyzer.QuicDatagrams);
         Assert.Empty(output);
     }

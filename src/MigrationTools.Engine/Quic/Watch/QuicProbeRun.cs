@@ -74,13 +74,21 @@ public sealed class QuicProbeRun : IDisposable
         StateFiles.WriteText(path, TimelineSvg.Render(_timeline, title));
     }
 
-    /// <summary>Records an event and hands it to the outputs.</summary>
-    internal void Record(QuicProbeEvent quicEvent)
+    /// <summary>Records an event (the outputs had it from <see cref="Announce"/>).</summary>
+    internal void Record(QuicProbeEvent quicEvent) => Events.Add(quicEvent);
+
+    /// <summary>
+    /// Hands the events from <paramref name="from"/> on to the outputs, as soon as the analyzer made them: a
+    /// challenge's timeout before the packets of the datagram that revealed it, so a qlog stays in time order.
+    /// </summary>
+    internal void Announce(List<QuicProbeEvent> events, int from)
     {
-        Events.Add(quicEvent);
-        foreach (var observer in _observers)
+        for (var i = from; i < events.Count; i++)
         {
-            observer.OnEvent(quicEvent);
+            foreach (var observer in _observers)
+            {
+                observer.OnEvent(events[i]);
+            }
         }
     }
 
