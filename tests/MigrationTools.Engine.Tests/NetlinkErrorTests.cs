@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Netlink;
 using Xunit;
 
@@ -156,5 +157,12 @@ public sealed class NetlinkErrorTests
 
             Assert.Equal(new ushort[] { 5 }, types);
         }
+    }
+
+    [Fact]
+    public void AnAcknowledgementSucceedsOnlyWithoutAnError()
+    {
+        Assert.True(new NetlinkAck(Errno.None, null).Succeeded);
+        Assert.False(new NetlinkAck(Errno.ENOENT, null).Succeeded);
     }
 }

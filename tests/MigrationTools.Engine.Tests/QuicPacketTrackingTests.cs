@@ -213,4 +213,18 @@ public sealed class QuicPacketTrackingTests : IDisposable
         Assert.Equal(2, analyzer.Decrypted);
         Assert.Single(output, e => e.Kind == QuicProbeEventKind.Migration);
     }
+
+    [Fact]
+    public void ConnectionIdsOfUpTo20BytesKeepEveryByte()
+    {
+        var twenty = Convert.FromHexString("000102030405060708090a0b0c0d0e0f10111213");
+        var other = (byte[])twenty.Clone();
+        other[19] ^= 1;
+
+        Assert.Equal("000102030405060708090a0b0c0d0e0f10111213", CidKey.From(twenty).ToString());
+        Assert.NotEqual(CidKey.From(twenty), CidKey.From(other));
+        // The same bytes with a trailing zero are another (longer) ID.
+        Assert.NotEqual(CidKey.From(twenty[..8]), CidKey.From(twenty[..8].Concat(new byte[1]).ToArray()));
+        Assert.Equal("0001020304050607", CidKey.FromHex("0001020304050607").ToString());
+    }
 }

@@ -10,8 +10,7 @@ internal readonly record struct CidKey(UInt128 Head, uint Tail, int Length)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CidKey From(ReadOnlySpan<byte> cid)
     {
-        Span<byte> padded = stackalloc byte[20];
-        padded.Clear();
+        Span<byte> padded = stackalloc byte[20]; // zeroed: shorter IDs are padded with zeros
         cid[..Math.Min(cid.Length, 20)].CopyTo(padded);
         return new CidKey(BinaryPrimitives.ReadUInt128BigEndian(padded), BinaryPrimitives.ReadUInt32BigEndian(padded[16..]), Math.Min(cid.Length, 20));
     }
