@@ -227,4 +227,30 @@ public sealed class QuicPacketTrackingTests : IDisposable
         Assert.NotEqual(CidKey.From(twenty[..8]), CidKey.From(twenty[..8].Concat(new byte[1]).ToArray()));
         Assert.Equal("0001020304050607", CidKey.FromHex("0001020304050607").ToString());
     }
+
+    [Fact]
+    public void AConnectionKnowsWhichServerAddressEachClientAddressUses()
+    {
+        var (clientKeys, serverKeys) = QuicCrypto.InitialKeys(ScenarioKeys.Version1, OriginalDcid);
+        using var connection = new QuicConnection("c", ScenarioKeys.Version1, MigrationTools.Engine.Capture.NetEndpoint.From(Server), new ConnectionKeys(ScenarioKeys.Version1, clientKeys, serverKeys));
+        var server = MigrationTools.Engine.Capture.NetEndpoint.From(Server);
+        var preferred = MigrationTools.Engine.Capture.NetEndpoint.From(PreferredServer);
+        var realIp = MigrationTools.Engine.Capture.NetEndpoint.From(ServerRealIp);
+        var client1 = MigrationTools.Engine.Capture.NetEndpoint.From(Client1);
+        var client2 = MigrationTools.Engine.Capture.NetEndpoint.From(Client2);
+
+        // Connection ID lengths are unknown (-1) until a packet shows them.
+        Assert.Equal((-1, -1), (connection.CidLength[Side.Client], connection.CidLength[Side.Server]));
+        Assert.False(connection.UsesZeroLengthCid);
+        // Until the client sends to another address, each of its addresses uses the handshake's.
+        Assert.Equal(server, connection.ServerFor(client1));
+        connection.ServerAddresses.Add(preferred);
+        connection.LastServerFor[client2] = preferred;
+        Assert.Equal(preferred, connection.ServerFor(client2));
+        Assert.Equal(server, connection.ServerFor(client1));
+        // A path is the client's address and a server address it sent to; a source it never sent to counts as the one it uses.
+        Assert.Equal(new PathKey(client1, server), connection.PathOf(client1, server));
+        Assert.Equal(new PathKey(client2, preferred), connection.PathOf(client2, realIp));
+        Assert.Equal(new PathKey(client2, server), connection.PathOf(client2, server));
+    }
 }
