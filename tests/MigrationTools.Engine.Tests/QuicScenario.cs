@@ -1,12 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Net;
-using System.Security.Cryptography;
-using MigrationTools.Engine.Capture;
-using MigrationTools.Engine.Quic;
 
 namespace MigrationTools.Engine.Tests;
 
@@ -15,7 +11,7 @@ namespace MigrationTools.Engine.Tests;
 /// given in a key log), as a capture on the wire: raw IPv4/UDP frames written to a pcap. Used to reproduce each
 /// path-validation failure exactly, which real peers do not do on demand.
 /// </summary>
-internal sealed class QuicScenario
+internal sealed partial class QuicScenario
 {
     public static readonly IPEndPoint Server = new(IPAddress.Parse("10.250.1.1"), 443);
     public static readonly IPEndPoint ServerRealIp = new(IPAddress.Parse("10.220.0.2"), 443);
@@ -158,38 +154,6 @@ internal sealed class QuicScenario
         return this;
     }
 
-    /// <summary>
-    /// Cuts the last datagram to its IP and UDP headers and <paramref name="keep"/> bytes of QUIC, as a capture's snap
-    /// length does: the IP and UDP lengths still say what was sent.
-    /// </summary>
-    public QuicScenario CutLast(int keep)
-    {
-        var (micros, frame) = _frames[^1];
-        _frames[^1] = (micros, frame[..(_headerLength + keep)]);
-        return this;
-    }
-
-    /// <summary>Flips the last byte of the last datagram (inside the AEAD tag): its packet no longer authenticates.</summary>
-    public QuicScenario CorruptLast()
-    {
-        _frames[^1].Frame[^1] ^= 0xff;
-        return this;
-    }
-
-    /// <summary>A UDP datagram with any payload, as another flow or a stray packet puts in the capture.</summary>
-    public QuicScenario Raw(IPEndPoint from, IPEndPoint to, byte[] payload)
-    {
-        Add(from, to, payload);
-        return this;
-    }
-
-    /// <summary>Drops the datagram at <paramref name="index"/> from the capture, as a capture that missed it.</summary>
-    public QuicScenario Drop(int index)
-    {
-        _frames.RemoveAt(index);
-        return this;
-    }
-
     /// <summary>The frames written so far (raw IP), with their times.</summary>
     public IReadOnlyList<(long Micros, byte[] Frame)> Captured => _frames;
 
@@ -248,68 +212,6 @@ internal sealed class QuicScenario
         return this;
     }
 
-    /// <summary>The data of the client's PATH_CHALLENGE in the shared scenarios.</summary>
-    public const ulong ChallengeA = 0xa1a1a1a1a1a1a1a1;
-
-    /// <summary>The data of the server's PATH_CHALLENGE in the shared scenarios.</summary>
-    public const ulong ChallengeB = 0xb2b2b2b2b2b2b2b2;
-
-    /// <summary>
-    /// A working migration after the handshake, five datagrams: the client moves to <see cref="Client2"/> with the new
-    /// DCID <see cref="ServerCid2"/> and both sides validate the new path.
-    /// </summary>
-    public QuicScenario Migrate() => At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(ChallengeA))
-        .FromServer(Server, Client2, 1200, Frames.Response(ChallengeA), Frames.Challenge(ChallengeB))
-        .FromClient(Client2, ServerCid2, 1200, Frames.Response(ChallengeB))
-        .FromServer(Server, Client2, 0, Frames.Stream(1000))
-        .FromClient(Client2, ServerCid2, 0, Frames.Ping);
-
-    /// <summary>The handshake, then <see cref="Migrate"/>.</summary>
-    public static QuicScenario WorkingMigration(bool ipv6 = false) => new QuicScenario(ipv6).Handshake().Migrate();
-
-    /// <summary>
-    /// The origin's fault: the server answers the client's new path from its real IP (<see cref="ServerRealIp"/>),
-    /// which the client discards, so the client probes again and again with doubling waits (0.3, 0.6, 1.2, 2.4 s).
-    /// </summary>
-    public static QuicScenario FaultySource()
-    {
-        var scenario = new QuicScenario().Handshake();
-        var at = 100.0;
-        var gap = 300.0;
-        for (var i = 0; i < 5; i++)
-        {
-            scenario.At(at).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(ChallengeA + (ulong)i))
-                .FromServer(ServerRealIp, Client2, 1200, Frames.Response(ChallengeA + (ulong)i), Frames.Challenge(ChallengeB + (ulong)i));
-            at += gap;
-            gap *= 2;
-        }
-
-        return scenario.At(at + 4000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
-    }
-
-    /// <summary>The server's transport parameters with a preferred address at <see cref="PreferredServer"/>.</summary>
-    public static byte[] PreferredAddressParameters(bool disableActiveMigration = false)
-    {
-        var preferred = new List<byte>();
-        preferred.AddRange(PreferredServer.Address.GetAddressBytes());
-        preferred.Add((byte)(PreferredServer.Port >> 8));
-        preferred.Add((byte)PreferredServer.Port);
-        preferred.AddRange(new byte[18]);
-        preferred.Add((byte)PreferredCid.Length);
-        preferred.AddRange(PreferredCid);
-        preferred.AddRange(Enumerable.Repeat((byte)0x7e, 16));
-        var parameters = new List<(ulong, byte[])> { (0x0d, preferred.ToArray()), (0x0e, new byte[] { 4 }) };
-        if (disableActiveMigration)
-        {
-            parameters.Add((0x0c, Array.Empty<byte>()));
-        }
-
-        return Tls.Parameters(parameters.ToArray());
-    }
-
-    /// <summary>Transport parameters with only disable_active_migration.</summary>
-    public static byte[] DisableActiveMigrationParameters => Tls.Parameters((0x0c, Array.Empty<byte>()));
-
     /// <summary>The client's Handshake packet with its TLS Finished (a CRYPTO frame of 36 bytes), protected with the client's handshake keys.</summary>
     public QuicScenario ClientFinished()
     {
@@ -361,106 +263,6 @@ internal sealed class QuicScenario
 
         Add(from, to, payload.ToArray());
         return this;
-    }
-
-    /// <summary>
-    /// Damages the QUIC part of <paramref name="count"/> random datagrams (flipped bytes, or cut short), as a bad
-    /// capture or a corrupting link would; IP and UDP headers stay intact.
-    /// </summary>
-    public QuicScenario Damage(Random random, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var index = random.Next(_frames.Count);
-            var (micros, frame) = _frames[index];
-            var copy = (byte[])frame.Clone();
-            if (copy.Length <= _headerLength + 1)
-            {
-                continue;
-            }
-
-            if (random.Next(4) == 0)
-            {
-                // Cut short: the UDP and IP lengths stay as sent, as when a capture's snap length cuts a frame.
-                copy = copy.AsSpan(0, random.Next(_headerLength, copy.Length)).ToArray();
-            }
-            else
-            {
-                for (var flips = random.Next(1, 4); flips > 0; flips--)
-                {
-                    copy[random.Next(_headerLength, copy.Length)] ^= (byte)random.Next(1, 256);
-                }
-            }
-
-            _frames[index] = (micros, copy);
-        }
-
-        return this;
-    }
-
-    /// <summary>Writes the capture (LINKTYPE_RAW) and returns its path.</summary>
-    public string WritePcap(string directory)
-    {
-        var path = Path.Combine(directory, $"scenario-{Guid.NewGuid():N}.pcap");
-        using var file = File.Create(path);
-        var header = new byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), 101);
-        file.Write(header);
-        var record = new byte[16];
-        foreach (var (micros, frame) in _frames)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(micros / 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)(micros % 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), (uint)frame.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(12), (uint)frame.Length);
-            file.Write(record);
-            file.Write(frame);
-        }
-
-        return path;
-    }
-
-    /// <summary>Writes the capture as pcapng, with the key log in a Decryption Secrets Block when asked, and returns its path.</summary>
-    public string WritePcapng(string directory, bool embedKeys)
-    {
-        var path = Path.Combine(directory, $"scenario-{Guid.NewGuid():N}.pcapng");
-        using var writer = new PcapngWriter(File.Create(path));
-        if (embedKeys)
-        {
-            writer.WriteSecrets(KeyLog);
-        }
-
-        foreach (var (micros, frame) in _frames)
-        {
-            writer.WritePacket(micros, LinkType.Raw, frame);
-        }
-
-        return path;
-    }
-
-    /// <summary>Runs the analysis over the written capture, with or without the key log.</summary>
-    public List<QuicProbeEvent> Analyze(string directory, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null) =>
-        Analyze(directory, out _, withKeys, challengeTimeoutSeconds, keyLogText);
-
-    /// <summary>Runs the analysis and also returns the analyzer, for its counters.</summary>
-    public List<QuicProbeEvent> Analyze(string directory, out QuicProbeAnalyzer analyzer, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null, int[]? ports = null)
-    {
-        KeyLog? keyLog = null;
-        if (withKeys)
-        {
-            keyLog = new KeyLog();
-            keyLog.AddText(keyLogText ?? KeyLog);
-        }
-
-        var options = new QuicProbeOptions { KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds), Ports = new HashSet<int>(ports ?? Array.Empty<int>()) };
-        var run = QuicProbeWatcher.NewRun(options);
-        var events = QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, run).ToList();
-        analyzer = run.Analyzer;
-        return events;
     }
 
     private void Long(IPEndPoint from, IPEndPoint to, bool fromServer, byte[] dcid, byte[] scid, byte[] frames, int padTo, bool handshake = false)
