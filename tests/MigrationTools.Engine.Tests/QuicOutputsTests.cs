@@ -166,8 +166,8 @@ public sealed class QuicOutputsTests : IDisposable
     /// <summary>
     /// Both traces of a capture, byte for byte against reviewed copies (Data/qlog/): the header record (qlog 0.3,
     /// JSON-SEQ, vantage point, reference time) and every event with its time, header fields, lengths, addresses and
-    /// frames, and the analyzer's own events. A change is a change in what qvis and other tools read; the test writes
-    /// what it got under the temporary directory.
+    /// frames, and the analyzer's own events. A change is a change in what qvis and other tools read
+    /// (<see cref="ReviewedCopy"/>).
     /// </summary>
     [Theory]
     [MemberData(nameof(ReviewedQlogs))]
@@ -184,18 +184,9 @@ public sealed class QuicOutputsTests : IDisposable
             // Whatever the reviewed copy says: the events are in time order (a timeout before the packet that revealed it).
             var times = Records(Directory.GetFiles(qlog, $"*_{vantage}.sqlog").Single()).Skip(1).Select(r => r.GetProperty("time").GetDouble()).ToArray();
             Assert.Equal(times.Order(), times);
-            var expectedPath = Path.Combine(AppContext.BaseDirectory, "Data", "qlog", $"{name}_{vantage}.sqlog");
-            var expected = File.Exists(expectedPath) ? File.ReadAllText(expectedPath) : string.Empty;
-            if (expected != actual)
+            if (ReviewedCopy.Difference(Path.Combine("qlog", $"{name}_{vantage}.sqlog"), actual) is { } difference)
             {
-                var received = Path.Combine(Path.GetTempPath(), "migrationtools-qlog", $"{name}_{vantage}.sqlog");
-                Directory.CreateDirectory(Path.GetDirectoryName(received)!);
-                File.WriteAllText(received, actual);
-                var expectedLines = expected.Split('\n');
-                var actualLines = actual.Split('\n');
-                var first = Enumerable.Range(0, Math.Max(expectedLines.Length, actualLines.Length))
-                    .First(i => i >= expectedLines.Length || i >= actualLines.Length || expectedLines[i] != actualLines[i]);
-                differences.Add($"{name} ({vantage}): line {first + 1} differs (the whole trace is in {received})");
+                differences.Add(difference);
             }
         }
 

@@ -15,8 +15,7 @@ namespace MigrationTools.Engine.Tests;
 /// compared line by line with a transcript under Data/transcripts. The transcripts were read against the rules they
 /// name (RFC 9000 sections 8 and 9, the amplification and size arithmetic, the timeout, which packets could not be
 /// read) when they were written: they are the reviewed answer, not a recording of whatever the code says. A change in
-/// one is a change in what users are told, and is reviewed as such: the test writes what it got beside the expected
-/// file's name under the temporary directory and names the first line that differs.
+/// one is a change in what users are told, and is reviewed as such (<see cref="ReviewedCopy"/>).
 /// </summary>
 public sealed class QuicTranscriptTests : IDisposable
 {
@@ -200,24 +199,9 @@ public sealed class QuicTranscriptTests : IDisposable
         var events = build().Analyze(_directory, out var analyzer, withKeys, timeout);
         var actual = Render(events, analyzer);
 
-        var expectedPath = Path.Combine(AppContext.BaseDirectory, "Data", "transcripts", name + ".txt");
-        var expected = File.Exists(expectedPath) ? File.ReadAllText(expectedPath) : string.Empty;
-        if (expected == actual)
-        {
-            return;
-        }
-
-        var received = Path.Combine(Path.GetTempPath(), "migrationtools-transcripts", name + ".txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(received)!);
-        File.WriteAllText(received, actual);
-        var expectedLines = expected.Split('\n');
-        var actualLines = actual.Split('\n');
-        var first = Enumerable.Range(0, Math.Max(expectedLines.Length, actualLines.Length))
-            .First(i => i >= expectedLines.Length || i >= actualLines.Length || expectedLines[i] != actualLines[i]);
-        Assert.Fail($"{name}: line {first + 1} differs\n  expected: {At(expectedLines, first)}\n  actual:   {At(actualLines, first)}\n(the whole analysis is in {received})");
+        var difference = ReviewedCopy.Difference(Path.Combine("transcripts", name + ".txt"), actual);
+        Assert.True(difference is null, difference);
     }
-
-    private static string At(string[] lines, int index) => index < lines.Length ? lines[index] : "(end)";
 
     /// <summary>Events, one per line with every field, then the summaries and the counters.</summary>
     private static string Render(IReadOnlyList<QuicProbeEvent> events, QuicProbeAnalyzer analyzer)
