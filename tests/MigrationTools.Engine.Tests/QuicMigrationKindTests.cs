@@ -15,20 +15,13 @@ namespace MigrationTools.Engine.Tests;
 /// </summary>
 public sealed class QuicMigrationKindTests : IDisposable
 {
-    private const ulong A = 0xa1a1a1a1a1a1a1a1;
-    private const ulong B = 0xb2b2b2b2b2b2b2b2;
+    private const ulong A = ChallengeA;
+    private const ulong B = ChallengeB;
     private readonly string _directory = Directory.CreateTempSubdirectory("quic-kinds-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static QuicProbeEventKind[] Verdicts(IEnumerable<QuicProbeEvent> events) => events.Where(e => e.IsVerdict).Select(e => e.Kind).Distinct().ToArray();
-
-    /// <summary>The client validates the server's preferred address and moves there, as gtlsclient does after gtlsserver --preferred-ipv4-addr.</summary>
-    private static QuicScenario PreferredAddressMigration(bool reuseDcid = false) => new QuicScenario().Handshake(PreferredAddressParameters())
-        .At(100).FromClientTo(Client1, PreferredServer, reuseDcid ? ServerCid : PreferredCid, 1200, Frames.Challenge(A))
-        .FromServer(PreferredServer, Client1, 1200, Frames.Response(A))
-        .FromClientTo(Client1, PreferredServer, reuseDcid ? ServerCid : PreferredCid, 0, Frames.Stream(100))
-        .FromServer(PreferredServer, Client1, 0, Frames.Stream(1000));
 
     [Fact]
     public void APreferredAddressMigrationIsFollowedAndValidatedWithoutVerdict()
@@ -122,11 +115,7 @@ public sealed class QuicMigrationKindTests : IDisposable
     [Fact]
     public void ANatRebindingUnderDisableActiveMigrationIsNotTheClientsDoing()
     {
-        var events = new QuicScenario().Handshake(DisableActiveMigrationParameters)
-            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
-            .FromServer(Server, Client2, 1200, Frames.Challenge(B))
-            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))
-            .Analyze(_directory);
+        var events = new QuicScenario().Handshake(DisableActiveMigrationParameters).RebindNat(serverProbes: true).Analyze(_directory);
 
         Assert.Empty(Verdicts(events));
     }

@@ -13,8 +13,6 @@ namespace MigrationTools.Engine.Tests;
 /// <summary>The qlog files and the SVG timeline a watch writes, read back independently (JSON and XML parsers).</summary>
 public sealed class QuicOutputsTests : IDisposable
 {
-    private const ulong A = 0xa1a1a1a1a1a1a1a1;
-    private const ulong B = 0xb2b2b2b2b2b2b2b2;
     private readonly string _directory = Directory.CreateTempSubdirectory("quic-outputs-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

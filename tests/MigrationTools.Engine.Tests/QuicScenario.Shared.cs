@@ -46,6 +46,55 @@ internal sealed partial class QuicScenario
         return scenario.At(at + 4000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
     }
 
+    /// <summary>
+    /// A NAT rebinding after the handshake: the client's packets come from <see cref="Client2"/>, still to
+    /// <see cref="ServerCid"/>. With <paramref name="serverProbes"/> the server challenges the new address and the
+    /// client answers; without, the server just sends data there.
+    /// </summary>
+    public QuicScenario RebindNat(bool serverProbes)
+    {
+        At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping);
+        return serverProbes
+            ? FromServer(Server, Client2, 1200, Frames.Challenge(ChallengeB)).FromClient(Client2, ServerCid, 1200, Frames.Response(ChallengeB))
+            : FromServer(Server, Client2, 0, Frames.Stream(500));
+    }
+
+    /// <summary>
+    /// After the handshake the client challenges <see cref="Client2"/> at 100 ms, the server answers at
+    /// <paramref name="milliseconds"/>, and the client sends once more at 9 s.
+    /// </summary>
+    public static QuicScenario ChallengeAnsweredAt(double milliseconds) => new QuicScenario().Handshake()
+        .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(ChallengeA))
+        .At(milliseconds).FromServer(Server, Client2, 1200, Frames.Response(ChallengeA))
+        .At(9000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
+
+    /// <summary>A migration whose last PATH_RESPONSE, the client's, rides in a datagram of 38 bytes.</summary>
+    public static QuicScenario ClientResponseUndersized() => new QuicScenario().Handshake()
+        .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(ChallengeA))
+        .FromServer(Server, Client2, 1200, Frames.Response(ChallengeA), Frames.Challenge(ChallengeB))
+        .FromClient(Client2, ServerCid2, 0, Frames.Response(ChallengeB));
+
+    /// <summary>The client challenges <see cref="Client2"/>; the server answers on the path of <see cref="Client1"/>.</summary>
+    public static QuicScenario ResponseOnAnotherPath() => new QuicScenario().Handshake()
+        .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(ChallengeA))
+        .FromServer(Server, Client1, 1200, Frames.Response(ChallengeA));
+
+    /// <summary>A working migration, after which the server checks the path the client left and the client stays away.</summary>
+    public static QuicScenario ServersCheckOfTheLeftPath() => WorkingMigration()
+        .FromServer(Server, Client1, 1200, Frames.Challenge(ChallengeB + 1))
+        .At(5000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
+
+    /// <summary>
+    /// The client validates the server's preferred address and moves there, as gtlsclient does after gtlsserver
+    /// --preferred-ipv4-addr; with <paramref name="reuseDcid"/> it keeps the handshake's DCID instead of the one given
+    /// with the address.
+    /// </summary>
+    public static QuicScenario PreferredAddressMigration(bool reuseDcid = false) => new QuicScenario().Handshake(PreferredAddressParameters())
+        .At(100).FromClientTo(Client1, PreferredServer, reuseDcid ? ServerCid : PreferredCid, 1200, Frames.Challenge(ChallengeA))
+        .FromServer(PreferredServer, Client1, 1200, Frames.Response(ChallengeA))
+        .FromClientTo(Client1, PreferredServer, reuseDcid ? ServerCid : PreferredCid, 0, Frames.Stream(100))
+        .FromServer(PreferredServer, Client1, 0, Frames.Stream(1000));
+
     /// <summary>The server's transport parameters with a preferred address at <see cref="PreferredServer"/>.</summary>
     public static byte[] PreferredAddressParameters(bool disableActiveMigration = false)
     {

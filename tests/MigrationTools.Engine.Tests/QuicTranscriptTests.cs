@@ -40,10 +40,7 @@ public sealed class QuicTranscriptTests : IDisposable
             .At(100).FromClient(Client2, ServerCid2, 1199, Frames.Challenge(A))
             .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
             .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))),
-        ["client-response-undersized"] = new(() => new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-            .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
-            .FromClient(Client2, ServerCid2, 0, Frames.Response(B))),
+        ["client-response-undersized"] = new(ClientResponseUndersized),
         // Section 8: 399 bytes from the new address allow 1197 bytes back, so a 250-byte challenge is explained ...
         ["server-challenge-within-a-budget-of-1197"] = new(() => new QuicScenario().Handshake()
             .At(100).FromClient(Client2, ServerCid, 399, Frames.Ping)
@@ -62,16 +59,9 @@ public sealed class QuicTranscriptTests : IDisposable
             .FromServer(Server, Client1, 100, Frames.Challenge(B))
             .FromClient(Client1, ServerCid, 1200, Frames.Response(B))),
         ["working-migration-in-quic-version-2"] = new(() => new QuicScenario(version: ScenarioKeys.Version2).Handshake().Migrate()),
-        ["response-on-another-path"] = new(() => new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-            .FromServer(Server, Client1, 1200, Frames.Response(A))),
-        ["nat-rebinding-not-probed"] = new(() => new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
-            .FromServer(Server, Client2, 0, Frames.Stream(500))),
-        ["nat-rebinding-validated"] = new(() => new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
-            .FromServer(Server, Client2, 1200, Frames.Challenge(B))
-            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))),
+        ["response-on-another-path"] = new(ResponseOnAnotherPath),
+        ["nat-rebinding-not-probed"] = new(() => new QuicScenario().Handshake().RebindNat(serverProbes: false)),
+        ["nat-rebinding-validated"] = new(() => new QuicScenario().Handshake().RebindNat(serverProbes: true)),
         ["client-probes-with-its-old-dcid"] = new(() => new QuicScenario().Handshake()
             .At(100).FromClient(Client2, ServerCid, 1200, Frames.Challenge(A))
             .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
@@ -102,21 +92,13 @@ public sealed class QuicTranscriptTests : IDisposable
             .At(3100).FromClient(Client1, ServerCid, 0, Frames.Ping)
             .At(3200).FromClient(Client1, ServerCid, 0, Frames.Ping)
             .FromServer(Server, Client1, 0, Frames.Stream(100))),
-        ["servers-check-of-the-left-path"] = new(() => WorkingMigration()
-            .FromServer(Server, Client1, 1200, Frames.Challenge(B + 1))
-            .At(5000).FromClient(Client2, ServerCid2, 0, Frames.Ping)),
+        ["servers-check-of-the-left-path"] = new(ServersCheckOfTheLeftPath),
         ["server-challenge-unanswered-on-the-current-path"] = new(() => new QuicScenario().Handshake()
             .At(100).FromServer(Server, Client1, 1200, Frames.Challenge(B))
             .At(5000).FromClient(Client1, ServerCid, 0, Frames.Ping)),
         // The timeout is 3 s: an answer 3 s after the challenge is in time (the timer fires only after it).
-        ["answered-at-the-timeout"] = new(() => new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-            .At(3100).FromServer(Server, Client2, 1200, Frames.Response(A))
-            .At(9000).FromClient(Client2, ServerCid2, 0, Frames.Ping)),
-        ["answered-after-2.8-s-with-a-1-s-timeout"] = new(() => new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-            .At(2900).FromServer(Server, Client2, 1200, Frames.Response(A))
-            .At(9000).FromClient(Client2, ServerCid2, 0, Frames.Ping), TimeoutSeconds: 1),
+        ["answered-at-the-timeout"] = new(() => ChallengeAnsweredAt(3100)),
+        ["answered-after-2.8-s-with-a-1-s-timeout"] = new(() => ChallengeAnsweredAt(2900), TimeoutSeconds: 1),
         ["unanswered-after-an-unreadable-server-packet"] = new(() => new QuicScenario().Handshake()
             .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
             .FromServer(Server, Client2, 1200, Frames.Response(A)).CorruptLast()
@@ -131,17 +113,14 @@ public sealed class QuicTranscriptTests : IDisposable
             .FromServer(Server, Client2, 1199, Frames.Ping)
             .FromServer(Server, Client2, 1200, Frames.Ping)
             .FromServer(Server, Client2, 1200, Frames.Ping), WithKeys: false),
-        ["preferred-address"] = new(() => PreferredAddress(PreferredCid)),
-        ["preferred-address-with-the-old-dcid"] = new(() => PreferredAddress(ServerCid)),
+        ["preferred-address"] = new(() => PreferredAddressMigration()),
+        ["preferred-address-with-the-old-dcid"] = new(() => PreferredAddressMigration(reuseDcid: true)),
         // The answer from the preferred address (another port than the handshake's) is cut short by the capture.
         ["preferred-address-answer-cut-short"] = new(() => new QuicScenario().Handshake(PreferredAddressParameters())
             .At(100).FromClientTo(Client1, PreferredServer, PreferredCid, 1200, Frames.Challenge(A))
             .FromServer(PreferredServer, Client1, 1200, Frames.Response(A)).CutLast(30)
             .At(5000).FromClientTo(Client1, PreferredServer, PreferredCid, 0, Frames.Ping)),
-        ["zero-length-cid-rebinding"] = new(() => new QuicScenario(zeroLengthClientCid: true).Handshake()
-            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
-            .FromServer(Server, Client2, 1200, Frames.Challenge(B))
-            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))),
+        ["zero-length-cid-rebinding"] = new(() => new QuicScenario(zeroLengthClientCid: true).Handshake().RebindNat(serverProbes: true)),
         // The client chose a zero-length connection ID, as browsers do, and the server answers from its real address.
         ["zero-length-cid-faulty-source"] = new(() => new QuicScenario(zeroLengthClientCid: true).Handshake()
             .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
@@ -151,10 +130,7 @@ public sealed class QuicTranscriptTests : IDisposable
             .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
             .FromServer(Server, Client2, 1200, Frames.Challenge(B))
             .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))),
-        ["active-migration-disabled-nat-rebinding"] = new(() => new QuicScenario().Handshake(DisableActiveMigrationParameters)
-            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
-            .FromServer(Server, Client2, 1200, Frames.Challenge(B))
-            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))),
+        ["active-migration-disabled-nat-rebinding"] = new(() => new QuicScenario().Handshake(DisableActiveMigrationParameters).RebindNat(serverProbes: true)),
     };
 
     /// <summary>After a client packet on Client2 the server sends 8,400 bytes there, more than 3 x the 2,400 it got, then the client validates.</summary>
@@ -181,13 +157,6 @@ public sealed class QuicTranscriptTests : IDisposable
 
         return scenario;
     }
-
-    /// <summary>The client validates the server's preferred address and moves there, sending to <paramref name="dcid"/>.</summary>
-    private static QuicScenario PreferredAddress(byte[] dcid) => new QuicScenario().Handshake(PreferredAddressParameters())
-        .At(100).FromClientTo(Client1, PreferredServer, dcid, 1200, Frames.Challenge(A))
-        .FromServer(PreferredServer, Client1, 1200, Frames.Response(A))
-        .FromClientTo(Client1, PreferredServer, dcid, 0, Frames.Stream(100))
-        .FromServer(PreferredServer, Client1, 0, Frames.Stream(1000));
 
     public static TheoryData<string> Names => new(Cases.Keys.Order());
 

@@ -13,8 +13,8 @@ namespace MigrationTools.Engine.Tests;
 /// <summary>Crafted captures, one per path-validation outcome, read back through the capture reader and analyzer.</summary>
 public sealed class QuicVerdictTests : IDisposable
 {
-    private const ulong A = 0xa1a1a1a1a1a1a1a1;
-    private const ulong B = 0xb2b2b2b2b2b2b2b2;
+    private const ulong A = ChallengeA;
+    private const ulong B = ChallengeB;
     private readonly string _directory = Directory.CreateTempSubdirectory("quic-verdicts-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -114,11 +114,7 @@ public sealed class QuicVerdictTests : IDisposable
     [Fact]
     public void AClientResponseInASmallDatagramIsUndersized()
     {
-        var events = new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-            .FromServer(Server, Client2, 1200, Frames.Response(A), Frames.Challenge(B))
-            .FromClient(Client2, ServerCid2, 0, Frames.Response(B))
-            .Analyze(_directory);
+        var events = ClientResponseUndersized().Analyze(_directory);
 
         var undersized = Assert.Single(events, e => e.Kind == QuicProbeEventKind.UndersizedProbe);
         Assert.StartsWith("PATH_RESPONSE", undersized.Evidence);
@@ -142,10 +138,7 @@ public sealed class QuicVerdictTests : IDisposable
     [Fact]
     public void AResponseOnAnotherPathThanItsChallengeIsReportedButStillValidates()
     {
-        var events = new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-            .FromServer(Server, Client1, 1200, Frames.Response(A))
-            .Analyze(_directory);
+        var events = ResponseOnAnotherPath().Analyze(_directory);
 
         var wrong = Assert.Single(events, e => e.Kind == QuicProbeEventKind.ResponseOnWrongPath);
         Assert.Equal("10.200.0.2:40000", wrong.ClientAddress);
@@ -156,10 +149,7 @@ public sealed class QuicVerdictTests : IDisposable
     [Fact]
     public void AServerThatDoesNotProbeARebindedClientIsNoChallengeOnNewPath()
     {
-        var events = new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
-            .FromServer(Server, Client2, 0, Frames.Stream(500))
-            .Analyze(_directory);
+        var events = new QuicScenario().Handshake().RebindNat(serverProbes: false).Analyze(_directory);
 
         Assert.Equal(new[] { QuicProbeEventKind.NoChallengeOnNewPath }, Verdicts(events));
         Assert.Contains("NAT rebinding", events.Single(e => e.Kind == QuicProbeEventKind.Migration).Evidence);
@@ -168,11 +158,7 @@ public sealed class QuicVerdictTests : IDisposable
     [Fact]
     public void ANatRebindingTheServerValidatesHasNoVerdict()
     {
-        var events = new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
-            .FromServer(Server, Client2, 1200, Frames.Challenge(B))
-            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))
-            .Analyze(_directory);
+        var events = new QuicScenario().Handshake().RebindNat(serverProbes: true).Analyze(_directory);
 
         Assert.Empty(Verdicts(events));
         Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathValidated && e.Sender == "Client" && e.Data == "b2b2b2b2b2b2b2b2");
@@ -229,10 +215,7 @@ public sealed class QuicVerdictTests : IDisposable
     [Fact]
     public void TheServersCheckOfThePathTheClientLeftTimesOutWithoutVerdict()
     {
-        var events = WorkingMigration()
-            .FromServer(Server, Client1, 1200, Frames.Challenge(B + 1))
-            .At(5000).FromClient(Client2, ServerCid2, 0, Frames.Ping)
-            .Analyze(_directory);
+        var events = ServersCheckOfTheLeftPath().Analyze(_directory);
 
         Assert.Empty(Verdicts(events));
         var abandoned = Assert.Single(events, e => e.Kind == QuicProbeEventKind.PathAbandoned);
@@ -327,11 +310,7 @@ public sealed class QuicVerdictTests : IDisposable
     [Fact]
     public void ChallengesAnsweredInTimeAreNotUnanswered()
     {
-        var events = new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-            .At(2900).FromServer(Server, Client2, 1200, Frames.Response(A))
-            .At(9000).FromClient(Client2, ServerCid2, 0, Frames.Ping)
-            .Analyze(_directory);
+        var events = ChallengeAnsweredAt(2900).Analyze(_directory);
 
         Assert.DoesNotContain(events, e => e.Kind == QuicProbeEventKind.UnansweredChallenge);
         Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathValidated);
@@ -341,10 +320,7 @@ public sealed class QuicVerdictTests : IDisposable
     public void AChallengeTimeoutOtherThanTheDefaultDecidesWhatIsUnanswered()
     {
         // Answered after 2.8 s: in time for the default 3 s, too late for 1 s.
-        var scenario = new QuicScenario().Handshake()
-            .At(100).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(A))
-            .At(2900).FromServer(Server, Client2, 1200, Frames.Response(A))
-            .At(9000).FromClient(Client2, ServerCid2, 0, Frames.Ping);
+        var scenario = ChallengeAnsweredAt(2900);
 
         Assert.DoesNotContain(scenario.Analyze(_directory, challengeTimeoutSeconds: 3), e => e.Kind == QuicProbeEventKind.UnansweredChallenge);
         var unanswered = Assert.Single(scenario.Analyze(_directory, challengeTimeoutSeconds: 1), e => e.Kind == QuicProbeEventKind.UnansweredChallenge);

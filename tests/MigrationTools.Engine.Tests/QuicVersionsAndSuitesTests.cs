@@ -15,8 +15,8 @@ namespace MigrationTools.Engine.Tests;
 /// </summary>
 public sealed class QuicVersionsAndSuitesTests : IDisposable
 {
-    private const ulong A = 0xa1a1a1a1a1a1a1a1;
-    private const ulong B = 0xb2b2b2b2b2b2b2b2;
+    private const ulong A = ChallengeA;
+    private const ulong B = ChallengeB;
     private readonly string _directory = Directory.CreateTempSubdirectory("quic-variants-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
