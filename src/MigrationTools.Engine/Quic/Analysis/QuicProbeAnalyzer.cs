@@ -75,7 +75,7 @@ public sealed class QuicProbeAnalyzer
     public void Process(long micros, in UdpDatagram datagram, List<QuicProbeEvent> output)
     {
         Datagrams++;
-        _timer.Advance(micros, output);
+        Advance(micros, output);
         var payload = datagram.Payload;
         if (payload.IsEmpty || !Selected(datagram))
         {
@@ -92,6 +92,7 @@ public sealed class QuicProbeAnalyzer
 
         // A capture taken before UDP segmentation offload holds several datagrams in one (UDP GSO): each segment
         // is handled as the datagram it becomes on the wire.
+        var start = output.Count;
         while (!payload.IsEmpty)
         {
             var consumed = ProcessSegment(micros, datagram, payload, output);
@@ -103,6 +104,8 @@ public sealed class QuicProbeAnalyzer
             payload = payload[consumed..];
             Datagrams++;
         }
+
+        Announce(output, start);
     }
 
     /// <summary>-Port limits the ports, but a followed connection stays followed where its server moves (a preferred address on another port).</summary>
@@ -345,7 +348,29 @@ public sealed class QuicProbeAnalyzer
         _options.Ports.Contains(datagram.Source.Port) || _options.Ports.Contains(datagram.Destination.Port);
 
     /// <summary>Reports challenges whose time ran out by <paramref name="micros"/>.</summary>
-    public void Advance(long micros, List<QuicProbeEvent> output) => _timer.Advance(micros, output);
+    public void Advance(long micros, List<QuicProbeEvent> output)
+    {
+        var start = output.Count;
+        _timer.Advance(micros, output);
+        Announce(output, start);
+    }
+
+    /// <summary>
+    /// Hands the events from <paramref name="from"/> on to the outputs as they are made, so they stay in time order
+    /// with the packets: a challenge's timeout before the packets of the datagram that revealed it.
+    /// </summary>
+    private void Announce(List<QuicProbeEvent> output, int from)
+    {
+        if (Observer is null)
+        {
+            return;
+        }
+
+        for (var i = from; i < output.Count; i++)
+        {
+            Observer.OnEvent(output[i]);
+        }
+    }
 
     /// <summary>One summary per connection.</summary>
     public IReadOnlyList<QuicConnectionSummary> Summaries(IReadOnlyList<QuicProbeEvent> events) =>

@@ -74,23 +74,8 @@ public sealed class QuicProbeRun : IDisposable
         StateFiles.WriteText(path, TimelineSvg.Render(_timeline, title));
     }
 
-    /// <summary>Records an event (the outputs had it from <see cref="Announce"/>).</summary>
+    /// <summary>Records an event (the outputs had it from the analyzer, as it was made).</summary>
     internal void Record(QuicProbeEvent quicEvent) => Events.Add(quicEvent);
-
-    /// <summary>
-    /// Hands the events from <paramref name="from"/> on to the outputs, as soon as the analyzer made them: a
-    /// challenge's timeout before the packets of the datagram that revealed it, so a qlog stays in time order.
-    /// </summary>
-    internal void Announce(List<QuicProbeEvent> events, int from)
-    {
-        for (var i = from; i < events.Count; i++)
-        {
-            foreach (var observer in _observers)
-            {
-                observer.OnEvent(events[i]);
-            }
-        }
-    }
 
     /// <inheritdoc />
     public void Dispose() => _qlog?.Dispose();

@@ -55,7 +55,6 @@ public static class QuicProbeWatcher
             }
 
             run.Analyzer.Advance(last, output);
-            run.Announce(output, 0);
             foreach (var e in output)
             {
                 run.Record(e);
@@ -201,7 +200,6 @@ public static class QuicProbeWatcher
                 lock (gate)
                 {
                     run.Analyzer.Advance((DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10, output);
-                    run.Announce(output, 0);
                 }
 
                 foreach (var e in output)
@@ -302,12 +300,7 @@ public static class QuicProbeWatcher
         switch (PacketDecoder.TryDecode(record.LinkType, record.Data, out var datagram))
         {
             case DecodeResult.Udp:
-                var start = output.Count;
-                run.Analyzer.Advance(record.TimestampMicroseconds, output);
-                run.Announce(output, start);
-                var advanced = output.Count;
                 run.Analyzer.Process(record.TimestampMicroseconds, datagram, output);
-                run.Announce(output, advanced);
                 break;
             case DecodeResult.Malformed:
                 run.MalformedFrames++;
