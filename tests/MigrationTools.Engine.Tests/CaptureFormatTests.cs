@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -19,83 +18,6 @@ public sealed class CaptureFormatTests
 {
     private static readonly byte[] FrameA = Enumerable.Range(1, 40).Select(i => (byte)i).ToArray();
     private static readonly byte[] FrameB = Enumerable.Range(100, 7).Select(i => (byte)i).ToArray();
-
-    /// <summary>Bytes in one byte order.</summary>
-    private sealed class Bytes(bool bigEndian = false)
-    {
-        private readonly List<byte> _bytes = new();
-
-        public Bytes U32(uint value)
-        {
-            var b = new byte[4];
-            if (bigEndian)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(b, value);
-            }
-            else
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(b, value);
-            }
-
-            _bytes.AddRange(b);
-            return this;
-        }
-
-        public Bytes U16(ushort value)
-        {
-            var b = new byte[2];
-            if (bigEndian)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(b, value);
-            }
-            else
-            {
-                BinaryPrimitives.WriteUInt16LittleEndian(b, value);
-            }
-
-            _bytes.AddRange(b);
-            return this;
-        }
-
-        public Bytes Raw(params byte[] data)
-        {
-            _bytes.AddRange(data);
-            return this;
-        }
-
-        /// <summary>A pcap file header: magic, version 2.4, zone, sigfigs, snap length, link type.</summary>
-        public Bytes PcapHeader(uint magic, uint linkType) => U32(magic).U16(2).U16(4).U32(0).U32(0).U32(65535).U32(linkType);
-
-        /// <summary>A pcap record header and its data.</summary>
-        public Bytes Record(uint seconds, uint fraction, byte[] data, uint? captured = null) =>
-            U32(seconds).U32(fraction).U32(captured ?? (uint)data.Length).U32((uint)data.Length).Raw(data);
-
-        /// <summary>A pcapng block: type, total length, body padded to 32 bits, total length again.</summary>
-        public Bytes Block(uint type, byte[] body, uint? total = null)
-        {
-            var padded = (body.Length + 3) & ~3;
-            var length = total ?? (uint)(12 + padded);
-            U32(type).U32(length).Raw(body).Raw(new byte[padded - body.Length]);
-            return U32(length);
-        }
-
-        /// <summary>A section header block: byte-order magic, version 1.0, section length unknown.</summary>
-        public Bytes Section(uint? total = null, uint magic = 0x1a2b3c4d) =>
-            Block(0x0a0d0d0a, new Bytes(bigEndian).U32(magic).U16(1).U16(0).U32(0xffffffff).U32(0xffffffff).ToArray(), total);
-
-        public Bytes Interface(ushort linkType, params byte[] options) =>
-            Block(1, new Bytes(bigEndian).U16(linkType).U16(0).U32(262144).Raw(options).ToArray());
-
-        public Bytes Enhanced(uint interfaceId, ulong ticks, byte[] data, uint? captured = null) =>
-            Block(6, new Bytes(bigEndian).U32(interfaceId).U32((uint)(ticks >> 32)).U32((uint)ticks).U32(captured ?? (uint)data.Length).U32((uint)data.Length).Raw(data).ToArray());
-
-        public Bytes Simple(uint original, byte[] data) => Block(3, new Bytes(bigEndian).U32(original).Raw(data).ToArray());
-
-        public Bytes Secrets(uint type, byte[] data, uint? length = null) =>
-            Block(10, new Bytes(bigEndian).U32(type).U32(length ?? (uint)data.Length).Raw(data).ToArray());
-
-        public byte[] ToArray() => _bytes.ToArray();
-    }
 
     private static List<(long Micros, int LinkType, byte[] Data)> ReadAll(byte[] capture, out long damaged, out int secretsBlocks, List<(uint, byte[])>? secrets = null)
     {
@@ -121,7 +43,7 @@ public sealed class CaptureFormatTests
     [InlineData(true, 0xa1b23c4du, 250_000_999u, 250_000L)]
     public void PcapRecordsReadInBothByteOrdersAndResolutions(bool bigEndian, uint magic, uint fraction, long micros)
     {
-        var capture = new Bytes(bigEndian).PcapHeader(magic, 0x1000_0000 | 101).Record(7, fraction, FrameA).Record(8, 0, FrameB).ToArray();
+        var capture = new CaptureBytes(bigEndian).PcapHeader(magic, 0x1000_0000 | 101).Record(7, fraction, FrameA).Record(8, 0, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -139,7 +61,7 @@ public sealed class CaptureFormatTests
     [InlineData(0xa1b23c4du, 1_000_000_000u, false)]
     public void APcapFractionOfAWholeSecondOrMoreIsDamagedAndSkipped(uint magic, uint fraction, bool read)
     {
-        var capture = new Bytes().PcapHeader(magic, 101).Record(1, fraction, FrameA).Record(2, 0, FrameB).ToArray();
+        var capture = new CaptureBytes().PcapHeader(magic, 101).Record(1, fraction, FrameA).Record(2, 0, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -153,13 +75,13 @@ public sealed class CaptureFormatTests
     {
         var big = new byte[16 << 20];
         big[^1] = 0x5a;
-        var frames = ReadAll(new Bytes().PcapHeader(0xa1b2c3d4, 101).Record(1, 0, big).Record(2, 0, FrameB).ToArray(), out var damaged, out _);
+        var frames = ReadAll(new CaptureBytes().PcapHeader(0xa1b2c3d4, 101).Record(1, 0, big).Record(2, 0, FrameB).ToArray(), out var damaged, out _);
         Assert.Equal(2, frames.Count);
         Assert.Equal(0x5a, frames[0].Data[^1]);
         Assert.Equal(0, damaged);
 
         // The length is all that says where the next record starts: nothing after it can be found.
-        frames = ReadAll(new Bytes().PcapHeader(0xa1b2c3d4, 101).Record(1, 0, FrameA).U32(2).U32(0).U32((16 << 20) + 1).U32(0).ToArray(), out damaged, out _);
+        frames = ReadAll(new CaptureBytes().PcapHeader(0xa1b2c3d4, 101).Record(1, 0, FrameA).U32(2).U32(0).U32((16 << 20) + 1).U32(0).ToArray(), out damaged, out _);
         Assert.Single(frames);
         Assert.Equal(1, damaged);
     }
@@ -167,7 +89,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void APcapRecordCutShortIsDamagedAndEndsTheCapture()
     {
-        var whole = new Bytes().PcapHeader(0xa1b2c3d4, 101).Record(1, 0, FrameA).Record(2, 0, FrameB).ToArray();
+        var whole = new CaptureBytes().PcapHeader(0xa1b2c3d4, 101).Record(1, 0, FrameA).Record(2, 0, FrameB).ToArray();
 
         var frames = ReadAll(whole[..^1], out var damaged, out _);
 
@@ -202,7 +124,7 @@ public sealed class CaptureFormatTests
     public void ASectionHeaderWithABadLengthSaysWhy(uint total, string why)
     {
         // The section header block written with a wrong total length (it is 28 bytes).
-        var capture = new Bytes().Section(total).ToArray();
+        var capture = new CaptureBytes().Section(total).ToArray();
 
         Assert.Equal($"The capture 'lab.cap' cannot be read: {why}.", Unreadable(capture).Message);
     }
@@ -210,7 +132,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void ASectionHeaderWithAnUnknownByteOrderMagicSaysWhy()
     {
-        Assert.Equal("The capture 'lab.cap' cannot be read: its pcapng byte-order magic is wrong.", Unreadable(new Bytes().Section(magic: 0x12345678).ToArray()).Message);
+        Assert.Equal("The capture 'lab.cap' cannot be read: its pcapng byte-order magic is wrong.", Unreadable(new CaptureBytes().Section(magic: 0x12345678).ToArray()).Message);
     }
 
     [Theory]
@@ -219,7 +141,7 @@ public sealed class CaptureFormatTests
     public void PcapngBlocksReadInBothByteOrders(bool bigEndian)
     {
         var secrets = new List<(uint, byte[])>();
-        var capture = new Bytes(bigEndian).Section().Interface(101).Interface(1)
+        var capture = new CaptureBytes(bigEndian).Section().Interface(101).Interface(1)
             .Secrets(0x544c534b, Encoding.ASCII.GetBytes("CLIENT_RANDOM x y\n"))
             .Enhanced(1, 0x1_0000_0001, FrameA).Enhanced(0, 5, FrameB).Simple((uint)FrameB.Length, FrameB).ToArray();
 
@@ -237,7 +159,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void ANewSectionForgetsTheInterfacesOfTheOneBefore()
     {
-        var capture = new Bytes().Section().Interface(101).Enhanced(0, 1, FrameA)
+        var capture = new CaptureBytes().Section().Interface(101).Enhanced(0, 1, FrameA)
             .Section().Enhanced(0, 2, FrameB).Interface(1).Enhanced(0, 3, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
@@ -249,7 +171,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void ASecondSectionThatCannotBeReadEndsTheCaptureAsDamage()
     {
-        var capture = new Bytes().Section().Interface(101).Enhanced(0, 1, FrameA).Section(magic: 0x01020304).Interface(101).Enhanced(0, 2, FrameB).ToArray();
+        var capture = new CaptureBytes().Section().Interface(101).Enhanced(0, 1, FrameA).Section(magic: 0x01020304).Interface(101).Enhanced(0, 2, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -263,7 +185,7 @@ public sealed class CaptureFormatTests
     [InlineData((16u << 20) + 4)]
     public void ABlockLengthThatCannotBeFollowedEndsTheCapture(uint total)
     {
-        var capture = new Bytes().Section().Interface(101).Enhanced(0, 1, FrameA).Block(6, new byte[20], total).Enhanced(0, 2, FrameB).ToArray();
+        var capture = new CaptureBytes().Section().Interface(101).Enhanced(0, 1, FrameA).Block(6, new byte[20], total).Enhanced(0, 2, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -276,7 +198,7 @@ public sealed class CaptureFormatTests
     {
         var frame = new byte[(16 << 20) - 32];
         frame[^1] = 0x5a;
-        var capture = new Bytes().Section().Interface(101).Enhanced(0, 1, frame).Enhanced(0, 2, FrameB).ToArray();
+        var capture = new CaptureBytes().Section().Interface(101).Enhanced(0, 1, frame).Enhanced(0, 2, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -288,7 +210,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void ABlockCutShortIsDamagedAndEndsTheCapture()
     {
-        var capture = new Bytes().Section().Interface(101).Enhanced(0, 1, FrameA).Enhanced(0, 2, FrameB).ToArray();
+        var capture = new CaptureBytes().Section().Interface(101).Enhanced(0, 1, FrameA).Enhanced(0, 2, FrameB).ToArray();
 
         var frames = ReadAll(capture[..^2], out var damaged, out _);
 
@@ -299,7 +221,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void PacketBlocksAtTheirShortestAreReadAndShorterOnesAreDamaged()
     {
-        var capture = new Bytes().Section().Interface(101)
+        var capture = new CaptureBytes().Section().Interface(101)
             .Block(6, new byte[16]) // 16 bytes: shorter than an enhanced packet's fixed part
             .Enhanced(0, 4, Array.Empty<byte>()) // exactly the fixed part, an empty frame
             .Block(3, Array.Empty<byte>()) // no original length
@@ -320,7 +242,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void ASimplePacketBeforeAnyInterfaceIsDamaged()
     {
-        var capture = new Bytes().Section().Simple((uint)FrameB.Length, FrameB).Interface(101).Simple((uint)FrameB.Length, FrameB).ToArray();
+        var capture = new CaptureBytes().Section().Simple((uint)FrameB.Length, FrameB).Interface(101).Simple((uint)FrameB.Length, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -340,7 +262,7 @@ public sealed class CaptureFormatTests
     [InlineData(new byte[] { 9, 0, 1 }, 7_000UL, 7_000L)] // three bytes are no option
     public void InterfaceOptionsSetTheTimestampResolution(byte[] options, ulong ticks, long micros)
     {
-        var capture = new Bytes().Section().Interface(101, options).Enhanced(0, ticks, FrameA).ToArray();
+        var capture = new CaptureBytes().Section().Interface(101, options).Enhanced(0, ticks, FrameA).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -353,7 +275,7 @@ public sealed class CaptureFormatTests
     [InlineData(19)]
     public void AResolutionBeyondWhatFitsMakesTheInterfacesPacketsDamaged(byte tsresol)
     {
-        var capture = new Bytes().Section().Interface(101, 9, 0, 1, 0, tsresol, 0, 0, 0).Enhanced(0, 1, FrameA).Interface(101).Enhanced(1, 2, FrameB).ToArray();
+        var capture = new CaptureBytes().Section().Interface(101, 9, 0, 1, 0, tsresol, 0, 0, 0).Enhanced(0, 1, FrameA).Interface(101).Enhanced(1, 2, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -365,7 +287,7 @@ public sealed class CaptureFormatTests
     public void TheLastMicrosecondADateTimeHoldsIsReadAndTheNextIsDamaged()
     {
         const ulong last = 253_402_300_799_999_999;
-        var capture = new Bytes().Section().Interface(101).Enhanced(0, last, FrameA).Enhanced(0, last + 1, FrameB).ToArray();
+        var capture = new CaptureBytes().Section().Interface(101).Enhanced(0, last, FrameA).Enhanced(0, last + 1, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -376,7 +298,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void AnInterfaceBlockTooShortKeepsItsIdButItsPacketsAreDamaged()
     {
-        var capture = new Bytes().Section().Block(1, new byte[4]).Interface(101).Enhanced(0, 1, FrameA).Enhanced(1, 2, FrameB).Enhanced(2, 3, FrameB).ToArray();
+        var capture = new CaptureBytes().Section().Block(1, new byte[4]).Interface(101).Enhanced(0, 1, FrameA).Enhanced(1, 2, FrameB).Enhanced(2, 3, FrameB).ToArray();
 
         var frames = ReadAll(capture, out var damaged, out _);
 
@@ -388,7 +310,7 @@ public sealed class CaptureFormatTests
     [Fact]
     public void PositionFollowsASeekableStreamAndIsZeroOtherwise()
     {
-        var capture = new Bytes().PcapHeader(0xa1b2c3d4, 101).Record(1, 0, FrameA).ToArray();
+        var capture = new CaptureBytes().PcapHeader(0xa1b2c3d4, 101).Record(1, 0, FrameA).ToArray();
         var stream = new MemoryStream(capture);
         var reader = new CaptureReader(stream, "t", ownsStream: false);
         Assert.Equal(24, reader.Position);
@@ -425,7 +347,7 @@ public sealed class CaptureFormatTests
         Assert.Equal(0, stream.Length);
         writer.Flush();
 
-        var expected = new Bytes()
+        var expected = new CaptureBytes()
             .Section()
             .Secrets(0x544c534b, Encoding.UTF8.GetBytes("CLIENT_RANDOM a b\n"))
             .Interface(101)

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -22,58 +21,11 @@ public sealed class CaptureHardeningTests : IDisposable
 
     private static readonly byte[] Frame = QuicFuzzTests.Udp(new byte[40]);
 
-    /// <summary>A pcapng of the given blocks (each: type and body; the framing is written here), after a valid section header.</summary>
-    internal static byte[] Pcapng(params (uint Type, byte[] Body, uint? Total)[] blocks)
-    {
-        var stream = new MemoryStream();
-        var shb = new byte[16];
-        BinaryPrimitives.WriteUInt32LittleEndian(shb, 0x1a2b3c4d);
-        BinaryPrimitives.WriteUInt16LittleEndian(shb.AsSpan(4), 1);
-        BinaryPrimitives.WriteInt64LittleEndian(shb.AsSpan(8), -1);
-        Write(stream, 0x0a0d0d0a, shb, null);
-        foreach (var (type, body, total) in blocks)
-        {
-            Write(stream, type, body, total);
-        }
+    /// <summary>A pcapng section header, for the blocks that follow.</summary>
+    private static CaptureBytes Section() => new CaptureBytes().Section();
 
-        return stream.ToArray();
-    }
-
-    private static void Write(Stream stream, uint type, byte[] body, uint? total)
-    {
-        var length = 12 + ((body.Length + 3) & ~3);
-        var block = new byte[length];
-        BinaryPrimitives.WriteUInt32LittleEndian(block, type);
-        BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(4), total ?? (uint)length);
-        body.CopyTo(block, 8);
-        BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(length - 4), total ?? (uint)length);
-        stream.Write(block);
-    }
-
-    internal static (uint, byte[], uint?) Interface(ushort linkType = LinkType.Raw, byte? tsresol = null)
-    {
-        var body = new List<byte>();
-        body.AddRange(BitConverter.GetBytes(linkType));
-        body.AddRange(new byte[6]);
-        if (tsresol is { } value)
-        {
-            body.AddRange(new byte[] { 9, 0, 1, 0, value, 0, 0, 0 });
-        }
-
-        return (1, body.ToArray(), null);
-    }
-
-    internal static (uint, byte[], uint?) Packet(uint interfaceId, ulong ticks, byte[] frame, uint? captured = null)
-    {
-        var body = new byte[20 + frame.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(body, interfaceId);
-        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(4), (uint)(ticks >> 32));
-        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(8), (uint)ticks);
-        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(12), captured ?? (uint)frame.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(16), (uint)frame.Length);
-        frame.CopyTo(body, 20);
-        return (6, body, null);
-    }
+    /// <summary>The if_tsresol option of an interface block, with its value and padding.</summary>
+    private static byte[] Resolution(byte value) => new byte[] { 9, 0, 1, 0, value, 0, 0, 0 };
 
     private static (int Frames, long Damaged) ReadAll(byte[] capture)
     {
@@ -90,18 +42,18 @@ public sealed class CaptureHardeningTests : IDisposable
 
     public static IEnumerable<object[]> DamagedBlocks() => new[]
     {
-        new object[] { "an interface block of length 12", Pcapng((1, Array.Empty<byte>(), null), Interface(), Packet(1, 5, Frame)) },
-        new object[] { "an interface block of length 16", Pcapng((1, new byte[4], null), Interface(), Packet(1, 5, Frame)) },
-        new object[] { "a packet block of length 20", Pcapng(Interface(), (6, new byte[8], null), Packet(0, 5, Frame)) },
-        new object[] { "a packet block of length 16", Pcapng(Interface(), (6, new byte[4], null), Packet(0, 5, Frame)) },
-        new object[] { "interface id 0xFFFFFFFF", Pcapng(Interface(), Packet(0xffffffff, 5, Frame), Packet(0, 5, Frame)) },
-        new object[] { "a captured length that overflows", Pcapng(Interface(), Packet(0, 5, Frame, captured: 0x7fffffff), Packet(0, 5, Frame)) },
-        new object[] { "a captured length of 0xFFFFFFF0", Pcapng(Interface(), Packet(0, 5, Frame, captured: 0xfffffff0), Packet(0, 5, Frame)) },
-        new object[] { "a short simple packet block", Pcapng(Interface(), (3, Array.Empty<byte>(), null), Packet(0, 5, Frame)) },
-        new object[] { "a far-future timestamp", Pcapng(Interface(), Packet(0, ulong.MaxValue, Frame), Packet(0, 5, Frame)) },
-        new object[] { "a resolution of 10^127", Pcapng(Interface(tsresol: 127), Packet(0, 5, Frame), Interface(), Packet(1, 5, Frame)) },
-        new object[] { "a resolution of 2^127", Pcapng(Interface(tsresol: 0xff), Packet(0, 5, Frame), Interface(), Packet(1, 5, Frame)) },
-        new object[] { "a secrets block with a length beyond it", Pcapng(Interface(), (10, new byte[] { 0x4b, 0x53, 0x4c, 0x54, 0xff, 0, 0, 0 }, null), Packet(0, 5, Frame)) },
+        new object[] { "an interface block of length 12", Section().Block(1, Array.Empty<byte>()).Interface(LinkType.Raw).Enhanced(1, 5, Frame).ToArray() },
+        new object[] { "an interface block of length 16", Section().Block(1, new byte[4]).Interface(LinkType.Raw).Enhanced(1, 5, Frame).ToArray() },
+        new object[] { "a packet block of length 20", Section().Interface(LinkType.Raw).Block(6, new byte[8]).Enhanced(0, 5, Frame).ToArray() },
+        new object[] { "a packet block of length 16", Section().Interface(LinkType.Raw).Block(6, new byte[4]).Enhanced(0, 5, Frame).ToArray() },
+        new object[] { "interface id 0xFFFFFFFF", Section().Interface(LinkType.Raw).Enhanced(0xffffffff, 5, Frame).Enhanced(0, 5, Frame).ToArray() },
+        new object[] { "a captured length that overflows", Section().Interface(LinkType.Raw).Enhanced(0, 5, Frame, captured: 0x7fffffff).Enhanced(0, 5, Frame).ToArray() },
+        new object[] { "a captured length of 0xFFFFFFF0", Section().Interface(LinkType.Raw).Enhanced(0, 5, Frame, captured: 0xfffffff0).Enhanced(0, 5, Frame).ToArray() },
+        new object[] { "a short simple packet block", Section().Interface(LinkType.Raw).Block(3, Array.Empty<byte>()).Enhanced(0, 5, Frame).ToArray() },
+        new object[] { "a far-future timestamp", Section().Interface(LinkType.Raw).Enhanced(0, ulong.MaxValue, Frame).Enhanced(0, 5, Frame).ToArray() },
+        new object[] { "a resolution of 10^127", Section().Interface(LinkType.Raw, Resolution(127)).Enhanced(0, 5, Frame).Interface(LinkType.Raw).Enhanced(1, 5, Frame).ToArray() },
+        new object[] { "a resolution of 2^127", Section().Interface(LinkType.Raw, Resolution(0xff)).Enhanced(0, 5, Frame).Interface(LinkType.Raw).Enhanced(1, 5, Frame).ToArray() },
+        new object[] { "a secrets block with a length beyond it", Section().Interface(LinkType.Raw).Block(10, new byte[] { 0x4b, 0x53, 0x4c, 0x54, 0xff, 0, 0, 0 }).Enhanced(0, 5, Frame).ToArray() },
     };
 
     [Theory]
@@ -117,7 +69,7 @@ public sealed class CaptureHardeningTests : IDisposable
     [Fact]
     public void ABlockLengthThatCannotBeFollowedEndsTheCaptureCleanly()
     {
-        var (frames, damaged) = ReadAll(Pcapng(Interface(), Packet(0, 5, Frame), (6, new byte[24], 0xfffffff0)));
+        var (frames, damaged) = ReadAll(Section().Interface(LinkType.Raw).Enhanced(0, 5, Frame).Block(6, new byte[24], 0xfffffff0).ToArray());
 
         Assert.Equal(1, frames);
         Assert.Equal(1, damaged);
@@ -126,7 +78,7 @@ public sealed class CaptureHardeningTests : IDisposable
     [Fact]
     public void ResolutionsAndTimestampsConvertToMicroseconds()
     {
-        using var reader = new CaptureReader(new MemoryStream(Pcapng(Interface(tsresol: 9), Packet(0, 1_500_000_000, Frame), Interface(tsresol: 0x80 | 10), Packet(1, 2048, Frame))), "t");
+        using var reader = new CaptureReader(new MemoryStream(Section().Interface(LinkType.Raw, Resolution(9)).Enhanced(0, 1_500_000_000, Frame).Interface(LinkType.Raw, Resolution(0x80 | 10)).Enhanced(1, 2048, Frame).ToArray()), "t");
         Assert.True(reader.TryRead(out var nanoseconds));
         Assert.Equal(1_500_000, nanoseconds.TimestampMicroseconds);
         Assert.True(reader.TryRead(out var binary));

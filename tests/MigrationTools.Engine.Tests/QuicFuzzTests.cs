@@ -204,11 +204,10 @@ public class QuicFuzzTests
     {
         var random = new Random(4711);
         var frame = Udp(ShortHeader);
-        var valid = CaptureHardeningTests.Pcapng(
-            CaptureHardeningTests.Interface(), CaptureHardeningTests.Packet(0, 5, frame),
-            (10, new byte[] { 0x4b, 0x53, 0x4c, 0x54, 4, 0, 0, 0, 0x41, 0x42, 0x43, 0x0a }, null),
-            (3, BitConverter.GetBytes(frame.Length).Concat(frame).ToArray(), null),
-            CaptureHardeningTests.Interface(tsresol: 9), CaptureHardeningTests.Packet(1, 5_000_000_000, frame));
+        var valid = new CaptureBytes().Section().Interface(LinkType.Raw).Enhanced(0, 5, frame)
+            .Secrets(0x544c534b, "ABC\n"u8.ToArray())
+            .Simple((uint)frame.Length, frame)
+            .Interface(LinkType.Raw, 9, 0, 1, 0, 9, 0, 0, 0).Enhanced(1, 5_000_000_000, frame).ToArray();
         long damaged = 0, frames = 0;
         for (var i = 0; i < 20_000; i++)
         {
@@ -307,35 +306,8 @@ public class QuicFuzzTests
     public void ReadsPcapngWithItsInterfaceLinkType()
     {
         var frame = Udp(ShortHeader);
-        var stream = new MemoryStream();
-        void Block(uint type, byte[] body)
-        {
-            var total = 12 + ((body.Length + 3) & ~3);
-            var block = new byte[total];
-            BinaryPrimitives.WriteUInt32LittleEndian(block, type);
-            BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(4), (uint)total);
-            body.CopyTo(block, 8);
-            BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(total - 4), (uint)total);
-            stream.Write(block);
-        }
+        var stream = new MemoryStream(new CaptureBytes().Section().Interface(101).Enhanced(0, 5_000_000, frame).ToArray());
 
-        var shb = new byte[16];
-        BinaryPrimitives.WriteUInt32LittleEndian(shb, 0x1a2b3c4d);
-        BinaryPrimitives.WriteUInt16LittleEndian(shb.AsSpan(4), 1);
-        BinaryPrimitives.WriteInt64LittleEndian(shb.AsSpan(8), -1);
-        Block(0x0a0d0d0a, shb);
-        var idb = new byte[8];
-        BinaryPrimitives.WriteUInt16LittleEndian(idb, 101);
-        Block(1, idb);
-        var epb = new byte[20 + frame.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(epb.AsSpan(4), 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(epb.AsSpan(8), 5_000_000);
-        BinaryPrimitives.WriteUInt32LittleEndian(epb.AsSpan(12), (uint)frame.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(epb.AsSpan(16), (uint)frame.Length);
-        frame.CopyTo(epb, 20);
-        Block(6, epb);
-
-        stream.Position = 0;
         using var reader = new CaptureReader(stream, "test.pcapng");
         Assert.True(reader.TryRead(out var record));
         Assert.Equal(101, record.LinkType);

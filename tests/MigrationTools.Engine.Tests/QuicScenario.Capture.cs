@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -83,25 +82,13 @@ internal sealed partial class QuicScenario
     public string WritePcap(string directory)
     {
         var path = Path.Combine(directory, $"scenario-{Guid.NewGuid():N}.pcap");
-        using var file = File.Create(path);
-        var header = new byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), 101);
-        file.Write(header);
-        var record = new byte[16];
+        var pcap = new CaptureBytes().PcapHeader(0xa1b2c3d4, LinkType.Raw);
         foreach (var (micros, frame) in _frames)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(micros / 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)(micros % 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), (uint)frame.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(12), (uint)frame.Length);
-            file.Write(record);
-            file.Write(frame);
+            pcap.Record((uint)(micros / 1_000_000), (uint)(micros % 1_000_000), frame);
         }
 
+        File.WriteAllBytes(path, pcap.ToArray());
         return path;
     }
 
