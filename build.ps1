@@ -102,7 +102,7 @@ function Invoke-Build {
     Invoke-Native dotnet @('build', (Join-Path $root 'src/MigrationTools.Agent/MigrationTools.Agent.csproj'), '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'q')
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $moduleOut
-    foreach ($file in 'MigrationTools.dll', 'MigrationTools.Engine.dll', 'CliWrap.dll', 'MigrationTools.deps.json',
+    foreach ($file in 'MigrationTools.dll', 'MigrationTools.Engine.dll', 'CliWrap.dll', 'System.IO.Hashing.dll', 'MigrationTools.deps.json',
         'MigrationTools.Agent.dll', 'MigrationTools.Agent.runtimeconfig.json', 'MigrationTools.Agent.deps.json') {
         Copy-Item (Join-Path $bin $file) $moduleOut
     }

@@ -128,10 +128,10 @@ internal sealed partial class QuicScenario
         return this;
     }
 
-    /// <summary>Sends the gathered packets as one datagram.</summary>
-    public QuicScenario EndCoalesce(IPEndPoint from, IPEndPoint to)
+    /// <summary>Sends the gathered packets as one datagram, filled with zero bytes after them up to <paramref name="zeroPadTo"/> bytes.</summary>
+    public QuicScenario EndCoalesce(IPEndPoint from, IPEndPoint to, int zeroPadTo = 0)
     {
-        var payload = _coalescing!.ToArray();
+        var payload = _coalescing!.Concat(new byte[Math.Max(0, zeroPadTo - _coalescing!.Count)]).ToArray();
         _coalescing = null;
         Add(from, to, payload);
         return this;
@@ -170,8 +170,11 @@ internal sealed partial class QuicScenario
     /// large (a post-quantum key share), and <paramref name="splitClientHello"/> sends it in two Initial packets. With
     /// <paramref name="serverParameters"/> the server's Handshake packet carries EncryptedExtensions with them. With
     /// <paramref name="coalesceServerFlight"/> the server's Initial, Handshake and first 1-RTT packet share one datagram.
+    /// With <paramref name="zeroPaddedServerInitials"/> the server first sends an ACK-only Initial, then its ServerHello
+    /// Initial, each alone in a datagram filled with zero bytes to 1200 after the packet, as large servers do for browsers.
     /// </summary>
-    public QuicScenario Handshake(byte[]? serverParameters = null, bool splitClientHello = false, int keyShareBytes = 0, bool coalesceServerFlight = false)
+    public QuicScenario Handshake(byte[]? serverParameters = null, bool splitClientHello = false, int keyShareBytes = 0, bool coalesceServerFlight = false,
+        bool zeroPaddedServerInitials = false)
     {
         var clientHello = Tls.ClientHello(ClientRandom, Tls.Parameters((0x0e, new byte[] { 4 })), keyShareBytes);
         if (splitClientHello)
@@ -187,12 +190,25 @@ internal sealed partial class QuicScenario
 
         // ServerHello: ..., random (32), session id length 0, cipher suite, compression, extensions.
         var serverHello = new byte[] { 2, 0, 0, 40, 3, 3 }.Concat(Enumerable.Repeat((byte)0xbb, 32)).Concat(new byte[] { 0, 0x13, _aes256 ? (byte)0x02 : (byte)0x01, 0, 0, 0 }).ToArray();
+        if (zeroPaddedServerInitials)
+        {
+            Coalesce();
+            Long(Server, Client1, fromServer: true, _clientCid, ServerCid, Frames.Ack(0), padTo: 0);
+            EndCoalesce(Server, Client1, zeroPadTo: 1200);
+            Coalesce();
+        }
+
         if (coalesceServerFlight)
         {
             Coalesce();
         }
 
         Long(Server, Client1, fromServer: true, _clientCid, ServerCid, Frames.Crypto(serverHello), padTo: 0);
+        if (zeroPaddedServerInitials)
+        {
+            EndCoalesce(Server, Client1, zeroPadTo: 1200);
+        }
+
         if (serverParameters is not null)
         {
             Long(Server, Client1, fromServer: true, _clientCid, ServerCid, Frames.Crypto(Tls.EncryptedExtensions(serverParameters)), padTo: 0, handshake: true);
@@ -382,6 +398,9 @@ internal sealed partial class QuicScenario
         public static readonly byte[] Ping = { 0x01 };
 
         public static byte[] Challenge(ulong data) => Eight(0x1a, data);
+
+        /// <summary>An ACK frame of packets <paramref name="smallest"/> to <paramref name="largest"/> (both below 64), no delay.</summary>
+        public static byte[] Ack(byte largest, byte smallest = 0) => new byte[] { 0x02, largest, 0x00, 0x00, (byte)(largest - smallest) };
 
         public static byte[] Response(ulong data) => Eight(0x1b, data);
 

@@ -44,6 +44,15 @@ public sealed class TransportParametersTests
     }
 
     [Fact]
+    public void GreaseQuicBitIsReadFromItsTwoByteIdAndMustBeEmpty()
+    {
+        // RFC 9287: id 0x2ab2, a two-byte varint (0x6ab2), with an empty value.
+        Assert.True(TransportParameters.TryParse(new byte[] { 0x6a, 0xb2, 0x00 })!.GreaseQuicBit);
+        Assert.False(TransportParameters.TryParse(Parameter(0x0c))!.GreaseQuicBit);
+        Assert.Null(TransportParameters.TryParse(new byte[] { 0x6a, 0xb2, 0x01, 0x00 }));
+    }
+
+    [Fact]
     public void NothingSentMeansTheDefaults()
     {
         var parameters = TransportParameters.TryParse(ReadOnlySpan<byte>.Empty);

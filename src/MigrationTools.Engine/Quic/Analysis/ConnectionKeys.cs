@@ -31,6 +31,13 @@ internal sealed class ConnectionKeys : IDisposable
     /// <summary>The server's transport parameters, once its EncryptedExtensions has been decrypted.</summary>
     internal TransportParameters? ServerParameters { get; private set; }
 
+    /// <summary>
+    /// True when <paramref name="sender"/>'s packets may have the fixed bit cleared: the receiver advertised
+    /// grease_quic_bit (RFC 9287). Otherwise a byte with it cleared starts no packet (RFC 9000 section 17.3.1).
+    /// </summary>
+    internal bool MayGreaseFixedBit(Side sender) =>
+        (sender == Side.Client ? ServerParameters : ClientParameters)?.GreaseQuicBit == true;
+
     /// <summary>True once 1-RTT keys are known.</summary>
     internal bool HasApplicationKeys => _keys[(int)PacketSpace.ApplicationData, (int)Side.Server] is not null;
 

@@ -1,41 +1,41 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using MigrationTools.Engine.Capture;
 
 namespace MigrationTools.Engine.Quic;
 
 /// <summary>
-/// Recognises a datagram captured twice within 50 ms (tcpdump -i any on a router sees it on the way in and on
-/// the way out, and once more inside IP-in-IP) by its length and its last 16 bytes, the AEAD tag.
+/// Recognises a datagram captured twice within 50 ms (tcpdump -i any on a router sees it on the way in and on the way
+/// out, and once more inside IP-in-IP): the same addresses, the same length and the same content, identified by a
+/// 128-bit hash of the whole payload. Two different datagrams that merely end alike (padded with zeros to the same
+/// size, as browsers' servers pad their Initials) are both kept.
 /// </summary>
 internal sealed class DuplicateFilter
 {
     private const long WindowMicros = 50_000;
-    private readonly HashSet<(UInt128 Tail, int Length)> _seen = new();
-    private readonly Queue<(long Micros, UInt128 Tail, int Length)> _order = new();
+    private const int MaxRemembered = 65536;
+    private readonly HashSet<DatagramIdentity> _seen = new();
+    private readonly Queue<(long Micros, DatagramIdentity Identity)> _order = new();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool IsDuplicate(long micros, ReadOnlySpan<byte> datagram)
+    public bool IsDuplicate(long micros, NetEndpoint source, NetEndpoint destination, ReadOnlySpan<byte> datagram)
     {
-        while (_order.Count > 0 && (_order.Peek().Micros < micros - WindowMicros || _order.Count > 65536))
+        while (_order.Count > 0 && (_order.Peek().Micros < micros - WindowMicros || _order.Count > MaxRemembered))
         {
-            var (_, tail, length) = _order.Dequeue();
-            _seen.Remove((tail, length));
+            _seen.Remove(_order.Dequeue().Identity);
         }
 
-        if (datagram.Length < 16)
-        {
-            return false;
-        }
-
-        var key = (BinaryPrimitives.ReadUInt128LittleEndian(datagram[^16..]), datagram.Length);
-        if (!_seen.Add(key))
+        var identity = new DatagramIdentity(XxHash128.HashToUInt128(datagram), datagram.Length, source, destination);
+        if (!_seen.Add(identity))
         {
             return true;
         }
 
-        _order.Enqueue((micros, key.Item1, key.Item2));
+        _order.Enqueue((micros, identity));
         return false;
     }
+
+    private readonly record struct DatagramIdentity(UInt128 Hash, int Length, NetEndpoint Source, NetEndpoint Destination);
 }

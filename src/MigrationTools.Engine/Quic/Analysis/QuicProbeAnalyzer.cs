@@ -129,8 +129,21 @@ public sealed class QuicProbeAnalyzer
             var rest = payload[offset..];
             if ((rest[0] & 0x80) == 0)
             {
+                if (connection is not null && IsPadding(rest, connection, sender))
+                {
+                    // Zero bytes that fill the datagram after coalesced packets (RFC 9000 section 12.2).
+                    break;
+                }
+
                 if (_table.TryRouteShort(rest, datagram.Source, datagram.Destination, ref connection, ref sender, out var header, out shortDcid))
                 {
+                    if (offset == 0 && IsPadding(rest, connection!, sender))
+                    {
+                        // RFC 9000 section 17.3.1: the fixed bit is 1 unless the receiver allowed greasing; this is no packet.
+                        connection = null;
+                        break;
+                    }
+
                     var length = GsoSplitter.SegmentLength(rest, header.DcidLength, offset);
                     end = offset + length;
                     _packets.Add((offset, header with { PacketLength = length }));
@@ -166,7 +179,7 @@ public sealed class QuicProbeAnalyzer
         }
 
         var segment = payload[..end];
-        if (_duplicates.IsDuplicate(micros, segment))
+        if (_duplicates.IsDuplicate(micros, datagram.Source, datagram.Destination, segment))
         {
             return end;
         }
@@ -188,6 +201,13 @@ public sealed class QuicProbeAnalyzer
         }, output);
         return end;
     }
+
+    /// <summary>
+    /// Bytes that start no short-header packet: the fixed bit is 0 although the receiver did not allow greasing it
+    /// (RFC 9000 section 17.3.1, RFC 9287), or nothing but zero bytes follow (datagram padding, greased or not).
+    /// </summary>
+    private static bool IsPadding(ReadOnlySpan<byte> rest, QuicConnection connection, Side sender) =>
+        (rest[0] & 0x40) == 0 && (!connection.Keys.MayGreaseFixedBit(sender) || !rest.ContainsAnyExcept((byte)0));
 
     /// <summary>
     /// A client's first Initial opens a connection only if it authenticates with the initial keys derived from its

@@ -12,4 +12,6 @@ internal static class TransportParameterId
     internal const ulong ActiveConnectionIdLimit = 0x0e;
     internal const ulong InitialSourceConnectionId = 0x0f;
     internal const ulong RetrySourceConnectionId = 0x10;
+    /// <summary>RFC 9287: the endpoint accepts packets whose fixed bit is 0.</summary>
+    internal const ulong GreaseQuicBit = 0x2ab2;
 }

@@ -16,6 +16,8 @@ public sealed record TransportParameters
     public bool DisableActiveMigration { get; init; }
     /// <summary>How many connection IDs of the peer the endpoint keeps (default 2).</summary>
     public ulong ActiveConnectionIdLimit { get; init; } = 2;
+    /// <summary>The endpoint accepts packets with the fixed bit cleared (grease_quic_bit, RFC 9287).</summary>
+    public bool GreaseQuicBit { get; init; }
     /// <summary>The largest UDP payload the endpoint accepts (default 65527).</summary>
     public ulong MaxUdpPayloadSize { get; init; } = 65527;
 
@@ -42,6 +44,14 @@ public sealed record TransportParameters
                     }
 
                     result = result with { DisableActiveMigration = true };
+                    break;
+                case TransportParameterId.GreaseQuicBit:
+                    if (!value.IsEmpty)
+                    {
+                        return null;
+                    }
+
+                    result = result with { GreaseQuicBit = true };
                     break;
                 case TransportParameterId.PreferredAddress:
                     var preferred = ParsePreferredAddress(value);
