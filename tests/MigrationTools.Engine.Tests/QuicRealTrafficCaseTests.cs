@@ -46,4 +46,44 @@ public sealed class QuicRealTrafficCaseTests : IDisposable
         Assert.Equal(0, analyzer.Undecryptable);
         Assert.Equal(0, analyzer.Unparsable);
     }
+
+    [Theory]
+    [InlineData(134)]
+    [InlineData(700)]
+    public void DecryptionSurvivesACaptureGapOfMoreThanHalfAPacketNumberWindow(int missed)
+    {
+        var scenario = new QuicScenario().Handshake().PacketNumberLength(1);
+        for (var i = 0; i < 10; i++)
+        {
+            scenario.FromServer(Server, Client1, 0, Frames.Stream(100));
+        }
+
+        // The capture misses these (a tcpdump whose buffer overflowed); 1-byte packet numbers cannot span the gap.
+        for (var i = 0; i < missed; i++)
+        {
+            scenario.FromServer(Server, Client1, 0, Frames.Stream(100)).Drop(scenario.Captured.Count - 1);
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            scenario.FromServer(Server, Client1, 0, Frames.Stream(100));
+        }
+
+        var events = scenario.PacketNumberLength(4).Migrate().Analyze(_directory, out var analyzer);
+
+        Assert.Equal(0, analyzer.Undecryptable);
+        Assert.Equal(1 + 1 + 2 + 20 + 5, analyzer.Decrypted);
+        Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
+    }
+
+    [Fact]
+    public void APacketThatNeverAuthenticatesIsStillCountedAfterTheGapRecovery()
+    {
+        var scenario = new QuicScenario().Handshake().PacketNumberLength(1);
+        scenario.FromServer(Server, Client1, 0, Frames.Stream(100)).CorruptLast().FromServer(Server, Client1, 0, Frames.Stream(100));
+
+        scenario.Analyze(_directory, out var analyzer);
+
+        Assert.Equal(1, analyzer.Undecryptable);
+    }
 }

@@ -132,6 +132,38 @@ public static class QuicPacket
             return -1;
         }
 
-        return keys.TryDecrypt(packetNumber, scratch[..headerLength], body, plaintext) ? body.Length - 16 : -1;
+        if (keys.TryDecrypt(packetNumber, scratch[..headerLength], body, plaintext))
+        {
+            return body.Length - 16;
+        }
+
+        // A capture that missed more than half a packet-number window decodes the number one window off (RFC 9000
+        // appendix A.3 assumes a receiver that saw the packets in between): the neighbouring windows are tried, later
+        // ones first, and the AEAD tag decides which number is right.
+        var window = 1UL << (8 * pnLength);
+        for (var k = 1; k <= GapWindowsForward + GapWindowsBack; k++)
+        {
+            var candidate = k <= GapWindowsForward ? packetNumber + ((ulong)k * window) : packetNumber - ((ulong)(k - GapWindowsForward) * window);
+            if (candidate >= MaxPacketNumber || (k > GapWindowsForward && (ulong)(k - GapWindowsForward) * window > packetNumber))
+            {
+                continue;
+            }
+
+            if (keys.TryDecrypt(candidate, scratch[..headerLength], body, plaintext))
+            {
+                packetNumber = candidate;
+                return body.Length - 16;
+            }
+        }
+
+        return -1;
     }
+
+    /// <summary>Packet-number windows tried past the decoded number when a packet does not authenticate (gaps in a capture).</summary>
+    internal const int GapWindowsForward = 4;
+
+    /// <summary>Windows tried before the decoded number (a packet reordered across a gap).</summary>
+    internal const int GapWindowsBack = 1;
+
+    private const ulong MaxPacketNumber = 1UL << 62;
 }
