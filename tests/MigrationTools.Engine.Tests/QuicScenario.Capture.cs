@@ -115,7 +115,8 @@ internal sealed partial class QuicScenario
         Analyze(directory, out _, withKeys, challengeTimeoutSeconds, keyLogText);
 
     /// <summary>Runs the analysis and also returns the analyzer, for its counters.</summary>
-    public List<QuicProbeEvent> Analyze(string directory, out QuicProbeAnalyzer analyzer, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null, int[]? ports = null)
+    public List<QuicProbeEvent> Analyze(string directory, out QuicProbeAnalyzer analyzer, bool withKeys = true, double challengeTimeoutSeconds = 3, string? keyLogText = null, int[]? ports = null,
+        bool firstPacketRule = false)
     {
         KeyLog? keyLog = null;
         if (withKeys)
@@ -124,7 +125,11 @@ internal sealed partial class QuicScenario
             keyLog.AddText(keyLogText ?? KeyLog);
         }
 
-        var options = new QuicProbeOptions { KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds), Ports = new HashSet<int>(ports ?? Array.Empty<int>()) };
+        var options = new QuicProbeOptions
+        {
+            KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds), Ports = new HashSet<int>(ports ?? Array.Empty<int>()),
+            FirstPacketRule = firstPacketRule,
+        };
         var run = QuicProbeWatcher.NewRun(options);
         var events = QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, run).ToList();
         analyzer = run.Analyzer;

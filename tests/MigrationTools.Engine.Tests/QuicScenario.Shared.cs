@@ -56,7 +56,7 @@ internal sealed partial class QuicScenario
         At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping);
         return serverProbes
             ? FromServer(Server, Client2, 1200, Frames.Challenge(ChallengeB)).FromClient(Client2, ServerCid, 1200, Frames.Response(ChallengeB))
-            : FromServer(Server, Client2, 0, Frames.Stream(500));
+            : FromServer(Server, Client2, 0, Frames.Stream(500)).At(3500).FromServer(Server, Client2, 0, Frames.Stream(500)).FromClient(Client2, ServerCid, 0, Frames.Ping);
     }
 
     /// <summary>

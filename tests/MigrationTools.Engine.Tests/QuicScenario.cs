@@ -228,6 +228,27 @@ internal sealed partial class QuicScenario
         return this;
     }
 
+    /// <summary>The client's first Initial alone: its ClientHello, padded to 1200 bytes.</summary>
+    public QuicScenario ClientHelloOnly()
+    {
+        Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(Tls.ClientHello(ClientRandom, Tls.Parameters((0x0e, new byte[] { 4 })), 0)), padTo: 1200);
+        return this;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> server Initial (or Handshake) packets from <paramref name="from"/>, each alone in a datagram of
+    /// <paramref name="padTo"/> bytes, carrying PADDING only: the size of a server's handshake flight without its content.
+    /// </summary>
+    public QuicScenario ServerLongPackets(IPEndPoint from, IPEndPoint to, bool handshake, int count, int padTo)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Long(from, to, fromServer: true, _clientCid, ServerCid, new byte[] { 0 }, padTo, handshake);
+        }
+
+        return this;
+    }
+
     /// <summary>The client's Handshake packet with its TLS Finished (a CRYPTO frame of 36 bytes), protected with the client's handshake keys.</summary>
     public QuicScenario ClientFinished()
     {

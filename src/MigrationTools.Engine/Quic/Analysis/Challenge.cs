@@ -12,6 +12,10 @@ internal sealed class Challenge(QuicConnection connection, Side sender, PathKey 
     public string Source { get; } = source;
     public string Destination { get; } = destination;
     public bool Answered { get; set; }
+    /// <summary>Another challenge of the same sender on the same path was answered: this one needs no answer.</summary>
+    public bool Retired { get; set; }
+    /// <summary>The size of the datagram that carried it.</summary>
+    public int DatagramSize { get; init; }
     /// <summary>Packets from the responder that could not be read when the challenge was sent.</summary>
     public long ResponderUnreadable { get; init; }
 }

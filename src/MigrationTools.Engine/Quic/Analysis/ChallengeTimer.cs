@@ -22,11 +22,19 @@ internal sealed class ChallengeTimer(QuicProbeOptions options)
         while (_waiting.Count > 0 && _waiting.Peek().Micros + _timeoutMicros < micros)
         {
             var challenge = _waiting.Dequeue();
-            if (!challenge.Answered)
+            if (challenge.Answered || challenge.Retired)
             {
-                output.Add(challenge.Sender == Side.Server && !challenge.Path.Client.Equals(challenge.Connection.LastClient)
-                    ? Abandoned(challenge)
-                    : Unanswered(challenge));
+                continue;
+            }
+
+            if (challenge.Sender == Side.Server && !challenge.Path.Client.Equals(challenge.Connection.LastClient))
+            {
+                output.Add(Abandoned(challenge));
+            }
+            else if (!(challenge.Connection.Paths.TryGetValue(challenge.Path, out var path) && path.Validated[challenge.Sender]))
+            {
+                // A challenge on a path its sender has validated since (another challenge's response did) is no failure.
+                output.Add(Unanswered(challenge));
             }
         }
     }
@@ -36,7 +44,7 @@ internal sealed class ChallengeTimer(QuicProbeOptions options)
     {
         Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.PathAbandoned, Connection = challenge.Connection.Id, Sender = "Server",
         ClientAddress = challenge.Path.Client.ToString(), Source = challenge.Source, Destination = challenge.Destination, PacketNumber = challenge.PacketNumber,
-        Data = challenge.DataHex, Certain = true,
+        Data = challenge.DataHex, DatagramSize = challenge.DatagramSize, Certain = true,
         Evidence = $"the server's PATH_CHALLENGE {challenge.DataHex} on {challenge.Path.Client}, a path the client has left for {challenge.Connection.LastClient}, went unanswered for {options.ChallengeTimeout.TotalSeconds:0.###} s, as RFC 9000 section 9.3.3 expects",
     };
 
@@ -49,7 +57,7 @@ internal sealed class ChallengeTimer(QuicProbeOptions options)
         {
             Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.UnansweredChallenge, Connection = challenge.Connection.Id,
             Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.Client.ToString(), Source = challenge.Source, Destination = challenge.Destination,
-            PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, Certain = unreadable == 0,
+            PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, DatagramSize = challenge.DatagramSize, Certain = unreadable == 0,
             Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.Lower()}'s PATH_CHALLENGE" +
                 (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {responder.Lower()} could not be read meanwhile and may have carried it"),
         };

@@ -25,16 +25,20 @@ internal sealed class PathState(PathKey key, bool isInitial)
     public List<NetEndpoint> ServerSources { get; } = new();
     public long PacketsFromClient { get; set; }
     public long PacketsToClient { get; set; }
-    public long BytesFromClient { get; set; }
-    public long BytesToClient { get; set; }
     public int SourceMismatches { get; set; }
     public bool FirstServerPacketChecked { get; set; }
     public long UnreadableFromClient { get; set; }
+    /// <summary>Server datagrams to this path that could not be read (they may have carried a PATH_CHALLENGE).</summary>
+    public long UnreadableToClient { get; set; }
     public PerSide<long> ResponderUnreadableAtFirstChallenge { get; } = new();
-    public bool AmplificationReported { get; set; }
     public bool HeuristicProbeReported { get; set; }
-    /// <summary>Validated by each side's challenge (the handshake's path is, from the start).</summary>
-    public PerSide<bool> Validated { get; } = new(isInitial, isInitial);
+    /// <summary>
+    /// Validated by each side, on evidence only: a matching PATH_RESPONSE, or for the handshake's path the peer's
+    /// Handshake or 1-RTT packets on it (RFC 9000 section 8.1).
+    /// </summary>
+    public PerSide<bool> Validated { get; } = new(false, false);
+    /// <summary>When the server first sent a non-probing packet to this client address after the client moved here.</summary>
+    public long? ServerDataMicros { get; set; }
     public PerSide<bool> EndlessReported { get; } = new();
     /// <summary>When each side's PATH_CHALLENGEs on the path were sent.</summary>
     public PerSide<List<long>> ChallengeTimes { get; } = new(new List<long>(), new List<long>());

@@ -10,7 +10,7 @@ namespace MigrationTools.Engine.Quic;
 /// <see cref="MigrationRules"/>); each rule is one method and names the RFC 9000 section it rests on (or, where it is
 /// stricter than the RFC, quic-interop-runner's check it follows).
 /// </summary>
-internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer timer, ConnectionTable table)
+internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer timer, ConnectionTable table, MigrationFollowing following)
 {
     private readonly MigrationRules _migration = new(table);
 
@@ -55,10 +55,12 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
         if (fromServer)
         {
             path.FirstServerPacketChecked = true;
+            path.UnreadableToClient++;
         }
         else
         {
             path.UnreadableFromClient++;
+            connection.BudgetOf(client).UnreadableReceived++;
         }
     }
 
@@ -77,10 +79,20 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
     {
         var connection = d.Connection;
         path.PacketsFromClient++;
-        path.BytesFromClient += d.Size;
+        var budget = connection.BudgetOf(d.Client);
+        budget.Received += d.Size;
+        budget.TokenSeen |= d.Frames.InitialToken;
         if (d.Frames.Unreadable)
         {
             path.UnreadableFromClient++;
+            budget.UnreadableReceived++;
+        }
+
+        if (path.IsInitial && d.Frames.ProvesHandshake && !path.Validated[Side.Server])
+        {
+            // RFC 9000 section 8.1: a Handshake packet from the client completes the validation of its address.
+            path.Validated[Side.Server] = true;
+            connection.ServerValidatedClients.Add(d.Client);
         }
 
         path.LastClientMicros = d.Micros;
@@ -105,21 +117,33 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
     private void OnServerDatagram(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
     {
         path.PacketsToClient++;
-        path.BytesToClient += d.Size;
+        d.Connection.BudgetOf(d.Client).Sent += d.Size;
+        if (d.Frames.Unreadable)
+        {
+            path.UnreadableToClient++;
+        }
+
         if (!path.ServerSources.Contains(d.Server))
         {
             path.ServerSources.Add(d.Server);
         }
 
+        if (path.IsInitial && d.Frames.ProvesHandshake && d.Connection.ServerAddresses.Contains(d.Server))
+        {
+            // The server's Handshake packets from the address the client sent to: the client's side of the handshake's path.
+            path.Validated[Side.Client] = true;
+        }
+
         CheckSourceAddress(d, path, output);
-        CheckFirstServerPacket(d, path, output);
+        following.OnServerDatagram(d, path, output);
         CheckAmplification(d, path, output);
         CheckUnreadableProbe(d, path, output);
     }
 
     /// <summary>
     /// RFC 9000 section 9: a client discards packets from an address it never sent to, so a server that answers a path
-    /// from another address (the origin's fault; fixed in quic-go by PR 5544) can never validate it.
+    /// from another address (a server behind a load balancer answering from its real address instead of the VIP) can
+    /// never validate it.
     /// </summary>
     private static void CheckSourceAddress(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
     {
@@ -134,43 +158,31 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
         {
             output.Add(d.Event(QuicProbeEventKind.SourceAddressMismatch, true,
                 $"server packet to {d.Client} from {d.Server}, an address the client never sent to (it sent to {string.Join(", ", connection.ServerAddresses)}); " +
-                "RFC 9000 section 9 makes the client discard it, so this path cannot validate (quic-go PR 5544)"));
+                "RFC 9000 section 9 makes the client discard it, so this path cannot validate"));
         }
     }
 
     /// <summary>
-    /// quic-interop-runner's rebind check, stricter than RFC 9000 (section 9.3 lets a server send to a new address before
-    /// it challenges it): the server's first packet to a new client address carries a PATH_CHALLENGE. When that packet
-    /// cannot be read, what it carried is unknown and nothing is said.
+    /// RFC 9000 section 8.1: before it validates a client address the server sends at most three times what it received
+    /// from it, counted per address from the first datagram, the handshake's included. The handshake's path is validated
+    /// by the client's Handshake packets, visible without keys; a new path only by a PATH_RESPONSE, which needs keys.
     /// </summary>
-    private static void CheckFirstServerPacket(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
-    {
-        if (path.FirstServerPacketChecked || !(d.Frames.Decrypted || d.Frames.Unreadable))
-        {
-            return;
-        }
-
-        path.FirstServerPacketChecked = true;
-        if (path.IsMigrationTarget && d.Frames.Decrypted && !d.Frames.Unreadable && !d.Frames.HasChallenge)
-        {
-            output.Add(d.Event(QuicProbeEventKind.NoChallengeOnNewPath, true, $"the server's first packet to the new client address {d.Client} carries no PATH_CHALLENGE"));
-        }
-    }
-
-    /// <summary>RFC 9000 section 8: before it validates an address the server sends at most three times what it received from it.</summary>
     private static void CheckAmplification(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
     {
         var connection = d.Connection;
-        if (path.IsInitial || connection.ServerValidatedClients.Contains(d.Client) || !connection.Keys.HasApplicationKeys || path.AmplificationReported ||
-            path.BytesToClient <= 3 * path.BytesFromClient)
+        var budget = connection.BudgetOf(d.Client);
+        if (budget.Reported || budget.TokenSeen || connection.ServerValidatedClients.Contains(d.Client) || budget.Sent <= 3 * budget.Received)
         {
             return;
         }
 
-        path.AmplificationReported = true;
-        output.Add(d.Event(QuicProbeEventKind.AmplificationExceeded, path.UnreadableFromClient == 0,
-            $"{path.BytesToClient} bytes sent to the unvalidated address {d.Client}, more than 3 x the {path.BytesFromClient} received from it" +
-            (path.UnreadableFromClient == 0 ? string.Empty : $"; {path.UnreadableFromClient} packet(s) from that address could not be read and may have validated it")));
+        budget.Reported = true;
+        var certain = budget.UnreadableReceived == 0 && (path.IsInitial || connection.Keys.HasApplicationKeys);
+        output.Add(d.Event(QuicProbeEventKind.AmplificationExceeded, certain,
+            $"{budget.Sent} bytes sent to the unvalidated address {d.Client}, more than 3 x the {budget.Received} received from it" +
+            (path.IsInitial ? " during the handshake, before any Handshake packet came from it" : string.Empty) +
+            (budget.UnreadableReceived == 0 ? string.Empty : $"; {budget.UnreadableReceived} datagram(s) from that address could not be read and may have validated it") +
+            (certain || budget.UnreadableReceived > 0 ? string.Empty : "; without keys a PATH_RESPONSE that validated it cannot be seen")));
     }
 
     /// <summary>Without keys a padded server datagram to a new client address is only suspected to be a probe.</summary>
@@ -191,7 +203,7 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
         connection.ChallengeData.Add(hex);
         var challenge = new Challenge(connection, d.Sender, path.Key, d.Micros, d.Frames.PacketNumber, hex, d.Source.ToString(), d.Destination.ToString())
         {
-            ResponderUnreadable = connection.UnreadableFrom[d.Sender.Peer()],
+            ResponderUnreadable = connection.UnreadableFrom[d.Sender.Peer()], DatagramSize = d.Size,
         };
         connection.Pending[d.Frames.Challenge] = challenge;
         timer.Start(challenge);
@@ -227,6 +239,7 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
         }
 
         challenge.Answered = true;
+        RetireOtherChallenges(connection, challenge);
         CheckResponsePath(d, path, challenge, hex, output);
         if (connection.Paths.TryGetValue(challenge.Path, out var challenged) && !challenged.Validated[challenge.Sender])
         {
@@ -244,6 +257,22 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
 
         output.Add(d.Event(QuicProbeEventKind.PathValidated, true,
             $"the {challenge.Sender.Lower()}'s PATH_CHALLENGE {hex} on the path of {challenge.Path.Client} was answered after {(d.Micros - challenge.Micros) / 1000.0:0.###} ms", hex));
+    }
+
+    /// <summary>
+    /// RFC 9000 sections 8.2.1 and 8.2.3: an endpoint may send several PATH_CHALLENGEs against loss, and one matching
+    /// PATH_RESPONSE validates the path; the challenger's other challenges on that path need no answer any more (one
+    /// that comes is still a correct echo).
+    /// </summary>
+    private static void RetireOtherChallenges(QuicConnection connection, Challenge answered)
+    {
+        foreach (var waiting in connection.Pending.Values)
+        {
+            if (waiting.Sender == answered.Sender && waiting.Path.Equals(answered.Path))
+            {
+                waiting.Retired = true;
+            }
+        }
     }
 
     /// <summary>RFC 9000 section 8.2.2: a PATH_RESPONSE goes on the path its PATH_CHALLENGE came on; the initiator still accepts it on another (it validates).</summary>
@@ -267,7 +296,8 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
             return;
         }
 
-        var budget = (3 * path.BytesFromClient) - (path.BytesToClient - (d.FromServer ? d.Size : 0));
+        var address = d.Connection.BudgetOf(d.Client);
+        var budget = (3 * address.Received) - (address.Sent - (d.FromServer ? d.Size : 0));
         if (!(d.FromServer && !d.Connection.ServerValidatedClients.Contains(d.Client) && budget < 1200))
         {
             output.Add(d.Event(QuicProbeEventKind.UndersizedProbe, true, $"{frame} in a {d.Size}-byte datagram; RFC 9000 section {section} asks for at least 1200 bytes", hex));

@@ -27,6 +27,26 @@ internal sealed class QuicConnection(string id, uint version, NetEndpoint server
     /// <summary>Every Destination Connection ID the client has used.</summary>
     public HashSet<CidKey> ClientDcids { get; } = new();
     public int ProbingPaths { get; set; }
+    /// <summary>The largest packet number of the client's non-probing 1-RTT packets.</summary>
+    public ulong? LargestClientPacket { get; set; }
+    /// <summary>The client address that packet came from: where the client is (RFC 9000 section 9.3).</summary>
+    public NetEndpoint? ActiveClient { get; set; }
+    /// <summary>The client's last move to a new address, and what the server did about it.</summary>
+    public ClientMove? Move { get; set; }
+    /// <summary>Per client address: UDP payload bytes received from it and sent to it (RFC 9000 section 8.1).</summary>
+    public Dictionary<NetEndpoint, AddressBudget> Budgets { get; } = new();
+
+    /// <summary>The amplification budget of <paramref name="client"/>.</summary>
+    public AddressBudget BudgetOf(NetEndpoint client)
+    {
+        if (!Budgets.TryGetValue(client, out var budget))
+        {
+            budget = new AddressBudget();
+            Budgets[client] = budget;
+        }
+
+        return budget;
+    }
     public Dictionary<PathKey, PathState> Paths { get; } = new();
     public Dictionary<ulong, Challenge> Pending { get; } = new();
     public List<string> ChallengeData { get; } = new();

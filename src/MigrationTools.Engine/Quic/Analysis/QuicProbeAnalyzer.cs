@@ -22,6 +22,7 @@ public sealed class QuicProbeAnalyzer
     private readonly ConnectionTable _table = new();
     private readonly ChallengeTimer _timer;
     private readonly PathValidator _validator;
+    private readonly MigrationFollowing _following;
     private readonly DuplicateFilter _duplicates = new();
     private readonly List<(int Offset, QuicHeader Header)> _packets = new();
     private readonly byte[] _scratch = new byte[65536];
@@ -36,7 +37,8 @@ public sealed class QuicProbeAnalyzer
     {
         _options = options;
         _timer = new ChallengeTimer(options);
-        _validator = new PathValidator(options, _timer, _table);
+        _following = new MigrationFollowing(options);
+        _validator = new PathValidator(options, _timer, _table, _following);
     }
 
     /// <summary>Where every packet of a followed connection is reported (qlog, timeline), when anything records them.</summary>
@@ -236,7 +238,6 @@ public sealed class QuicProbeAnalyzer
 
         connection = new QuicConnection(Convert.ToHexString(dcid).ToLowerInvariant(), header.Version, datagram.Destination,
             new ConnectionKeys(header.Version, clientKeys, serverKeys));
-        connection.ServerValidatedClients.Add(datagram.Source);
         _table.Add(connection, dcid, packet.Slice(header.ScidOffset, header.ScidLength));
         sender = Side.Client;
         return true;
@@ -254,6 +255,15 @@ public sealed class QuicProbeAnalyzer
             default:
                 Observe(connection, sender, packet, header, null, default);
                 return;
+        }
+
+        if (space != PacketSpace.Initial)
+        {
+            frames.ProvesHandshake = true;
+        }
+        else if (sender == Side.Client && packet[header.ScidOffset + header.ScidLength] != 0)
+        {
+            frames.InitialToken = true;
         }
 
         var keys = connection.Keys;
@@ -280,10 +290,15 @@ public sealed class QuicProbeAnalyzer
         frames.PacketNumber = packetNumber;
         var reader = new QuicFrameReader(_plaintext.AsSpan(0, length));
         ulong? challenge = null, response = null;
+        var nonProbing = false;
         while (reader.TryNext(out var frame))
         {
+            nonProbing |= frame.Type is not (QuicFrameType.Padding or QuicFrameType.PathChallenge or QuicFrameType.PathResponse or QuicFrameType.NewConnectionId);
             switch (frame.Type)
             {
+                case QuicFrameType.Ack or QuicFrameType.AckEcn when space == PacketSpace.ApplicationData && sender == Side.Server:
+                    _following.OnServerAck(connection, frame.AckRanges, _segmentMicros);
+                    break;
                 case QuicFrameType.PathChallenge:
                     frames.Challenge = BinaryPrimitives.ReadUInt64BigEndian(frame.Data);
                     frames.HasChallenge = true;
@@ -310,6 +325,12 @@ public sealed class QuicProbeAnalyzer
         if (reader.Malformed)
         {
             MalformedFrames++;
+        }
+
+        frames.NonProbing |= nonProbing;
+        if (space == PacketSpace.ApplicationData && sender == Side.Client)
+        {
+            _following.OnClientPacket(connection, _segmentSource, packetNumber, nonProbing, _segmentMicros);
         }
 
         Observe(connection, sender, packet, header, packetNumber, _plaintext.AsSpan(0, length), challenge, response);
@@ -372,6 +393,7 @@ public sealed class QuicProbeAnalyzer
     {
         var start = output.Count;
         _timer.Advance(micros, output);
+        _following.Advance(micros, output);
         Announce(output, start);
     }
 

@@ -12,6 +12,11 @@ public sealed record QuicProbeOptions
     public TimeSpan ChallengeTimeout { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>PATH_CHALLENGEs on one path without validation before EndlessProbing is reported.</summary>
     public int EndlessProbingThreshold { get; init; } = 5;
+    /// <summary>
+    /// Also apply quic-interop-runner's first-packet check, stricter than RFC 9000: the server's first packet to a new
+    /// client address carries a PATH_CHALLENGE. Its findings are not certain.
+    /// </summary>
+    public bool FirstPacketRule { get; init; }
     /// <summary>TLS secrets for Handshake and 1-RTT packets (secrets found in pcapng captures are added to it).</summary>
     public KeyLog? KeyLog { get; init; }
 }

@@ -8,8 +8,8 @@ namespace MigrationTools.Engine.Quic;
 /// <param name="ServerSources">The addresses the server's packets on this path came from.</param>
 /// <param name="ChallengesFromServer">PATH_CHALLENGEs the server sent on the path.</param>
 /// <param name="ChallengesFromClient">PATH_CHALLENGEs the client sent on the path.</param>
-/// <param name="ValidatedByServer">The server validated the path (or it is the handshake's).</param>
-/// <param name="ValidatedByClient">The client validated the path (or it is the handshake's).</param>
+/// <param name="ValidatedByServer">The server validated the path: a PATH_RESPONSE to its challenge, or for the handshake's path the client's Handshake packets.</param>
+/// <param name="ValidatedByClient">The client validated the path: a PATH_RESPONSE to its challenge, or for the handshake's path the server's Handshake packets from the address it sent to.</param>
 /// <param name="PacketsFromClient">Datagrams from the client on the path.</param>
 /// <param name="PacketsToClient">Datagrams to the client on the path.</param>
 /// <param name="SourceMismatches">Server datagrams from an address the client never sent to.</param>

@@ -31,8 +31,8 @@ public sealed class QuicProbeEvent
     public string? OuterDestination { get; init; }
     /// <summary>The QUIC packet number, when decrypted.</summary>
     public ulong? PacketNumber { get; init; }
-    /// <summary>The UDP payload size of the datagram.</summary>
-    public int DatagramSize { get; init; }
+    /// <summary>The UDP payload size of the datagram the event is about; none for a bound that ran out with no datagram.</summary>
+    public int? DatagramSize { get; init; }
     /// <summary>PATH_CHALLENGE/PATH_RESPONSE data, in hex.</summary>
     public string? Data { get; init; }
     /// <summary>How many (probes, packets) the event covers.</summary>

@@ -16,7 +16,7 @@ public enum QuicProbeEventKind
     /// server's check of a path the client has left timed out, as RFC 9000 section 9.3.3 expects.
     /// </summary>
     PathAbandoned,
-    /// <summary>Verdict: server packets to a client path came from an address the client never sent to (RFC 9000 section 9: the client must discard them; quic-go PR 5544).</summary>
+    /// <summary>Verdict: server packets to a client path came from an address the client never sent to (RFC 9000 section 9: the client must discard them).</summary>
     SourceAddressMismatch,
     /// <summary>Verdict: probing on one path went on past the threshold without validation.</summary>
     EndlessProbing,
@@ -26,7 +26,11 @@ public enum QuicProbeEventKind
     UndersizedProbe,
     /// <summary>Verdict: a PATH_RESPONSE sent on another path than its PATH_CHALLENGE came on (RFC 9000 section 8.2.2).</summary>
     ResponseOnWrongPath,
-    /// <summary>Verdict: the first server packet on a new client path carries no PATH_CHALLENGE.</summary>
+    /// <summary>
+    /// Verdict: the server sent non-probing packets to a new client address and started no validation of it within the
+    /// challenge timeout (RFC 9000 section 9.3); with the first-packet rule, also: its first packet there carried no
+    /// PATH_CHALLENGE (quic-interop-runner's check, not certain).
+    /// </summary>
     NoChallengeOnNewPath,
     /// <summary>Verdict: the client kept its Destination Connection ID on a new local address (RFC 9000 section 9.5).</summary>
     DcidReused,
@@ -37,4 +41,9 @@ public enum QuicProbeEventKind
     /// (RFC 9000 sections 9 and 18.2); moving to the server's preferred address is allowed.
     /// </summary>
     ActiveMigrationDisabled,
+    /// <summary>
+    /// Verdict: the client's non-probing packets come from a new address and the server acknowledged them, yet it went on
+    /// sending to the old address, none to the new one, and did not validate it (RFC 9000 section 9.3).
+    /// </summary>
+    MigrationNotFollowed,
 }

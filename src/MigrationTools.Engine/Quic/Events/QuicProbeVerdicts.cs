@@ -16,6 +16,7 @@ public static class QuicProbeVerdicts
         QuicProbeEventKind.DcidReused,
         QuicProbeEventKind.AmplificationExceeded,
         QuicProbeEventKind.ActiveMigrationDisabled,
+        QuicProbeEventKind.MigrationNotFollowed,
     };
 
     /// <summary>The verdict kinds.</summary>
