@@ -159,6 +159,22 @@ public sealed class QuicOutputsTests : IDisposable
         Assert.Contains("PathValidated", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void APreferredAddressMigrationIsDrawnOnTheNewPathFromItsFirstChallengeAndLabelledAsTheServers()
+    {
+        var svg = Path.Combine(_directory, "timeline.svg");
+        Watch(PreferredAddressMigration(), withKeys: true, null, svg);
+
+        var texts = XDocument.Load(svg).Descendants().Where(e => e.Name.LocalName == "text").ToList();
+        Assert.Contains(texts, t => t.Value.StartsWith("path 2: client 10.200.0.2:40000 ↔ server 10.250.1.2:9443", StringComparison.Ordinal));
+        // The second path's colour: the client's first challenge to the preferred address is drawn in it.
+        var challenge = Assert.Single(texts, t => t.Value.StartsWith("CHALLENGE a1a1a1a1a1a1a1a1", StringComparison.Ordinal));
+        Assert.Equal("#2ca02c", challenge.Attribute("fill")?.Value);
+        // The Migration is the server's (to its preferred address), and says so.
+        Assert.Contains(texts, t => t.Value.EndsWith("Migration (server)", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Value.EndsWith("Migration (client)", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string> ReviewedQlogs => new() { "faulty-source", "faulty-source-without-keys" };
 
     /// <summary>

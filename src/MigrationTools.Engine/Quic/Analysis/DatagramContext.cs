@@ -18,6 +18,8 @@ internal readonly struct DatagramContext
     public required FrameSummary Frames { get; init; }
     /// <summary>The Destination Connection ID of its short-header packet, if it had one.</summary>
     public CidKey ShortDcid { get; init; }
+    /// <summary>The client sends to this server address for the first time.</summary>
+    public bool NewServerAddress { get; init; }
 
     public bool FromServer => Sender == Side.Server;
     public NetEndpoint Client => FromServer ? Destination : Source;

@@ -7,23 +7,17 @@ namespace MigrationTools.Engine.Quic;
 /// address, or the server to its preferred one), whether it kept a connection ID it should have changed, and whether it
 /// moved although the server disabled active migration.
 /// </summary>
-internal sealed class MigrationRules(ConnectionTable table)
+internal static class MigrationRules
 {
     /// <summary>
     /// RFC 9000 section 9.6: a client that sends to the server's preferred address has moved the connection to the
     /// server's new address (a Migration in which the server moved). Every address the client sends to becomes one the
     /// server may answer from.
     /// </summary>
-    internal void CheckServerAddress(in DatagramContext d, List<QuicProbeEvent> output)
+    internal static void CheckServerAddress(in DatagramContext d, List<QuicProbeEvent> output)
     {
         var connection = d.Connection;
-        if (!connection.ServerAddresses.Add(d.Server))
-        {
-            return;
-        }
-
-        table.AddServerEndpoint(d.Server);
-        if (!connection.PreferredServerAddresses.Contains(d.Server))
+        if (!d.NewServerAddress || !connection.PreferredServerAddresses.Contains(d.Server))
         {
             return;
         }

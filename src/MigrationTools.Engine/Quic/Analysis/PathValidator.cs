@@ -10,9 +10,8 @@ namespace MigrationTools.Engine.Quic;
 /// <see cref="MigrationRules"/>); each rule is one method and names the RFC 9000 section it rests on (or, where it is
 /// stricter than the RFC, quic-interop-runner's check it follows).
 /// </summary>
-internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer timer, ConnectionTable table, MigrationFollowing following)
+internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer timer, MigrationFollowing following)
 {
-    private readonly MigrationRules _migration = new(table);
 
     /// <summary>Datagrams between a followed connection's endpoints that did not parse as QUIC, or were cut short.</summary>
     public long Unparsable { get; private set; }
@@ -96,7 +95,7 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
         }
 
         path.LastClientMicros = d.Micros;
-        _migration.CheckServerAddress(d, output);
+        MigrationRules.CheckServerAddress(d, output);
         connection.LastServerFor[d.Client] = d.Server;
         MigrationRules.CheckClientMigration(d, path, output);
         MigrationRules.CheckDcidReused(d, path, output);

@@ -38,7 +38,7 @@ public sealed class QuicProbeAnalyzer
         _options = options;
         _timer = new ChallengeTimer(options);
         _following = new MigrationFollowing(options);
-        _validator = new PathValidator(options, _timer, _table, _following);
+        _validator = new PathValidator(options, _timer, _following);
     }
 
     /// <summary>Where every packet of a followed connection is reported (qlog, timeline), when anything records them.</summary>
@@ -186,6 +186,14 @@ public sealed class QuicProbeAnalyzer
             return end;
         }
 
+        // A server address the client sends to is learnt before its packets are observed, so that the outputs put them
+        // on that address's path from the first (a preferred address's first PATH_CHALLENGE included).
+        var newServerAddress = sender == Side.Client && connection.ServerAddresses.Add(datagram.Destination);
+        if (newServerAddress)
+        {
+            _table.AddServerEndpoint(datagram.Destination);
+        }
+
         var frames = new FrameSummary();
         (_segmentMicros, _segmentSource, _segmentDestination, _segmentLength) = (micros, datagram.Source, datagram.Destination, segment.Length);
         foreach (var (at, header) in _packets)
@@ -200,6 +208,7 @@ public sealed class QuicProbeAnalyzer
         {
             Micros = micros, Connection = connection, Sender = sender, Source = datagram.Source, Destination = datagram.Destination,
             OuterSource = datagram.OuterSource, OuterDestination = datagram.OuterDestination, Size = segment.Length, Frames = frames, ShortDcid = shortDcid,
+            NewServerAddress = newServerAddress,
         }, output);
         return end;
     }

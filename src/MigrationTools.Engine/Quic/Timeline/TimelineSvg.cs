@@ -126,7 +126,9 @@ internal static class TimelineSvg
                 var verdict = e.IsVerdict;
                 var color = verdict ? "#c0392b" : "#555";
                 svg.Line(ClientX, at, ServerX, at, color, verdict ? 1.2 : 0.8, "2 3");
-                svg.Text(ServerX + 12, at + 4, $"{(verdict ? "✖" : "●")} {e.KindName} {(e.Sender.Length > 0 ? "(" + e.Sender.ToLowerInvariant() + ")" : string.Empty)}", 10.5, color, bold: verdict);
+                // A Migration is labelled by the side that moved (the server, to its preferred address), other events by their sender.
+                var side = e.Moved ?? e.Sender;
+                svg.Text(ServerX + 12, at + 4, $"{(verdict ? "✖" : "●")} {e.KindName} {(side.Length > 0 ? "(" + side.ToLowerInvariant() + ")" : string.Empty)}", 10.5, color, bold: verdict);
             }
         }
     }
