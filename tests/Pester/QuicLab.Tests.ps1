@@ -234,7 +234,7 @@ Describe 'A NAT rebinding with real peers (examples/quic-nat-rebinding.ps1)' -Ta
 }
 
 Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integration {
-    It 'reports the migration while it happens and stops at -TimeoutSeconds with no capture left' {
+    It 'reports the migration while it happens, waits for a key log that does not exist yet, stops at -TimeoutSeconds and writes an -OutFile that reads back cleanly' {
         $lab = New-TestQuicLbLab -Prefix "${prefix}live-"
         try {
             $dir = Join-Path $work 'live'
@@ -243,22 +243,23 @@ Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integr
             [IO.File]::WriteAllBytes("$dir/htdocs/f.bin", [byte[]]::new(2MB))
             foreach ($dev in 'eth0', 'eth1') { Invoke-NetNs $lab.Router tc 'qdisc', 'add', 'dev', $dev, 'root', 'tbf', 'rate', '16mbit', 'burst', '32kb', 'latency', '400ms' | Out-Null }
             $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', "$dir/htdocs", $lab.Vip, '8889', "$dir/key.pem", "$dir/cert.pem" -Background
-            Set-Content "$dir/keylog.txt" -Value ''
+            # The key log does not exist when the watch starts: the client creates it.
             $module = (Get-Module MigrationTools).Path
             $job = Start-ThreadJob -ScriptBlock {
-                param($module, $ns, $keys)
+                param($module, $ns, $keys, $out)
                 Import-Module $module
                 $watch = [Diagnostics.Stopwatch]::StartNew()
-                $events = @(Watch-QuicProbe -Namespace $ns -TimeoutSeconds 6 -KeyLogFile $keys -Port 8889 -WarningAction SilentlyContinue)
-                [pscustomobject]@{ Events = $events; Seconds = $watch.Elapsed.TotalSeconds }
-            } -ArgumentList $module, $lab.Client, "$dir/keylog.txt"
+                $events = @(Watch-QuicProbe -Namespace $ns -TimeoutSeconds 6 -KeyLogFile $keys -Port 8889 -OutFile $out -Verbose -WarningAction SilentlyContinue 4>&1)
+                [pscustomobject]@{ Events = @($events | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }); Verbose = @($events | Where-Object { $_ -is [Management.Automation.VerboseRecord] }); Seconds = $watch.Elapsed.TotalSeconds }
+            } -ArgumentList $module, $lab.Client, "$dir/keylog.txt", "$dir/live.pcapng"
             # The watcher's tcpdump must be running before the client starts.
             for ($i = 0; $i -lt 100 -and -not ((& ip netns pids $lab.Client) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' }); $i++) { Start-Sleep -Milliseconds 50 }
             $client = Invoke-NetNs -Name $lab.Client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$dir/dl", '--change-local-addr=300ms', $lab.Vip, '8889', "https://$($lab.Vip):8889/f.bin" -Environment @{ SSLKEYLOGFILE = "$dir/keylog.txt" } -Background
-            for ($i = 0; $i -lt 200 -and -not (Select-String -Path "$dir/keylog.txt" -Pattern '^CLIENT_TRAFFIC_SECRET_0' -Quiet); $i++) { Start-Sleep -Milliseconds 20 }
+            for ($i = 0; $i -lt 200 -and -not ((Test-Path "$dir/keylog.txt") -and (Select-String -Path "$dir/keylog.txt" -Pattern '^CLIENT_TRAFFIC_SECRET_0' -Quiet)); $i++) { Start-Sleep -Milliseconds 20 }
             Set-NetNsRoute -Namespace $lab.Client -Destination "$($lab.Vip)/32" -Gateway $lab.RouterPath2
             $result = $job | Receive-Job -Wait -AutoRemoveJob
             $result.Seconds | Should -BeLessThan 9
+            ($result.Verbose | Where-Object Message -like '*does not exist yet*') | Should -Not -BeNullOrEmpty
             $result.Events.Kind | Should -Contain 'Migration'
             ($result.Events | Where-Object Kind -eq 'Migration').Source | Should -BeLike '10.210.0.2:*'
             # The key log was empty when the watch started: decrypted probes and a validation prove it was re-read.
@@ -266,6 +267,10 @@ Describe 'Watch-QuicProbe live in the client namespace' -Tag RequireRoot, Integr
             @($result.Events | Where-Object Kind -eq 'PathValidated').Count | Should -BeGreaterThan 0
             Start-Sleep -Milliseconds 300
             (& ip netns pids $lab.Client) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' } | Should -BeNullOrEmpty
+            # The capture written during the watch, with the secrets embedded, reads back with every packet decrypted.
+            $again = @(Watch-QuicProbe -Path "$dir/live.pcapng" -Port 8889 -WarningVariable warnings -WarningAction SilentlyContinue)
+            @($warnings | Where-Object { "$_" -like '*did not authenticate*' }) | Should -BeNullOrEmpty -Because "$warnings"
+            @($again | Where-Object Kind -eq 'PathValidated').Count | Should -BeGreaterThan 0
             $client, $server | Stop-NetNsProcess -Confirm:$false
         } finally {
             Remove-NetLab -Name $lab.Name -Confirm:$false

@@ -15,8 +15,12 @@ namespace MigrationTools.Commands;
 /// Follows QUIC connections (versions 1 and 2) by their connection IDs across migrations and writes one object per
 /// event as it happens: PathProbeSent, PathResponse, PathValidated, Migration, PathAbandoned, and the verdicts
 /// SourceAddressMismatch (server packets to a client path from an address the client never sent to: the client must
-/// discard them, RFC 9000 section 9, the fault fixed by quic-go PR 5544), EndlessProbing, UnansweredChallenge,
-/// UndersizedProbe, ResponseOnWrongPath, NoChallengeOnNewPath, DcidReused and AmplificationExceeded. Each event
+/// discard them, RFC 9000 section 9), EndlessProbing, UnansweredChallenge (only on a path never validated),
+/// UndersizedProbe, ResponseOnWrongPath, NoChallengeOnNewPath (non-probing packets to a new client address and no
+/// validation started within -ChallengeTimeoutSeconds; -FirstPacketRule adds quic-interop-runner's stricter check),
+/// MigrationNotFollowed (the server acknowledged the client's packets from its new address but kept sending to the
+/// old one, RFC 9000 section 9.3), DcidReused, AmplificationExceeded (per client address, from the first datagram)
+/// and ActiveMigrationDisabled. Each event
 /// carries its time, connection, addresses (and the outer addresses of IP-in-IP), packet number, the
 /// PATH_CHALLENGE/PATH_RESPONSE data and the evidence; Certain is false for header-level heuristics.
 ///
@@ -131,6 +135,12 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     [ValidateRange(2, 1000)]
     public int EndlessProbingThreshold { get; set; } = 5;
 
+    /// <summary>
+    /// Also apply quic-interop-runner's first-packet rule, stricter than RFC 9000: the server's first packet to a new
+    /// client address must carry a PATH_CHALLENGE. Its NoChallengeOnNewPath findings are reported as not certain.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter FirstPacketRule { get; set; }
     /// <summary>Write one summary object per connection at the end instead of the events.</summary>
     [Parameter]
     public SwitchParameter Summary { get; set; }
@@ -190,7 +200,8 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
             var keyFiles = (KeyLogFile ?? Array.Empty<string>()).Select(k => GetUnresolvedProviderPathFromPSPath(k)).ToArray();
             var run = QuicProbeWatcher.NewRun(new QuicProbeOptions
             {
-                KeyLog = keyFiles.Length > 0 ? KeyLog.Load(keyFiles) : null,
+                KeyLog = keyFiles.Length > 0 ? LoadKeyLog(keyFiles) : null,
+                FirstPacketRule = FirstPacketRule,
                 Ports = (Port ?? Array.Empty<int>()).ToHashSet(),
                 ChallengeTimeout = TimeSpan.FromSeconds(ChallengeTimeoutSeconds),
                 EndlessProbingThreshold = EndlessProbingThreshold,
@@ -275,6 +286,21 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
         }
 
         return Count == 0 || ++_written < Count;
+    }
+
+    /// <summary>A live watch often starts before the program that writes the key log: a missing one is read once it appears.</summary>
+    private KeyLog LoadKeyLog(string[] keyFiles)
+    {
+        var live = ParameterSetName == LiveSet;
+        if (live)
+        {
+            foreach (var missing in keyFiles.Where(f => !System.IO.File.Exists(f)))
+            {
+                WriteVerbose($"The key log '{missing}' does not exist yet; it is read as it appears.");
+            }
+        }
+
+        return KeyLog.Load(keyFiles, allowMissing: live);
     }
 
     private void WatchLive(QuicProbeRun run, CaptureExport? export)

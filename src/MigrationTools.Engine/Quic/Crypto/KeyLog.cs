@@ -67,8 +67,12 @@ public sealed class KeyLog
         return text.ToString();
     }
 
-    /// <summary>Reads one or more key log files; throws <c>KeyLogUnreadable</c> for a missing or unreadable file.</summary>
-    public static KeyLog Load(IEnumerable<string> paths)
+    /// <summary>
+    /// Reads one or more key log files; throws <c>KeyLogUnreadable</c> for a directory or an unreadable file, and for a
+    /// missing one unless <paramref name="allowMissing"/> (a live watch started before the program that writes it):
+    /// then it is read once it appears.
+    /// </summary>
+    public static KeyLog Load(IEnumerable<string> paths, bool allowMissing = false)
     {
         var log = new KeyLog();
         foreach (var path in paths)
@@ -78,7 +82,7 @@ public sealed class KeyLog
                 throw new MigrationToolsException("KeyLogUnreadable", FailureKind.InvalidArgument, $"The key log '{path}' is a directory, not a file.", path);
             }
 
-            if (!File.Exists(path))
+            if (!File.Exists(path) && !allowMissing)
             {
                 throw new MigrationToolsException("KeyLogUnreadable", FailureKind.ObjectNotFound, $"The key log file '{path}' does not exist.", path);
             }
@@ -106,7 +110,9 @@ public sealed class KeyLog
 
             if (number == lines.Length - 1 && !text.EndsWith('\n') && _paths.Contains(source))
             {
-                // The last line of a file being written may be incomplete: read it again next time.
+                // The last line of a file may lack its newline, or be still being written: taken when it reads as a whole
+                // line, and read again next time (a longer version replaces it); its problems count once it is complete.
+                Add(line);
                 break;
             }
 
