@@ -113,6 +113,9 @@ Describe 'Watch-QuicProbe on the lab captures' -Tag RequireRoot, Integration {
         ($events | Where-Object Kind -in 'UnansweredChallenge', 'EndlessProbing') | Should -Not -BeNullOrEmpty
         # The server's responses from the real IP never reach the client: they validate nothing.
         $events | Where-Object { $_.Kind -eq 'PathValidated' -and $_.Sender -eq 'Server' } | Should -BeNullOrEmpty
+        # The default view shows each verdict's whole sentence, wrapped, not cut off.
+        $view = ($events | Format-Table | Out-String -Width 160) -replace '\s+', ''
+        $view | Should -BeLike "*$(($mismatch.Evidence -replace '\s+', '') -replace '([\[\]\*\?])', '`$1')*"
     }
 
     It 'the capture''s own qlog agrees with both endpoints'' qlogs on every PATH_CHALLENGE and PATH_RESPONSE' {

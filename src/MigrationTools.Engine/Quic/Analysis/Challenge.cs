@@ -14,6 +14,8 @@ internal sealed class Challenge(QuicConnection connection, Side sender, PathKey 
     public bool Answered { get; set; }
     /// <summary>Another challenge of the same sender on the same path was answered: this one needs no answer.</summary>
     public bool Retired { get; set; }
+    /// <summary>Where a PATH_RESPONSE with its data came from that the challenger discards (another server address).</summary>
+    public string? DiscardedResponseFrom { get; set; }
     /// <summary>The size of the datagram that carried it.</summary>
     public int DatagramSize { get; init; }
     /// <summary>Packets from the responder that could not be read when the challenge was sent.</summary>

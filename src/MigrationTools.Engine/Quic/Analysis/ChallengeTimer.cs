@@ -58,7 +58,8 @@ internal sealed class ChallengeTimer(QuicProbeOptions options)
             Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.UnansweredChallenge, Connection = challenge.Connection.Id,
             Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.Client.ToString(), Source = challenge.Source, Destination = challenge.Destination,
             PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, DatagramSize = challenge.DatagramSize, Certain = unreadable == 0,
-            Evidence = $"no PATH_RESPONSE with {challenge.DataHex} within {options.ChallengeTimeout.TotalSeconds:0.###} s of the {challenge.Sender.Lower()}'s PATH_CHALLENGE" +
+            Evidence = $"the {challenge.Sender.Lower()}'s PATH_CHALLENGE {challenge.DataHex} got no answer it could accept within {options.ChallengeTimeout.TotalSeconds:0.###} s, and its path was never validated" +
+                (challenge.DiscardedResponseFrom is null ? string.Empty : $" (a PATH_RESPONSE with that data came from {challenge.DiscardedResponseFrom}, an address the client never sent to, so the client discards it)") +
                 (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {responder.Lower()} could not be read meanwhile and may have carried it"),
         };
     }

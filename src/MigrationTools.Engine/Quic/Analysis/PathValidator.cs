@@ -170,18 +170,19 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
     {
         var connection = d.Connection;
         var budget = connection.BudgetOf(d.Client);
-        if (budget.Reported || budget.TokenSeen || connection.ServerValidatedClients.Contains(d.Client) || budget.Sent <= 3 * budget.Received)
+        // Without keys a new path's validation cannot be seen at all: nothing is claimed about it.
+        if (budget.Reported || budget.TokenSeen || connection.ServerValidatedClients.Contains(d.Client) || budget.Sent <= 3 * budget.Received ||
+            !(path.IsInitial || connection.Keys.HasApplicationKeys))
         {
             return;
         }
 
         budget.Reported = true;
-        var certain = budget.UnreadableReceived == 0 && (path.IsInitial || connection.Keys.HasApplicationKeys);
+        var certain = budget.UnreadableReceived == 0;
         output.Add(d.Event(QuicProbeEventKind.AmplificationExceeded, certain,
             $"{budget.Sent} bytes sent to the unvalidated address {d.Client}, more than 3 x the {budget.Received} received from it" +
             (path.IsInitial ? " during the handshake, before any Handshake packet came from it" : string.Empty) +
-            (budget.UnreadableReceived == 0 ? string.Empty : $"; {budget.UnreadableReceived} datagram(s) from that address could not be read and may have validated it") +
-            (certain || budget.UnreadableReceived > 0 ? string.Empty : "; without keys a PATH_RESPONSE that validated it cannot be seen")));
+            (certain ? string.Empty : $"; {budget.UnreadableReceived} datagram(s) from that address could not be read and may have validated it")));
     }
 
     /// <summary>Without keys a padded server datagram to a new client address is only suspected to be a probe.</summary>
@@ -232,6 +233,11 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
         output.Add(d.Event(QuicProbeEventKind.PathResponse, true, $"PATH_RESPONSE {hex} from the {d.Sender.Lower()} in a {d.Size}-byte datagram{DiscardNote(d)}", hex));
         CheckSize(d, path, "PATH_RESPONSE", hex, "8.2.2", output);
         var discarded = d.FromServer && !connection.ServerAddresses.Contains(d.Server);
+        if (discarded && connection.Pending.TryGetValue(d.Frames.Response, out var unheard) && unheard.Sender != d.Sender)
+        {
+            unheard.DiscardedResponseFrom ??= d.Server.ToString();
+        }
+
         if (discarded || !connection.Pending.Remove(d.Frames.Response, out var challenge) || challenge.Sender == d.Sender)
         {
             return;
