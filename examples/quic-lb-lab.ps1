@@ -48,6 +48,9 @@ param(
     [ValidateRange(1024, 1073741824)] [long] $DownloadSize = 4MB,
     # Rate of router1's links towards the client in Mbit/s (0: unshaped).
     [ValidateRange(0, 100000)] [int] $RateMbit = 20,
+    # Percent of the QUIC datagrams router1 drops at random when it forwards them (nftables), after its capture has
+    # seen them arrive: loss on the path, with every packet still in the capture.
+    [ValidateRange(0, 50)] [int] $LossPercent = 0,
     # Milliseconds after the handshake at which the client moves to its new local address.
     [ValidateRange(100, 60000)] [int] $MigrateAfterMs = 600,
     # Most datagrams the server sends in one UDP GSO call (gtlsserver --max-gso-dgrams). 1 turns GSO off, so captures
@@ -99,6 +102,18 @@ try {
         foreach ($dev in 'eth0', 'eth1') {
             $tc = Invoke-NetNs -Name $lab.Router -Command tc -ArgumentList 'qdisc', 'add', 'dev', $dev, 'root', 'tbf', 'rate', "${RateMbit}mbit", 'burst', '32kb', 'latency', '400ms'
             if ($tc.ExitCode -ne 0) { throw "tc tbf on $($lab.Router) ${dev}: $($tc.Error)" }
+        }
+    }
+    if ($LossPercent -gt 0) {
+        $rules = @(
+            @('add', 'table', 'ip', 'quic_lab_loss'),
+            @('add', 'chain', 'ip', 'quic_lab_loss', 'lossy', '{ type filter hook forward priority filter; policy accept; }'),
+            @('add', 'rule', 'ip', 'quic_lab_loss', 'lossy', 'udp', 'dport', "$($lab.Port)", 'numgen', 'random', 'mod', '100', '<', "$LossPercent", 'drop'),
+            @('add', 'rule', 'ip', 'quic_lab_loss', 'lossy', 'udp', 'sport', "$($lab.Port)", 'numgen', 'random', 'mod', '100', '<', "$LossPercent", 'drop')
+        )
+        foreach ($rule in $rules) {
+            $nft = Invoke-NetNs -Name $lab.Router -Command nft -ArgumentList $rule
+            if ($nft.ExitCode -ne 0) { throw "nft in $($lab.Router): $($nft.Error)" }
         }
     }
     if ($FaultyProbeSource) {

@@ -64,6 +64,19 @@ Describe 'examples/quic-lb-lab.ps1' -Tag RequireRoot, Integration {
         & ip netns list | Where-Object { $_ -like "${prefix}ok-*" } | Should -BeNullOrEmpty
     }
 
+    It 'with 3 % loss after the capture point and a migration during the transfer: no certain verdict, every probe value equal to the qlogs' {
+        $out = Join-Path $work 'lossy'
+        $report = & $example -OutputDirectory $out -Prefix "${prefix}loss-" -LossPercent 3 -DownloadSize 2MB -RateMbit 16 -MigrateAfterMs 300 -TimeoutSeconds 30 6>$null
+        $report.DownloadCompleted | Should -BeTrue
+        $events = @(Watch-QuicProbe -Path "$out/router1.pcap" -KeyLogFile "$out/keylog.txt" -Port 8889 -WarningAction SilentlyContinue)
+        $events.Kind | Should -Contain 'PathValidated'
+        @($events | Where-Object { $_.IsVerdict -and $_.Certain -and $_.Kind -ne 'UndersizedProbe' }) | Should -BeNullOrEmpty -Because (($events | Where-Object IsVerdict | ForEach-Object Evidence) -join '; ')
+        $fromPeers = Get-QlogPathFrame -Path "$out/qlog-client", "$out/qlog-server"
+        $seen = @($events | Where-Object Kind -in 'PathProbeSent', 'PathResponse' | ForEach-Object Data | Sort-Object -Unique)
+        $sent = @($fromPeers | ForEach-Object Data | Sort-Object -Unique)
+        $seen | Should -Be $sent
+    }
+
     It 'with -FaultyProbeSource, server packets to the new path leave from the real IP and the download stalls' {
         $out = Join-Path $work 'faulty'
         $script:badOut = $out
