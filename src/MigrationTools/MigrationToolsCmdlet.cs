@@ -259,6 +259,7 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
         FailureKind.NotSupported => ErrorCategory.NotEnabled,
         FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
         FailureKind.OperationTimeout => ErrorCategory.OperationTimeout,
+        FailureKind.InvalidData => ErrorCategory.InvalidData,
         _ => ErrorCategory.NotSpecified,
     };
 

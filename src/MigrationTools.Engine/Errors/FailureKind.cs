@@ -23,4 +23,6 @@ public enum FailureKind
     OperationTimeout,
     /// <summary>A tool or the kernel reported a failure.</summary>
     OperationFailed,
+    /// <summary>Stored data (a state record) is damaged or not what the module wrote.</summary>
+    InvalidData,
 }

@@ -47,6 +47,16 @@ internal static class LabBuilder
                     $"The namespace(s) {string.Join(", ", taken)} exist already; choose another -Prefix or remove them.", taken[0]);
             }
 
+            // Another lab's record claims these names (a build with the same prefix, not yet at its namespaces): the
+            // two builds exclude each other here, under the store's lock, so no rollback can reach the other's.
+            var wanted = namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            if (LabStore.All().FirstOrDefault(l => l.Namespaces.Any(n => wanted.Contains(n.Name))) is { } claimant)
+            {
+                var claimed = claimant.Namespaces.First(n => wanted.Contains(n.Name)).Name;
+                throw new MigrationToolsException("LabNamespaceExists", FailureKind.ResourceExists,
+                    $"The namespace {claimed} belongs to lab '{claimant.Name}'; choose another -Prefix, or remove that lab (Remove-NetLab -Name {claimant.Name}).", claimed);
+            }
+
             state = new LabState(name, prefix, source, definition, DateTime.UtcNow, Environment.ProcessId, ProcessSignals.StartTicks(Environment.ProcessId) ?? 0, false, 0, namespaces);
             LabStore.Write(state);
         }
@@ -82,7 +92,18 @@ internal static class LabBuilder
         catch
         {
             EngineOutput.Verbose($"Building lab '{name}' failed; removing what was made.");
-            LabManager.RemoveState(state);
+            // The journal knows what was made even when the namespaces stage itself failed.
+            LabState recorded;
+            try
+            {
+                recorded = LabStore.Read(name) ?? state;
+            }
+            catch (MigrationToolsException)
+            {
+                recorded = state;
+            }
+
+            LabManager.RemoveState(recorded);
             throw;
         }
     }
@@ -94,7 +115,11 @@ internal static class LabBuilder
         {
             cancellationToken.ThrowIfCancellationRequested();
             var created = NetNsManager.Create(ns.Name, cancellationToken);
-            made.Add(ns with { Identity = created.Identity.ToString() });
+            // Recorded before the next step: a builder killed from here on leaves the identity of what it made.
+            var recorded = ns with { Identity = created.Identity.ToString() };
+            LabStore.RecordMade(state.Name, recorded);
+            made.Add(recorded);
+            FaultPoints.Reach("lab-namespace-made");
         }
 
         var updated = state with { Namespaces = made };
