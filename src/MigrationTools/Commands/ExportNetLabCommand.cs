@@ -4,6 +4,7 @@ using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Namespaces;
+using MigrationTools.Engine.State;
 
 namespace MigrationTools.Commands;
 
@@ -47,6 +48,10 @@ public sealed class ExportNetLabCommand : MigrationToolsCmdlet
     [Parameter]
     public string Prefix { get; set; } = string.Empty;
 
+    /// <summary>Replace the file at -Path when it exists (only a regular file is ever replaced).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <inheritdoc />
     protected override bool RequiresRoot => false;
 
@@ -71,7 +76,7 @@ public sealed class ExportNetLabCommand : MigrationToolsCmdlet
             if (ShouldProcess(target, $"Write a lab file of {string.Join(", ", _namespaces)}"))
             {
                 var definition = LabExporter.Export(_namespaces, LabName ?? System.IO.Path.GetFileNameWithoutExtension(target), Prefix);
-                File.WriteAllText(target, LabFileWriter.Write(definition));
+                OutputFiles.WriteText(target, LabFileWriter.Write(definition), overwrite: Force, "-Path");
                 WriteObject(new FileInfo(target));
             }
         });

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Labs;
+using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tools;
 using MigrationTools.Labs;
 
@@ -79,18 +80,20 @@ public sealed class ShowNetLabCommand : MigrationToolsCmdlet
             }
 
             var target = GetUnresolvedProviderPathFromPSPath(OutFile);
+            // Graphviz draws to its standard output: the file is written by the module's output policy, never by dot through a link.
+            OutputFiles.EnsureTarget(target, overwrite: true, "-OutFile");
             if (svg)
             {
-                var result = ToolRunner.Run("dot", new[] { "-Tsvg", "-o", target }, CancellationToken, target, text);
-                if (!File.Exists(target))
+                var result = ToolRunner.Run("dot", new[] { "-Tsvg" }, CancellationToken, target, text);
+                if (!result.StandardOutput.Contains("<svg", StringComparison.Ordinal))
                 {
-                    throw new MigrationToolsException("LabDrawingFailed", FailureKind.OperationFailed, $"Graphviz wrote no picture: {result.StandardError.Trim()}", target);
+                    throw new MigrationToolsException("LabDrawingFailed", FailureKind.OperationFailed, $"Graphviz drew no picture: {result.StandardError.Trim()}", target);
                 }
+
+                text = result.StandardOutput;
             }
-            else
-            {
-                File.WriteAllText(target, text);
-            }
+
+            OutputFiles.WriteText(target, text, overwrite: true, "-OutFile");
 
             WriteObject(new FileInfo(target));
         });

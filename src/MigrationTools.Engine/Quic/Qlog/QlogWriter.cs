@@ -7,6 +7,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using MigrationTools.Engine.Capture;
+using MigrationTools.Engine.State;
 
 namespace MigrationTools.Engine.Quic;
 
@@ -270,7 +271,7 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
             oldest.Stream = null;
         }
 
-        trace.Stream = new FileStream(trace.Path, create ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
+        trace.Stream = create ? OutputFiles.Replace(trace.Path, overwrite: true, "-QlogOutDirectory", ownerOnly: false) : OutputFiles.OpenAppend(trace.Path);
         return trace.Stream;
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using MigrationTools.Engine.Capture;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.State;
 
 namespace MigrationTools.Engine.Quic;
 
@@ -27,6 +28,7 @@ public sealed class CaptureExport : IDisposable
             throw new MigrationToolsException("OutFileInvalid", FailureKind.InvalidArgument, $"'{target}' is a directory; -OutFile takes a file name.", target);
         }
 
+        OutputFiles.EnsureTarget(_target, overwrite: true, "-OutFile");
         var directory = Path.GetDirectoryName(_target) ?? ".";
         _temporary = Path.Combine(directory, "." + Path.GetFileName(_target) + "." + Guid.NewGuid().ToString("N")[..8] + ".partial");
         _writer = new PcapngWriter(Create(_temporary));
@@ -65,6 +67,8 @@ public sealed class CaptureExport : IDisposable
                 }
             }
 
+            // Checked again before the rename: a device node or link put there meanwhile is refused, never replaced.
+            OutputFiles.EnsureTarget(_target, overwrite: true, "-OutFile");
             File.Move(final, _target, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

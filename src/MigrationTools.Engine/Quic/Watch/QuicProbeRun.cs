@@ -71,7 +71,7 @@ public sealed class QuicProbeRun : IDisposable
             throw new InvalidOperationException("RecordTimeline was not called.");
         }
 
-        StateFiles.WriteText(path, TimelineSvg.Render(_timeline, title));
+        OutputFiles.WriteText(path, TimelineSvg.Render(_timeline, title), overwrite: true, "-TimelinePath");
     }
 
     /// <summary>Records an event (the outputs had it from the analyzer, as it was made).</summary>

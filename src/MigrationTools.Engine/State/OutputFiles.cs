@@ -1,0 +1,144 @@
+using System;
+using System.IO;
+using Microsoft.Win32.SafeHandles;
+using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Interop;
+
+namespace MigrationTools.Engine.State;
+
+/// <summary>
+/// The one policy for files a user names for output (Watch-QuicProbe -OutFile, -TimelinePath and -QlogOutDirectory,
+/// Show-NetLab -OutFile, Export-NetLab): a new file is created exclusively; an existing one is replaced only when it is
+/// a regular file (and replacing is meant), never through a symbolic link; device nodes, FIFOs, sockets, directories
+/// and links are refused with <c>OutFileInvalid</c>. A whole file is written to a private temporary file beside the
+/// target and renamed into place, so nothing but a complete file ever has the target's name.
+/// </summary>
+internal static class OutputFiles
+{
+    private const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFIFO = 0x1000;
+
+    /// <summary>
+    /// Throws unless <paramref name="path"/> is absent, or a regular file that may be replaced
+    /// (<paramref name="overwrite"/>; otherwise <c>OutFileExists</c>). Links are not followed.
+    /// </summary>
+    internal static unsafe void EnsureTarget(string path, bool overwrite, string parameter)
+    {
+        StatxBuffer buffer;
+        if (Libc.Statx(FileConstants.AT_FDCWD, path, FileConstants.AT_SYMLINK_NOFOLLOW, FileConstants.STATX_TYPE, &buffer) != 0)
+        {
+            return; // Nothing there (or nothing that can be looked at): creating it exclusively decides.
+        }
+
+        var kind = (buffer.Mode & S_IFMT) switch
+        {
+            S_IFREG => null,
+            S_IFDIR => "a directory",
+            S_IFLNK => "a symbolic link (output never follows links: name the file itself)",
+            S_IFCHR or S_IFBLK => "a device node",
+            S_IFIFO => "a FIFO",
+            _ => "a socket",
+        };
+        if (kind is not null)
+        {
+            throw new MigrationToolsException("OutFileInvalid", FailureKind.InvalidArgument, $"{parameter} '{path}' is {kind}; it takes the name of a regular file, which is made or replaced.", path);
+        }
+
+        if (!overwrite)
+        {
+            throw new MigrationToolsException("OutFileExists", FailureKind.ResourceExists, $"{parameter} '{path}' exists; use -Force to replace it, or name another file.", path);
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> exclusively (it must not exist, a link included), owner-only when asked.</summary>
+    internal static FileStream CreateNew(string path, bool ownerOnly, int bufferSize = 1 << 16)
+    {
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.Read, BufferSize = bufferSize };
+            if (ownerOnly && !OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            return new FileStream(path, options);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not create {path}: {ex.Message}", path, ex);
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for a stream of output: a regular file there is removed first (when
+    /// <paramref name="overwrite"/>), then the file is made exclusively, so a link planted at the name is never followed.
+    /// </summary>
+    internal static FileStream Replace(string path, bool overwrite, string parameter, bool ownerOnly, int bufferSize = 1 << 16)
+    {
+        EnsureTarget(path, overwrite, parameter);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not replace {path}: {ex.Message}", path, ex);
+        }
+
+        return CreateNew(path, ownerOnly, bufferSize);
+    }
+
+    /// <summary>Reopens a file this module made, to append, refusing to follow a link that took its place meanwhile.</summary>
+    internal static FileStream OpenAppend(string path, int bufferSize = 1 << 16)
+    {
+        var fd = Libc.Open(path, FileConstants.O_WRONLY | FileConstants.O_APPEND | FileConstants.O_NOFOLLOW | FileConstants.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            var errno = Libc.LastError;
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not reopen {path}: {Libc.Describe(errno)}", path);
+        }
+
+        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize);
+    }
+
+    /// <summary>Writes a whole file: a private temporary file beside the target, renamed over it (see <see cref="EnsureTarget"/>).</summary>
+    internal static void Write(string path, bool overwrite, string parameter, bool ownerOnly, Action<Stream> write)
+    {
+        var full = Path.GetFullPath(path);
+        EnsureTarget(full, overwrite, parameter);
+        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".partial");
+        try
+        {
+            using (var stream = CreateNew(temporary, ownerOnly))
+            {
+                write(stream);
+            }
+
+            // Checked again just before the rename: what is there now is still absent or a regular file.
+            EnsureTarget(full, overwrite, parameter);
+            if (overwrite)
+            {
+                File.Move(temporary, full, overwrite: true);
+            }
+            else
+            {
+                File.Move(temporary, full, overwrite: false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {full}: {ex.Message}", full, ex);
+        }
+        finally
+        {
+            StateFiles.TryDelete(temporary);
+        }
+    }
+
+    /// <summary>Writes a whole text file (UTF-8) the same way.</summary>
+    internal static void WriteText(string path, string text, bool overwrite, string parameter, bool ownerOnly = false) =>
+        Write(path, overwrite, parameter, ownerOnly, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(text);
+        });
+}
