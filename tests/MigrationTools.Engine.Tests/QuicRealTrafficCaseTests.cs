@@ -281,4 +281,15 @@ public sealed class QuicRealTrafficCaseTests : IDisposable
         Assert.True(path.ValidatedByServer);
         Assert.True(path.ValidatedByClient);
     }
+
+    [Fact]
+    public void WithoutKeysAClientThatGreasesTheFixedBitIsStillFollowed()
+    {
+        // The server's transport parameters (and so its grease_quic_bit) are encrypted: without keys a greased client
+        // packet cannot be told from padding by that parameter, and is read as a packet.
+        var events = new QuicScenario().Handshake().GreaseClientFixedBit().Migrate().Analyze(_directory, out var analyzer, withKeys: false);
+
+        Assert.Equal(0, analyzer.Unparsable);
+        Assert.Equal("10.210.0.2:40000", Assert.Single(events, e => e.Kind == QuicProbeEventKind.Migration).ClientAddress);
+    }
 }

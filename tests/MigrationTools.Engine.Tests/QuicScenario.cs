@@ -52,6 +52,14 @@ internal sealed partial class QuicScenario
     private ulong _serverHandshakeNumber;
     private long _now = Start;
     private int _shortPacketNumberLength = 4;
+    private bool _greaseClientFixedBit;
+
+    /// <summary>From now on the client's 1-RTT packets have the fixed bit cleared (RFC 9287), as ngtcp2 does when allowed.</summary>
+    public QuicScenario GreaseClientFixedBit()
+    {
+        _greaseClientFixedBit = true;
+        return this;
+    }
 
     /// <summary>
     /// A scenario over IPv4, or with <paramref name="ipv6"/> over IPv6 (10.a.b.c becomes fd00::a:b:c); with
@@ -351,7 +359,8 @@ internal sealed partial class QuicScenario
         var keys = fromServer ? _server1Rtt : _client1Rtt;
         var packetNumber = fromServer ? _serverPacketNumber++ : _clientPacketNumber++;
         var keyPhase = fromServer ? _serverKeyPhase : _clientKeyPhase;
-        var header = new byte[] { (byte)(0x40 | (_shortPacketNumberLength - 1) | (keyPhase ? 0x04 : 0)) }.Concat(dcid).ToArray();
+        var fixedBit = !fromServer && _greaseClientFixedBit ? 0 : 0x40;
+        var header = new byte[] { (byte)(fixedBit | (_shortPacketNumberLength - 1) | (keyPhase ? 0x04 : 0)) }.Concat(dcid).ToArray();
         var body = frames.SelectMany(f => f).ToArray();
         var payload = new byte[Math.Max(body.Length, padTo - (header.Length + _shortPacketNumberLength + 16))];
         body.CopyTo(payload, 0);

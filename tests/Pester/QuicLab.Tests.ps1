@@ -334,7 +334,7 @@ Describe 'Watch-QuicProbe live: Select-Object -First and Ctrl+C stop the capture
             Set-QuicNatPort -Namespace $natLab.Nat -Port ($natLab.NatPort + 1)
             $result = $job | Wait-Job -Timeout 40 | Receive-Job
             $job | Remove-Job -Force
-            $result.First.Kind | Should -Be 'Migration'
+            $result.First.Kind | Should -Be 'Migration' -Because ($result.First | Format-List * | Out-String)
             $result.Seconds | Should -BeLessThan 25
             Start-Sleep -Milliseconds 300
             Get-CapturePid $natLab.Server | Should -BeNullOrEmpty

@@ -33,10 +33,11 @@ internal sealed class ConnectionKeys : IDisposable
 
     /// <summary>
     /// True when <paramref name="sender"/>'s packets may have the fixed bit cleared: the receiver advertised
-    /// grease_quic_bit (RFC 9287). Otherwise a byte with it cleared starts no packet (RFC 9000 section 17.3.1).
+    /// grease_quic_bit (RFC 9287), or its transport parameters are not known (the server's are encrypted: without keys
+    /// a greasing client cannot be told apart). Otherwise a byte with it cleared starts no packet (RFC 9000 section 17.3.1).
     /// </summary>
     internal bool MayGreaseFixedBit(Side sender) =>
-        (sender == Side.Client ? ServerParameters : ClientParameters)?.GreaseQuicBit == true;
+        (sender == Side.Client ? ServerParameters : ClientParameters)?.GreaseQuicBit ?? true;
 
     /// <summary>True once 1-RTT keys are known.</summary>
     internal bool HasApplicationKeys => _keys[(int)PacketSpace.ApplicationData, (int)Side.Server] is not null;
