@@ -20,7 +20,7 @@ namespace MigrationTools.Engine.Labs;
 /// interface names the kernel refuses. Every problem is a <c>LabFileInvalid</c> error that names its key path, such as
 /// <c>Links[1].Endpoints</c>.
 /// </summary>
-public static class LabFileParser
+public static partial class LabFileParser
 {
     private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings" };
     private static readonly string[] NodeKeys = { "Forwarding", "Sysctls", "Routes", "Nftables" };
@@ -50,7 +50,7 @@ public static class LabFileParser
             var node = entry.Value as IDictionary ?? (entry.Value is null ? new Hashtable() : throw reader.Fail(path, "a node is a hashtable (@{ ... })"));
             reader.KnownKeys(node, NodeKeys, path);
             nodes[nodeName] = new LabNode(nodeName, reader.OptionalBool(node, "Forwarding", path) ?? false,
-                reader.Sysctls(node, path), Array.Empty<LabRoute>(), reader.OptionalString(node, "Nftables", path));
+                reader.Sysctls(node, path), Array.Empty<LabRoute>(), CheckRuleset(reader, reader.OptionalString(node, "Nftables", path), path));
         }
 
         if (nodes.Count == 0)
@@ -408,4 +408,21 @@ public static class LabFileParser
             return new LabRoute(destination, gateway, @interface, metric, spec.Family == IpFamily.IPv6);
         }
     }
+
+    /// <summary>
+    /// A lab's nftables rules are its own text: an <c>include</c> would make nft read a file of the host (and echo its
+    /// lines in an error), so it is refused; the message never shows what such a file holds.
+    /// </summary>
+    private static string? CheckRuleset(Reader reader, string? ruleset, string path)
+    {
+        if (ruleset is not null && IncludeDirective().IsMatch(ruleset))
+        {
+            throw reader.Fail(path + ".Nftables", "'include' is not allowed in a lab's nftables rules: a lab file cannot read files of the host; write the rules themselves");
+        }
+
+        return ruleset;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(^|[;{])\\s*include\\s+\"", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex IncludeDirective();
 }

@@ -383,7 +383,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
 
         if (keyLog.Entries.Count > 0 && analyzer.Connections > 0 && !analyzer.Summaries(run.Events).Any(c => c.Decrypted))
         {
-            WriteWarning("No packet could be decrypted: the key log does not match these connections.");
+            WriteWarning($"No 1-RTT packet could be decrypted: the key log has no 1-RTT secrets (CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0) of these connections' ClientHello randoms; the {analyzer.Decrypted} packet(s) decrypted are Initial packets, which need no key log, and Handshake packets where their secrets were found.");
         }
 
         WriteVerbose($"{run.Frames} frames, {analyzer.Datagrams} UDP datagrams, {analyzer.QuicDatagrams} QUIC datagrams, {analyzer.Decrypted} packets decrypted, {run.Events.Count} events; {keyLog.Entries.Count} key log entries ({keyLog.SecretsBlocks} from capture secrets blocks).");
