@@ -292,4 +292,37 @@ public sealed class QuicRealTrafficCaseTests : IDisposable
         Assert.Equal(0, analyzer.Unparsable);
         Assert.Equal("10.210.0.2:40000", Assert.Single(events, e => e.Kind == QuicProbeEventKind.Migration).ClientAddress);
     }
+
+    [Fact]
+    public void CancellationIsSeenEvenWhenEveryFrameYieldsAnEvent()
+    {
+        // Every client datagram is a PATH_CHALLENGE (an event each): the reader returns to its caller after one frame.
+        var scenario = new QuicScenario().Handshake();
+        for (var i = 0; i < 3000; i++)
+        {
+            scenario.At(100 + i).FromClient(Client2, ServerCid2, 1200, Frames.Challenge(ChallengeA + (ulong)i));
+        }
+
+        var keyLog = new KeyLog();
+        keyLog.AddText(scenario.KeyLog);
+        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions { EndlessProbingThreshold = 1_000_000, KeyLog = keyLog });
+        using var cancel = new System.Threading.CancellationTokenSource();
+        var seen = 0;
+
+        var thrown = Record.Exception(() =>
+        {
+            foreach (var _ in QuicProbeWatcher.ReadFiles(new[] { scenario.WritePcap(_directory) }, run, cancellationToken: cancel.Token))
+            {
+                if (++seen == 10)
+                {
+                    cancel.Cancel();
+                }
+            }
+        });
+
+        Assert.True(thrown is OperationCanceledException, $"{seen} events, then {thrown?.GetType().Name ?? "no exception"}");
+
+        // The next frame after the cancellation stops the read; events of the same datagram may still come.
+        Assert.InRange(seen, 10, 12);
+    }
 }

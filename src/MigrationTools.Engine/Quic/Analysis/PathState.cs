@@ -4,8 +4,10 @@ using MigrationTools.Engine.Capture;
 namespace MigrationTools.Engine.Quic;
 
 /// <summary>What has happened on one path (client address, server address) of a connection.</summary>
-internal sealed class PathState(PathKey key, bool isInitial)
+internal sealed class PathState(PathKey key, bool isInitial, int order = 0)
 {
+    /// <summary>The path's place among its connection's paths (first seen, first).</summary>
+    public int Order { get; } = order;
     public PathKey Key { get; } = key;
     public NetEndpoint Client => Key.Client;
     /// <summary>The handshake's path: validated by both sides from the start.</summary>
@@ -20,6 +22,7 @@ internal sealed class PathState(PathKey key, bool isInitial)
     /// <summary>The client moved here although the server disabled active migration (waiting for proof it moved itself).</summary>
     public bool MovedUnderDisabledMigration { get; set; }
     public bool ActiveMigrationReported { get; set; }
+    /// <summary>When the client last sent on the path (set through <see cref="ProbingPaths.Touch"/>).</summary>
     public long LastClientMicros { get; set; }
     public bool Abandoned { get; set; }
     public List<NetEndpoint> ServerSources { get; } = new();

@@ -67,7 +67,7 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
     {
         if (!connection.Paths.TryGetValue(key, out var path))
         {
-            path = new PathState(key, connection.Paths.Count == 0);
+            path = new PathState(key, connection.Paths.Count == 0, connection.Paths.Count);
             connection.Paths[key] = path;
         }
 
@@ -94,13 +94,13 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
             connection.ServerValidatedClients.Add(d.Client);
         }
 
-        path.LastClientMicros = d.Micros;
+        connection.ProbingPaths.Touch(path, d.Micros);
         MigrationRules.CheckServerAddress(d, output);
         connection.LastServerFor[d.Client] = d.Server;
         MigrationRules.CheckClientMigration(d, path, output);
         MigrationRules.CheckDcidReused(d, path, output);
         MigrationRules.CheckActiveMigrationDisabled(d, path, output);
-        if (connection.ProbingPaths > 0)
+        if (connection.ProbingPaths.Count > 0)
         {
             CheckAbandoned(d, path, output);
         }
@@ -217,7 +217,7 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
             path.ResponderUnreadableAtFirstChallenge[d.Sender] = connection.UnreadableFrom[d.Sender.Peer()];
             if (d.Sender == Side.Client && !path.Validated[Side.Client])
             {
-                connection.ProbingPaths++;
+                connection.ProbingPaths.Add(path);
             }
         }
 
@@ -251,7 +251,7 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
             challenged.Validated[challenge.Sender] = true;
             if (challenge.Sender == Side.Client && challenged.ChallengeTimes[Side.Client].Count > 0 && !challenged.Abandoned)
             {
-                connection.ProbingPaths--;
+                connection.ProbingPaths.Remove(challenged);
             }
         }
 
@@ -334,16 +334,15 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
     private void CheckAbandoned(in DatagramContext d, PathState current, List<QuicProbeEvent> output)
     {
         var connection = d.Connection;
-        foreach (var path in connection.Paths.Values)
+        foreach (var path in connection.ProbingPaths.SilentSince(d.Micros - timer.TimeoutMicros))
         {
-            if (path == current || path.Abandoned || path.Validated[Side.Client] || path.ChallengeTimes[Side.Client].Count == 0 ||
-                path.LastClientMicros + timer.TimeoutMicros >= d.Micros || path.Client.Equals(current.Client))
+            if (path == current || path.Client.Equals(current.Client))
             {
                 continue;
             }
 
             path.Abandoned = true;
-            connection.ProbingPaths--;
+            connection.ProbingPaths.Remove(path);
             var probes = path.ChallengeTimes[Side.Client].Count;
             output.Add(new QuicProbeEvent
             {

@@ -26,7 +26,8 @@ internal sealed class QuicConnection(string id, uint version, NetEndpoint server
     public CidKey LastClientDcid { get; set; }
     /// <summary>Every Destination Connection ID the client has used.</summary>
     public HashSet<CidKey> ClientDcids { get; } = new();
-    public int ProbingPaths { get; set; }
+    /// <summary>Paths the client probes and has not validated, by how long it has been silent on them.</summary>
+    public ProbingPaths ProbingPaths { get; } = new();
     /// <summary>The largest packet number of the client's non-probing 1-RTT packets.</summary>
     public ulong? LargestClientPacket { get; set; }
     /// <summary>The client address that packet came from: where the client is (RFC 9000 section 9.3).</summary>

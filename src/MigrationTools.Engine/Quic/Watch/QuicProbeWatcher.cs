@@ -117,9 +117,11 @@ public static class QuicProbeWatcher
         var count = 0;
         while (true)
         {
+            // Every frame: a call that returns with events after a few frames must still see -TimeoutSeconds and
+            // Ctrl+C (a counter kept per call never reached its check when events came often).
+            cancellationToken.ThrowIfCancellationRequested();
             if ((++count & 1023) == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 run.BytesRead = readers.Sum(r => r.Position);
             }
 
