@@ -424,17 +424,21 @@ public sealed class QuicProbeAnalyzer
     }
 
     /// <summary>One summary per connection.</summary>
-    public IReadOnlyList<QuicConnectionSummary> Summaries(IReadOnlyList<QuicProbeEvent> events) =>
-        _table.Connections.Select(c => new QuicConnectionSummary(
+    public IReadOnlyList<QuicConnectionSummary> Summaries(IReadOnlyList<QuicProbeEvent> events)
+    {
+        // Events grouped once: a summary per connection must not walk every event (100k connections).
+        var byConnection = events.ToLookup(e => e.Connection, StringComparer.Ordinal);
+        return _table.Connections.Select(c => new QuicConnectionSummary(
             c.Id, c.Version == QuicVersions.V2 ? "2" : "1", c.Server.ToString(), c.ClientEndpoints.Select(e => e.ToString()).ToArray(),
             c.Paths.Values.Select(p => new QuicPathSummary(p.Client.ToString(), p.Key.Server.ToString(), p.ServerSources.Select(s => s.ToString()).ToArray(),
                 p.ChallengeTimes[Side.Server].Count, p.ChallengeTimes[Side.Client].Count, p.Validated[Side.Server], p.Validated[Side.Client],
                 p.PacketsFromClient, p.PacketsToClient, p.SourceMismatches)).ToArray(),
-            events.Count(e => e.Connection == c.Id && e.Kind == QuicProbeEventKind.PathValidated),
-            events.Where(e => e.Connection == c.Id && e.IsVerdict).Select(e => e.Kind.ToString()).Distinct().ToArray(),
+            byConnection[c.Id].Count(e => e.Kind == QuicProbeEventKind.PathValidated),
+            byConnection[c.Id].Where(e => e.IsVerdict).Select(e => e.Kind.ToString()).Distinct().ToArray(),
             c.Keys.HasApplicationKeys, c.Packets, c.Undecryptable, null,
             c.Keys.ServerParameters?.PreferredAddress is { } pa ? string.Join(", ", new[] { pa.IPv4?.ToString(), pa.IPv6?.ToString() }.Where(a => a is not null)) : null,
             c.UsesZeroLengthCid)).ToArray();
+    }
 
     /// <summary>PATH_CHALLENGE and PATH_RESPONSE data seen per connection (hex), for cross-checks.</summary>
     public IReadOnlyDictionary<string, (IReadOnlyCollection<string> Challenges, IReadOnlyCollection<string> Responses)> PathFrames =>
