@@ -48,6 +48,8 @@ public sealed class NameValidatorReasonTests
     [InlineData("a\u007fb", "the name contains '/', ':', whitespace or a control character")]
     [InlineData("sixteen-bytes-16", "the name is longer than 15 bytes")]
     [InlineData("éééééééé", "the name is longer than 15 bytes")]
+    [InlineData("all", "'all' is reserved by the kernel (net.ipv4.conf.all)")]
+    [InlineData("default", "'default' is reserved by the kernel (net.ipv4.conf.default)")]
     public void AnInterfaceNameIsRefusedWithItsReason(string name, string reason)
     {
         Assert.Equal(reason, NameValidator.InterfaceNameProblem(name));

@@ -77,6 +77,12 @@ public static class NameValidator
             return $"'{name}' is reserved";
         }
 
+        // The kernel keeps /proc/sys/net/ipv4/conf/all and .../default: an interface cannot take those names.
+        if (name is "all" or "default")
+        {
+            return $"'{name}' is reserved by the kernel (net.ipv4.conf.{name})";
+        }
+
         if (Encoding.UTF8.GetByteCount(name) > MaxInterfaceNameBytes)
         {
             return $"the name is longer than {MaxInterfaceNameBytes} bytes";
