@@ -102,4 +102,27 @@ public sealed class CryptoStreamTests
         stream.Add(65530, new byte[100]); // only 6 bytes fit under the bound
         Assert.Equal(65536, stream.Contiguous);
     }
+
+    [Fact]
+    public void AStreamCutIntoMoreGapsThanTheBoundKeepsTheBoundAndCountsTheRest()
+    {
+        var stream = new CryptoStream();
+        // One byte at every other offset from 2 on: each frame would open a gap of its own.
+        for (var i = 1; i <= 10_000; i++)
+        {
+            stream.Add((ulong)(2 * i), new[] { (byte)i });
+        }
+
+        Assert.Equal(10_000 - CryptoStream.MaxRanges, stream.Dropped);
+        Assert.Equal(0, stream.Contiguous);
+        // Frames that touch kept pieces still join them: the first 2 * 256 + 1 bytes become contiguous.
+        stream.Add(0, new byte[2]);
+        for (var i = 1; i < CryptoStream.MaxRanges; i++)
+        {
+            stream.Add((ulong)((2 * i) + 1), new byte[1]);
+        }
+
+        Assert.Equal((2 * CryptoStream.MaxRanges) + 1, stream.Contiguous);
+        Assert.Equal(10_000 - CryptoStream.MaxRanges, stream.Dropped);
+    }
 }

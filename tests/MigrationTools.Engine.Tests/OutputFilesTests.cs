@@ -1,9 +1,9 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Quic;
 using MigrationTools.Engine.State;
+using MigrationTools.Engine.Tests.Root;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;
@@ -19,20 +19,7 @@ public sealed class OutputFilesTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program}: {process.StandardError.ReadToEnd()}");
-        return output.Trim();
-    }
+    private static string Run(string program, params string[] arguments) => TestNamespaces.Run(program, arguments).Trim();
 
     private static string TypeOf(string path) => Run("stat", "-c", "%F", path);
 

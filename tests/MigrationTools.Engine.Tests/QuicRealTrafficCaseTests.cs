@@ -325,4 +325,28 @@ public sealed class QuicRealTrafficCaseTests : IDisposable
         // The next frame after the cancellation stops the read; events of the same datagram may still come.
         Assert.InRange(seen, 10, 12);
     }
+
+    [Fact]
+    public void BeyondMaxConnectionsNewConnectionsAreCountedNotFollowed()
+    {
+        var scenario = WorkingMigration();
+        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions { MaxConnections = 0 });
+
+        var events = QuicProbeWatcher.ReadFiles(new[] { scenario.WritePcap(_directory) }, run).ToList();
+
+        Assert.Empty(events);
+        Assert.Equal(0, run.Analyzer.Connections);
+        Assert.Equal(1, run.Analyzer.ConnectionsNotFollowed);
+    }
+
+    [Fact]
+    public void AConnectionGivesBackItsHandshakeBytesAndStillReadsEverything()
+    {
+        // After the keys are derived the hello streams are released: a later repeat of a CRYPTO frame changes nothing.
+        var events = new QuicScenario().Handshake(serverParameters: PreferredAddressParameters()).Migrate().Analyze(_directory, out var analyzer);
+
+        Assert.Equal(0, analyzer.Undecryptable);
+        Assert.Equal(2, events.Count(e => e.Kind == QuicProbeEventKind.PathValidated));
+        Assert.NotNull(Assert.Single(analyzer.Summaries(events)).PreferredAddress);
+    }
 }

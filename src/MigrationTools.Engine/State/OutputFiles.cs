@@ -115,14 +115,7 @@ internal static class OutputFiles
 
             // Checked again just before the rename: what is there now is still absent or a regular file.
             EnsureTarget(full, overwrite, parameter);
-            if (overwrite)
-            {
-                File.Move(temporary, full, overwrite: true);
-            }
-            else
-            {
-                File.Move(temporary, full, overwrite: false);
-            }
+            File.Move(temporary, full, overwrite);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -141,6 +141,10 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     /// </summary>
     [Parameter]
     public SwitchParameter FirstPacketRule { get; set; }
+    /// <summary>Most connections followed at once (memory stays bounded on a flood); Initials of further ones are counted in a warning.</summary>
+    [Parameter]
+    [ValidateRange(1, 10_000_000)]
+    public int MaxConnections { get; set; } = 10_000;
     /// <summary>Write one summary object per connection at the end instead of the events.</summary>
     [Parameter]
     public SwitchParameter Summary { get; set; }
@@ -202,6 +206,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
             {
                 KeyLog = keyFiles.Length > 0 ? LoadKeyLog(keyFiles) : null,
                 FirstPacketRule = FirstPacketRule,
+                MaxConnections = MaxConnections,
                 Ports = (Port ?? Array.Empty<int>()).ToHashSet(),
                 ChallengeTimeout = TimeSpan.FromSeconds(ChallengeTimeoutSeconds),
                 EndlessProbingThreshold = EndlessProbingThreshold,
@@ -364,6 +369,11 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
         if (analyzer.Undecryptable > 0 || analyzer.MalformedFrames > 0 || analyzer.Unparsable > 0)
         {
             WriteWarning($"{analyzer.Undecryptable} QUIC packets did not authenticate (wrong or missing keys, or corruption), {analyzer.Unparsable} datagrams between a connection's endpoints did not parse as QUIC or were cut short by the capture, and {analyzer.MalformedFrames} decrypted packets had unparsable frames; findings about them are left out, and verdicts they could have changed are not certain.");
+        }
+
+        if (analyzer.ConnectionsNotFollowed > 0)
+        {
+            WriteWarning($"{analyzer.ConnectionsNotFollowed} Initial packet(s) of further connections were not followed: {run.Options.MaxConnections} connections were followed already (-MaxConnections).");
         }
 
         if (analyzer.UnknownVersions > 0 || analyzer.RejectedInitials > 0)

@@ -121,6 +121,12 @@ internal sealed class ConnectionKeys : IDisposable
             case (PacketSpace.Handshake, Side.Server) when ServerParameters is null:
                 _serverHandshake.Add(offset, data);
                 ServerParameters = TlsHandshake.ServerTransportParameters(_serverHandshake.Data);
+                if (ServerParameters is not null)
+                {
+                    // Stryker disable once Statement : giving the memory back is not observable in the results
+                    _serverHandshake.Release();
+                }
+
                 return ServerParameters is not null;
             default:
                 // Stryker disable once Boolean : the caller's handling of new server parameters is idempotent
@@ -163,6 +169,13 @@ internal sealed class ConnectionKeys : IDisposable
         Derive(PacketSpace.ApplicationData, Side.Client, suite.Value, entry.ClientTraffic, hashLength);
         Derive(PacketSpace.ApplicationData, Side.Server, suite.Value, entry.ServerTraffic, hashLength);
         _derived = Has(PacketSpace.ApplicationData, Side.Client) && Has(PacketSpace.ApplicationData, Side.Server);
+        if (_derived && ClientParameters is not null)
+        {
+            // The hellos have given what is read from them (random, cipher suite, client parameters): a connection
+            // keeps no handshake bytes for the rest of a long capture.
+            _clientInitial.Release();
+            _serverInitial.Release();
+        }
     }
 
     private void Derive(PacketSpace space, Side side, QuicCipherSuite suite, byte[]? secret, int hashLength)

@@ -11,8 +11,23 @@ namespace MigrationTools.Engine.Quic;
 internal sealed class CryptoStream
 {
     private const int Limit = 64 * 1024;
+    /// <summary>At most this many separate pieces are kept: a stream cut into more gaps is hostile, not a handshake.</summary>
+    internal const int MaxRanges = 256;
     private readonly List<(int Start, int End)> _received = new();
     private byte[] _buffer = new byte[2048];
+    private bool _released;
+
+    /// <summary>Frames left out because they would have opened one gap more than <see cref="MaxRanges"/>.</summary>
+    internal int Dropped { get; private set; }
+
+    /// <summary>Gives the memory back once what was needed has been read; later frames are ignored.</summary>
+    internal void Release()
+    {
+        _released = true;
+        _buffer = Array.Empty<byte>();
+        _received.Clear();
+        _received.TrimExcess();
+    }
 
     /// <summary>How many bytes from offset 0 have arrived without a gap.</summary>
     internal int Contiguous => _received.Count > 0 && _received[0].Start == 0 ? _received[0].End : 0;
@@ -23,7 +38,7 @@ internal sealed class CryptoStream
     /// <summary>Adds the data of a CRYPTO frame; what lies beyond the bound is left out.</summary>
     internal void Add(ulong offset, ReadOnlySpan<byte> data)
     {
-        if (offset >= Limit || data.IsEmpty)
+        if (_released || offset >= Limit || data.IsEmpty)
         {
             return;
         }
@@ -36,43 +51,60 @@ internal sealed class CryptoStream
             Array.Resize(ref _buffer, Math.Min(Limit, Math.Max(end, _buffer.Length * 2)));
         }
 
+        var first = FirstTouching(start);
+        if (_received.Count >= MaxRanges && (first == _received.Count || _received[first].Start > end))
+        {
+            // A new gap past the bound: the frame is left out (a real handshake has a handful).
+            Dropped++;
+            return;
+        }
+
         data[..count].CopyTo(_buffer.AsSpan(start));
         Merge(start, end);
     }
 
+    /// <summary>
+    /// Joins [start, end) into the sorted, disjoint ranges: a binary search finds the first range it touches, the
+    /// ranges it covers are replaced by one.
+    /// </summary>
     private void Merge(int start, int end)
     {
+        var first = FirstTouching(start);
+        var last = first;
         var merged = (Start: start, End: end);
-        var result = new List<(int Start, int End)>(_received.Count + 1);
-        var placed = false;
-        foreach (var range in _received)
+        while (last < _received.Count && _received[last].Start <= end)
         {
-            if (range.End < merged.Start)
-            {
-                result.Add(range);
-            }
-            else if (range.Start > merged.End)
-            {
-                if (!placed)
-                {
-                    result.Add(merged);
-                    placed = true;
-                }
+            merged = (Math.Min(merged.Start, _received[last].Start), Math.Max(merged.End, _received[last].End));
+            last++;
+        }
 
-                result.Add(range);
+        if (first == last)
+        {
+            _received.Insert(first, merged);
+            return;
+        }
+
+        _received[first] = merged;
+        _received.RemoveRange(first + 1, last - first - 1);
+    }
+
+    /// <summary>The index of the first range that ends at or after <paramref name="start"/> (ranges that touch join).</summary>
+    private int FirstTouching(int start)
+    {
+        int low = 0, high = _received.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (_received[middle].End < start)
+            {
+                low = middle + 1;
             }
             else
             {
-                merged = (Math.Min(merged.Start, range.Start), Math.Max(merged.End, range.End));
+                high = middle;
             }
         }
 
-        if (!placed)
-        {
-            result.Add(merged);
-        }
-
-        _received.Clear();
-        _received.AddRange(result);
+        return low;
     }
 }

@@ -66,6 +66,9 @@ public sealed class QuicProbeAnalyzer
     /// <summary>Datagrams on a QUIC port that looked like a client's first Initial but did not authenticate with the initial keys.</summary>
     public long RejectedInitials { get; private set; }
 
+    /// <summary>Client Initials of new connections not followed because <see cref="QuicProbeOptions.MaxConnections"/> were.</summary>
+    public long ConnectionsNotFollowed { get; private set; }
+
     /// <summary>Connections followed.</summary>
     public int Connections => _table.Connections.Count;
 
@@ -242,6 +245,14 @@ public sealed class QuicProbeAnalyzer
                 RejectedInitials++;
             }
 
+            return false;
+        }
+
+        if (_table.Connections.Count >= _options.MaxConnections)
+        {
+            clientKeys.Dispose();
+            serverKeys.Dispose();
+            ConnectionsNotFollowed++;
             return false;
         }
 

@@ -17,6 +17,11 @@ public sealed record QuicProbeOptions
     /// client address carries a PATH_CHALLENGE. Its findings are not certain.
     /// </summary>
     public bool FirstPacketRule { get; init; }
+    /// <summary>
+    /// Most connections followed at once; the Initials of further ones are counted
+    /// (<see cref="QuicProbeAnalyzer.ConnectionsNotFollowed"/>), so a capture of a flood stays within bounded memory.
+    /// </summary>
+    public int MaxConnections { get; init; } = 10_000;
     /// <summary>TLS secrets for Handshake and 1-RTT packets (secrets found in pcapng captures are added to it).</summary>
     public KeyLog? KeyLog { get; init; }
 }
