@@ -149,4 +149,46 @@ public sealed class KeyLogTests : IDisposable
         again.AddText(log.ToText());
         Assert.Equal(2, again.Entries.Count);
     }
+
+    [Fact]
+    public void AFilesLastLineWithoutANewlineIsRead()
+    {
+        var path = Path.Combine(_directory, "keys.log");
+        File.WriteAllText(path, $"CLIENT_TRAFFIC_SECRET_0 {Random} {Secret32}\nSERVER_TRAFFIC_SECRET_0 {Random} {Secret48}");
+
+        var log = KeyLog.Load(new[] { path });
+
+        Assert.Equal(Bytes(Secret48), Assert.Single(log.Entries).ServerTraffic);
+        Assert.Equal(0, log.IgnoredLines);
+    }
+
+    [Fact]
+    public void AnOverlongLineIsCountedAndSkippedAndTheRestIsRead()
+    {
+        var path = Path.Combine(_directory, "keys.log");
+        File.WriteAllText(path, $"CLIENT_TRAFFIC_SECRET_0 {Random} {Secret32}\n{new string('a', 5_000_000)}\nSERVER_TRAFFIC_SECRET_0 {Random} {Secret48}\n");
+
+        var log = KeyLog.Load(new[] { path });
+
+        Assert.Equal(1, log.IgnoredLines);
+        Assert.Contains($"line 2: longer than {KeyLog.MaxLineLength} characters", Assert.Single(log.IgnoredExamples), StringComparison.Ordinal);
+        Assert.Equal(Bytes(Secret48), Assert.Single(log.Entries).ServerTraffic);
+    }
+
+    [Theory]
+    [InlineData("/dev/zero", "a device node")]
+    [InlineData("fifo", "a FIFO")]
+    public void ADeviceOrAFifoIsRefusedAtOnce(string path, string kind)
+    {
+        if (path == "fifo")
+        {
+            path = Path.Combine(_directory, "keys.fifo");
+            Root.TestNamespaces.Run("mkfifo", path);
+        }
+
+        var thrown = Assert.Throws<MigrationToolsException>(() => KeyLog.Load(new[] { path }));
+
+        Assert.Equal("KeyLogUnreadable", thrown.ErrorId);
+        Assert.Contains($"is {kind}, not a regular file", thrown.Message, StringComparison.Ordinal);
+    }
 }

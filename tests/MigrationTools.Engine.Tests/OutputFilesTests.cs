@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Quic;
 using MigrationTools.Engine.State;
@@ -127,5 +128,19 @@ public sealed class OutputFilesTests : IDisposable
         run.RecordTimeline();
         Assert.Equal("OutFileInvalid", Assert.Throws<MigrationToolsException>(() => run.WriteTimeline(device, "t")).ErrorId);
         Assert.Equal("character special file", TypeOf(device));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task AFifoGivenAsACaptureOrAQlogIsRefusedAtOnceNotWaitedOn()
+    {
+        var fifo = Planted("fifo");
+        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions());
+
+        // A FIFO with no writer would block the read forever; it is refused before it is opened.
+        var read = System.Threading.Tasks.Task.Run(() => QuicProbeWatcher.ReadFiles(new[] { fifo }, run).ToList());
+        Assert.Same(read, await System.Threading.Tasks.Task.WhenAny(read, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(20))));
+        Assert.Equal("CaptureUnreadable", Assert.Single(run.FileErrors).ErrorId);
+        Assert.Contains("is a FIFO", run.FileErrors[0].Message, StringComparison.Ordinal);
+        Assert.Equal("QlogUnreadable", Assert.Throws<MigrationToolsException>(() => QlogReader.ReadPathFrames(new[] { fifo })).ErrorId);
     }
 }

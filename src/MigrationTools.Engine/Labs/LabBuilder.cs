@@ -114,6 +114,9 @@ internal static class LabBuilder
         foreach (var ns in state.Namespaces)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // The intent first: a builder killed after the namespace exists and before its identity is recorded still
+            // leaves what tells that namespace from one made by hand later (its creation time).
+            LabStore.RecordMade(state.Name, ns with { IntendedAt = LabNamespaceOwnership.Now() });
             var created = NetNsManager.Create(ns.Name, cancellationToken);
             // Recorded before the next step: a builder killed from here on leaves the identity of what it made.
             var recorded = ns with { Identity = created.Identity.ToString() };

@@ -60,7 +60,7 @@ public static class LabManager
         {
             var identity = NetNsIdentity.Of(NetNsPaths.MountPath(ns.Name));
             // A namespace made after the lab's under the same name is not the lab's.
-            if (identity is null || ns.Identity is null || ns.Identity != identity.ToString())
+            if (identity is not { } live || !LabNamespaceOwnership.IsOwned(ns, live))
             {
                 continue;
             }

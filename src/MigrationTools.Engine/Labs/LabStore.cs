@@ -161,16 +161,16 @@ internal static class LabStore
             return state;
         }
 
-        var made = new Dictionary<string, string>(StringComparer.Ordinal);
+        var made = new Dictionary<string, LabNamespace>(StringComparer.Ordinal);
         try
         {
             foreach (var line in File.ReadLines(journal))
             {
                 try
                 {
-                    if (JsonSerializer.Deserialize<LabNamespace>(line) is { Name: not null, Identity: not null } entry)
+                    if (JsonSerializer.Deserialize<LabNamespace>(line) is { Name: not null } entry && (entry.Identity is not null || !made.ContainsKey(entry.Name)))
                     {
-                        made[entry.Name] = entry.Identity;
+                        made[entry.Name] = entry;
                     }
                 }
                 catch (JsonException)
@@ -184,7 +184,10 @@ internal static class LabStore
             EngineOutput.Warning($"The namespace journal {journal} could not be read: {ex.Message}");
         }
 
-        return state with { Namespaces = state.Namespaces.Select(n => n.Identity is null && made.TryGetValue(n.Name, out var identity) ? n with { Identity = identity } : n).ToArray() };
+        return state with
+        {
+            Namespaces = state.Namespaces.Select(n => n.Identity is null && made.TryGetValue(n.Name, out var entry) ? n with { Identity = entry.Identity, IntendedAt = entry.IntendedAt } : n).ToArray(),
+        };
     }
 
     private static MigrationToolsException Corrupt(string name, string file, string problem) =>

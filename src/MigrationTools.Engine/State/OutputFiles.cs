@@ -15,32 +15,21 @@ namespace MigrationTools.Engine.State;
 /// </summary>
 internal static class OutputFiles
 {
-    private const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFIFO = 0x1000;
-
     /// <summary>
     /// Throws unless <paramref name="path"/> is absent, or a regular file that may be replaced
     /// (<paramref name="overwrite"/>; otherwise <c>OutFileExists</c>). Links are not followed.
     /// </summary>
-    internal static unsafe void EnsureTarget(string path, bool overwrite, string parameter)
+    internal static void EnsureTarget(string path, bool overwrite, string parameter)
     {
-        StatxBuffer buffer;
-        if (Libc.Statx(FileConstants.AT_FDCWD, path, FileConstants.AT_SYMLINK_NOFOLLOW, FileConstants.STATX_TYPE, &buffer) != 0)
+        if (FileKinds.Of(path, followLinks: false) is not { } kind)
         {
             return; // Nothing there (or nothing that can be looked at): creating it exclusively decides.
         }
 
-        var kind = (buffer.Mode & S_IFMT) switch
+        if (kind != FileKind.Regular)
         {
-            S_IFREG => null,
-            S_IFDIR => "a directory",
-            S_IFLNK => "a symbolic link (output never follows links: name the file itself)",
-            S_IFCHR or S_IFBLK => "a device node",
-            S_IFIFO => "a FIFO",
-            _ => "a socket",
-        };
-        if (kind is not null)
-        {
-            throw new MigrationToolsException("OutFileInvalid", FailureKind.InvalidArgument, $"{parameter} '{path}' is {kind}; it takes the name of a regular file, which is made or replaced.", path);
+            var what = kind == FileKind.SymbolicLink ? "a symbolic link (output never follows links: name the file itself)" : FileKinds.Describe(kind);
+            throw new MigrationToolsException("OutFileInvalid", FailureKind.InvalidArgument, $"{parameter} '{path}' is {what}; it takes the name of a regular file, which is made or replaced.", path);
         }
 
         if (!overwrite)

@@ -145,6 +145,21 @@ public sealed class LabOwnershipTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ANamespaceWithoutARecordedIdentityIsTheLabsOnlyWhenMadeRightAfterTheRecordedIntent()
+    {
+        const long Second = 1_000_000_000L;
+        var intended = LabNamespaceOwnership.Now();
+        var madeThen = new NetNsIdentity(4, 4026532000, intended + (Second / 10));
+        var madeLater = new NetNsIdentity(4, 4026532000, intended + (60 * Second));
+
+        Assert.True(LabNamespaceOwnership.IsOwned(new LabNamespace("h1", "x-h1", null, intended), madeThen));
+        Assert.False(LabNamespaceOwnership.IsOwned(new LabNamespace("h1", "x-h1", null, intended), madeLater));
+        Assert.False(LabNamespaceOwnership.IsOwned(new LabNamespace("h1", "x-h1", null), madeThen));
+        Assert.True(LabNamespaceOwnership.IsOwned(new LabNamespace("h1", "x-h1", madeThen.ToString()), madeThen));
+        Assert.False(LabNamespaceOwnership.IsOwned(new LabNamespace("h1", "x-h1", madeLater.ToString()), madeThen));
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.State;
 
 namespace MigrationTools.Engine.Quic;
 
@@ -77,9 +78,10 @@ public sealed class KeyLog
         var log = new KeyLog();
         foreach (var path in paths)
         {
-            if (Directory.Exists(path))
+            if (FileKinds.NotRegular(path) is { } kind)
             {
-                throw new MigrationToolsException("KeyLogUnreadable", FailureKind.InvalidArgument, $"The key log '{path}' is a directory, not a file.", path);
+                // /dev/zero never ends and a FIFO with no writer blocks: a key log is a regular file.
+                throw new MigrationToolsException("KeyLogUnreadable", FailureKind.InvalidArgument, $"The key log '{path}' is {kind}, not a regular file.", path);
             }
 
             if (!File.Exists(path) && !allowMissing)
@@ -95,20 +97,31 @@ public sealed class KeyLog
     }
 
     /// <summary>Adds the lines of a key log; <paramref name="source"/> names it in the notes of ignored lines.</summary>
-    public void AddText(string text, string source = "key log")
+    public void AddText(string text, string source = "key log") => AddLines(text.Split('\n'), source);
+
+    /// <summary>
+    /// Adds lines (the last one is what follows the last newline, empty when the text ends with one); a null line was
+    /// longer than <see cref="MaxLineLength"/> and is counted, not kept.
+    /// </summary>
+    private void AddLines(IReadOnlyList<string?> lines, string source)
     {
-        var lines = text.Split('\n');
         _linesRead.TryGetValue(source, out var alreadyRead);
         // A file that grows is read again whole; only its new lines are counted again.
-        for (var number = alreadyRead; number < lines.Length; number++)
+        for (var number = alreadyRead; number < lines.Count; number++)
         {
-            var line = lines[number].Trim();
+            if (lines[number] is not { } raw)
+            {
+                Ignore(source, number, $"longer than {MaxLineLength} characters");
+                continue;
+            }
+
+            var line = raw.Trim();
             if (line.Length == 0 || line[0] == '#')
             {
                 continue;
             }
 
-            if (number == lines.Length - 1 && !text.EndsWith('\n') && _paths.Contains(source))
+            if (number == lines.Count - 1 && _paths.Contains(source))
             {
                 // The last line of a file may lack its newline, or be still being written: taken when it reads as a whole
                 // line, and read again next time (a longer version replaces it); its problems count once it is complete.
@@ -116,20 +129,24 @@ public sealed class KeyLog
                 break;
             }
 
-            var problem = Add(line);
-            if (problem is not null)
+            if (Add(line) is { } problem)
             {
-                IgnoredLines++;
-                if (_ignoredExamples.Count < MaxExamples)
-                {
-                    _ignoredExamples.Add($"{source} line {number + 1}: {problem}");
-                }
+                Ignore(source, number, problem);
             }
         }
 
         if (_paths.Contains(source))
         {
-            _linesRead[source] = lines.Length - 1;
+            _linesRead[source] = lines.Count - 1;
+        }
+    }
+
+    private void Ignore(string source, int number, string problem)
+    {
+        IgnoredLines++;
+        if (_ignoredExamples.Count < MaxExamples)
+        {
+            _ignoredExamples.Add($"{source} line {number + 1}: {problem}");
         }
     }
 
@@ -216,14 +233,13 @@ public sealed class KeyLog
         }
 
         _lastSize = size;
-        foreach (var path in _paths.Where(File.Exists))
+        foreach (var path in _paths.Where(p => FileKinds.Of(p, followLinks: true) == FileKind.Regular))
         {
-            string text;
+            List<string?> lines;
             try
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream);
-                text = reader.ReadToEnd();
+                lines = ReadBoundedLines(stream);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -235,8 +251,49 @@ public sealed class KeyLog
                 continue;
             }
 
-            AddText(text, path);
+            AddLines(lines, path);
         }
+    }
+
+    /// <summary>The longest key log line kept; a real one is under 250 characters.</summary>
+    internal const int MaxLineLength = 4096;
+
+    /// <summary>
+    /// The lines of a key log, each at most <see cref="MaxLineLength"/> characters (a longer one is null, and what it
+    /// held is not kept: a 1 GB line costs no memory); the last element is what follows the last newline.
+    /// </summary>
+    private static List<string?> ReadBoundedLines(Stream stream)
+    {
+        var lines = new List<string?>();
+        var line = new StringBuilder();
+        var tooLong = false;
+        using var reader = new StreamReader(stream);
+        var buffer = new char[8192];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            foreach (var c in buffer.AsSpan(0, read))
+            {
+                if (c == '\n')
+                {
+                    lines.Add(tooLong ? null : line.ToString());
+                    line.Clear();
+                    tooLong = false;
+                }
+                else if (!tooLong && line.Length < MaxLineLength)
+                {
+                    line.Append(c);
+                }
+                else
+                {
+                    tooLong = true;
+                    line.Clear();
+                }
+            }
+        }
+
+        lines.Add(tooLong ? null : line.ToString());
+        return lines;
     }
 
     private static bool TryHex(string text, out byte[] bytes)

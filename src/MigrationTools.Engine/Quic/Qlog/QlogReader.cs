@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.State;
 
 namespace MigrationTools.Engine.Quic;
 
@@ -58,9 +59,9 @@ public static class QlogReader
 
     private static string ReadText(string path)
     {
-        if (Directory.Exists(path))
+        if (FileKinds.NotRegular(path) is { } kind)
         {
-            throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"'{path}' is a directory, not a qlog file.", path);
+            throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"'{path}' is {kind}, not a qlog file.", path);
         }
 
         try

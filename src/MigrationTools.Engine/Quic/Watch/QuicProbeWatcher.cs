@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using CliWrap;
 using MigrationTools.Engine.Capture;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.State;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
@@ -77,9 +78,10 @@ public static class QuicProbeWatcher
         FileStream? stream = null;
         try
         {
-            if (Directory.Exists(path))
+            if (FileKinds.NotRegular(path) is { } kind)
             {
-                throw new MigrationToolsException("CaptureUnreadable", FailureKind.InvalidArgument, $"'{path}' is a directory, not a capture file.", path);
+                // A FIFO with no writer would block the read past -TimeoutSeconds; a device may never end.
+                throw new MigrationToolsException("CaptureUnreadable", FailureKind.InvalidArgument, $"'{path}' is {kind}, not a capture file; live traffic is read with -Namespace.", path);
             }
 
             if (!File.Exists(path))
