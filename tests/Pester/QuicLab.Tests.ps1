@@ -131,6 +131,27 @@ Describe 'Watch-QuicProbe on the lab captures' -Tag RequireRoot, Integration {
         $view | Should -BeLike "*$(($mismatch.Evidence -replace '\s+', '') -replace '([\[\]\*\?])', '`$1')*"
     }
 
+    It 'descriptors exhausted by many capture files are an error for those files, and the session still decrypts afterwards' {
+        $many = Join-Path $work 'many-captures'
+        $null = New-Item -ItemType Directory -Force -Path $many
+        1..400 | ForEach-Object { $null = New-Item -ItemType SymbolicLink -Path (Join-Path $many "c$_.pcap") -Target "$okOut/router1.pcap" }
+        $script = @"
+Import-Module '$((Get-Module MigrationTools).Path)'
+`$null = Watch-QuicProbe -Path '$many/*.pcap' -KeyLogFile '$okOut/keylog.txt' -ErrorAction SilentlyContinue -ErrorVariable failed -WarningAction SilentlyContinue
+'unreadable=' + @(`$failed | Where-Object { `$_.FullyQualifiedErrorId -like 'CaptureUnreadable,*' -and "`$_" -like '*Too many open files*' }).Count
+'unexpected=' + @(`$failed | Where-Object { `$_.FullyQualifiedErrorId -notlike 'CaptureUnreadable,*' }).Count
+`$failed | Where-Object { `$_.FullyQualifiedErrorId -notlike 'CaptureUnreadable,*' } | ForEach-Object { 'error: ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
+`$again = @(Watch-QuicProbe -Path '$okOut/router1.pcap' -KeyLogFile '$okOut/keylog.txt' -WarningAction SilentlyContinue)
+'validated=' + @(`$again | Where-Object Kind -eq 'PathValidated').Count
+"@
+        # A child session whose descriptors run out while it opens the captures (prlimit sets its limit).
+        $out = & prlimit --nofile=256:256 -- ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+        $text = $out -join "`n"
+        $text | Should -Match 'unreadable=[1-9]' -Because $text
+        $text | Should -Match 'unexpected=0' -Because $text
+        $text | Should -Match 'validated=[1-9]' -Because $text
+    }
+
     It 'the capture''s own qlog agrees with both endpoints'' qlogs on every PATH_CHALLENGE and PATH_RESPONSE' {
         $fromCapture = Get-QlogPathFrame -Path "$okOut/qlog-capture"
         $fromPeers = Get-QlogPathFrame -Path "$okOut/qlog-client", "$okOut/qlog-server"

@@ -19,6 +19,9 @@ internal sealed class DuplicateFilter
     private readonly HashSet<DatagramIdentity> _seen = new();
     private readonly Queue<(long Micros, DatagramIdentity Identity)> _order = new();
 
+    /// <summary>Loads the hash's assembly (System.IO.Hashing) before a watch opens its files.</summary>
+    internal static void EnsureLoaded() => XxHash128.HashToUInt128(ReadOnlySpan<byte>.Empty);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool IsDuplicate(long micros, NetEndpoint source, NetEndpoint destination, ReadOnlySpan<byte> datagram)
     {

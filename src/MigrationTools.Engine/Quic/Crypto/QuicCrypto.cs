@@ -2,12 +2,33 @@ using System;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using MigrationTools.Engine.Errors;
 
 namespace MigrationTools.Engine.Quic;
 
 /// <summary>Key derivation of QUIC (RFC 9001 section 5) on .NET's HKDF.</summary>
 public static class QuicCrypto
 {
+    /// <summary>
+    /// Loads the platform's cryptography (OpenSSL) before a watch opens its files: .NET loads it once per process, in a
+    /// type initializer, and a load that fails for want of a file descriptor (EMFILE) would fail every later call of the
+    /// session. Done here, while descriptors are free, it cannot be poisoned by the capture files opened after it.
+    /// </summary>
+    public static void EnsureLoaded()
+    {
+        try
+        {
+            var (client, server) = InitialKeys(QuicVersions.V1, stackalloc byte[8]);
+            client.Dispose();
+            server.Dispose();
+        }
+        catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or CryptographicException)
+        {
+            throw new MigrationToolsException("CryptoUnavailable", FailureKind.NotInstalled,
+                $"The platform's cryptography could not be loaded ({(ex.InnerException ?? ex).Message}); if the process has run out of file descriptors (EMFILE), raise 'ulimit -n' and start a new session.", "OpenSSL", ex);
+        }
+    }
+
     /// <summary>TLS 1.3 HKDF-Expand-Label with an empty context (RFC 8446 section 7.1).</summary>
     public static byte[] ExpandLabel(HashAlgorithmName hash, byte[] secret, string label, int length)
     {

@@ -21,7 +21,14 @@ namespace MigrationTools.Engine.Quic;
 public static class QuicProbeWatcher
 {
     /// <summary>Creates a run; without a key log it gets an empty one, which the secrets of pcapng captures fill.</summary>
-    public static QuicProbeRun NewRun(QuicProbeOptions options) => new(options.KeyLog is null ? options with { KeyLog = new KeyLog() } : options);
+    public static QuicProbeRun NewRun(QuicProbeOptions options)
+    {
+        // What the analysis loads lazily is loaded now, while descriptors are free: a load that fails for want of one
+        // (EMFILE, with many captures open) would otherwise fail the watch, or the session.
+        QuicCrypto.EnsureLoaded();
+        DuplicateFilter.EnsureLoaded();
+        return new(options.KeyLog is null ? options with { KeyLog = new KeyLog() } : options);
+    }
 
     /// <summary>
     /// Reads capture files, merged by time (captures of one experiment from several vantage points interleave; a
@@ -34,8 +41,18 @@ public static class QuicProbeWatcher
         var readers = new List<CaptureReader>();
         try
         {
+            var budget = DescriptorBudget.Available();
             foreach (var path in paths)
             {
+                if (readers.Count >= budget)
+                {
+                    // The runtime loads code lazily, and a load that finds no descriptor free fails for the rest of the
+                    // session: captures beyond what leaves a reserve free are refused, each by name.
+                    run.FileErrors.Add(new MigrationToolsException("CaptureUnreadable", FailureKind.InvalidArgument,
+                        $"The capture '{path}' was not opened: too many open files would follow ({readers.Count} captures are open, and the process keeps {DescriptorBudget.Reserve} descriptors free of its limit); raise 'ulimit -n' or read fewer captures at once.", path));
+                    continue;
+                }
+
                 if (Open(path, run) is { } reader)
                 {
                     readers.Add(reader);
