@@ -53,6 +53,9 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     /// <inheritdoc />
     protected override void StopProcessing() => _cancellation?.Cancel();
 
+    /// <summary>Stops the command as Ctrl+C does (a SIGTERM, for one).</summary>
+    protected void Stop() => _cancellation?.Cancel();
+
     /// <inheritdoc />
     protected override void EndProcessing()
     {

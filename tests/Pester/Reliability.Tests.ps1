@@ -187,6 +187,35 @@ Describe 'Live watches and their files' -Tag RequireRoot, Integration {
         Get-Pid $w 'tcpdump' | Should -BeNullOrEmpty
     }
 
+    It 'SIGTERM (timeout, CI cancellation) completes the -OutFile capture and the -TimelinePath picture under their names, and leaves no partial file' {
+        $dir = Join-Path $work 'terminated'
+        $null = New-Item -ItemType Directory -Force -Path $dir
+        $out = Join-Path $work 'terminated-session'
+        $session = Start-ChildSession -ModuleManifest $ModuleManifest -OutputPath $out -Script "Watch-QuicProbe -Namespace '$w' -OutFile '$dir/live.pcapng' -TimelinePath '$dir/live.svg' -WarningAction SilentlyContinue"
+        Wait-Until { Get-Pid $w 'tcpdump' } -Seconds 30 -What 'tcpdump'
+        # UDP on the namespace's loopback: what the watch captures by default.
+        Invoke-NetNs -Name $w -Command bash -ArgumentList '-c', 'sleep 1; for i in 1 2 3 4 5 6 7 8 9 10; do echo probe > /dev/udp/127.0.0.1/4433; sleep 0.1; done' | Out-Null
+        Start-Sleep -Milliseconds 500
+        & kill -TERM $session.Id
+        $session.WaitForExit(20000) | Should -BeTrue
+        # The capture is complete and readable by another tool; the picture is whole XML.
+        @(& tcpdump -n -r "$dir/live.pcapng" 2>$null).Count | Should -BeGreaterThan 0
+        { [xml](Get-Content -Raw "$dir/live.svg") } | Should -Not -Throw
+        Get-ChildItem $dir -Force | Where-Object Name -like '*.partial' | Should -BeNullOrEmpty
+    }
+
+    It 'a partial file of a writer that died is removed by the next write to the same name' {
+        $dir = Join-Path $work 'dead-writer'
+        $null = New-Item -ItemType Directory -Force -Path $dir
+        # A writer that no longer exists: a process id past the kernel's pid_max is never alive.
+        $stale = Join-Path $dir ".x.pcapng.$([int]::MaxValue)-deadbeef.partial"
+        Set-Content -Path $stale -Value 'cut short'
+        $null = Watch-QuicProbe -Namespace $w -OutFile "$dir/x.pcapng" -TimeoutSeconds 1 -WarningVariable warned -WarningAction SilentlyContinue
+        Test-Path $stale | Should -BeFalse
+        Test-Path "$dir/x.pcapng" | Should -BeTrue
+        ($warned -join ' ') | Should -BeLike "*Removed $stale*"
+    }
+
     It 'a SIGKILLed session takes its tcpdump with it' {
         $out = Join-Path $work 'killed-watch'
         $session = Start-ChildSession -ModuleManifest $ModuleManifest -OutputPath $out -Script "Watch-QuicProbe -Namespace '$w'"

@@ -94,7 +94,7 @@ internal static class OutputFiles
     {
         var full = Path.GetFullPath(path);
         EnsureTarget(full, overwrite, parameter);
-        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".partial");
+        var temporary = PartialPath(full);
         try
         {
             using (var stream = CreateNew(temporary, ownerOnly))
@@ -113,6 +113,55 @@ internal static class OutputFiles
         finally
         {
             StateFiles.TryDelete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// A private name beside <paramref name="target"/> for the file being written (<c>.NAME.PID-RANDOM.partial</c>),
+    /// renamed to the target once complete. Partial files of the same target whose writer is dead (killed, or stopped
+    /// by a full disk) are removed first, each with a warning.
+    /// </summary>
+    internal static string PartialPath(string target)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".";
+        var prefix = "." + Path.GetFileName(target) + ".";
+        try
+        {
+            foreach (var stale in Directory.EnumerateFiles(directory, prefix + "*.partial"))
+            {
+                var tail = Path.GetFileName(stale)[prefix.Length..];
+                var dash = tail.IndexOf('-', StringComparison.Ordinal);
+                if (dash > 0 && int.TryParse(tail[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
+                    !Processes.ProcessSignals.IsAlive(pid) && FileKinds.Of(stale, followLinks: false) == FileKind.Regular)
+                {
+                    StateFiles.TryDelete(stale);
+                    Reporting.EngineOutput.Warning($"Removed {stale}, the unfinished output of process {pid}, which is gone.");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The directory cannot be listed: creating the file there will say so.
+        }
+
+        return Path.Combine(directory, prefix + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".partial");
+    }
+
+    /// <summary>Renames a complete <paramref name="partial"/> file to <paramref name="target"/> (only over a regular file).</summary>
+    internal static void Complete(string partial, string target, string parameter)
+    {
+        try
+        {
+            EnsureTarget(target, overwrite: true, parameter);
+            File.Move(partial, target, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {target}: {ex.Message}", target, ex);
+        }
+        finally
+        {
+            StateFiles.TryDelete(partial);
         }
     }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Quic;
 using MigrationTools.Engine.Tools;
 
@@ -222,6 +223,8 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
                 run.RecordTimeline();
             }
 
+            // SIGTERM stops the watch like Ctrl+C, and the outputs below are completed before the process ends.
+            using (var termination = new TerminationGuard(Stop))
             using (var export = OutFile is null ? null : new CaptureExport(GetUnresolvedProviderPathFromPSPath(OutFile)))
             {
                 try
@@ -245,6 +248,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
                     }
 
                     run.Dispose();
+                    termination.Complete();
                 }
             }
 

@@ -123,9 +123,15 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
         foreach (var trace in _traces.Values)
         {
             trace.Stream?.Dispose();
+            trace.Stream = null;
         }
 
         _json.Dispose();
+        // Each trace was written under a private name: only a complete one gets its final name.
+        foreach (var trace in _traces.Values)
+        {
+            OutputFiles.Complete(trace.Partial, trace.Path, "-QlogOutDirectory");
+        }
     }
 
     /// <summary>qlog 0.3 packet type names.</summary>
@@ -221,7 +227,9 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
             return trace;
         }
 
-        trace = new Trace(Path.Combine(_directory, key + ".sqlog"));
+        var final = Path.Combine(_directory, key + ".sqlog");
+        OutputFiles.EnsureTarget(final, overwrite: true, "-QlogOutDirectory");
+        trace = new Trace(final, OutputFiles.PartialPath(final));
         _traces[key] = trace;
         var header = new MemoryStream();
         using (var json = new Utf8JsonWriter(header))
@@ -271,7 +279,7 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
             oldest.Stream = null;
         }
 
-        trace.Stream = create ? OutputFiles.Replace(trace.Path, overwrite: true, "-QlogOutDirectory", ownerOnly: false) : OutputFiles.OpenAppend(trace.Path);
+        trace.Stream = create ? OutputFiles.Replace(trace.Partial, overwrite: false, "-QlogOutDirectory", ownerOnly: false) : OutputFiles.OpenAppend(trace.Partial);
         return trace.Stream;
     }
 
@@ -293,9 +301,12 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
         public static readonly JsonEncodedText Decrypted = JsonEncodedText.Encode("decrypted");
     }
 
-    private sealed class Trace(string path)
+    private sealed class Trace(string path, string partial)
     {
+        /// <summary>The trace's final name.</summary>
         public string Path { get; } = path;
+        /// <summary>Where it is written until the watch ends.</summary>
+        public string Partial { get; } = partial;
         public FileStream? Stream { get; set; }
         public long LastUse { get; set; }
     }

@@ -29,8 +29,7 @@ public sealed class CaptureExport : IDisposable
         }
 
         OutputFiles.EnsureTarget(_target, overwrite: true, "-OutFile");
-        var directory = Path.GetDirectoryName(_target) ?? ".";
-        _temporary = Path.Combine(directory, "." + Path.GetFileName(_target) + "." + Guid.NewGuid().ToString("N")[..8] + ".partial");
+        _temporary = OutputFiles.PartialPath(_target);
         _writer = new PcapngWriter(Create(_temporary));
     }
 
@@ -50,7 +49,7 @@ public sealed class CaptureExport : IDisposable
 
         _writer.Dispose();
         _writer = null;
-        var final = _target + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        var final = OutputFiles.PartialPath(_target);
         try
         {
             using (var output = new PcapngWriter(Create(final)))
