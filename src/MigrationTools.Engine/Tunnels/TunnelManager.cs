@@ -96,7 +96,7 @@ public static class TunnelManager
         }
 
         var directory = NetNsState.Current(spec.Namespace, Area);
-        var state = directory is null ? null : LoadState(directory, spec.Name);
+        var state = directory is null ? null : Adopt(spec.Namespace, directory, LoadState(directory, spec.Name));
         var existing = links.FirstOrDefault(l => l.Name == spec.Name);
         var mode = spec.Mode;
         string note;
@@ -150,7 +150,7 @@ public static class TunnelManager
         {
             foreach (var (_, state) in StateFiles.ReadAll<TunnelState>(directory).Where(s => s.Value.Mode == TunnelMode.Userspace))
             {
-                result.Add(ToUserspaceTunnel(@namespace, directory, state, links.FirstOrDefault(l => l.Name == state.Name)));
+                result.Add(ToUserspaceTunnel(@namespace, directory, Adopt(@namespace, directory, state)!, links.FirstOrDefault(l => l.Name == state.Name)));
             }
         }
 
@@ -165,7 +165,7 @@ public static class TunnelManager
         NetNsManager.EnsureExists(@namespace);
         NameValidator.EnsureInterfaceName(name);
         var directory = NetNsState.Current(@namespace, Area);
-        var state = directory is null ? null : LoadState(directory, name);
+        var state = directory is null ? null : Adopt(@namespace, directory, LoadState(directory, name));
         var link = Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Name == name);
         if (state is null && link?.Kind != "ipip")
         {
@@ -259,6 +259,7 @@ public static class TunnelManager
 
                 FaultPoints.Reach("tunnel-device-ready");
                 var (pid, ticks) = StartRelay(spec, directory, ttl, cancellationToken);
+                FaultPoints.Reach("tunnel-relay-started");
                 state = wanted with { ProcessId = pid, StartTicks = ticks };
                 StateFiles.Write(StatePath(directory, spec.Name), state);
             }
@@ -371,4 +372,53 @@ public static class TunnelManager
         new(@namespace, link.Name, TunnelMode.Kernel, link.Ipip?.Local, link.Ipip?.Remote, link.Ipip?.Ttl ?? 0, link.Ipip?.Tos ?? 0, link.Mtu, link.OperationalState, null, null, null);
 
     private static TunnelState? LoadState(string directory, string name) => StateFiles.Read<TunnelState>(StatePath(directory, name));
+
+    /// <summary>
+    /// A relay attached to the tunnel's device that the state does not name (a Set-IpipTunnel killed between starting
+    /// it and recording it) is adopted: recorded with the settings of its own command line, so it is shown, replaced
+    /// and removed like any other, and never holds the device unseen.
+    /// </summary>
+    private static TunnelState? Adopt(string @namespace, string directory, TunnelState? state)
+    {
+        if (state is null || IsRelayServing(state))
+        {
+            return state;
+        }
+
+        foreach (var pid in ProcessSignals.InNamespace(NetNsManager.IdentityOf(@namespace)))
+        {
+            if (!RelayAttachedTo(pid, state.Name) || RelayArguments(pid) is not { } arguments)
+            {
+                continue;
+            }
+
+            string? Value(string key) => arguments.IndexOf(key) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : null;
+            var adopted = state with
+            {
+                Local = Value("--local") ?? state.Local, Remote = Value("--remote") ?? state.Remote,
+                Ttl = int.TryParse(Value("--ttl"), NumberStyles.None, CultureInfo.InvariantCulture, out var ttl) ? ttl : state.Ttl,
+                Tos = int.TryParse(Value("--tos"), NumberStyles.None, CultureInfo.InvariantCulture, out var tos) ? tos : state.Tos,
+                ProcessId = pid, StartTicks = ProcessSignals.StartTicks(pid) ?? 0,
+            };
+            StateFiles.Write(StatePath(directory, state.Name), adopted);
+            EngineOutput.Verbose($"Adopted the relay {pid} of {@namespace}/{state.Name}, which was running unrecorded.");
+            return adopted;
+        }
+
+        return state;
+    }
+
+    /// <summary>The arguments of a process when it is the module's relay (its command line names the agent and "ipip").</summary>
+    private static List<string>? RelayArguments(int pid)
+    {
+        try
+        {
+            var arguments = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList();
+            return arguments.Any(a => a.Contains("MigrationTools.Agent", StringComparison.Ordinal)) && arguments.Contains("ipip") ? arguments : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 }

@@ -77,6 +77,33 @@ public sealed class RollbackTests : IDisposable
     }
 
     [RootFact]
+    public void ARelayStartedButNotRecordedIsAdoptedShownReplacedAndRemoved()
+    {
+        var a = _namespaces.Add("r");
+        TestNamespaces.Ip("-n", a, "link", "add", "r0", "type", "veth", "peer", "name", "r1");
+        TestNamespaces.Ip("-n", a, "addr", "add", "10.79.0.1/24", "dev", "r0");
+        TestNamespaces.Ip("-n", a, "link", "set", "r0", "up");
+        TunnelManager.Set(TunnelManager.Validate(a, "ipip8", "10.79.0.1", "10.79.0.2", 64, 0, null, TunnelMode.Userspace));
+        // A TTL change whose Set-IpipTunnel dies right after starting the new relay, before recording it.
+        using (FailAt("tunnel-relay-started"))
+        {
+            Assert.Throws<InvalidOperationException>(() => TunnelManager.Set(TunnelManager.Validate(a, "ipip8", "10.79.0.1", "10.79.0.2", 33, 0, null, TunnelMode.Userspace)));
+        }
+
+        var relays = TestNamespaces.Run("ip", "netns", "pids", a).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var relay = int.Parse(Assert.Single(relays), System.Globalization.CultureInfo.InvariantCulture);
+
+        var shown = Assert.Single(TunnelManager.List(a));
+        Assert.Equal(("Running", relay, 33), (shown.State, shown.ProcessId!.Value, shown.Ttl));
+        TunnelManager.Set(TunnelManager.Validate(a, "ipip8", "10.79.0.1", "10.79.0.2", 40, 0, null, TunnelMode.Userspace));
+        Assert.Equal(40, Assert.Single(TunnelManager.List(a)).Ttl);
+        TunnelManager.Remove(a, "ipip8");
+
+        Assert.Empty(TestNamespaces.Run("ip", "netns", "pids", a).Trim());
+        Assert.DoesNotContain("ipip8", TestNamespaces.Links(a));
+    }
+
+    [RootFact]
     public void ALabBuildThatFailsMidwayRemovesItsNamespacesAndState()
     {
         var definition = LabFileParser.Parse(
