@@ -162,6 +162,7 @@ public sealed class LabFileParserTests
         { "a link address entry that is a table", "Links[1].Addresses[0]", "expected a string or an array of strings.", d => { ((Hashtable)((object[])d["Links"]!)[1])["Addresses"] = A(H(), "10.61.2.1/24"); return d; } },
         { "a description that is a number", "Description", "expected a string.", d => { d["Description"] = 1; return d; } },
         { "nftables that is not a string", "Nodes.r1.Nftables", "expected a string.", d => { ((Hashtable)((Hashtable)d["Nodes"]!)["r1"]!)["Nftables"] = 1; return d; } },
+        { "one address twice on a node", "Addresses[0].Address", "the address 10.61.2.254 is given twice on node 'r1'; a namespace holds an address once.", d => { d["Addresses"] = new object[] { new Hashtable { ["Node"] = "r1", ["Interface"] = "lo", ["Address"] = "10.61.2.254/32" } }; return d; } },
         { "nftables that include a host file", "Nodes.r1.Nftables", "'include' is not allowed in a lab's nftables rules: a lab file cannot read files of the host; write the rules themselves.", d => { ((Hashtable)((Hashtable)d["Nodes"]!)["r1"]!)["Nftables"] = "table inet t {\n  chain c { }\n}\n  include \"/etc/*\"\n"; return d; } },
         { "nftables that include after a semicolon", "Nodes.r1.Nftables", "'include' is not allowed in a lab's nftables rules: a lab file cannot read files of the host; write the rules themselves.", d => { ((Hashtable)((Hashtable)d["Nodes"]!)["r1"]!)["Nftables"] = "flush ruleset; INCLUDE \"/etc/hostname\""; return d; } },
     };

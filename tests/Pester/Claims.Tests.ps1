@@ -117,4 +117,19 @@ Describe 'Without root' -Tag RequireRoot, Integration {
         Test-Path "/run/netns/$name" | Should -BeFalse
         (& ip netns list) -match [regex]::Escape($name) | Should -BeNullOrEmpty
     }
+
+    It 'Get-NetNs, which only reads, also says NotRoot when it cannot enter a namespace' {
+        $name = "${prefix}nr-read"
+        & ip netns add $name
+        try {
+            $home2 = Join-Path $work 'nobody-home'
+            $null = New-Item -ItemType Directory -Force -Path $home2
+            $script = "Import-Module '$ModuleManifest'; try { Get-NetNs -Name '$name' -ErrorAction Stop | Out-Null; 'read' } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString() }"
+            $output = & env "HOME=$home2" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+dac_override,+dac_read_search --ambient-caps=+dac_override,+dac_read_search -- ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+            $output[0] | Should -BeLike 'NotRoot,*' -Because ($output -join "`n")
+            $output[1] | Should -Be 'PermissionDenied'
+        } finally {
+            & ip netns del $name
+        }
+    }
 }

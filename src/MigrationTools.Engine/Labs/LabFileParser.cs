@@ -74,7 +74,10 @@ public static partial class LabFileParser
             var addresses = reader.EndpointAddresses(item, path);
             for (var i = 0; i < 2; i++)
             {
-                nodeAddresses[ends[i].Node].AddRange(addresses[i].Select(a => IpPrefix.Parse(a)));
+                foreach (var address in addresses[i])
+                {
+                    AddNodeAddress(reader, nodeAddresses, ends[i].Node, IpPrefix.Parse(address), path + ".Addresses");
+                }
             }
 
             var mtu = reader.OptionalInt(item, "Mtu", path, 68, 65535);
@@ -112,7 +115,7 @@ public static partial class LabFileParser
             }
 
             var address = reader.RequiredString(item, "Address", path);
-            nodeAddresses[node].Add(reader.Prefix(address, path + ".Address"));
+            AddNodeAddress(reader, nodeAddresses, node, reader.Prefix(address, path + ".Address"), path + ".Address");
             extra.Add(new LabAddress(node, @interface, address));
         }
 
@@ -407,6 +410,17 @@ public static partial class LabFileParser
             Guard(path, () => spec = RouteSpec.Create(destination, gateway, @interface, metric, null, family));
             return new LabRoute(destination, gateway, @interface, metric, spec.Family == IpFamily.IPv6);
         }
+    }
+
+    /// <summary>One address on one node: the kernel refuses the same address twice in a namespace, so the file does too.</summary>
+    private static void AddNodeAddress(Reader reader, Dictionary<string, List<IpPrefix>> nodeAddresses, string node, IpPrefix prefix, string path)
+    {
+        if (nodeAddresses[node].Any(a => a.Address.Equals(prefix.Address)))
+        {
+            throw reader.Fail(path, $"the address {prefix.Address} is given twice on node '{node}'; a namespace holds an address once");
+        }
+
+        nodeAddresses[node].Add(prefix);
     }
 
     /// <summary>

@@ -64,6 +64,12 @@ public static class NamespaceThread
             if (Libc.SetNs(fd, NamespaceConstants.CLONE_NEWNET) != 0)
             {
                 var errno = Libc.LastError;
+                if (errno == Errno.EPERM)
+                {
+                    // Entering a namespace needs CAP_SYS_ADMIN: for a user without it that is NotRoot, the fix being root.
+                    Platform.HostRequirements.EnsureRoot();
+                }
+
                 throw new MigrationToolsException("SetNsFailed", errno == Errno.EPERM ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
                     errno == Errno.EINVAL
                         ? $"'{NetNsPaths.MountPath(name)}' is not a network namespace."

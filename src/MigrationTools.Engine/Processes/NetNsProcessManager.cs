@@ -279,7 +279,8 @@ public static class NetNsProcessManager
     /// </summary>
     private static PipeTarget ToLiveFile(string path) => PipeTarget.Create(async (origin, cancellationToken) =>
     {
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        // Owner-only: a program's output can hold secrets (a key log, tokens), and it is written as root.
+        await using var file = new FileStream(path, State.OutputFiles.Options(FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, ownerOnly: true));
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await origin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)

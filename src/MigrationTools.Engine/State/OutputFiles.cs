@@ -38,18 +38,24 @@ internal static class OutputFiles
         }
     }
 
+    /// <summary>Options to open a file with; one made anew is readable and writable by its owner only when asked.</summary>
+    internal static FileStreamOptions Options(FileMode mode, FileAccess access, FileShare share, int bufferSize, bool ownerOnly)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, Share = share, BufferSize = bufferSize };
+        if (ownerOnly && !OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+
     /// <summary>Creates <paramref name="path"/> exclusively (it must not exist, a link included), owner-only when asked.</summary>
     internal static FileStream CreateNew(string path, bool ownerOnly, int bufferSize = 1 << 16)
     {
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.Read, BufferSize = bufferSize };
-            if (ownerOnly && !OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            return new FileStream(path, options);
+            return new FileStream(path, Options(FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize, ownerOnly));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -28,7 +28,8 @@ internal static class StateFiles
         var temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // Owner-only: lab definitions and the module's records are root's.
+            using (var stream = new FileStream(temporary, OutputFiles.Options(FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, ownerOnly: true)))
             using (var writer = new StreamWriter(stream))
             {
                 writer.Write(text);
