@@ -41,6 +41,7 @@ internal sealed partial class QuicScenario
     private readonly ScenarioKeys _clientHandshake;
     private ulong _clientHandshakeNumber;
     private readonly uint _version;
+    private readonly byte[] _originalDcid;
     private readonly bool _aes256;
     private bool _clientKeyPhase;
     private bool _serverKeyPhase;
@@ -67,12 +68,13 @@ internal sealed partial class QuicScenario
     /// <paramref name="version"/> 1 or 2 (RFC 9369); TLS_AES_128_GCM_SHA256, or TLS_AES_256_GCM_SHA384 with
     /// <paramref name="aes256"/>. Keys come from <see cref="ScenarioKeys"/>, not from the engine.
     /// </summary>
-    public QuicScenario(bool ipv6 = false, bool zeroLengthClientCid = false, uint version = ScenarioKeys.Version1, bool aes256 = false)
+    public QuicScenario(bool ipv6 = false, bool zeroLengthClientCid = false, uint version = ScenarioKeys.Version1, bool aes256 = false, byte[]? originalDcid = null)
     {
+        _originalDcid = originalDcid ?? OriginalDcid;
         _clientCid = zeroLengthClientCid ? Array.Empty<byte>() : ClientCid;
         _version = version;
         _aes256 = aes256;
-        (_clientInitial, _serverInitial) = ScenarioKeys.Initial(version, OriginalDcid);
+        (_clientInitial, _serverInitial) = ScenarioKeys.Initial(version, _originalDcid);
         _client1Rtt = ScenarioKeys.FromSecret(Secret(ClientSecret), version);
         _server1Rtt = ScenarioKeys.FromSecret(Secret(ServerSecret), version);
         _serverHandshake = ScenarioKeys.FromSecret(Secret(ServerHandshakeSecret), version);
@@ -188,12 +190,12 @@ internal sealed partial class QuicScenario
         if (splitClientHello)
         {
             var half = clientHello.Length / 2;
-            Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(clientHello[..half], 0), padTo: 1200);
-            Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(clientHello[half..], half), padTo: 1200);
+            Long(Client1, Server, fromServer: false, _originalDcid, _clientCid, Frames.Crypto(clientHello[..half], 0), padTo: 1200);
+            Long(Client1, Server, fromServer: false, _originalDcid, _clientCid, Frames.Crypto(clientHello[half..], half), padTo: 1200);
         }
         else
         {
-            Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(clientHello), padTo: 1200);
+            Long(Client1, Server, fromServer: false, _originalDcid, _clientCid, Frames.Crypto(clientHello), padTo: 1200);
         }
 
         // ServerHello: ..., random (32), session id length 0, cipher suite, compression, extensions.
@@ -237,9 +239,13 @@ internal sealed partial class QuicScenario
     }
 
     /// <summary>The client's first Initial alone: its ClientHello, padded to 1200 bytes.</summary>
-    public QuicScenario ClientHelloOnly()
+    public QuicScenario ClientHelloOnly(IPEndPoint? from = null) =>
+        ClientInitial(from ?? Client1, Frames.Crypto(Tls.ClientHello(ClientRandom, Tls.Parameters((0x0e, new byte[] { 4 })), 0)));
+
+    /// <summary>A client Initial packet from <paramref name="from"/> carrying <paramref name="frames"/>, padded to 1200 bytes.</summary>
+    public QuicScenario ClientInitial(IPEndPoint from, byte[] frames)
     {
-        Long(Client1, Server, fromServer: false, OriginalDcid, _clientCid, Frames.Crypto(Tls.ClientHello(ClientRandom, Tls.Parameters((0x0e, new byte[] { 4 })), 0)), padTo: 1200);
+        Long(from, Server, fromServer: false, _originalDcid, _clientCid, frames, padTo: 1200);
         return this;
     }
 
