@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Quic;
 using Xunit;
@@ -130,5 +131,20 @@ public sealed class PacketNumberAndQlogTests : IDisposable
         Assert.StartsWith("match: 2 PATH_CHALLENGE and 2 PATH_RESPONSE", check(events[0].Connection), StringComparison.Ordinal);
         // A connection the analysis does not know has no frames: everything in the qlogs is theirs alone.
         Assert.Equal("differ: in the qlogs only: a1a1a1a1a1a1a1a1 b2b2b2b2b2b2b2b2 a1a1a1a1a1a1a1a1 b2b2b2b2b2b2b2b2; in the capture only: ", check("ffff"));
+    }
+
+    [Fact]
+    public void AJsonSeqRecordLongerThanTheBoundIsSkippedAndCountedAndTheOthersAreRead()
+    {
+        var path = Path.Combine(_directory, "long.sqlog");
+        const string Good = "{\"name\":\"transport:packet_sent\",\"data\":{\"frames\":[{\"frame_type\":\"path_challenge\",\"data\":\"a1a1a1a1a1a1a1a1\"}]}}";
+        var huge = "{\"padding\":\"" + new string('x', QlogReader.MaxRecordBytes) + "\"}";
+        File.WriteAllText(path, "\u001e" + Good + "\n\u001e" + huge + "\n\u001e" + Good.Replace("a1a1", "b2b2", StringComparison.Ordinal) + "\n");
+
+        var frames = QlogReader.ReadPathFrames(new[] { path });
+
+        Assert.Equal(1, frames.SkippedRecords);
+        Assert.Equal(new[] { "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2" }, frames.Challenges.Order(StringComparer.Ordinal));
+        Assert.Equal(2, frames.PacketEvents);
     }
 }

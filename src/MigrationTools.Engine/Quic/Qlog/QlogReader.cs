@@ -25,14 +25,19 @@ public static class QlogReader
         var skipped = 0;
         foreach (var path in paths)
         {
-            var text = ReadText(path);
             var parsed = 0;
-            foreach (var record in text.Split('\u001e', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var record in Records(path))
             {
+                if (record is null)
+                {
+                    skipped++;
+                    continue;
+                }
+
                 JsonDocument document;
                 try
                 {
-                    document = JsonDocument.Parse(record);
+                    document = JsonDocument.Parse(record.Value);
                 }
                 catch (JsonException)
                 {
@@ -57,22 +62,105 @@ public static class QlogReader
         return new QlogPathFrames(challenges, responses, events, skipped);
     }
 
-    private static string ReadText(string path)
+    /// <summary>The longest JSON-SEQ record read; a longer one is counted as skipped, not kept.</summary>
+    internal const int MaxRecordBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The records of a qlog file, read as a stream: JSON-SEQ records one at a time (a null for each one longer than
+    /// <see cref="MaxRecordBytes"/>), so a large trace costs the memory of its largest record; a plain JSON qlog is
+    /// one record.
+    /// </summary>
+    private static IEnumerable<ReadOnlyMemory<byte>?> Records(string path)
     {
         if (FileKinds.NotRegular(path) is { } kind)
         {
             throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"'{path}' is {kind}, not a qlog file.", path);
         }
 
+        FileStream stream;
         try
         {
-            return File.ReadAllText(path, Encoding.UTF8);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
         }
         catch (FileNotFoundException ex)
         {
             throw new MigrationToolsException("QlogUnreadable", FailureKind.ObjectNotFound, $"The qlog file '{path}' does not exist.", path, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"The qlog file '{path}' cannot be read: {ex.Message}", path, ex);
+        }
+
+        using (stream)
+        {
+            var record = new MemoryStream();
+            var tooLong = false;
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = Read(stream, buffer, path)) > 0)
+            {
+                var offset = 0;
+                while (offset < read)
+                {
+                    var separator = Array.IndexOf(buffer, (byte)0x1e, offset, read - offset);
+                    var end = separator < 0 ? read : separator;
+                    if (!tooLong && record.Length + (end - offset) <= MaxRecordBytes)
+                    {
+                        record.Write(buffer, offset, end - offset);
+                    }
+                    else
+                    {
+                        tooLong = true;
+                        record.SetLength(0);
+                    }
+
+                    if (separator < 0)
+                    {
+                        break;
+                    }
+
+                    if (Finish(record, ref tooLong) is (true, var done))
+                    {
+                        yield return done;
+                    }
+
+                    offset = separator + 1;
+                }
+            }
+
+            if (Finish(record, ref tooLong) is (true, var last))
+            {
+                yield return last;
+            }
+        }
+    }
+
+    /// <summary>The record gathered so far (null when it was too long); none when it is only whitespace.</summary>
+    private static (bool Any, ReadOnlyMemory<byte>? Record) Finish(MemoryStream record, ref bool tooLong)
+    {
+        (bool, ReadOnlyMemory<byte>?) result;
+        if (tooLong)
+        {
+            result = (true, null);
+        }
+        else
+        {
+            var bytes = record.ToArray();
+            result = bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty ? (false, null) : (true, bytes);
+        }
+
+        record.SetLength(0);
+        tooLong = false;
+        return result;
+    }
+
+    private static int Read(FileStream stream, byte[] buffer, string path)
+    {
+        try
+        {
+            return stream.Read(buffer, 0, buffer.Length);
+        }
+        catch (IOException ex)
         {
             throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"The qlog file '{path}' cannot be read: {ex.Message}", path, ex);
         }
