@@ -101,6 +101,9 @@ public sealed class RollbackTests : IDisposable
 
         Assert.Empty(TestNamespaces.Run("ip", "netns", "pids", a).Trim());
         Assert.DoesNotContain("ipip8", TestNamespaces.Links(a));
+        // Nothing of the tunnel is left in the state either: no record, no counters (.stats), no log.
+        var state = Path.Combine("/run/migrationtools/netns", a);
+        Assert.Empty(Directory.Exists(state) ? Directory.GetFiles(state, "ipip8*", SearchOption.AllDirectories) : Array.Empty<string>());
     }
 
     [RootFact]
