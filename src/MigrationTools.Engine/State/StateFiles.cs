@@ -94,6 +94,10 @@ internal static class StateFiles
         {
             File.Delete(path);
         }
+        catch (DirectoryNotFoundException)
+        {
+            // Its folder was removed meanwhile (another session's sweep): the file is gone too.
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             EngineOutput.Warning($"Could not delete {path}: {ex.Message}");
@@ -109,6 +113,10 @@ internal static class StateFiles
             {
                 Directory.Delete(path, recursive: true);
             }
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
+        {
+            // Another session swept it (or part of it) at the same moment: gone is what was wanted.
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
