@@ -62,10 +62,7 @@ public sealed class RollbackTests : IDisposable
     [RootFact]
     public void AUserspaceTunnelLeavesNoDeviceRelayOrStateWhenItsRelayCannotStart()
     {
-        var a = _namespaces.Add("t");
-        TestNamespaces.Ip("-n", a, "link", "add", "u0", "type", "veth", "peer", "name", "u1");
-        TestNamespaces.Ip("-n", a, "addr", "add", "10.77.0.1/24", "dev", "u0");
-        TestNamespaces.Ip("-n", a, "link", "set", "u0", "up");
+        var a = WithUnderlay("t", "10.77.0.1/24");
         var spec = TunnelManager.Validate(a, "ipip9", "10.77.0.1", "10.77.0.2", 64, 0, null, TunnelMode.Userspace);
         using var fault = FailAt("tunnel-device-ready");
 
@@ -79,10 +76,7 @@ public sealed class RollbackTests : IDisposable
     [RootFact]
     public void ARelayStartedButNotRecordedIsAdoptedShownReplacedAndRemoved()
     {
-        var a = _namespaces.Add("r");
-        TestNamespaces.Ip("-n", a, "link", "add", "r0", "type", "veth", "peer", "name", "r1");
-        TestNamespaces.Ip("-n", a, "addr", "add", "10.79.0.1/24", "dev", "r0");
-        TestNamespaces.Ip("-n", a, "link", "set", "r0", "up");
+        var a = WithUnderlay("r", "10.79.0.1/24");
         TunnelManager.Set(TunnelManager.Validate(a, "ipip8", "10.79.0.1", "10.79.0.2", 64, 0, null, TunnelMode.Userspace));
         // A TTL change whose Set-IpipTunnel dies right after starting the new relay, before recording it.
         using (FailAt("tunnel-relay-started"))
@@ -133,6 +127,16 @@ public sealed class RollbackTests : IDisposable
     {
         FaultPoints.Hit = null;
         _namespaces.Dispose();
+    }
+
+    /// <summary>A namespace with a veth pair inside it, <paramref name="address"/> on its up end: a tunnel's underlay.</summary>
+    private string WithUnderlay(string name, string address)
+    {
+        var ns = _namespaces.Add(name);
+        TestNamespaces.Ip("-n", ns, "link", "add", "u0", "type", "veth", "peer", "name", "u1");
+        TestNamespaces.Ip("-n", ns, "addr", "add", address, "dev", "u0");
+        TestNamespaces.Ip("-n", ns, "link", "set", "u0", "up");
+        return ns;
     }
 
     private static IDisposable FailAt(string point)
