@@ -152,6 +152,20 @@ Import-Module '$((Get-Module MigrationTools).Path)'
         $text | Should -Match 'validated=[1-9]' -Because $text
     }
 
+    It 'a full disk under -OutFile is OutFileFailed naming the file, and leaves nothing behind' {
+        # A 256 KB tmpfs in a mount namespace of the child's own: the capture cannot fit, and nothing outside sees it.
+        $full = Join-Path $work 'full-disk'
+        $null = New-Item -ItemType Directory -Force -Path $full
+        $pwsh = "'$([Environment]::ProcessPath)' '$(Join-Path $PSHOME 'pwsh.dll')'"
+        $command = "Import-Module '$((Get-Module MigrationTools).Path)'; try { Watch-QuicProbe -Path '$okOut/router1.pcap' -OutFile '$full/x.pcapng' -ErrorAction Stop -WarningAction SilentlyContinue | Out-Null; 'no error' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }"
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($command))
+        $out = & unshare -m --propagation private -- sh -c "mount -t tmpfs -o size=256k tmpfs '$full' && $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded; echo left:; ls -A '$full'" 2>&1
+        $text = $out -join "`n"
+        $out[0] | Should -BeLike 'OutFileFailed,*' -Because $text
+        $out[1] | Should -BeLike "*$full/x.pcapng*" -Because $text
+        $out[-1] | Should -Be 'left:' -Because $text
+    }
+
     It 'the capture''s own qlog agrees with both endpoints'' qlogs on every PATH_CHALLENGE and PATH_RESPONSE' {
         $fromCapture = Get-QlogPathFrame -Path "$okOut/qlog-capture"
         $fromPeers = Get-QlogPathFrame -Path "$okOut/qlog-client", "$okOut/qlog-server"

@@ -14,7 +14,6 @@ namespace MigrationTools.Engine.Quic;
 /// </summary>
 public sealed class CaptureExport : IDisposable
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private readonly string _target;
     private readonly string _temporary;
     private PcapngWriter? _writer;
@@ -37,7 +36,18 @@ public sealed class CaptureExport : IDisposable
     public long Packets => _writer?.Packets ?? 0;
 
     /// <summary>Writes one frame.</summary>
-    public void Write(in CaptureRecord record) => _writer?.WritePacket(record.TimestampMicroseconds, record.LinkType, record.Data);
+    public void Write(in CaptureRecord record)
+    {
+        try
+        {
+            _writer?.WritePacket(record.TimestampMicroseconds, record.LinkType, record.Data);
+        }
+        catch (IOException ex)
+        {
+            // A full disk: the error names the file; the partial copy goes with Dispose.
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {_target}: {ex.Message}", _target, ex);
+        }
+    }
 
     /// <summary>Writes the target: the key log first (when there is one), then every frame; removes the temporary file.</summary>
     public void Commit(string? keyLogText)
@@ -47,8 +57,18 @@ public sealed class CaptureExport : IDisposable
             return;
         }
 
-        _writer.Dispose();
+        var writer = _writer;
         _writer = null;
+        try
+        {
+            writer.Dispose();
+        }
+        catch (IOException ex)
+        {
+            TryDelete(_temporary);
+            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {_target}: {ex.Message}", _target, ex);
+        }
+
         var final = OutputFiles.PartialPath(_target);
         try
         {
@@ -81,23 +101,7 @@ public sealed class CaptureExport : IDisposable
         }
     }
 
-    private static FileStream Create(string path)
-    {
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 1 << 16 };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = OwnerOnly;
-            }
-
-            return new FileStream(path, options);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not create {path}: {ex.Message}", path, ex);
-        }
-    }
+    private static FileStream Create(string path) => OutputFiles.CreateNew(path, ownerOnly: true);
 
     private static void TryDelete(string path)
     {
@@ -113,8 +117,18 @@ public sealed class CaptureExport : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _writer?.Dispose();
-        _writer = null;
-        TryDelete(_temporary);
+        try
+        {
+            _writer?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Its last bytes could not be written (a full disk): the file is removed below either way.
+        }
+        finally
+        {
+            _writer = null;
+            TryDelete(_temporary);
+        }
     }
 }
