@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Validation;
 using Xunit;
@@ -67,5 +68,16 @@ public sealed class NameValidatorReasonTests
         Assert.Equal("eth0", NameValidator.EnsureInterfaceName("eth0"));
         Assert.Equal("the name is empty", NameValidator.InterfaceNameProblem(null));
         Assert.Equal("the name is empty", NameValidator.NamespaceNameProblem(null));
+    }
+
+    [Fact]
+    public void ANameThatMatchesNothingGetsTheClosestKnownNames()
+    {
+        var names = new[] { "Icmp6InEchos", "Icmp6InEchoReplies", "IcmpInEchos", "Udp6InDatagrams", "TcpActiveOpens" };
+
+        Assert.Equal(new[] { "Icmp6InEchos", "Icmp6InEchoReplies", "IcmpInEchos" }, NameSuggestions.Closest("Icmp6InEcho", names));
+        Assert.Equal("IcmpInEchos", NameSuggestions.Closest("IcmpInEchoss", names)[0]);
+        Assert.Empty(NameSuggestions.Closest("Xyzzy", names));
+        Assert.Equal(3, NameSuggestions.Distance("kitten", "sitting"));
     }
 }

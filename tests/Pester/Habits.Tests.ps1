@@ -148,6 +148,17 @@ Describe 'Programs that cannot start, progress and verbose output' -Tag RequireR
     }
 }
 
+Describe 'Names that match nothing' -Tag RequireRoot, Integration {
+    It 'a counter name with a typo is CounterNotFound with what was meant, not an empty answer' {
+        $e = Get-ErrorRecord ([scriptblock]::Create("Get-NetNsCounter -Namespace '$x' -Name Icmp6InEcho"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'CounterNotFound,*'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        "$e" | Should -BeLike '*Did you mean Icmp6InEchos*'
+        # A wildcard that matches nothing is still an empty answer, not an error.
+        @(Get-NetNsCounter -Namespace $x -Name 'NoSuchCounter*' -ErrorAction Stop).Count | Should -Be 0
+    }
+}
+
 Describe 'Tab completion' -Tag RequireRoot, Integration {
     It 'completes the addresses on an interface' {
         Complete "Remove-NetNsAddress -Namespace $x -Interface xy -Address " | Should -Contain '10.253.1.1/24'

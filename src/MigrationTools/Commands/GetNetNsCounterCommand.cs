@@ -1,7 +1,10 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
+using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Statistics;
+using MigrationTools.Engine.Validation;
 
 namespace MigrationTools.Commands;
 
@@ -10,7 +13,8 @@ namespace MigrationTools.Commands;
 /// The kernel's per-namespace SNMP and netstat counters, e.g. Icmp6InEchos (echo requests that arrived),
 /// IcmpInEchos, UdpInDatagrams, Udp6InDatagrams, TcpActiveOpens. Read before and after an experiment to count
 /// what reached each namespace: this is how the flow migration lab tells where echo requests landed.
-/// -Name takes wildcards.
+/// -Name takes wildcards; a name without wildcards that names no counter is a CounterNotFound error that suggests
+/// the closest names.
 /// </remarks>
 /// <example>
 /// <code>Get-NetNsCounter -Namespace C, D -Name Icmp6InEchos</code>
@@ -30,6 +34,14 @@ public sealed class GetNetNsCounterCommand : NamespaceListingCmdlet
     protected override void List(string @namespace)
     {
         var patterns = (Name ?? new[] { "*" }).Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
-        WriteObject(CounterReader.Read(@namespace).Where(c => patterns.Any(p => p.IsMatch(c.Name))), enumerateCollection: true);
+        var counters = CounterReader.Read(@namespace);
+        WriteObject(counters.Where(c => patterns.Any(p => p.IsMatch(c.Name))), enumerateCollection: true);
+        // A name without wildcards that names no counter is a typo, not an empty answer.
+        foreach (var name in (Name ?? Array.Empty<string>()).Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !counters.Any(c => string.Equals(c.Name, n, StringComparison.OrdinalIgnoreCase))))
+        {
+            var close = NameSuggestions.Closest(name, counters.Select(c => c.Name).Distinct());
+            WriteError(ToErrorRecord(new MigrationToolsException("CounterNotFound", FailureKind.ObjectNotFound,
+                $"There is no counter '{name}' in '{@namespace}'." + (close.Count > 0 ? $" Did you mean {string.Join(", ", close)}?" : " List them with Get-NetNsCounter -Namespace " + @namespace + "."), name), name));
+        }
     }
 }
