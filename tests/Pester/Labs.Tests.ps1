@@ -82,6 +82,21 @@ Describe 'Lab listing, drawing and export' -Tag RequireRoot, Integration {
         (Get-Content -Raw $svg) | Should -Match 'router1'
     }
 
+    It 'Show-NetLab -OutFile picks the format by the file''s extension, and refuses an unknown one' {
+        Show-NetLab -Template quic-lb -OutFile (Join-Path $files 'q.png') | Out-Null
+        [IO.File]::ReadAllBytes((Join-Path $files 'q.png'))[0..3] | Should -Be @(0x89, 0x50, 0x4e, 0x47)
+        Show-NetLab -Template quic-lb -OutFile (Join-Path $files 'q.pdf') | Out-Null
+        [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes((Join-Path $files 'q.pdf')), 0, 5) | Should -Be '%PDF-'
+        Show-NetLab -Template quic-lb -OutFile (Join-Path $files 'q.dot') | Out-Null
+        (Get-Content -Raw (Join-Path $files 'q.dot')) | Should -Match '^\s*(di)?graph'
+        Show-NetLab -Template quic-lb -OutFile (Join-Path $files 'q.md') | Out-Null
+        (Get-Content -Raw (Join-Path $files 'q.md')) | Should -Match '^```mermaid'
+        $e = Get-ErrorRecord ([scriptblock]::Create("Show-NetLab -Template quic-lb -OutFile '$files/q.txt'"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'OutFileInvalid,*'
+        Test-Path (Join-Path $files 'q.txt') | Should -BeFalse
+        Get-ChildItem $files -Force | Where-Object Name -like '*.partial' | Should -BeNullOrEmpty
+    }
+
     It 'Export-NetLab writes a lab file from hand-made namespaces that rebuilds the same lab' {
         $h = "${prefix}ex-"
         New-NetNs -Name "${h}a", "${h}b" | Out-Null

@@ -1,11 +1,7 @@
-using System;
 using System.IO;
 using System.Management.Automation;
 using MigrationTools.Completion;
-using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Labs;
-using MigrationTools.Engine.State;
-using MigrationTools.Engine.Tools;
 using MigrationTools.Labs;
 
 namespace MigrationTools.Commands;
@@ -15,8 +11,9 @@ namespace MigrationTools.Commands;
 /// Writes the topology of a built lab (-Name, or a lab from the pipeline), a lab file (-Path) or a shipped lab
 /// (-Template) as text: Mermaid by default (paste it into Markdown), or Graphviz DOT with -Format Dot. Nodes show
 /// their addresses; links are solid lines labelled with their interfaces, tunnels dashed, flow mappings dotted
-/// arrows to the nodes that hold their targets. -OutFile writes the text to a file instead, or, for a file ending
-/// in .svg, renders the picture with Graphviz (Debian's graphviz package).
+/// arrows to the nodes that hold their targets. -OutFile writes a file whose extension picks the format: .svg, .png
+/// and .pdf are rendered with Graphviz (Debian's graphviz package), .dot and .gv are DOT text, .mmd is Mermaid and .md
+/// Mermaid in a Markdown fence; any other extension is an OutFileInvalid error.
 /// </remarks>
 /// <example>
 /// <code>Show-NetLab -Template quic-lb</code>
@@ -53,7 +50,7 @@ public sealed class ShowNetLabCommand : MigrationToolsCmdlet
     [ValidateSet("Mermaid", "Dot")]
     public string Format { get; set; } = "Mermaid";
 
-    /// <summary>Write to this file instead; a name ending in .svg is rendered with Graphviz.</summary>
+    /// <summary>Write to this file instead, in the format its extension names (.svg, .png, .pdf, .dot, .gv, .mmd, .md).</summary>
     [Parameter]
     public string? OutFile { get; set; }
 
@@ -71,30 +68,14 @@ public sealed class ShowNetLabCommand : MigrationToolsCmdlet
                 TemplateSet => LabFileReader.Read(LabTemplates.PathOf(Template)),
                 _ => LabManager.Get(Name!).Definition,
             };
-            var svg = OutFile?.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) == true;
-            var text = svg || Format == "Dot" ? LabGraph.Dot(definition) : LabGraph.Mermaid(definition);
             if (OutFile is null)
             {
-                WriteObject(text);
+                WriteObject(Format == "Dot" ? LabGraph.Dot(definition) : LabGraph.Mermaid(definition));
                 return;
             }
 
             var target = GetUnresolvedProviderPathFromPSPath(OutFile);
-            // Graphviz draws to its standard output: the file is written by the module's output policy, never by dot through a link.
-            OutputFiles.EnsureTarget(target, overwrite: true, "-OutFile");
-            if (svg)
-            {
-                var result = ToolRunner.Run("dot", new[] { "-Tsvg" }, CancellationToken, target, text);
-                if (!result.StandardOutput.Contains("<svg", StringComparison.Ordinal))
-                {
-                    throw new MigrationToolsException("LabDrawingFailed", FailureKind.OperationFailed, $"Graphviz drew no picture: {result.StandardError.Trim()}", target);
-                }
-
-                text = result.StandardOutput;
-            }
-
-            OutputFiles.WriteText(target, text, overwrite: true, "-OutFile");
-
+            LabPicture.Write(definition, target, CancellationToken);
             WriteObject(new FileInfo(target));
         });
     }
