@@ -223,6 +223,22 @@ Describe 'Help' -Tag Unit {
     }
 }
 
+Describe 'Default views' -Tag Unit {
+    It 'name every column that shows a property by that property, so what a user sees is what Select-Object and Where-Object take' {
+        [xml] $format = Get-Content -Raw (Join-Path (Split-Path $ModuleManifest) 'MigrationTools.Format.ps1xml')
+        $mismatches = foreach ($view in $format.Configuration.ViewDefinitions.View) {
+            $table = $view.TableControl
+            if (-not $table) { continue }
+            $labels = @($table.TableHeaders.TableColumnHeader | ForEach-Object Label)
+            $items = @($table.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
+            for ($i = 0; $i -lt $items.Count; $i++) {
+                if ($items[$i].PropertyName -and $labels[$i] -and $labels[$i] -ne $items[$i].PropertyName) { "$($view.Name): $($labels[$i]) shows $($items[$i].PropertyName)" }
+            }
+        }
+        $mismatches | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Readable exports' -Tag Unit {
     It 'events carry their kind as a name in JSON and CSV' {
         $event = [MigrationTools.Engine.Quic.QuicProbeEvent]@{ Kind = [MigrationTools.Engine.Quic.QuicProbeEventKind]::SourceAddressMismatch; Connection = 'c1' }
