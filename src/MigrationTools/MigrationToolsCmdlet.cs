@@ -231,7 +231,8 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     void IEngineOutput.Progress(ProgressReport report) => Post(c => c.WriteProgress(ToProgressRecord(report)));
 
     /// <summary>The progress record of an engine report (activity ids are per activity text, so nested work stays apart).</summary>
-    protected static ProgressRecord ToProgressRecord(ProgressReport report) => new(Math.Abs(report.Activity.GetHashCode()) % 100000, report.Activity, report.Status)
+    // The sign bit is masked off, not negated: Math.Abs throws for int.MinValue, a hash code like any other.
+    protected static ProgressRecord ToProgressRecord(ProgressReport report) => new((report.Activity.GetHashCode() & int.MaxValue) % 100000, report.Activity, report.Status)
     {
         PercentComplete = report.PercentComplete,
         RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,

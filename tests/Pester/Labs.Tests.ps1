@@ -42,6 +42,13 @@ Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templa
         (Get-NetLab -Name $labName).Status | Should -Be 'Complete'
     }
 
+    It 'exports as names and plain data: ConvertTo-Json carries the status as a word and no .NET type name' {
+        $json = Get-NetLab -Name $labName | ConvertTo-Json -Depth 6
+        ($json | ConvertFrom-Json).Status | Should -Be 'Complete'
+        $json | Should -Not -Match 'MigrationTools\.Engine|System\.Collections'
+        ($json | ConvertFrom-Json).Nodes.Count | Should -BeGreaterThan 0
+    }
+
     It 'Test-NetLab finds every expected pair reachable' {
         $results = @(Test-NetLab -Name $labName)
         $results.Count | Should -BeGreaterThan 0

@@ -11,11 +11,11 @@ public sealed class NetLab
     {
         Name = state.Name;
         Prefix = state.Prefix;
-        Status = status;
+        Status = status.ToString();
         Source = state.Source;
         Definition = state.Definition;
         Created = state.Created;
-        BuildTime = TimeSpan.FromSeconds(state.BuildSeconds);
+        BuildSeconds = Math.Round(state.BuildSeconds, 3);
         Namespaces = state.Namespaces.ToDictionary(n => n.Node, n => n.Name, StringComparer.Ordinal);
     }
 
@@ -23,16 +23,19 @@ public sealed class NetLab
     public string Name { get; }
     /// <summary>The prefix of its namespace names.</summary>
     public string Prefix { get; }
-    /// <summary>Building, Complete, Incomplete (its builder ended before it was done) or Damaged (namespaces gone).</summary>
-    public LabStatus Status { get; }
+    /// <summary>
+    /// Building, Complete, Incomplete (its builder ended before it was done) or Damaged (namespaces gone): a
+    /// <see cref="LabStatus"/> name, so that exports (ConvertTo-Json, CSV) carry the word.
+    /// </summary>
+    public string Status { get; }
     /// <summary>The lab file or shipped template it was built from.</summary>
     public string Source { get; }
-    /// <summary>What it is made of.</summary>
-    public LabDefinition Definition { get; }
+    /// <summary>What it is made of (the module's; users see it as Nodes, Links, Tunnels and FlowMappings, plain data).</summary>
+    internal LabDefinition Definition { get; }
     /// <summary>When it was built (UTC).</summary>
     public DateTime Created { get; }
-    /// <summary>How long the build took.</summary>
-    public TimeSpan BuildTime { get; }
+    /// <summary>How long the build took, in seconds.</summary>
+    public double BuildSeconds { get; }
     /// <summary>Each node's namespace.</summary>
     public IReadOnlyDictionary<string, string> Namespaces { get; }
     /// <summary>The nodes.</summary>
