@@ -58,6 +58,21 @@ Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templa
         (& ip netns exec "$labPrefix$($first.From)" ping -c 1 -W 2 $first.Address) -join "`n" | Should -Match '1 received'
     }
 
+    It 'Test-NetLab refuses a node it does not have, takes an address for -To, and calls a lab with a namespace gone damaged' {
+        $results = @(Test-NetLab -Name $labName)
+        $e = Get-ErrorRecord ([scriptblock]::Create("Test-NetLab -Name '$labName' -From no-such-node"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'LabNodeNotFound,*'
+        $e = Get-ErrorRecord ([scriptblock]::Create("Test-NetLab -Name '$labName' -To no-such-node"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'LabNodeNotFound,*'
+        $one = $results[0]
+        $byAddress = @(Test-NetLab -Name $labName -From $one.From -To $one.Address)
+        $byAddress.Count | Should -Be 1
+        $byAddress[0].Address | Should -Be $one.Address
+        $byAddress[0].Reachable | Should -BeTrue
+        $e = Get-ErrorRecord ([scriptblock]::Create("Test-NetLab -Name '$labName' -To 192.0.2.123"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'LabAddressNotFound,*'
+    }
+
     It 'Show-NetLab names every node and link' {
         $data = Import-PowerShellDataFile (Join-Path $RepoRoot "module/labs/$Template.psd1")
         $mermaid = Show-NetLab -Name $labName | Out-String
@@ -161,6 +176,21 @@ Describe 'Bad lab files make nothing' -Tag RequireRoot, Integration {
         $e = Get-ErrorRecord ([scriptblock]::Create("Show-NetLab -Path '$file'"))
         $e.FullyQualifiedErrorId | Should -BeLike 'LabFileInvalid,*'
         Test-Path $marker | Should -BeFalse
+    }
+}
+
+Describe 'A damaged lab' -Tag RequireRoot, Integration {
+    It 'Test-NetLab says which namespace is gone instead of pinging' {
+        $name = "${prefix}damaged"
+        $lab = New-NetLab -Template ping-flow -Name $name -Prefix "${prefix}dm-"
+        try {
+            & ip netns del "${prefix}dm-C"
+            $e = Get-ErrorRecord ([scriptblock]::Create("Test-NetLab -Name '$name'"))
+            $e.FullyQualifiedErrorId | Should -BeLike 'LabDamaged,*'
+            "$e" | Should -BeLike "*${prefix}dm-C (node C)*"
+        } finally {
+            Remove-NetLab -Name $name -Confirm:$false
+        }
     }
 }
 

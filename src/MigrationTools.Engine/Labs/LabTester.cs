@@ -7,6 +7,8 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using MigrationTools.Engine.Addressing;
+using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Processes;
 using MigrationTools.Engine.Reporting;
 
@@ -46,8 +48,42 @@ public static partial class LabTester
     /// <summary>Pings every expected pair (in parallel) and returns one result each.</summary>
     public static IReadOnlyList<LabReachability> Test(NetLab lab, IReadOnlyCollection<string>? from, IReadOnlyCollection<string>? to, CancellationToken cancellationToken)
     {
-        var pairs = Expected(lab.Definition, from, to);
-        var results = new LabReachability[pairs.Count];
+        // -From names nodes; -To names nodes or addresses of them. A name that is neither is an error, not an empty test.
+        var nodes = lab.Definition.Nodes.Keys.ToHashSet(StringComparer.Ordinal);
+        var wantedAddresses = new HashSet<IPAddress>();
+        var toNodes = new List<string>();
+        foreach (var target in to ?? Array.Empty<string>())
+        {
+            if (IPAddress.TryParse(target, out var address))
+            {
+                var owner = nodes.FirstOrDefault(n => NodeAddresses(lab.Definition, n).Any(a => a.Address.Equals(address)))
+                    ?? throw new MigrationToolsException("LabAddressNotFound", FailureKind.ObjectNotFound, $"No node of lab '{lab.Name}' has the address {address}.", target);
+                wantedAddresses.Add(address);
+                toNodes.Add(owner);
+            }
+            else
+            {
+                toNodes.Add(EnsureNode(lab, nodes, target));
+            }
+        }
+
+        foreach (var source in from ?? Array.Empty<string>())
+        {
+            EnsureNode(lab, nodes, source);
+        }
+
+        // A namespace of the lab that is gone makes the lab damaged: said as such, before any ping.
+        var missing = lab.Namespaces.Where(n => NetNsIdentity.Of(NetNsPaths.MountPath(n.Value)) is null).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new MigrationToolsException("LabDamaged", FailureKind.InvalidOperation,
+                $"Lab '{lab.Name}' is damaged: the namespace(s) {string.Join(", ", missing.Select(m => $"{m.Value} (node {m.Key})"))} no longer exist. Remove the lab (Remove-NetLab -Name {lab.Name}) and build it again.", lab.Name);
+        }
+
+        var pairs = Expected(lab.Definition, from, toNodes.Count == 0 ? null : toNodes)
+            .Where(p => wantedAddresses.Count == 0 || wantedAddresses.Contains(p.Address) || (to ?? Array.Empty<string>()).Contains(p.To))
+            .ToArray();
+        var results = new LabReachability[pairs.Length];
         var done = 0;
         using var gate = new SemaphoreSlim(16);
         var tasks = pairs.Select(async (pair, i) =>
@@ -59,17 +95,32 @@ public static partial class LabTester
                 var rtt = RoundTrip().Match(string.Join('\n', run.Output));
                 results[i] = new LabReachability(lab.Name, pair.From, pair.To, pair.Address.ToString(), run.ExitCode == 0,
                     rtt.Success ? double.Parse(rtt.Groups[1].Value, CultureInfo.InvariantCulture) : null);
-                EngineOutput.Progress($"Testing lab {lab.Name}", $"{Interlocked.Increment(ref done)} of {pairs.Count} pings", done * 100 / Math.Max(1, pairs.Count));
+                EngineOutput.Progress($"Testing lab {lab.Name}", $"{Interlocked.Increment(ref done)} of {pairs.Length} pings", done * 100 / Math.Max(1, pairs.Length));
             }
             finally
             {
                 gate.Release();
             }
         }).ToArray();
-        Task.WaitAll(tasks, cancellationToken);
+        try
+        {
+            Task.WaitAll(tasks, cancellationToken);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // One ping's failure is reported as itself (a MigrationToolsException, a cancellation), not wrapped.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+
         EngineOutput.Progress($"Testing lab {lab.Name}", "done", 100, completed: true);
         return results;
     }
+
+    private static string EnsureNode(NetLab lab, HashSet<string> nodes, string node) =>
+        nodes.Contains(node)
+            ? node
+            : throw new MigrationToolsException("LabNodeNotFound", FailureKind.ObjectNotFound,
+                $"Lab '{lab.Name}' has no node '{node}'; its nodes are {string.Join(", ", nodes.Order(StringComparer.Ordinal))}.", node);
 
     /// <summary>The addresses of a node that others can aim at: its links' and extra addresses (not loopback's own).</summary>
     internal static IReadOnlyList<IpPrefix> NodeAddresses(LabDefinition lab, string node) =>

@@ -8,7 +8,9 @@ namespace MigrationTools.Commands;
 /// <remarks>
 /// An address of another node is expected to answer when the pinging node has a connected subnet or a route for it
 /// and the other node has one back (a round trip needs both). One object per ping (From, To, Address, Reachable,
-/// RttMs), run in parallel; -From and -To limit the nodes. A lab where every result is Reachable is built right.
+/// RttMs), run in parallel; -From and -To limit the nodes (-To also takes addresses). A node the lab does not have is
+/// a LabNodeNotFound error, an address no node has LabAddressNotFound, and a lab whose namespace is gone LabDamaged,
+/// naming it, before any ping. A lab where every result is Reachable is built right.
 /// </remarks>
 /// <example>
 /// <code>Test-NetLab -Name q1 | Where-Object { -not $_.Reachable }</code>
@@ -31,7 +33,7 @@ public sealed class TestNetLabCommand : MigrationToolsCmdlet
     [Parameter]
     public string[]? From { get; set; }
 
-    /// <summary>Ping only the addresses of these nodes.</summary>
+    /// <summary>Ping only the addresses of these nodes, or these addresses.</summary>
     [Parameter]
     public string[]? To { get; set; }
 
