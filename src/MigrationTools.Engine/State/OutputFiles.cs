@@ -125,19 +125,33 @@ internal static class OutputFiles
     /// <summary>
     /// A private name beside <paramref name="target"/> for the file being written (<c>.NAME.PID-RANDOM.partial</c>),
     /// renamed to the target once complete. Partial files of the same target whose writer is dead (killed, or stopped
-    /// by a full disk) are removed first, each with a warning.
+    /// by a full disk) are removed first, unless <paramref name="sweep"/> is false (the caller swept the whole
+    /// directory once, as the qlog writer does for its many traces).
     /// </summary>
-    internal static string PartialPath(string target)
+    internal static string PartialPath(string target, bool sweep = true)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".";
         var prefix = "." + Path.GetFileName(target) + ".";
+        if (sweep)
+        {
+            SweepDeadPartials(directory, prefix);
+        }
+
+        return Path.Combine(directory, prefix + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".partial");
+    }
+
+    /// <summary>Removes, each with a warning, the partial files in <paramref name="directory"/> (named from <paramref name="prefix"/>) of writers that are gone.</summary>
+    internal static void SweepDeadPartials(string directory, string prefix = ".")
+    {
         try
         {
             foreach (var stale in Directory.EnumerateFiles(directory, prefix + "*.partial"))
             {
-                var tail = Path.GetFileName(stale)[prefix.Length..];
-                var dash = tail.IndexOf('-', StringComparison.Ordinal);
-                if (dash > 0 && int.TryParse(tail[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
+                // .NAME.PID-RANDOM.partial: the pid is what lies between the last dot before the dash and the dash.
+                var file = Path.GetFileName(stale);
+                var dash = file.LastIndexOf('-');
+                var dot = dash > 0 ? file.LastIndexOf('.', dash) : -1;
+                if (dot >= 0 && int.TryParse(file.AsSpan(dot + 1, dash - dot - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
                     !Processes.ProcessSignals.IsAlive(pid) && FileKinds.Of(stale, followLinks: false) == FileKind.Regular)
                 {
                     StateFiles.TryDelete(stale);
@@ -149,8 +163,6 @@ internal static class OutputFiles
         {
             // The directory cannot be listed: creating the file there will say so.
         }
-
-        return Path.Combine(directory, prefix + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".partial");
     }
 
     /// <summary>Renames a complete <paramref name="partial"/> file to <paramref name="target"/> (only over a regular file).</summary>

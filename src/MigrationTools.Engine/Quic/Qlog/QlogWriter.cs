@@ -37,6 +37,12 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
     internal QlogWriter(string directory)
     {
         _directory = directory;
+        if (Directory.Exists(directory))
+        {
+            // Once for the directory, not once a trace: a capture of many connections makes many traces.
+            OutputFiles.SweepDeadPartials(directory);
+        }
+
         Directory.CreateDirectory(directory);
         // The writer's own calls are balanced; skipping validation saves a check on every property.
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
@@ -229,7 +235,7 @@ internal sealed class QlogWriter : IQuicPacketObserver, IDisposable
 
         var final = Path.Combine(_directory, key + ".sqlog");
         OutputFiles.EnsureTarget(final, overwrite: true, "-QlogOutDirectory");
-        trace = new Trace(final, OutputFiles.PartialPath(final));
+        trace = new Trace(final, OutputFiles.PartialPath(final, sweep: false));
         _traces[key] = trace;
         var header = new MemoryStream();
         using (var json = new Utf8JsonWriter(header))
