@@ -272,6 +272,18 @@ Describe 'Programs inside namespaces' -Tag RequireRoot, Integration {
         Get-NetNsProcess -Namespace $a | Should -BeNullOrEmpty
     }
 
+    It 'keeps how a background program ended: its exit code and the tail of its error output' {
+        $p = Invoke-NetNs -Name $a -Command sh -ArgumentList '-c', 'echo first >&2; echo "Network is unreachable" >&2; exit 3' -Background
+        $deadline = (Get-Date).AddSeconds(10)
+        while ((Get-Date) -lt $deadline -and ($null -eq (Get-NetNsProcess -Namespace $a | Where-Object ProcessId -eq $p.ProcessId).ExitCode)) { Start-Sleep -Milliseconds 50 }
+        $ended = Get-NetNsProcess -Namespace $a | Where-Object ProcessId -eq $p.ProcessId
+        $ended.IsRunning | Should -BeFalse
+        $ended.ExitCode | Should -Be 3
+        $ended.ErrorTail | Should -Be @('first', 'Network is unreachable')
+        ($ended | Format-Table | Out-String -Width 200) | Should -Match 'Network is unreachable'
+        Stop-NetNsProcess -Namespace $a -ProcessId $p.ProcessId -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
     It 'writes background output to its file' {
         $p = Invoke-NetNs -Name $a -Command sh -ArgumentList '-c', 'echo hello-from-ns; sleep 300' -Background
         $deadline = (Get-Date).AddSeconds(5)

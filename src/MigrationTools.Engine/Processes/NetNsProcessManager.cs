@@ -182,7 +182,22 @@ public static class NetNsProcessManager
 
         var pid = task.ProcessId;
         Running[pid] = (task, cancellation);
-        _ = task.Task.ContinueWith(_ => Running.TryRemove(pid, out var _), TaskScheduler.Default);
+        _ = task.Task.ContinueWith(ended =>
+        {
+            Running.TryRemove(pid, out var _);
+            // Kept beside its output: Get-NetNsProcess shows how it ended, as well as that it ended.
+            if (ended.IsCompletedSuccessfully)
+            {
+                try
+                {
+                    File.WriteAllText(NetNsProcess.ExitPath(errorPath), ended.Result.ExitCode.ToString(CultureInfo.InvariantCulture));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Its state was removed meanwhile (the namespace went): nothing to keep.
+                }
+            }
+        }, TaskScheduler.Default);
         return pid;
     }
 
