@@ -99,6 +99,17 @@ public sealed class RtnetlinkMessageTests
         Assert.Equal(Hex(Message(26, 0x301, B("02000000 00000000 00000000"))), Encode((ref NetlinkWriter w, uint s) => RouteMessages.WriteGetRoutes(ref w, s, IpFamily.IPv4)));
     }
 
+    [Fact]
+    public void ARouteLookupAsksForOneHostDestinationAsIpRouteGetDoes()
+    {
+        // What `ip route get 10.77.7.7` sends (recorded with strace): RTM_GETROUTE with NLM_F_REQUEST only, rtm_dst_len
+        // 32, rtm_flags RTM_F_LOOKUP_TABLE, RTA_DST (type 1, length 8).
+        Assert.Equal(Hex(Message(26, 0x001, B("02200000 00000000 00100000 08000100 0a4d0707"))),
+            Encode((ref NetlinkWriter w, uint s) => RouteMessages.WriteGetRouteTo(ref w, s, System.Net.IPAddress.Parse("10.77.7.7"))));
+        Assert.Equal(Hex(Message(26, 0x001, B("0a800000 00000000 00100000 14000100 fe000000 00000000 00000000 00000001"))),
+            Encode((ref NetlinkWriter w, uint s) => RouteMessages.WriteGetRouteTo(ref w, s, System.Net.IPAddress.Parse("fe00::1"))));
+    }
+
     private delegate T? Decoder<T>(NetlinkMessage message)
         where T : class;
 

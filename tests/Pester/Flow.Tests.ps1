@@ -150,6 +150,39 @@ Describe 'Flow mapping and switching (nftables)' -Tag RequireRoot, Integration {
     }
 }
 
+Describe 'Mappings that cannot work say so' -Tag RequireRoot, Integration {
+    BeforeAll {
+        # A namespace with only loopback: no route to anything but itself.
+        $script:lone = "${prefix}lone"
+        New-NetNs -Name $lone | Out-Null
+    }
+
+    It 'warns when the namespace has no route to the virtual address, and fails with -Strict' {
+        $null = New-FlowMapping -Namespace $lone -VirtualAddress 10.77.7.7 -Target 10.77.8.1, 10.77.8.2 -WarningVariable warned -WarningAction SilentlyContinue
+        ($warned -join ' ') | Should -BeLike "*has no route to 10.77.7.7*"
+        $null = Switch-FlowTarget -Namespace $lone -WarningVariable switched -WarningAction SilentlyContinue
+        ($switched -join ' ') | Should -BeLike "*has no route to 10.77.7.7*"
+        $e = Get-ErrorRecord ([scriptblock]::Create("Switch-FlowTarget -Namespace '$lone' -Strict"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'FlowUnroutable,*'
+        $e = Get-ErrorRecord ([scriptblock]::Create("New-FlowMapping -Namespace '$lone' -VirtualAddress 10.77.9.9 -Target 10.77.8.1 -Strict"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'FlowUnroutable,*'
+        (Get-FlowMapping -Namespace $lone).VirtualAddress | Should -Not -Contain '10.77.9.9'
+        # The oracle: the kernel refuses the send the same way.
+        $ping = Invoke-NetNs -Name $lone -Command ping -ArgumentList '-c', '1', '-W', '1', '10.77.7.7'
+        $ping.ExitCode | Should -Not -Be 0
+        "$($ping.Output) $($ping.Error)" | Should -Match 'unreachable'
+    }
+
+    It 'says nothing when there is a route' {
+        $null = New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::7 -Target fc01::1, fc02::2 -WarningVariable warned -WarningAction SilentlyContinue
+        try {
+            $warned | Should -BeNullOrEmpty
+        } finally {
+            Remove-FlowMapping -Namespace $lab.A -VirtualAddress fe00::7 -Confirm:$false
+        }
+    }
+}
+
 Describe 'Switch errors change nothing' -Tag RequireRoot, Integration {
     BeforeAll {
         New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::1 -Target fc01::1, fc02::2 | Out-Null

@@ -67,11 +67,13 @@ public static class FlowManager
     }
 
     /// <summary>Creates a mapping whose first target is current.</summary>
-    public static FlowMapping Create(string @namespace, string virtualAddress, IReadOnlyList<string> targets, FlowBackend backend, CancellationToken cancellationToken = default)
+    public static FlowMapping Create(string @namespace, string virtualAddress, IReadOnlyList<string> targets, FlowBackend backend, CancellationToken cancellationToken = default,
+        bool strict = false)
     {
         var (vip, parsed) = Validate(virtualAddress, targets);
         HostRequirements.EnsureRoot();
         NetNsManager.EnsureExists(@namespace);
+        CheckRoute(@namespace, vip, strict);
         using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken);
         var states = LoadStates(@namespace);
         if (states.Any(s => s.VirtualAddress == vip.ToString()))
@@ -100,6 +102,28 @@ public static class FlowManager
 
         EngineOutput.Verbose($"Mapped {vip} in '{@namespace}' to {parsed[0]} (targets {string.Join(", ", state.Targets)}; {backend}).");
         return new FlowMapping(@namespace, vip, parsed, parsed[0], backend, state.Created);
+    }
+
+    /// <summary>
+    /// A mapping translates packets after the kernel has routed them (locally generated traffic is routed before the
+    /// nat output hook): without a route to the virtual address every send fails with "Network is unreachable" and the
+    /// mapping never sees a packet. The kernel's own lookup says so: a warning, or <c>FlowUnroutable</c> when strict.
+    /// </summary>
+    private static void CheckRoute(string @namespace, IPAddress vip, bool strict)
+    {
+        if (Rtnetlink.HasRouteTo(@namespace, vip))
+        {
+            return;
+        }
+
+        var message = $"'{@namespace}' has no route to {vip}: its programs get 'Network is unreachable' before the mapping can translate anything (the kernel routes locally sent packets first). " +
+            $"Give it one, e.g. New-NetNsRoute -Namespace {@namespace} -Destination {vip}/{(IpPrefix.FamilyOf(vip) == IpFamily.IPv6 ? 128 : 32)} -Gateway <router>, or a default route.";
+        if (strict)
+        {
+            throw new MigrationToolsException("FlowUnroutable", FailureKind.InvalidOperation, message, vip.ToString());
+        }
+
+        EngineOutput.Warning(message);
     }
 
     /// <summary>The mappings of a namespace, with their current targets read from the kernel.</summary>
@@ -140,7 +164,8 @@ public static class FlowManager
     /// Re-points a mapping: to <paramref name="target"/>, to the address of <paramref name="targetNamespace"/> that
     /// is in the target list, or (both null) to the next target after the current one.
     /// </summary>
-    public static FlowSwitchResult Switch(string @namespace, string? virtualAddress, string? target, string? targetNamespace, CancellationToken cancellationToken = default)
+    public static FlowSwitchResult Switch(string @namespace, string? virtualAddress, string? target, string? targetNamespace, CancellationToken cancellationToken = default,
+        bool strict = false)
     {
         var watch = Stopwatch.StartNew();
         HostRequirements.EnsureRoot();
@@ -172,6 +197,7 @@ public static class FlowManager
             }
         }
 
+        CheckRoute(@namespace, vip, strict);
         var backend = BackendOf(state.Backend);
         return NetfilterSession.Use(@namespace, session =>
         {

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using MigrationTools.Engine.Addressing;
+using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink.Route;
 
@@ -165,6 +167,23 @@ internal static class Rtnetlink
 
             var indexes = routes.Where(r => r.OutputInterface is not null).Select(r => r.OutputInterface!.Value).Distinct().ToArray();
             return (routes, LinkNames(socket, indexes));
+        });
+
+    /// <summary>
+    /// True when the kernel of <paramref name="namespace"/> has a route to <paramref name="destination"/> (its own
+    /// lookup, policy rules included); false when it answers that the network is unreachable.
+    /// </summary>
+    internal static bool HasRouteTo(string @namespace, IPAddress destination) =>
+        Sockets.Use(@namespace, socket =>
+        {
+            var answered = false;
+            var ack = TryDump(socket, (ref NetlinkWriter w, uint s) => RouteMessages.WriteGetRouteTo(ref w, s, destination), message => answered |= message.Type == Rtnl.RTM_NEWROUTE, "look up the route to " + destination);
+            if (!ack.Succeeded && ack.Error is not (Errno.ENETUNREACH or Errno.EHOSTUNREACH or Errno.EACCES or Errno.EINVAL))
+            {
+                throw NetlinkSocket.Failure("look up the route to " + destination, ack);
+            }
+
+            return ack.Succeeded && answered;
         });
 
     private static void Dump(NetlinkSocket socket, NetlinkRequestWriter write, NetlinkMessageHandler handler, string what)

@@ -48,6 +48,10 @@ public sealed class NewFlowMappingCommand : MigrationToolsCmdlet
     [Parameter]
     public FlowBackend Backend { get; set; } = FlowBackend.Nftables;
 
+    /// <summary>Fail (FlowUnroutable) instead of warning when the namespace has no route to the virtual address.</summary>
+    [Parameter]
+    public SwitchParameter Strict { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -56,7 +60,7 @@ public sealed class NewFlowMappingCommand : MigrationToolsCmdlet
             FlowManager.Validate(VirtualAddress, Target);
             if (ShouldProcess(Namespace, $"Map {VirtualAddress} to {string.Join(", ", Target)} ({Backend})"))
             {
-                WriteObject(FlowManager.Create(Namespace, VirtualAddress, Target, Backend, CancellationToken));
+                WriteObject(FlowManager.Create(Namespace, VirtualAddress, Target, Backend, CancellationToken, Strict));
             }
         });
     }

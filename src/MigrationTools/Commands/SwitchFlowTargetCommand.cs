@@ -55,6 +55,10 @@ public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Fail (FlowUnroutable) instead of warning when the namespace has no route to the virtual address.</summary>
+    [Parameter]
+    public SwitchParameter Strict { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -68,7 +72,7 @@ public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
         {
             if (ShouldProcess($"{Namespace} {VirtualAddress}".TrimEnd(), "Switch flow target to " + to))
             {
-                var result = FlowManager.Switch(Namespace, VirtualAddress, ParameterSetName == TargetSet ? Target : null, ParameterSetName == TargetNamespaceSet ? TargetNamespace : null, CancellationToken);
+                var result = FlowManager.Switch(Namespace, VirtualAddress, ParameterSetName == TargetSet ? Target : null, ParameterSetName == TargetNamespaceSet ? TargetNamespace : null, CancellationToken, Strict);
                 if (PassThru)
                 {
                     WriteObject(result);

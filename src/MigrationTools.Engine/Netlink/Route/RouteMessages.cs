@@ -91,6 +91,25 @@ internal static class RouteMessages
         writer.EndMessage();
     }
 
+    /// <summary>
+    /// The kernel's route lookup for one destination, as <c>ip route get ADDRESS</c> asks it: RTM_GETROUTE without
+    /// NLM_F_DUMP, the destination as a host prefix. Answered by the route it would use, or an error (ENETUNREACH).
+    /// </summary>
+    internal static void WriteGetRouteTo(ref NetlinkWriter writer, uint sequence, IPAddress destination)
+    {
+        var family = destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IpFamily.IPv6 : IpFamily.IPv4;
+        writer.BeginMessage(Rtnl.RTM_GETROUTE, Nl.NLM_F_REQUEST, sequence);
+        var header = writer.ReserveHeader(Rtnl.RtMsgLength);
+        header[0] = FamilyByte(family);
+        header[1] = (byte)(family == IpFamily.IPv6 ? 128 : 32);
+        // rtm_flags RTM_F_LOOKUP_TABLE (0x1000), as iproute2 sends it: the answer names the table the route is in.
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], 0x1000);
+        Span<byte> address = stackalloc byte[16];
+        destination.TryWriteBytes(address, out var length);
+        writer.PutBytes(Rtnl.RTA_DST, address[..length]);
+        writer.EndMessage();
+    }
+
     /// <summary>Decodes an RTM_NEWROUTE message; null for other messages, cached clones and malformed ones.</summary>
     internal static RouteRecord? Decode(NetlinkMessage message)
     {
