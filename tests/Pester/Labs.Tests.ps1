@@ -179,6 +179,23 @@ Describe 'Bad lab files make nothing' -Tag RequireRoot, Integration {
     }
 }
 
+Describe 'A lab link that flaps' -Tag RequireRoot, Integration {
+    It 'keeps its IPv6 addresses across down and up' {
+        $name = "${prefix}flap"
+        $lab = New-NetLab -Template ping-flow -Name $name -Prefix "${prefix}fl-"
+        try {
+            $a = $lab.NamespaceOf('A')
+            $link = (Get-NetNsLink -Namespace $a | Where-Object Name -ne 'lo' | Select-Object -First 1).Name
+            Set-NetNsLink -Namespace $a -Name $link -State Down
+            Set-NetNsLink -Namespace $a -Name $link -State Up
+            # The oracle is iproute2: the lab's global IPv6 address is still on the link.
+            (& ip -n $a -6 addr show dev $link scope global) -join "`n" | Should -Match 'fd00:ab::a/64'
+        } finally {
+            Remove-NetLab -Name $name -Confirm:$false
+        }
+    }
+}
+
 Describe 'A damaged lab' -Tag RequireRoot, Integration {
     It 'Test-NetLab says which namespace is gone instead of pinging' {
         $name = "${prefix}damaged"

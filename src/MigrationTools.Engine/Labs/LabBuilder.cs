@@ -161,6 +161,9 @@ internal static class LabBuilder
     {
         foreach (var node in definition.Nodes.Values)
         {
+            // A lab link that goes down and up keeps its IPv6 addresses (the kernel drops them by default), as its
+            // IPv4 ones are kept; a node's own Sysctls, written below, may still say otherwise.
+            NetNsSysctl.Write(prefix + node.Name, "net.ipv6.conf.all.keep_addr_on_down", "1");
             if (node.Forwarding)
             {
                 NetNsSysctl.SetForwarding(prefix + node.Name, IpFamily.IPv4, true);
