@@ -174,12 +174,18 @@ Describe 'Mappings that cannot work say so' -Tag RequireRoot, Integration {
     }
 
     It 'says nothing when there is a route' {
-        $null = New-FlowMapping -Namespace $lab.A -VirtualAddress fe00::7 -Target fc01::1, fc02::2 -WarningVariable warned -WarningAction SilentlyContinue
-        try {
-            $warned | Should -BeNullOrEmpty
-        } finally {
-            Remove-FlowMapping -Namespace $lab.A -VirtualAddress fe00::7 -Confirm:$false
-        }
+        # A namespace of this test's own with a route (over a veth pair inside it, made with iproute2) to the virtual address.
+        $routed = "${prefix}routed"
+        New-NetNs -Name $routed | Out-Null
+        & ip -n $routed link add d0 type veth peer name d1
+        & ip -n $routed link set d0 up
+        & ip -n $routed link set d1 up
+        & ip -n $routed route add 10.77.0.0/16 dev d0
+        (& ip -n $routed route get 10.77.7.8) -join ' ' | Should -Match 'dev d0' -Because 'the oracle, iproute2, sees the route'
+        $null = New-FlowMapping -Namespace $routed -VirtualAddress 10.77.7.8 -Target 10.77.8.1, 10.77.8.2 -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -BeNullOrEmpty
+        $null = Switch-FlowTarget -Namespace $routed -Strict -WarningVariable switched -WarningAction SilentlyContinue
+        $switched | Should -BeNullOrEmpty
     }
 }
 
