@@ -147,4 +147,17 @@ public sealed class PacketNumberAndQlogTests : IDisposable
         Assert.Equal(new[] { "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2" }, frames.Challenges.Order(StringComparer.Ordinal));
         Assert.Equal(2, frames.PacketEvents);
     }
+
+    [Fact]
+    public void APlainJsonQlogLargerThanTheRecordBoundIsStillRead()
+    {
+        // The bound is for JSON-SEQ records: a plain JSON qlog is one document, whatever its size.
+        var path = Path.Combine(_directory, "large.qlog");
+        File.WriteAllText(path, "{\"padding\":\"" + new string('x', QlogReader.MaxRecordBytes) + "\",\"traces\":[{\"events\":[{\"name\":\"transport:packet_sent\",\"data\":{\"frames\":[{\"frame_type\":\"path_response\",\"data\":\"c3c3c3c3c3c3c3c3\"}]}}]}]}");
+
+        var frames = QlogReader.ReadPathFrames(new[] { path });
+
+        Assert.Equal(0, frames.SkippedRecords);
+        Assert.Equal(new[] { "c3c3c3c3c3c3c3c3" }, frames.Responses);
+    }
 }

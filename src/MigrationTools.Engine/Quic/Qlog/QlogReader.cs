@@ -68,7 +68,7 @@ public static class QlogReader
     /// <summary>
     /// The records of a qlog file, read as a stream: JSON-SEQ records one at a time (a null for each one longer than
     /// <see cref="MaxRecordBytes"/>), so a large trace costs the memory of its largest record; a plain JSON qlog is
-    /// one record.
+    /// one record, of any size.
     /// </summary>
     private static IEnumerable<ReadOnlyMemory<byte>?> Records(string path)
     {
@@ -95,6 +95,8 @@ public static class QlogReader
         {
             var record = new MemoryStream();
             var tooLong = false;
+            // The bound is for JSON-SEQ records; a plain JSON qlog (no separator at all) is one document, read whole.
+            var sequence = false;
             var buffer = new byte[1 << 16];
             int read;
             while ((read = Read(stream, buffer, path)) > 0)
@@ -103,8 +105,9 @@ public static class QlogReader
                 while (offset < read)
                 {
                     var separator = Array.IndexOf(buffer, (byte)0x1e, offset, read - offset);
+                    sequence |= separator >= 0;
                     var end = separator < 0 ? read : separator;
-                    if (!tooLong && record.Length + (end - offset) <= MaxRecordBytes)
+                    if (!tooLong && (!sequence || record.Length + (end - offset) <= MaxRecordBytes))
                     {
                         record.Write(buffer, offset, end - offset);
                     }
