@@ -103,23 +103,21 @@ internal static class OutputFiles
         var temporary = PartialPath(full);
         try
         {
-            using (var stream = CreateNew(temporary, ownerOnly))
-            {
-                write(stream);
-            }
-
-            // Checked again just before the rename: what is there now is still absent or a regular file.
-            EnsureTarget(full, overwrite, parameter);
-            File.Move(temporary, full, overwrite);
+            using var stream = CreateNew(temporary, ownerOnly);
+            write(stream);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {full}: {ex.Message}", full, ex);
-        }
-        finally
+        catch (Exception ex)
         {
             StateFiles.TryDelete(temporary);
+            if (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {full}: {ex.Message}", full, ex);
+            }
+
+            throw;
         }
+
+        Complete(temporary, full, parameter, overwrite);
     }
 
     /// <summary>
@@ -165,13 +163,16 @@ internal static class OutputFiles
         }
     }
 
-    /// <summary>Renames a complete <paramref name="partial"/> file to <paramref name="target"/> (only over a regular file).</summary>
-    internal static void Complete(string partial, string target, string parameter)
+    /// <summary>
+    /// Renames a complete <paramref name="partial"/> file to <paramref name="target"/>, checked again just before: what
+    /// is there is still absent, or a regular file that may be replaced (<paramref name="overwrite"/>).
+    /// </summary>
+    internal static void Complete(string partial, string target, string parameter, bool overwrite = true)
     {
         try
         {
-            EnsureTarget(target, overwrite: true, parameter);
-            File.Move(partial, target, overwrite: true);
+            EnsureTarget(target, overwrite, parameter);
+            File.Move(partial, target, overwrite);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

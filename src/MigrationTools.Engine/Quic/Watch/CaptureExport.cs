@@ -87,8 +87,7 @@ public sealed class CaptureExport : IDisposable
             }
 
             // Checked again before the rename: a device node or link put there meanwhile is refused, never replaced.
-            OutputFiles.EnsureTarget(_target, overwrite: true, "-OutFile");
-            File.Move(final, _target, overwrite: true);
+            OutputFiles.Complete(final, _target, "-OutFile");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
