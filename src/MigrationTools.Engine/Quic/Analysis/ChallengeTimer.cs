@@ -10,7 +10,7 @@ namespace MigrationTools.Engine.Quic;
 internal sealed class ChallengeTimer(QuicProbeOptions options)
 {
     private readonly Queue<Challenge> _waiting = new();
-    private readonly long _timeoutMicros = (long)options.ChallengeTimeout.TotalMilliseconds * 1000;
+    private readonly long _timeoutMicros = options.ChallengeTimeoutMicros;
 
     public long TimeoutMicros => _timeoutMicros;
 

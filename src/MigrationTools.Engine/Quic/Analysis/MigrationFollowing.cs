@@ -15,7 +15,7 @@ namespace MigrationTools.Engine.Quic;
 /// </summary>
 internal sealed class MigrationFollowing(QuicProbeOptions options)
 {
-    private readonly long _boundMicros = (long)options.ChallengeTimeout.TotalMilliseconds * 1000;
+    private readonly long _boundMicros = options.ChallengeTimeoutMicros;
     private readonly Queue<(long Due, QuicConnection Connection, PathState? Path, ClientMove? Move)> _deadlines = new();
 
     /// <summary>A decrypted 1-RTT packet of the client: the highest-numbered non-probing one tells where the client is.</summary>

@@ -10,7 +10,7 @@ internal sealed class PathState(PathKey key, bool isInitial, int order = 0)
     public int Order { get; } = order;
     public PathKey Key { get; } = key;
     public NetEndpoint Client => Key.Client;
-    /// <summary>The handshake's path: validated by both sides from the start.</summary>
+    /// <summary>The handshake's path: validated by the handshake itself (see <see cref="Validated"/>).</summary>
     public bool IsInitial { get; } = isInitial;
     /// <summary>The client's first packets from this client address came after others (it moved here).</summary>
     public bool IsMigrationTarget { get; set; }

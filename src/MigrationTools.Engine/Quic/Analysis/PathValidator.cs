@@ -12,7 +12,6 @@ namespace MigrationTools.Engine.Quic;
 /// </summary>
 internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer timer, MigrationFollowing following)
 {
-
     /// <summary>Datagrams between a followed connection's endpoints that did not parse as QUIC, or were cut short.</summary>
     public long Unparsable { get; private set; }
 

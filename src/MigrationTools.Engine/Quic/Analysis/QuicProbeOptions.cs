@@ -10,6 +10,9 @@ public sealed record QuicProbeOptions
     public IReadOnlySet<int> Ports { get; init; } = new HashSet<int>();
     /// <summary>How long a PATH_CHALLENGE may wait for its PATH_RESPONSE (3 x PTO; 3 s by default).</summary>
     public TimeSpan ChallengeTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The challenge timeout in the capture's unit, microseconds (whole milliseconds, as set).</summary>
+    internal long ChallengeTimeoutMicros => (long)ChallengeTimeout.TotalMilliseconds * 1000;
     /// <summary>PATH_CHALLENGEs on one path without validation before EndlessProbing is reported.</summary>
     public int EndlessProbingThreshold { get; init; } = 5;
     /// <summary>
