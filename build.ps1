@@ -96,21 +96,19 @@ function Invoke-Bootstrap {
 }
 
 function Invoke-Build {
-    $project = Join-Path $root 'src/MigrationTools/MigrationTools.csproj'
-    $bin = Join-Path $out "bin"
-    Invoke-Native dotnet @('build', $project, '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'q')
-    Invoke-Native dotnet @('build', (Join-Path $root 'src/MigrationTools.Agent/MigrationTools.Agent.csproj'), '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'q')
+    # The module is what `dotnet publish` of the cmdlets and of the agent leaves, plus the manifest, formats, labs and
+    # help; no list of files to keep in step with the projects.
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path $moduleOut
-    foreach ($file in 'MigrationTools.dll', 'MigrationTools.Engine.dll', 'CliWrap.dll', 'System.IO.Hashing.dll', 'MigrationTools.deps.json',
-        'MigrationTools.Agent.dll', 'MigrationTools.Agent.runtimeconfig.json', 'MigrationTools.Agent.deps.json') {
-        Copy-Item (Join-Path $bin $file) $moduleOut
+    foreach ($project in 'src/MigrationTools/MigrationTools.csproj', 'src/MigrationTools.Agent/MigrationTools.Agent.csproj') {
+        Invoke-Native dotnet @('publish', (Join-Path $root $project), '-c', $Configuration, '-o', $moduleOut, '--nologo', '-v', 'q')
     }
     Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut -ErrorAction SilentlyContinue
     $help = Join-Path $moduleOut 'en-US/MigrationTools.dll-Help.xml'
     Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'build/New-MamlHelp.ps1'),
-        '-ModuleManifest', (Join-Path $moduleOut 'MigrationTools.psd1'), '-XmlDocFile', (Join-Path $bin 'MigrationTools.xml'), '-OutputFile', $help)
+        '-ModuleManifest', (Join-Path $moduleOut 'MigrationTools.psd1'), '-XmlDocFile', (Join-Path $moduleOut 'MigrationTools.xml'), '-OutputFile', $help)
+    # The XML documentation files served the help above; the module does not ship them.
+    Get-ChildItem $moduleOut -Filter 'MigrationTools*.xml' | Remove-Item
     Write-Host "Module laid out in $moduleOut"
 }
 

@@ -106,15 +106,15 @@ Remove-Item -Recurse -Force $outputs -ErrorAction SilentlyContinue
 # Header-only: Watch-QuicProbe without keys, warm; the datagram count (UDP GSO segments counted as the datagrams
 # they become on the wire) comes from the engine's counter.
 # Allocation, measured on this thread for a whole read, without keys and with them (decryption included).
-function Measure-Allocation([MigrationTools.Engine.Quic.QuicProbeOptions] $Options) {
-    $run = [MigrationTools.Engine.Quic.QuicProbeWatcher]::NewRun($Options)
+function Measure-Allocation([MigrationTools.Analysis.Quic.QuicProbeOptions] $Options) {
+    $run = [MigrationTools.Engine.LiveCapture.QuicProbeWatcher]::NewRun($Options)
     $before = [GC]::GetAllocatedBytesForCurrentThread()
-    $found = [Linq.Enumerable]::ToList([MigrationTools.Engine.Quic.QuicProbeWatcher]::ReadFiles([string[]]@($pcap), $run, $null, [Threading.CancellationToken]::None))
+    $found = [Linq.Enumerable]::ToList([MigrationTools.Engine.LiveCapture.QuicProbeWatcher]::ReadFiles([string[]]@($pcap), $run, $null, [Threading.CancellationToken]::None))
     [pscustomobject]@{ Bytes = [GC]::GetAllocatedBytesForCurrentThread() - $before; Datagrams = $run.Analyzer.Datagrams; Events = $found.Count }
 }
-$headerAllocation = Measure-Allocation ([MigrationTools.Engine.Quic.QuicProbeOptions]::new())
-$keyLog = [MigrationTools.Engine.Quic.KeyLog]::Load([string[]]@($keys))
-$keyedAllocation = Measure-Allocation ([MigrationTools.Engine.Quic.QuicProbeOptions]@{ KeyLog = $keyLog })
+$headerAllocation = Measure-Allocation ([MigrationTools.Analysis.Quic.QuicProbeOptions]::new())
+$keyLog = [MigrationTools.Analysis.Quic.KeyLog]::Load([string[]]@($keys))
+$keyedAllocation = Measure-Allocation ([MigrationTools.Analysis.Quic.QuicProbeOptions]@{ KeyLog = $keyLog })
 $frames = $headerAllocation.Datagrams
 $watch = [Diagnostics.Stopwatch]::StartNew()
 for ($i = 0; $i -lt $Warmup -or $watch.Elapsed.TotalSeconds -lt 3; $i++) { $null = Watch-QuicProbe -Path $pcap -WarningAction SilentlyContinue }

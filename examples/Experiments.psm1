@@ -220,10 +220,10 @@ function ConvertTo-FlowTimelineSvg {
     $readings = foreach ($s in $Sample) {
         $values = [Collections.Generic.Dictionary[string, long]]::new()
         foreach ($name in $Series) { $values[$name] = [long]$s.$name }
-        [MigrationTools.Engine.Charts.CounterSample]::new([double]$s.Seconds, $values)
+        [MigrationTools.Analysis.Charts.CounterSample]::new([double]$s.Seconds, $values)
     }
-    $marks = foreach ($m in $Switch) { [MigrationTools.Engine.Charts.TimelineMark]::new([double]$m.Seconds, "switch to $($m.To)") }
-    $svg = [MigrationTools.Engine.Charts.CounterTimeline]::Render($Title, [string[]]$Series, [MigrationTools.Engine.Charts.CounterSample[]]@($readings), [MigrationTools.Engine.Charts.TimelineMark[]]@($marks), $Unit)
+    $marks = foreach ($m in $Switch) { [MigrationTools.Analysis.Charts.TimelineMark]::new([double]$m.Seconds, "switch to $($m.To)") }
+    $svg = [MigrationTools.Analysis.Charts.CounterTimeline]::Render($Title, [string[]]$Series, [MigrationTools.Analysis.Charts.CounterSample[]]@($readings), [MigrationTools.Analysis.Charts.TimelineMark[]]@($marks), $Unit)
     $full = [IO.Path]::GetFullPath($Path)
     [IO.File]::WriteAllText($full, $svg)
     Get-Item -LiteralPath $full

@@ -5,8 +5,8 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Capture;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Capture;
+using MigrationTools.Analysis.Quic;
 using MigrationTools.Engine.Tests;
 using static MigrationTools.Engine.Tests.QuicScenario;
 
@@ -33,9 +33,9 @@ try
             var path = Path.Combine(directory, $"{name}-{size}.pcap");
             Write(path, workloads[name](size));
             GC.Collect();
-            var run = QuicProbeWatcher.NewRun(new QuicProbeOptions { KeyLog = Keys(), MaxConnections = 1_000_000, EndlessProbingThreshold = 1_000_000 });
+            var run = QuicProbeFiles.NewRun(new QuicProbeOptions { KeyLog = Keys(), MaxConnections = 1_000_000, EndlessProbingThreshold = 1_000_000 });
             var watch = Stopwatch.StartNew();
-            var events = QuicProbeWatcher.ReadFiles(new[] { path }, run).Count();
+            var events = QuicProbeFiles.ReadFiles(new[] { path }, run).Count();
             _ = run.Analyzer.Summaries(run.Events);
             watch.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

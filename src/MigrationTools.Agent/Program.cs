@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Runtime.InteropServices;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Interop;
+using MigrationTools.Agent.Relay;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Tunnels;
 
@@ -62,7 +63,7 @@ internal static class Program
             relay = new UserspaceIpipRelay(settings, log);
             relay.Open();
         }
-        catch (Exception ex) when (ex is IOException or KeyNotFoundException or FormatException or UnauthorizedAccessException or OverflowException or Engine.Errors.MigrationToolsException)
+        catch (Exception ex) when (ex is IOException or KeyNotFoundException or FormatException or UnauthorizedAccessException or OverflowException or Core.Errors.MigrationToolsException)
         {
             Console.Error.WriteLine(ex.Message);
             return 1;

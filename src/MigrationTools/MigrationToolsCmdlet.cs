@@ -5,9 +5,9 @@ using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Reporting;
+using MigrationTools.Core.Reporting;
 
 namespace MigrationTools;
 

@@ -159,7 +159,7 @@ public sealed class BindingTests : IClassFixture<ModuleHostFixture>
     [Fact]
     public void EventKindsAreNamesInJson()
     {
-        var result = _host.Run("[MigrationTools.Engine.Quic.QuicProbeEvent]@{ Kind = 'UnansweredChallenge' } | ConvertTo-Json -Compress");
+        var result = _host.Run("[MigrationTools.Analysis.Quic.QuicProbeEvent]@{ Kind = 'UnansweredChallenge' } | ConvertTo-Json -Compress");
 
         Assert.Contains("\"KindName\":\"UnansweredChallenge\"", (string)result.Output.Single()!, StringComparison.Ordinal);
     }

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using MigrationTools.Engine.Capture;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Analysis.Capture;
+using MigrationTools.Core.Errors;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

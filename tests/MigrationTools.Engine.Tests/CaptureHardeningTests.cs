@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Capture;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Capture;
+using MigrationTools.Core.Errors;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;
@@ -143,9 +143,9 @@ public sealed class CaptureHardeningTests : IDisposable
         var missing = Path.Combine(_directory, "missing.pcap");
         var keyLog = new KeyLog();
         keyLog.AddText(QuicScenario.KeyLogText);
-        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions { KeyLog = keyLog });
+        var run = QuicProbeFiles.NewRun(new QuicProbeOptions { KeyLog = keyLog });
 
-        var events = QuicProbeWatcher.ReadFiles(new[] { garbage, good, missing, _directory }, run).ToList();
+        var events = QuicProbeFiles.ReadFiles(new[] { garbage, good, missing, _directory }, run).ToList();
 
         Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathProbeSent && e.Data == "0000000000000007");
         Assert.Equal(new[] { "CaptureUnreadable", "CaptureNotFound", "CaptureUnreadable" }, run.FileErrors.Select(e => e.ErrorId));

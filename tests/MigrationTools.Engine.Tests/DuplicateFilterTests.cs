@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Capture;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Capture;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -1,5 +1,5 @@
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

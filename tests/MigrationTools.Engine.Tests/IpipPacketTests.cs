@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Net;
+using MigrationTools.Agent.Relay;
 using MigrationTools.Engine.Tunnels;
 using Xunit;
 

@@ -2,8 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Core.Errors;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections;
 using System.Linq;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Flows;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Tunnels;

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Validation;
 using Xunit;
 

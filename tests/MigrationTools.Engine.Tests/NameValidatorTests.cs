@@ -1,4 +1,4 @@
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Validation;
 using Xunit;
 

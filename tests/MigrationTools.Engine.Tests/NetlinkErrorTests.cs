@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Netlink;
 using Xunit;
 

@@ -1,8 +1,9 @@
 using System;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Files;
+using MigrationTools.Analysis.Quic;
 using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tests.Root;
 using Xunit;
@@ -124,7 +125,7 @@ public sealed class OutputFilesTests : IDisposable
         var device = Planted("device");
 
         Assert.Equal("OutFileInvalid", Assert.Throws<MigrationToolsException>(() => new CaptureExport(device)).ErrorId);
-        using var run = QuicProbeWatcher.NewRun(new QuicProbeOptions());
+        using var run = QuicProbeFiles.NewRun(new QuicProbeOptions());
         run.RecordTimeline();
         Assert.Equal("OutFileInvalid", Assert.Throws<MigrationToolsException>(() => run.WriteTimeline(device, "t")).ErrorId);
         Assert.Equal("character special file", TypeOf(device));
@@ -134,10 +135,10 @@ public sealed class OutputFilesTests : IDisposable
     public async System.Threading.Tasks.Task AFifoGivenAsACaptureOrAQlogIsRefusedAtOnceNotWaitedOn()
     {
         var fifo = Planted("fifo");
-        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions());
+        var run = QuicProbeFiles.NewRun(new QuicProbeOptions());
 
         // A FIFO with no writer would block the read forever; it is refused before it is opened.
-        var read = System.Threading.Tasks.Task.Run(() => QuicProbeWatcher.ReadFiles(new[] { fifo }, run).ToList());
+        var read = System.Threading.Tasks.Task.Run(() => QuicProbeFiles.ReadFiles(new[] { fifo }, run).ToList());
         Assert.Same(read, await System.Threading.Tasks.Task.WhenAny(read, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(20))));
         Assert.Equal("CaptureUnreadable", Assert.Single(run.FileErrors).ErrorId);
         Assert.Contains("is a FIFO", run.FileErrors[0].Message, StringComparison.Ordinal);

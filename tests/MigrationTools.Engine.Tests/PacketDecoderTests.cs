@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Linq;
-using MigrationTools.Engine.Capture;
+using MigrationTools.Analysis.Capture;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -1,8 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Core.Errors;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

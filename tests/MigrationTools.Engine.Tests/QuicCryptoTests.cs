@@ -1,6 +1,6 @@
 using System;
-using MigrationTools.Engine.Capture;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Capture;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 using static MigrationTools.Engine.Tests.QuicScenario;
 
@@ -151,8 +151,8 @@ public sealed class QuicMigrationKindTests : IDisposable
     {
         var scenario = PreferredAddressMigration();
         var path = scenario.WritePcapng(_directory, embedKeys: true);
-        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions());
-        var events = QuicProbeWatcher.ReadFiles(new[] { path }, run).ToList();
+        var run = QuicProbeFiles.NewRun(new QuicProbeOptions());
+        var events = QuicProbeFiles.ReadFiles(new[] { path }, run).ToList();
 
         Assert.Equal(1, run.Options.KeyLog!.SecretsBlocks);
         Assert.Contains(events, e => e.Kind == QuicProbeEventKind.PathValidated && e.Data == "a1a1a1a1a1a1a1a1");
@@ -160,7 +160,7 @@ public sealed class QuicMigrationKindTests : IDisposable
 
         // Without the secrets block the same capture is header-only: nothing is decrypted past the Initials.
         var bare = scenario.WritePcapng(_directory, embedKeys: false);
-        var headerOnly = QuicProbeWatcher.ReadFiles(new[] { bare }, QuicProbeWatcher.NewRun(new QuicProbeOptions())).ToList();
+        var headerOnly = QuicProbeFiles.ReadFiles(new[] { bare }, QuicProbeFiles.NewRun(new QuicProbeOptions())).ToList();
         Assert.DoesNotContain(headerOnly, e => e.Kind == QuicProbeEventKind.PathValidated);
     }
 
@@ -171,17 +171,17 @@ public sealed class QuicMigrationKindTests : IDisposable
         var keyLog = new KeyLog();
         keyLog.AddText(KeyLogText);
         var exported = Path.Combine(_directory, "exported.pcapng");
-        var first = QuicProbeWatcher.NewRun(new QuicProbeOptions { KeyLog = keyLog });
+        var first = QuicProbeFiles.NewRun(new QuicProbeOptions { KeyLog = keyLog });
         List<QuicProbeEvent> before;
         using (var export = new CaptureExport(exported))
         {
-            before = QuicProbeWatcher.ReadFiles(new[] { source }, first, export).ToList();
+            before = QuicProbeFiles.ReadFiles(new[] { source }, first, export).ToList();
             export.Commit(first.Options.KeyLog!.ToText());
         }
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(exported));
         Assert.Empty(Directory.GetFiles(_directory, "*.partial"));
-        var after = QuicProbeWatcher.ReadFiles(new[] { exported }, QuicProbeWatcher.NewRun(new QuicProbeOptions())).ToList();
+        var after = QuicProbeFiles.ReadFiles(new[] { exported }, QuicProbeFiles.NewRun(new QuicProbeOptions())).ToList();
         Assert.Equal(before.Select(e => (e.Kind, e.Data, e.Time)), after.Select(e => (e.Kind, e.Data, e.Time)));
     }
 }

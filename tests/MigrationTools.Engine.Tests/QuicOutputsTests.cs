@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Xml.Linq;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 using static MigrationTools.Engine.Tests.QuicScenario;
 
@@ -26,7 +26,7 @@ public sealed class QuicOutputsTests : IDisposable
             keyLog.AddText(KeyLogText);
         }
 
-        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions { KeyLog = keyLog });
+        var run = QuicProbeFiles.NewRun(new QuicProbeOptions { KeyLog = keyLog });
         if (qlog is not null)
         {
             run.WriteQlog(qlog);
@@ -37,7 +37,7 @@ public sealed class QuicOutputsTests : IDisposable
             run.RecordTimeline();
         }
 
-        var events = QuicProbeWatcher.ReadFiles(new[] { scenario.WritePcap(_directory) }, run).ToList();
+        var events = QuicProbeFiles.ReadFiles(new[] { scenario.WritePcap(_directory) }, run).ToList();
         if (timeline is not null)
         {
             run.WriteTimeline(timeline, "test");

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 using static MigrationTools.Engine.Tests.QuicScenario;
 
@@ -146,7 +146,7 @@ public sealed class QuicPacketTrackingTests : IDisposable
                 keyLog.AddText(clientTraffic + "\n");
             }
 
-            Assert.Equal(MigrationTools.Engine.Capture.DecodeResult.Udp, MigrationTools.Engine.Capture.PacketDecoder.TryDecode(101, frame, out var datagram));
+            Assert.Equal(MigrationTools.Analysis.Capture.DecodeResult.Udp, MigrationTools.Analysis.Capture.PacketDecoder.TryDecode(101, frame, out var datagram));
             analyzer.Process(micros, datagram, output);
         }
 
@@ -206,7 +206,7 @@ public sealed class QuicPacketTrackingTests : IDisposable
         var output = new System.Collections.Generic.List<QuicProbeEvent>();
         foreach (var (micros, frame) in WorkingMigration().Captured)
         {
-            MigrationTools.Engine.Capture.PacketDecoder.TryDecode(101, frame, out var datagram);
+            MigrationTools.Analysis.Capture.PacketDecoder.TryDecode(101, frame, out var datagram);
             analyzer.Process(micros, datagram, output);
         }
 
@@ -232,12 +232,12 @@ public sealed class QuicPacketTrackingTests : IDisposable
     public void AConnectionKnowsWhichServerAddressEachClientAddressUses()
     {
         var (clientKeys, serverKeys) = QuicCrypto.InitialKeys(ScenarioKeys.Version1, OriginalDcid);
-        using var connection = new QuicConnection("c", ScenarioKeys.Version1, MigrationTools.Engine.Capture.NetEndpoint.From(Server), new ConnectionKeys(ScenarioKeys.Version1, clientKeys, serverKeys));
-        var server = MigrationTools.Engine.Capture.NetEndpoint.From(Server);
-        var preferred = MigrationTools.Engine.Capture.NetEndpoint.From(PreferredServer);
-        var realIp = MigrationTools.Engine.Capture.NetEndpoint.From(ServerRealIp);
-        var client1 = MigrationTools.Engine.Capture.NetEndpoint.From(Client1);
-        var client2 = MigrationTools.Engine.Capture.NetEndpoint.From(Client2);
+        using var connection = new QuicConnection("c", ScenarioKeys.Version1, MigrationTools.Analysis.Capture.NetEndpoint.From(Server), new ConnectionKeys(ScenarioKeys.Version1, clientKeys, serverKeys));
+        var server = MigrationTools.Analysis.Capture.NetEndpoint.From(Server);
+        var preferred = MigrationTools.Analysis.Capture.NetEndpoint.From(PreferredServer);
+        var realIp = MigrationTools.Analysis.Capture.NetEndpoint.From(ServerRealIp);
+        var client1 = MigrationTools.Analysis.Capture.NetEndpoint.From(Client1);
+        var client2 = MigrationTools.Analysis.Capture.NetEndpoint.From(Client2);
 
         // Connection ID lengths are unknown (-1) until a packet shows them.
         Assert.Equal((-1, -1), (connection.CidLength[Side.Client], connection.CidLength[Side.Server]));

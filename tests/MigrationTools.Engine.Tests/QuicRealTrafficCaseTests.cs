@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 using static MigrationTools.Engine.Tests.QuicScenario;
 
@@ -305,13 +305,13 @@ public sealed class QuicRealTrafficCaseTests : IDisposable
 
         var keyLog = new KeyLog();
         keyLog.AddText(scenario.KeyLog);
-        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions { EndlessProbingThreshold = 1_000_000, KeyLog = keyLog });
+        var run = QuicProbeFiles.NewRun(new QuicProbeOptions { EndlessProbingThreshold = 1_000_000, KeyLog = keyLog });
         using var cancel = new System.Threading.CancellationTokenSource();
         var seen = 0;
 
         var thrown = Record.Exception(() =>
         {
-            foreach (var _ in QuicProbeWatcher.ReadFiles(new[] { scenario.WritePcap(_directory) }, run, cancellationToken: cancel.Token))
+            foreach (var _ in QuicProbeFiles.ReadFiles(new[] { scenario.WritePcap(_directory) }, run, cancellationToken: cancel.Token))
             {
                 if (++seen == 10)
                 {
@@ -330,9 +330,9 @@ public sealed class QuicRealTrafficCaseTests : IDisposable
     public void BeyondMaxConnectionsNewConnectionsAreCountedNotFollowed()
     {
         var scenario = WorkingMigration();
-        var run = QuicProbeWatcher.NewRun(new QuicProbeOptions { MaxConnections = 0 });
+        var run = QuicProbeFiles.NewRun(new QuicProbeOptions { MaxConnections = 0 });
 
-        var events = QuicProbeWatcher.ReadFiles(new[] { scenario.WritePcap(_directory) }, run).ToList();
+        var events = QuicProbeFiles.ReadFiles(new[] { scenario.WritePcap(_directory) }, run).ToList();
 
         Assert.Empty(events);
         Assert.Equal(0, run.Analyzer.Connections);

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Capture;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Capture;
+using MigrationTools.Analysis.Quic;
 
 namespace MigrationTools.Engine.Tests;
 
@@ -130,8 +130,8 @@ internal sealed partial class QuicScenario
             KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds), Ports = new HashSet<int>(ports ?? Array.Empty<int>()),
             FirstPacketRule = firstPacketRule,
         };
-        var run = QuicProbeWatcher.NewRun(options);
-        var events = QuicProbeWatcher.ReadFiles(new[] { WritePcap(directory) }, run).ToList();
+        var run = QuicProbeFiles.NewRun(options);
+        var events = QuicProbeFiles.ReadFiles(new[] { WritePcap(directory) }, run).ToList();
         analyzer = run.Analyzer;
         return events;
     }

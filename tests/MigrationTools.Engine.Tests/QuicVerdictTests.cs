@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Capture;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Capture;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 using static MigrationTools.Engine.Tests.QuicScenario;
 
@@ -308,8 +308,8 @@ public sealed class QuicVerdictTests : IDisposable
     [Fact]
     public void TheLiveCaptureFilterKeepsUdpAndTunnels()
     {
-        Assert.Equal("udp or ip proto 4 or ip proto 41", QuicProbeWatcher.DefaultFilter(Array.Empty<int>()));
-        Assert.Equal("(udp and (port 443 or port 8889)) or ip proto 4 or ip proto 41", QuicProbeWatcher.DefaultFilter(new[] { 8889, 443 }));
+        Assert.Equal("udp or ip proto 4 or ip proto 41", QuicProbeFiles.DefaultFilter(Array.Empty<int>()));
+        Assert.Equal("(udp and (port 443 or port 8889)) or ip proto 4 or ip proto 41", QuicProbeFiles.DefaultFilter(new[] { 8889, 443 }));
     }
 
     [Fact]

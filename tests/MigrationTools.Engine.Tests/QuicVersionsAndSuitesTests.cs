@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 using static MigrationTools.Engine.Tests.QuicScenario;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
+using MigrationTools.Agent.Relay;
 using MigrationTools.Engine.Tunnels;
 using Xunit;
 

@@ -241,7 +241,7 @@ Describe 'Default views' -Tag Unit {
 
 Describe 'Readable exports' -Tag Unit {
     It 'events carry their kind as a name in JSON and CSV' {
-        $event = [MigrationTools.Engine.Quic.QuicProbeEvent]@{ Kind = [MigrationTools.Engine.Quic.QuicProbeEventKind]::SourceAddressMismatch; Connection = 'c1' }
+        $event = [MigrationTools.Analysis.Quic.QuicProbeEvent]@{ Kind = [MigrationTools.Analysis.Quic.QuicProbeEventKind]::SourceAddressMismatch; Connection = 'c1' }
         ($event | ConvertTo-Json | ConvertFrom-Json).KindName | Should -Be 'SourceAddressMismatch'
         ($event | ConvertTo-Csv | ConvertFrom-Csv).KindName | Should -Be 'SourceAddressMismatch'
     }

@@ -93,3 +93,44 @@ Describe 'Cmdlet <Name>' -Tag Unit -ForEach $cmdlets {
         }
     }
 }
+
+Describe 'Runtime contexts' -Tag RequireRoot {
+    # The analysis needs neither root nor namespaces: an ordinary user reads a capture with Watch-QuicProbe -Path.
+    # The oracle is the kernel's own credential check: the child runs with uid/gid 65534 and no capabilities.
+    BeforeAll {
+        $script:sandbox = Join-Path ([System.IO.Path]::GetTempPath()) "mt-nonroot-$PID"
+        $null = New-Item -ItemType Directory -Force -Path (Join-Path $sandbox 'home')
+        # PowerShell as the tool restored it lives under root's home, which others cannot read: a readable copy.
+        $pwshDll = (Get-Process -Id $PID).CommandLine -split ' ' | Where-Object { $_ -like '*pwsh.dll' } | Select-Object -First 1
+        if (-not $pwshDll) { $pwshDll = Join-Path $PSHOME 'pwsh.dll' }
+        Copy-Item (Split-Path $pwshDll) (Join-Path $sandbox 'pwsh') -Recurse
+        Copy-Item (Split-Path $ModuleManifest) (Join-Path $sandbox 'module') -Recurse
+        # One IPv4/UDP datagram to port 4433 whose payload starts like a QUIC Initial: enough for the reader to analyse.
+        [byte[]] $payload = @(0xc3, 0, 0, 0, 1, 8) + (, 0 * 8) + @(0) + (, 0 * 40)
+        $udpLength = 8 + $payload.Length
+        [byte[]] $udp = @(0xc3, 0x50, 0x11, 0x51, ($udpLength -shr 8), ($udpLength -band 0xff), 0, 0) + $payload
+        $ipLength = 20 + $udp.Length
+        [byte[]] $ip = @(0x45, 0, ($ipLength -shr 8), ($ipLength -band 0xff), 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2) + $udp
+        $stream = [System.IO.MemoryStream]::new()
+        $writer = [System.IO.BinaryWriter]::new($stream)
+        $writer.Write([uint32]2712847316); $writer.Write([uint16]2); $writer.Write([uint16]4); $writer.Write([int32]0); $writer.Write([uint32]0); $writer.Write([uint32]65535); $writer.Write([uint32]101)
+        $writer.Write([uint32]1); $writer.Write([uint32]0); $writer.Write([uint32]$ip.Length); $writer.Write([uint32]$ip.Length); $writer.Write($ip)
+        $writer.Flush()
+        $script:capture = Join-Path $sandbox 'one.pcap'
+        [System.IO.File]::WriteAllBytes($capture, $stream.ToArray())
+        & chmod -R a+rX $sandbox
+        & chown 65534:65534 (Join-Path $sandbox 'home')
+    }
+    AfterAll { Remove-Item $sandbox -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'Watch-QuicProbe -Path reads a capture as an ordinary user' {
+        $script = "Import-Module '$sandbox/module/MigrationTools.psd1'; 'uid=' + (& id -u); " +
+            "Watch-QuicProbe -Path '$capture' -ErrorAction Stop -Verbose 4>&1 | ForEach-Object { 'verbose=' + `$_ }"
+        $out = & setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all env "HOME=$sandbox/home" "DOTNET_CLI_HOME=$sandbox/home" `
+            dotnet "$sandbox/pwsh/pwsh.dll" -NoProfile -NonInteractive -Command $script 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
+        $out | Should -Contain 'uid=65534'
+        # The count is the oracle's: the capture holds one frame and one UDP datagram.
+        ($out | Where-Object { $_ -like 'verbose=1 frames, 1 UDP datagrams*' }) | Should -Not -BeNullOrEmpty -Because ($out | Out-String)
+    }
+}

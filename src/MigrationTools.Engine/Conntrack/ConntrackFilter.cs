@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Net;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 
 namespace MigrationTools.Engine.Conntrack;
 

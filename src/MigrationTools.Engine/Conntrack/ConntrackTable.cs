@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
 
@@ -15,7 +15,7 @@ public static class ConntrackTable
     /// <summary>Lists the entries of a namespace that match <paramref name="filter"/>.</summary>
     public static IReadOnlyList<ConntrackEntry> List(string @namespace, ConntrackFilter? filter = null)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         using var socket = NetlinkSocket.OpenNetfilter(@namespace);
         return List(socket, @namespace, filter ?? new ConntrackFilter());
     }
@@ -23,7 +23,7 @@ public static class ConntrackTable
     /// <summary>Deletes the given entries; returns those the kernel removed (gone ones are not errors).</summary>
     public static IReadOnlyList<ConntrackEntry> Remove(string @namespace, IEnumerable<ConntrackEntry> entries)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         using var socket = NetlinkSocket.OpenNetfilter(@namespace);
         return Remove(socket, entries);
     }
@@ -31,7 +31,7 @@ public static class ConntrackTable
     /// <summary>Deletes every entry that matches; returns those removed.</summary>
     public static IReadOnlyList<ConntrackEntry> Purge(string @namespace, ConntrackFilter filter)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         using var socket = NetlinkSocket.OpenNetfilter(@namespace);
         return Purge(socket, @namespace, filter);
     }

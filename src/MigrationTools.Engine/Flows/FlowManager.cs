@@ -5,13 +5,15 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Threading;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Files;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Conntrack;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Reporting;
 using MigrationTools.Engine.State;
 
 namespace MigrationTools.Engine.Flows;
@@ -72,7 +74,7 @@ public static class FlowManager
     {
         var (vip, parsed) = Validate(virtualAddress, targets);
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         CheckRoute(@namespace, vip, strict);
         using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken);
         var states = LoadStates(@namespace);
@@ -129,7 +131,7 @@ public static class FlowManager
     /// <summary>The mappings of a namespace, with their current targets read from the kernel.</summary>
     public static IReadOnlyList<FlowMapping> List(string @namespace)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var states = LoadStates(@namespace);
         if (states.Count == 0)
         {
@@ -142,20 +144,20 @@ public static class FlowManager
 
     /// <summary>The namespaces that have mappings.</summary>
     public static IReadOnlyList<string> NamespacesWithMappings() =>
-        NetNsState.Names().Where(n => NetNsManager.Exists(n) && LoadStates(n).Count > 0).ToArray();
+        NetNsState.Names().Where(n => NetNsLookup.Exists(n) && LoadStates(n).Count > 0).ToArray();
 
     /// <summary>Removes a mapping's rules (and the backend's table or chain with the last one) and purges its flows' conntrack entries.</summary>
     public static void Remove(string @namespace, string virtualAddress, CancellationToken cancellationToken = default)
     {
         var vip = IpPrefix.ParseAddress(virtualAddress, "virtual address");
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken);
         var states = LoadStates(@namespace);
         var state = states.FirstOrDefault(s => s.VirtualAddress == vip.ToString())
             ?? throw NotMapped(@namespace, vip);
         BackendOf(state.Backend).Remove(@namespace, vip, lastMapping: states.Count == 1);
-        StateFiles.TryDelete(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)));
+        FileCleanup.TryDelete(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)));
         var purged = ConntrackTable.Purge(@namespace, new ConntrackFilter(Destination: vip)).Count;
         EngineOutput.Verbose($"Removed the mapping of {vip} in '{@namespace}' and {purged} conntrack entries of its flows.");
     }
@@ -169,7 +171,7 @@ public static class FlowManager
     {
         var watch = Stopwatch.StartNew();
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         IPAddress? requested = target is null ? null : IpPrefix.ParseAddress(target, "target address");
         IPAddress? vipFilter = virtualAddress is null ? null : IpPrefix.ParseAddress(virtualAddress, "virtual address");
 
@@ -240,7 +242,7 @@ public static class FlowManager
 
     private static IPAddress ResolveTargetNamespace(string targetNamespace, IPAddress[] targets)
     {
-        NetNsManager.EnsureExists(targetNamespace);
+        NetNsLookup.EnsureExists(targetNamespace);
         var addresses = AddressManager.List(targetNamespace).Select(a => a.Address).ToArray();
         var onPath = targets.Where(t => addresses.Contains(t)).ToArray();
         return onPath.Length switch

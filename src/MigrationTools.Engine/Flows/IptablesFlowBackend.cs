@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Tools;
 

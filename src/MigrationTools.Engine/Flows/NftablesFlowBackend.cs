@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Tools;
 

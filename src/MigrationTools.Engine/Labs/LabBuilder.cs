@@ -4,14 +4,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Processes;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
 using MigrationTools.Engine.Flows;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Engine.Reporting;
 using MigrationTools.Engine.Routing;
 using MigrationTools.Engine.Tools;
 using MigrationTools.Engine.Tunnels;
@@ -40,7 +41,7 @@ internal static class LabBuilder
                     $"A lab named '{name}' exists. Remove it (Remove-NetLab -Name {name}) or give this one another -Name and -Prefix.", name);
             }
 
-            var taken = namespaces.Where(n => NetNsManager.Exists(n.Name)).Select(n => n.Name).ToArray();
+            var taken = namespaces.Where(n => NetNsLookup.Exists(n.Name)).Select(n => n.Name).ToArray();
             if (taken.Length > 0)
             {
                 throw new MigrationToolsException("LabNamespaceExists", FailureKind.ResourceExists,

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Flows;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
@@ -25,7 +25,7 @@ public static class LabExporter
     {
         foreach (var ns in namespaces)
         {
-            NetNsManager.EnsureExists(ns);
+            NetNsLookup.EnsureExists(ns);
         }
 
         string NodeOf(string ns) => prefix.Length > 0 && ns.StartsWith(prefix, StringComparison.Ordinal) ? ns[prefix.Length..] : ns;

@@ -2,11 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Processes;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Engine.Reporting;
 using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tunnels;
 

@@ -1,7 +1,8 @@
 using System;
 using System.IO;
 using System.Threading;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Files;
 using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tools;
 
@@ -57,7 +58,7 @@ internal static class LabPicture
         }
         finally
         {
-            StateFiles.TryDelete(partial);
+            FileCleanup.TryDelete(partial);
         }
     }
 }

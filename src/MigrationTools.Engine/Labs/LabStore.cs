@@ -4,9 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Files;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Namespaces;
-using MigrationTools.Engine.Reporting;
 using MigrationTools.Engine.State;
 using MigrationTools.Engine.Validation;
 
@@ -48,7 +49,7 @@ internal static class LabStore
         StateFiles.Write(FileOf(EnsureName(state.Name)), state);
         if (state.Namespaces.All(n => n.Identity is not null))
         {
-            StateFiles.TryDelete(JournalOf(state.Name));
+            FileCleanup.TryDelete(JournalOf(state.Name));
         }
     }
 
@@ -121,7 +122,7 @@ internal static class LabStore
         return labs;
     }
 
-    internal static void Delete(string name) => StateFiles.TryDeleteDirectory(Path.Combine(Root, EnsureName(name)));
+    internal static void Delete(string name) => FileCleanup.TryDeleteDirectory(Path.Combine(Root, EnsureName(name)));
 
     /// <summary>What makes a record untrustworthy, or null: its fields must be there, and its names must be names, not paths.</summary>
     private static string? Problem(LabState state, string folder)

@@ -7,10 +7,10 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Engine.Reporting;
+using MigrationTools.Core.Reporting;
 
 namespace MigrationTools.Engine.Labs;
 

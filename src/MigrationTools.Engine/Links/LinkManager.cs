@@ -3,13 +3,13 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Reporting;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Validation;
 
 namespace MigrationTools.Engine.Links;
@@ -20,7 +20,7 @@ public static class LinkManager
     /// <summary>The interfaces of a namespace, with their addresses.</summary>
     public static IReadOnlyList<NetInterface> List(string @namespace, CancellationToken cancellationToken = default)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var (links, addresses) = Rtnetlink.LinksAndAddresses(@namespace);
         return ToInterfaces(@namespace, links, addresses);
     }
@@ -28,7 +28,7 @@ public static class LinkManager
     /// <summary>One interface, or null when it does not exist.</summary>
     public static NetInterface? TryGet(string @namespace, string name, CancellationToken cancellationToken = default)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var link = Rtnetlink.Link(@namespace, name);
         return link is null ? null : ToInterfaces(@namespace, new[] { link }, Rtnetlink.Addresses(@namespace, null, link.Index))[0];
     }
@@ -44,7 +44,7 @@ public static class LinkManager
     internal static int IndexOf(string @namespace, string name)
     {
         NameValidator.EnsureInterfaceName(name);
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         return Rtnetlink.Link(@namespace, name)?.Index ?? throw NotFound(@namespace, name);
     }
 
@@ -75,13 +75,13 @@ public static class LinkManager
         }
 
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
-        NetNsManager.EnsureExists(peerNamespace);
+        NetNsLookup.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(peerNamespace);
         var sameNamespace = @namespace == peerNamespace;
         var peerFd = sameNamespace ? -1 : Libc.Open(NetNsPaths.MountPath(peerNamespace), FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
         if (!sameNamespace && peerFd < 0)
         {
-            throw NetNsManager.NotFound(peerNamespace);
+            throw NetNsLookup.NotFound(peerNamespace);
         }
 
         NetlinkAck ack;
@@ -158,7 +158,7 @@ public static class LinkManager
     {
         HostRequirements.EnsureRoot();
         NameValidator.EnsureInterfaceName(name);
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var link = Rtnetlink.Link(@namespace, name) ?? throw NotFound(@namespace, name);
         if (link.Kind == "loopback")
         {

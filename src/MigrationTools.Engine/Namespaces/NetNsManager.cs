@@ -3,14 +3,15 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
+using MigrationTools.Core.Processes;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Engine.Reporting;
 using MigrationTools.Engine.State;
 using MigrationTools.Engine.Validation;
 
@@ -25,27 +26,6 @@ public static class NetNsManager
 {
     private static readonly object NetNsDirectoryGate = new();
     private static bool _netNsDirectoryReady;
-
-    /// <summary>True when namespace <paramref name="name"/> exists.</summary>
-    public static bool Exists(string name) =>
-        NameValidator.NamespaceNameProblem(name) is null && File.Exists(NetNsPaths.MountPath(name));
-
-    /// <summary>Throws <c>NetNsNotFound</c> unless namespace <paramref name="name"/> exists.</summary>
-    public static string EnsureExists(string name)
-    {
-        NameValidator.EnsureNamespaceName(name);
-        if (!Exists(name))
-        {
-            throw NotFound(name);
-        }
-
-        return name;
-    }
-
-    /// <summary>The error for a namespace that does not exist.</summary>
-    internal static MigrationToolsException NotFound(string name) =>
-        new("NetNsNotFound", FailureKind.ObjectNotFound,
-            $"The network namespace '{name}' does not exist. Create it with New-NetNs -Name {name}, or list them with Get-NetNs.", name);
 
     /// <summary>The names of all named namespaces, in order, as <c>ip netns list</c> reports them.</summary>
     public static IReadOnlyList<string> ListNames()
@@ -64,17 +44,10 @@ public static class NetNsManager
         }
     }
 
-    /// <summary>The identity of namespace <paramref name="name"/>; <c>NetNsNotFound</c> when it does not exist.</summary>
-    public static NetNsIdentity IdentityOf(string name)
-    {
-        EnsureExists(name);
-        return NetNsIdentity.Of(NetNsPaths.MountPath(name)) ?? throw NotFound(name);
-    }
-
     /// <summary>Reads one namespace with its interfaces, addresses and forwarding state.</summary>
     public static NetNamespace Get(string name, CancellationToken cancellationToken = default)
     {
-        var identity = IdentityOf(name);
+        var identity = NetNsLookup.IdentityOf(name);
         var (links, addresses) = Rtnetlink.LinksAndAddresses(name);
         (bool? v4, bool? v6) forwarding = HostRequirements.IsRoot ? NetNsSysctl.ReadForwarding(name) : (null, null);
         return new NetNamespace(name, identity, LinkManager.ToInterfaces(name, links, addresses), forwarding.v4, forwarding.v6);
@@ -85,7 +58,7 @@ public static class NetNsManager
     {
         NameValidator.EnsureNamespaceName(name);
         HostRequirements.EnsureRoot();
-        if (Exists(name))
+        if (NetNsLookup.Exists(name))
         {
             throw Exists(name, null);
         }
@@ -127,7 +100,7 @@ public static class NetNsManager
                 var forwarding = NetNsSysctl.ReadForwardingHere();
                 return (Links: Rtnetlink.Links(socket), Addresses: Rtnetlink.Addresses(socket, null), Forwarding: forwarding);
             });
-            var identity = NetNsIdentity.Of(path) ?? throw NotFound(name);
+            var identity = NetNsIdentity.Of(path) ?? throw NetNsLookup.NotFound(name);
             Rtnetlink.Adopt(name, identity, socket!);
             // A new namespace starts with no state; whatever an earlier one of that name left is discarded.
             NetNsState.Sweep();
@@ -143,7 +116,24 @@ public static class NetNsManager
     }
 
     /// <summary>The pids of every process whose network namespace is <paramref name="name"/>.</summary>
-    public static IReadOnlyList<int> ProcessIds(string name) => ProcessSignals.InNamespace(IdentityOf(name));
+    public static IReadOnlyList<int> ProcessIds(string name) => ProcessIds(NetNsLookup.IdentityOf(name));
+
+    /// <summary>The pids of every process (other than this one) whose network namespace has <paramref name="identity"/>.</summary>
+    internal static IReadOnlyList<int> ProcessIds(NetNsIdentity identity)
+    {
+        var result = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
+                pid != Environment.ProcessId && NetNsIdentity.Of(directory + "/ns/net") == identity)
+            {
+                result.Add(pid);
+            }
+        }
+
+        return result;
+    }
+
 
     /// <summary>
     /// Removes namespace <paramref name="name"/>: stops every process still running in it (SIGTERM, then SIGKILL),
@@ -152,10 +142,10 @@ public static class NetNsManager
     /// </summary>
     public static void Remove(string name, CancellationToken cancellationToken = default)
     {
-        var identity = IdentityOf(name);
+        var identity = NetNsLookup.IdentityOf(name);
         HostRequirements.EnsureRoot();
         // Programs the module started may still be on their way into the namespace (ip netns exec before setns).
-        var pids = ProcessSignals.InNamespace(identity)
+        var pids = ProcessIds(identity)
             .Union(NetNsProcessManager.List(name).Where(p => p.IsRunning).Select(p => p.ProcessId))
             .ToArray();
         ProcessSignals.Terminate(pids, TimeSpan.FromSeconds(2));

@@ -1,4 +1,4 @@
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Interop;
 
 namespace MigrationTools.Engine.Netlink;
 

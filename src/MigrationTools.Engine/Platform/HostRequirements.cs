@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 
 namespace MigrationTools.Engine.Platform;
 

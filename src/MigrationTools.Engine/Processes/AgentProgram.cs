@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Tools;
 
 namespace MigrationTools.Engine.Processes;

@@ -12,10 +12,12 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using CliWrap;
 using CliWrap.Buffered;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Files;
+using MigrationTools.Core.Processes;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Reporting;
 using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tools;
 using MigrationTools.Engine.Validation;
@@ -51,7 +53,7 @@ public static class NetNsProcessManager
     private static Command BuildCommand(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment)
     {
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var program = ProgramLocator.Find(command);
         var cli = Cli.Wrap(ToolCatalog.Resolve("ip")).WithArguments(BoundArguments(@namespace, program, arguments)).WithValidation(CommandResultValidation.None);
         return WithEnvironment(cli, environment);
@@ -137,7 +139,7 @@ public static class NetNsProcessManager
         bool detach = false, IReadOnlyList<string>? input = null, TimeSpan inputInterval = default)
     {
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var program = ProgramLocator.Find(command);
         var directory = NetNsState.Prepare(@namespace, Area);
         var stamp = DateTime.UtcNow.ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
@@ -254,7 +256,7 @@ public static class NetNsProcessManager
 
         if (NetNsState.Current(process.Namespace, Area) is { } directory)
         {
-            StateFiles.TryDelete(Path.Combine(directory, process.ProcessId.ToString(CultureInfo.InvariantCulture) + ".json"));
+            FileCleanup.TryDelete(Path.Combine(directory, process.ProcessId.ToString(CultureInfo.InvariantCulture) + ".json"));
         }
 
         EngineOutput.Verbose($"Stopped '{process.Command}' (pid {process.ProcessId}) in '{process.Namespace}'.");
@@ -295,7 +297,7 @@ public static class NetNsProcessManager
     private static PipeTarget ToLiveFile(string path) => PipeTarget.Create(async (origin, cancellationToken) =>
     {
         // Owner-only: a program's output can hold secrets (a key log, tokens), and it is written as root.
-        await using var file = new FileStream(path, State.OutputFiles.Options(FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, ownerOnly: true));
+        await using var file = new FileStream(path, MigrationTools.Core.Files.OutputFiles.Options(FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, ownerOnly: true));
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await origin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)

@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 
 namespace MigrationTools.Engine.Processes;
 

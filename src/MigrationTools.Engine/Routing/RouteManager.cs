@@ -2,14 +2,14 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Reporting;
+using MigrationTools.Core.Reporting;
 
 namespace MigrationTools.Engine.Routing;
 
@@ -21,7 +21,7 @@ public static class RouteManager
     /// <summary>The routes of a namespace's main table, of one family or both.</summary>
     public static IReadOnlyList<NetRoute> List(string @namespace, IpFamily? family = null, CancellationToken cancellationToken = default)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var (routes, names) = Rtnetlink.Routes(@namespace, family is null ? BothFamilies : new[] { family.Value });
         return routes.Select(r => ToRoute(@namespace, r, names)).ToArray();
     }
@@ -38,7 +38,7 @@ public static class RouteManager
     public static IReadOnlyList<NetRoute> Remove(string @namespace, RouteSpec route, CancellationToken cancellationToken = default)
     {
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var (routes, names) = Rtnetlink.Routes(@namespace, new[] { route.Family });
         var matching = routes.Select(r => (Record: r, Route: ToRoute(@namespace, r, names))).Where(r => route.Matches(r.Route)).ToArray();
         if (matching.Length == 0)
@@ -64,7 +64,7 @@ public static class RouteManager
     private static NetRoute Change(string @namespace, RouteSpec route, RouteMessages.Mode mode, CancellationToken cancellationToken)
     {
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         int? index = route.Interface is null ? null : LinkManager.IndexOf(@namespace, route.Interface);
         var what = $"{(mode == RouteMessages.Mode.Add ? "add" : "replace")} the route to {route.DestinationText} in '{@namespace}'";
         var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => RouteMessages.WriteRoute(ref w, s, mode, route.Family,

@@ -1,6 +1,6 @@
 using System.Net;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 
 namespace MigrationTools.Engine.Routing;
 

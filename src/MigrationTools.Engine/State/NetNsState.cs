@@ -4,9 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
+using MigrationTools.Core.Files;
+using MigrationTools.Core.Processes;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Engine.Reporting;
 
 namespace MigrationTools.Engine.State;
 
@@ -35,7 +37,7 @@ public static class NetNsState
     /// </summary>
     internal static string Prepare(string name, string area)
     {
-        var identity = NetNsIdentity.Of(NetNsPaths.MountPath(name)) ?? throw NetNsManager.NotFound(name);
+        var identity = NetNsIdentity.Of(NetNsPaths.MountPath(name)) ?? throw NetNsLookup.NotFound(name);
         var directory = DirectoryOf(name);
         var recorded = ReadIdentity(directory);
         if (recorded != identity)
@@ -82,7 +84,7 @@ public static class NetNsState
         StateLock.Acquire(Path.Combine(Prepare(name, area), ".lock"), TimeSpan.FromSeconds(10), cancellationToken);
 
     /// <summary>Drops every piece of state of a namespace (whose processes are already stopped).</summary>
-    internal static void Forget(string name) => StateFiles.TryDeleteDirectory(DirectoryOf(name));
+    internal static void Forget(string name) => FileCleanup.TryDeleteDirectory(DirectoryOf(name));
 
     /// <summary>The namespaces that have state, whether current or stale.</summary>
     internal static IReadOnlyList<string> Names()
@@ -150,7 +152,7 @@ public static class NetNsState
             }
         }
 
-        StateFiles.TryDeleteDirectory(directory);
+        FileCleanup.TryDeleteDirectory(directory);
         EngineOutput.Verbose($"Discarded the module's state for '{name}' because {why}" + (stopped > 0 ? $"; stopped {stopped} program(s) it had started." : "."));
     }
 

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Reporting;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Files;
+using MigrationTools.Core.Reporting;
 
 namespace MigrationTools.Engine.State;
 
@@ -41,7 +42,7 @@ internal static class StateFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temporary);
+            FileCleanup.TryDelete(temporary);
             throw new MigrationToolsException("StateWriteFailed", FailureKind.OperationFailed, $"Could not write the state file {path}: {ex.Message}", path, ex);
         }
     }
@@ -84,43 +85,6 @@ internal static class StateFiles
             {
                 yield return (file, value);
             }
-        }
-    }
-
-    /// <summary>Deletes a file if it is there; a failure is a warning, not an error.</summary>
-    internal static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Its folder was removed meanwhile (another session's sweep): the file is gone too.
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            EngineOutput.Warning($"Could not delete {path}: {ex.Message}");
-        }
-    }
-
-    /// <summary>Deletes a directory tree if it is there; a failure is a warning, not an error.</summary>
-    internal static void TryDeleteDirectory(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
-        {
-            // Another session swept it (or part of it) at the same moment: gone is what was wanted.
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            EngineOutput.Warning($"Could not delete {path}: {ex.Message}");
         }
     }
 

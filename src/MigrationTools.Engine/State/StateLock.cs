@@ -2,8 +2,8 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 
 namespace MigrationTools.Engine.State;
 

@@ -16,7 +16,7 @@ public static class CounterReader
     /// <summary>All counters of a namespace.</summary>
     public static IReadOnlyList<NetNsCounter> Read(string @namespace)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var (snmp, snmp6, netstat) = NamespaceThread.Run(@namespace, () => (
             ReadOrEmpty("/proc/thread-self/net/snmp"),
             ReadOrEmpty("/proc/thread-self/net/snmp6"),

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 
 namespace MigrationTools.Engine.Tools;
 

@@ -1,6 +1,6 @@
 using System;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Engine.Tunnels;

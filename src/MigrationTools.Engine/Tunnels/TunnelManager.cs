@@ -6,16 +6,18 @@ using System.Linq;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Threading;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Files;
+using MigrationTools.Core.Interop;
+using MigrationTools.Core.Processes;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Errors;
-using MigrationTools.Engine.Interop;
 using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Netlink.Route;
-using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Engine.Reporting;
 using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tools;
 using MigrationTools.Engine.Validation;
@@ -87,7 +89,7 @@ public static class TunnelManager
     public static (IpipTunnel Tunnel, string Note) Set(IpipTunnelSpec spec, CancellationToken cancellationToken = default)
     {
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(spec.Namespace);
+        NetNsLookup.EnsureExists(spec.Namespace);
         var (links, addresses) = Rtnetlink.LinksAndAddresses(spec.Namespace);
         if (!addresses.Any(a => a.Prefix.Address.Equals(spec.Local)))
         {
@@ -143,7 +145,7 @@ public static class TunnelManager
     /// <summary>The tunnels of a namespace: the module's userspace tunnels and every kernel ipip device.</summary>
     public static IReadOnlyList<IpipTunnel> List(string @namespace, CancellationToken cancellationToken = default)
     {
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         var links = Rtnetlink.Links(@namespace);
         var result = new List<IpipTunnel>();
         if (NetNsState.Current(@namespace, Area) is { } directory)
@@ -162,7 +164,7 @@ public static class TunnelManager
     public static void Remove(string @namespace, string name, CancellationToken cancellationToken = default)
     {
         HostRequirements.EnsureRoot();
-        NetNsManager.EnsureExists(@namespace);
+        NetNsLookup.EnsureExists(@namespace);
         NameValidator.EnsureInterfaceName(name);
         var directory = NetNsState.Current(@namespace, Area);
         var state = directory is null ? null : Adopt(@namespace, directory, LoadState(directory, name));
@@ -285,7 +287,7 @@ public static class TunnelManager
 
     private static (int Pid, long StartTicks) StartRelay(IpipTunnelSpec spec, string directory, int ttl, CancellationToken cancellationToken)
     {
-        var identity = NetNsManager.IdentityOf(spec.Namespace);
+        var identity = NetNsLookup.IdentityOf(spec.Namespace);
         var arguments = new List<string> { "netns", "exec", spec.Namespace, ToolCatalog.Resolve("setsid"), "-f" };
         arguments.AddRange(AgentProgram.CommandLine());
         arguments.AddRange(new[]
@@ -357,7 +359,7 @@ public static class TunnelManager
     {
         foreach (var path in new[] { StatePath(directory, name), StatsPath(directory, name), LogPath(directory, name) })
         {
-            StateFiles.TryDelete(path);
+            FileCleanup.TryDelete(path);
         }
     }
 
@@ -385,7 +387,7 @@ public static class TunnelManager
             return state;
         }
 
-        foreach (var pid in ProcessSignals.InNamespace(NetNsManager.IdentityOf(@namespace)))
+        foreach (var pid in NetNsManager.ProcessIds(@namespace))
         {
             if (!RelayAttachedTo(pid, state.Name) || RelayArguments(pid) is not { } arguments)
             {

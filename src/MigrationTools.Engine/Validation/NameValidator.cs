@@ -1,5 +1,5 @@
 using System.Text;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 
 namespace MigrationTools.Engine.Validation;
 

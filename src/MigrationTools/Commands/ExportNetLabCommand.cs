@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
+using MigrationTools.Core.Files;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.State;

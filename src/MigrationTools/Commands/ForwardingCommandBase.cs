@@ -33,7 +33,7 @@ public abstract class ForwardingCommandBase : MigrationToolsCmdlet
         {
             Invoke(name, () =>
             {
-                NetNsManager.EnsureExists(name);
+                NetNsLookup.EnsureExists(name);
                 if (!ShouldProcess(name, $"{(Enable ? "Enable" : "Disable")} {string.Join(" and ", AddressFamily)} forwarding"))
                 {
                     return;

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Conntrack;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 
 namespace MigrationTools.Commands;
 

@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Commands;

@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Statistics;
 using MigrationTools.Engine.Validation;
 

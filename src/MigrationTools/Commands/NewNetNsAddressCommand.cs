@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using MigrationTools.Completion;
+using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Commands;

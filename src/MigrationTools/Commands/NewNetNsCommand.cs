@@ -41,7 +41,7 @@ public sealed class NewNetNsCommand : MigrationToolsCmdlet
             Invoke(name, () =>
             {
                 Engine.Validation.NameValidator.EnsureNamespaceName(name);
-                if (Force && NetNsManager.Exists(name))
+                if (Force && NetNsLookup.Exists(name))
                 {
                     WriteObject(NetNsManager.Get(name, CancellationToken));
                     return;

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MigrationTools.Completion;
+using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Commands;

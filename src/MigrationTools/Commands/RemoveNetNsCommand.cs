@@ -36,7 +36,7 @@ public sealed class RemoveNetNsCommand : MigrationToolsCmdlet
         {
             Invoke(name, () =>
             {
-                NetNsManager.EnsureExists(name);
+                NetNsLookup.EnsureExists(name);
                 if (ShouldProcess(name, "Remove network namespace and stop its processes"))
                 {
                     NetNsManager.Remove(name, CancellationToken);

@@ -46,7 +46,7 @@ public sealed class SetNetNsSysctlCommand : MigrationToolsCmdlet
     {
         Invoke(Name, () =>
         {
-            NetNsManager.EnsureExists(Namespace);
+            NetNsLookup.EnsureExists(Namespace);
             NetNsSysctl.Read(Namespace, Name);
             if (!ShouldProcess($"{Namespace}: {Name}", $"Set to {Value}"))
             {

@@ -4,9 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Quic;
+using MigrationTools.Analysis.Quic;
+using MigrationTools.Engine.LiveCapture;
 using MigrationTools.Engine.Tools;
 
 namespace MigrationTools.Commands;
@@ -203,7 +204,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
             var qlogFiles = QlogPath?.SelectMany(p => GetResolvedProviderPathFromPSPath(p, out _)).ToArray();
             var qlog = qlogFiles is null ? null : QlogReader.ReadPathFrames(qlogFiles);
             var keyFiles = (KeyLogFile ?? Array.Empty<string>()).Select(k => GetUnresolvedProviderPathFromPSPath(k)).ToArray();
-            var run = QuicProbeWatcher.NewRun(new QuicProbeOptions
+            var run = QuicProbeFiles.NewRun(new QuicProbeOptions
             {
                 KeyLog = keyFiles.Length > 0 ? LoadKeyLog(keyFiles) : null,
                 FirstPacketRule = FirstPacketRule,
@@ -337,7 +338,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
         var progress = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            foreach (var e in QuicProbeWatcher.ReadFiles(_files, run, export, linked.Token))
+            foreach (var e in QuicProbeFiles.ReadFiles(_files, run, export, linked.Token))
             {
                 if (progress.ElapsedMilliseconds > 250)
                 {

@@ -24,7 +24,7 @@ public sealed class AddressCompleter : IArgumentCompleter
         var @interface = fakeBoundParameters["Interface"]?.ToString();
         var withPrefix = parameterName is "Address";
         return CompletionHelpers.Safely(() => CompletionHelpers.Complete(
-            Engine.Addressing.AddressManager.List(@namespace, @interface)
+            Engine.Links.AddressManager.List(@namespace, @interface)
                 .Where(a => a.Scope != "host" || a.Interface != "lo" || !System.Net.IPAddress.IsLoopback(a.Address))
                 .Select(a => withPrefix ? a.Prefix.ToString() : a.Address.ToString())
                 .Distinct(),

@@ -40,7 +40,7 @@ internal static class CompletionHelpers
                 IEnumerable many => many.Cast<object?>().Take(2).ToArray() is { Length: 1 } one ? one[0]?.ToString() : null,
                 _ => value?.ToString(),
             };
-            if (!string.IsNullOrEmpty(name) && !WildcardPattern.ContainsWildcardCharacters(name) && Engine.Namespaces.NetNsManager.Exists(name))
+            if (!string.IsNullOrEmpty(name) && !WildcardPattern.ContainsWildcardCharacters(name) && Engine.Namespaces.NetNsLookup.Exists(name))
             {
                 return name;
             }

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
@@ -67,11 +67,11 @@ public sealed class LabOwnershipTests : IDisposable
         var ours = _namespaces.Add("h1");
         var neverMade = _namespaces.Add("h2");
         var remade = _namespaces.Add("h3");
-        var oldIdentity = NetNsManager.IdentityOf(remade).ToString();
+        var oldIdentity = NetNsLookup.IdentityOf(remade).ToString();
         TestNamespaces.Ip("netns", "del", remade);
         TestNamespaces.Ip("netns", "add", remade);
         LabStore.Write(Record(name, _namespaces.Prefix,
-            new LabNamespace("h1", ours, NetNsManager.IdentityOf(ours).ToString()),
+            new LabNamespace("h1", ours, NetNsLookup.IdentityOf(ours).ToString()),
             new LabNamespace("h2", neverMade, null),
             new LabNamespace("h3", remade, oldIdentity)));
 

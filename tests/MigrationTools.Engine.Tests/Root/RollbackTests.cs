@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Errors;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Platform;

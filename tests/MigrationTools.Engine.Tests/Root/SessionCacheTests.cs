@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Namespaces;
 using Xunit;
 

@@ -17,7 +17,7 @@ internal static class AddressMessages
         writer.BeginMessage(delete ? Rtnl.RTM_DELADDR : Rtnl.RTM_NEWADDR,
             delete ? (ushort)(Nl.NLM_F_REQUEST | Nl.NLM_F_ACK) : (ushort)(Nl.NLM_F_REQUEST | Nl.NLM_F_ACK | Nl.NLM_F_CREATE | Nl.NLM_F_EXCL), sequence);
         var header = writer.ReserveHeader(Rtnl.IfAddrLength);
-        header[0] = prefix.Family == IpFamily.IPv6 ? (byte)Interop.Sock.AF_INET6 : (byte)Interop.Sock.AF_INET;
+        header[0] = prefix.Family == IpFamily.IPv6 ? (byte)MigrationTools.Core.Interop.Sock.AF_INET6 : (byte)MigrationTools.Core.Interop.Sock.AF_INET;
         header[1] = (byte)prefix.PrefixLength;
         header[2] = noDad ? Ifa.IFA_F_NODAD : (byte)0;
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
@@ -34,7 +34,7 @@ internal static class AddressMessages
     {
         writer.BeginMessage(Rtnl.RTM_GETADDR, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, sequence);
         var header = writer.ReserveHeader(Rtnl.IfAddrLength);
-        header[0] = family switch { IpFamily.IPv4 => (byte)Interop.Sock.AF_INET, IpFamily.IPv6 => (byte)Interop.Sock.AF_INET6, _ => 0 };
+        header[0] = family switch { IpFamily.IPv4 => (byte)MigrationTools.Core.Interop.Sock.AF_INET, IpFamily.IPv6 => (byte)MigrationTools.Core.Interop.Sock.AF_INET6, _ => 0 };
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
         writer.EndMessage();
     }
@@ -49,7 +49,7 @@ internal static class AddressMessages
 
         var header = message.Payload;
         var family = header[0];
-        var expected = family == Interop.Sock.AF_INET6 ? 16 : family == Interop.Sock.AF_INET ? 4 : -1;
+        var expected = family == MigrationTools.Core.Interop.Sock.AF_INET6 ? 16 : family == MigrationTools.Core.Interop.Sock.AF_INET ? 4 : -1;
         if (expected < 0 || header[1] > expected * 8)
         {
             return null;

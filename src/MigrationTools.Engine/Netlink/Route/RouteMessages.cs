@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using MigrationTools.Engine.Addressing;
-using MigrationTools.Engine.Interop;
+using MigrationTools.Core.Interop;
 
 namespace MigrationTools.Engine.Netlink.Route;
 

@@ -1,0 +1,316 @@
+using System;
+using System.Buffers.Binary;
+using System.Threading;
+using MigrationTools.Core.Interop;
+
+using MigrationTools.Engine.Tunnels;
+
+namespace MigrationTools.Agent.Relay;
+
+/// <summary>The tunnel's way out: packets read from the TUN device, encapsulated and sent to the remote end in batches.</summary>
+public sealed partial class UserspaceIpipRelay
+{
+    private const long ReadAgain = -1, ReadGone = -2;
+
+    /// <summary>
+    /// One read from the TUN device: the bytes read; 0 when it is empty (or a read failed and was logged);
+    /// ReadAgain after a signal; ReadGone when the device went away (the relay is stopping).
+    /// </summary>
+    private unsafe long ReadTun(byte* buffer, int size)
+    {
+        var n = Libc.Read(_tun, buffer, size);
+        if (n > 0)
+        {
+            return n;
+        }
+
+        var errno = n < 0 ? Libc.LastError : Errno.None;
+        if (errno == Errno.EINTR)
+        {
+            return ReadAgain;
+        }
+
+        if (errno is Errno.EBADFD or Errno.EBADF or Errno.EIO or Errno.ENODEV or Errno.ENXIO)
+        {
+            Stop($"its TUN device {_settings.Name} went away ({Libc.Describe(errno)})");
+            return ReadGone;
+        }
+
+        if (errno is not (Errno.None or Errno.EAGAIN))
+        {
+            _log.Write("tun-read", $"TUN read failed: {Libc.Describe(errno)} (errno {(int)errno})");
+            Thread.Sleep(10);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Wire-sized packets a send batch holds (a 64 KB GSO packet cut at a small segment size fits).</summary>
+    private const int SegmentBatch = 128;
+
+    private unsafe void EncapsulateLoop()
+    {
+        // Packets are read from the TUN device until it is empty (or a batch is full), each 20 bytes into its slot
+        // so the outer header goes in front without a copy, and the batch leaves in one sendmmsg.
+        RelayBatch.Allocate(Batch, SlotSize, out var slots, out var vectors, out var messages);
+        var remote = new SockAddrIn { Family = Sock.AF_INET, Address = ToNetworkOrder(_settings.Remote) };
+        var source = BinaryPrimitives.ReadUInt32BigEndian(_settings.Local.GetAddressBytes());
+        var destination = BinaryPrimitives.ReadUInt32BigEndian(_settings.Remote.GetAddressBytes());
+        Libc.Fcntl(_tun, FileConstants.F_SETFL, Libc.Fcntl(_tun, FileConstants.F_GETFL, 0) | FileConstants.O_NONBLOCK);
+        for (var i = 0; i < Batch; i++)
+        {
+            messages[i].Header.Name = &remote;
+            messages[i].Header.NameLength = (uint)sizeof(SockAddrIn);
+        }
+
+        while (!_stopping)
+        {
+            var count = 0;
+            while (count < Batch)
+            {
+                var slot = slots + (count * SlotSize);
+                var n = ReadTun(slot + 20, SlotSize - 20);
+                if (n == ReadAgain)
+                {
+                    continue;
+                }
+
+                if (n == ReadGone)
+                {
+                    return;
+                }
+
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                try
+                {
+                    var verdict = IpipPacket.CheckInner(new ReadOnlySpan<byte>(slot + 20, (int)n));
+                    if (verdict != IpipDrop.None)
+                    {
+                        Count(verdict);
+                        continue;
+                    }
+
+                    vectors[count].Length = (nuint)IpipPacket.WriteOuterHeader(new Span<byte>(slot, (int)n + 20), source, destination, _settings.Ttl, _settings.Tos, 0);
+                    count++;
+                }
+                catch (Exception ex)
+                {
+                    Failed("encapsulate", ex);
+                }
+            }
+
+            if (count == 0)
+            {
+                var wait = new PollFd { Fd = _tun, Events = FileConstants.POLLIN };
+                Libc.Poll(&wait, 1, 500);
+                continue;
+            }
+
+            SendBatch(messages, vectors, count);
+        }
+    }
+
+    private unsafe void SendBatch(MMsgHdr* messages, IoVec* vectors, int count)
+    {
+        // Room for a virtio-net header in front: with offloads every write to the TUN device starts with one.
+        var icmpFrame = stackalloc byte[VirtioNetHeader.Size + IcmpBufferSize];
+        new Span<byte>(icmpFrame, VirtioNetHeader.Size).Clear();
+        var icmp = icmpFrame + VirtioNetHeader.Size;
+        var start = 0;
+        while (start < count)
+        {
+            var sent = Libc.SendMmsg(_send, messages + start, (uint)(count - start), 0);
+            if (sent <= 0)
+            {
+                var errno = Libc.LastError;
+                if (sent < 0 && errno == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var inner = new ReadOnlySpan<byte>((byte*)vectors[start].Base + 20, (int)vectors[start].Length - 20);
+                    if (errno == Errno.EMSGSIZE && IpipPacket.DontFragment(inner))
+                    {
+                        // Too big for the underlay: tell the sender the tunnel's real MTU, as a router would. The
+                        // message comes from the inner destination: an address of this namespace would be a martian
+                        // on the way in, and the destination's route points into the tunnel, so rp_filter passes it.
+                        var size = IpipPacket.FragmentationNeeded(inner, BinaryPrimitives.ReadUInt32BigEndian(inner[16..]), (ushort)(UnderlayMtu() - 20), new Span<byte>(icmp, IcmpBufferSize));
+                        if (_vnet ? Libc.Write(_tun, icmpFrame, size + VirtioNetHeader.Size) > 0 : Libc.Write(_tun, icmp, size) > 0)
+                        {
+                            _fragmentationNeeded++;
+                        }
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Failed("answer a packet too big for the underlay", ex);
+                }
+
+                _sendErrors++;
+                start++;
+                continue;
+            }
+
+            for (var i = start; i < start + sent; i++)
+            {
+                _encapPackets++;
+                _encapBytes += (long)vectors[i].Length - 20;
+            }
+
+            start += sent;
+        }
+    }
+
+    /// <summary>The path MTU towards the remote end, read from a connected UDP socket (1500 if that fails).</summary>
+    private unsafe int UnderlayMtu()
+    {
+        var probe = Libc.Socket(Sock.AF_INET, Sock.SOCK_DGRAM | Sock.SOCK_CLOEXEC, Sock.IPPROTO_UDP);
+        try
+        {
+            var remote = new SockAddrIn { Family = Sock.AF_INET, Port = 9, Address = ToNetworkOrder(_settings.Remote) };
+            int mtu = 0, size = sizeof(int);
+            return probe >= 0 && Libc.Connect(probe, &remote, sizeof(SockAddrIn)) == 0 && Libc.GetSockOpt(probe, Sock.IPPROTO_IP, Sock.IP_MTU, &mtu, &size) == 0 && mtu >= 68 ? mtu : 1500;
+        }
+        finally
+        {
+            if (probe >= 0)
+            {
+                Libc.Close(probe);
+            }
+        }
+    }
+
+    /// <summary>
+    /// With offloads the kernel hands over up to 64 KB at a time behind a virtio-net header: each is cut into
+    /// wire-sized packets (<see cref="GsoSegmenter"/>) straight into the send slots, 20 bytes in so the outer header
+    /// goes in front without a copy; the slots leave in batches of one sendmmsg.
+    /// </summary>
+    private unsafe void EncapsulateOffloadedLoop()
+    {
+        const int InputSize = VirtioNetHeader.Size + 65536;
+        var input = new byte[InputSize];
+        RelayBatch.Allocate(SegmentBatch, SlotSize, out var slots, out var vectors, out var messages);
+        var lengths = new int[SegmentBatch];
+        var remote = new SockAddrIn { Family = Sock.AF_INET, Address = ToNetworkOrder(_settings.Remote) };
+        var source = BinaryPrimitives.ReadUInt32BigEndian(_settings.Local.GetAddressBytes());
+        var destination = BinaryPrimitives.ReadUInt32BigEndian(_settings.Remote.GetAddressBytes());
+        Libc.Fcntl(_tun, FileConstants.F_SETFL, Libc.Fcntl(_tun, FileConstants.F_GETFL, 0) | FileConstants.O_NONBLOCK);
+        for (var i = 0; i < SegmentBatch; i++)
+        {
+            messages[i].Header.Name = &remote;
+            messages[i].Header.NameLength = (uint)sizeof(SockAddrIn);
+        }
+
+        var output = new Span<byte>(slots, SegmentBatch * SlotSize);
+        while (!_stopping)
+        {
+            var count = 0;
+            while (count < SegmentBatch)
+            {
+                long n;
+                fixed (byte* buffer = input)
+                {
+                    n = ReadTun(buffer, InputSize);
+                }
+
+                if (n == ReadAgain)
+                {
+                    continue;
+                }
+
+                if (n == ReadGone)
+                {
+                    return;
+                }
+
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                try
+                {
+                    if (n < VirtioNetHeader.Size)
+                    {
+                        _malformed++;
+                        continue;
+                    }
+
+                    var header = VirtioNetHeader.Read(input);
+                    var packet = input.AsSpan(VirtioNetHeader.Size, (int)n - VirtioNetHeader.Size);
+                    var made = GsoSegmenter.Segment(packet, header, output[(count * SlotSize)..], SlotSize, 20, lengths.AsSpan(0, SegmentBatch - count));
+                    if (made == -2 && count > 0)
+                    {
+                        // Not enough free slots for this one: send what is ready, then cut it into empty slots.
+                        SendBatch(messages, vectors, count);
+                        count = 0;
+                        made = GsoSegmenter.Segment(packet, header, output, SlotSize, 20, lengths);
+                    }
+
+                    if (made < 0)
+                    {
+                        _malformed++;
+                        continue;
+                    }
+
+                    if (made > 1)
+                    {
+                        _segmented++;
+                    }
+
+                    var first = count;
+                    for (var i = 0; i < made; i++)
+                    {
+                        var slot = slots + ((first + i) * SlotSize);
+                        var inner = new ReadOnlySpan<byte>(slot + 20, lengths[i]);
+                        var verdict = IpipPacket.CheckInner(inner);
+                        if (verdict != IpipDrop.None)
+                        {
+                            Count(verdict);
+                            lengths[i] = -1;
+                            continue;
+                        }
+                    }
+
+                    // Compact the accepted ones (almost always all) into consecutive messages.
+                    for (var i = 0; i < made; i++)
+                    {
+                        if (lengths[i] < 0)
+                        {
+                            continue;
+                        }
+
+                        var from = slots + ((first + i) * SlotSize);
+                        var to = slots + (count * SlotSize);
+                        if (from != to)
+                        {
+                            Buffer.MemoryCopy(from + 20, to + 20, SlotSize - 20, lengths[i]);
+                        }
+
+                        vectors[count].Length = (nuint)IpipPacket.WriteOuterHeader(new Span<byte>(to, lengths[i] + 20), source, destination, _settings.Ttl, _settings.Tos, 0);
+                        count++;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Failed("encapsulate", ex);
+                }
+            }
+
+            if (count == 0)
+            {
+                var wait = new PollFd { Fd = _tun, Events = FileConstants.POLLIN };
+                Libc.Poll(&wait, 1, 500);
+                continue;
+            }
+
+            SendBatch(messages, vectors, count);
+        }
+    }
+}

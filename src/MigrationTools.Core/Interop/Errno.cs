@@ -1,0 +1,40 @@
+namespace MigrationTools.Core.Interop;
+
+/// <summary>Linux error numbers (asm-generic/errno-base.h, asm-generic/errno.h) by name.</summary>
+internal enum Errno
+{
+    /// <summary>No error.</summary>
+    None = 0,
+    EPERM = 1,
+    ENOENT = 2,
+    ESRCH = 3,
+    EINTR = 4,
+    EIO = 5,
+    ENXIO = 6,
+    EBADF = 9,
+    EAGAIN = 11,
+    ENOMEM = 12,
+    EACCES = 13,
+    EBUSY = 16,
+    EEXIST = 17,
+    ENODEV = 19,
+    ENOTDIR = 20,
+    EISDIR = 21,
+    EINVAL = 22,
+    ENOSPC = 28,
+    ERANGE = 34,
+    ENOTEMPTY = 39,
+    ENODATA = 61,
+    EBADFD = 77,
+    EMSGSIZE = 90,
+    EPROTONOSUPPORT = 93,
+    EOPNOTSUPP = 95,
+    EAFNOSUPPORT = 97,
+    EADDRINUSE = 98,
+    EADDRNOTAVAIL = 99,
+    ENETDOWN = 100,
+    ENETUNREACH = 101,
+    ENOBUFS = 105,
+    ETIMEDOUT = 110,
+    EHOSTUNREACH = 113,
+}

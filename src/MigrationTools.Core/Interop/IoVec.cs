@@ -1,0 +1,11 @@
+using System.Runtime.InteropServices;
+
+namespace MigrationTools.Core.Interop;
+
+/// <summary>struct iovec.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct IoVec
+{
+    public void* Base;
+    public nuint Length;
+}

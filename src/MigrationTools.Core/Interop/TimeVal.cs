@@ -1,0 +1,11 @@
+using System.Runtime.InteropServices;
+
+namespace MigrationTools.Core.Interop;
+
+/// <summary>struct timeval.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TimeVal
+{
+    public long Seconds;
+    public long Microseconds;
+}

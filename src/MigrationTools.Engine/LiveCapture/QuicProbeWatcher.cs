@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using CliWrap;
+using MigrationTools.Core.Errors;
+using MigrationTools.Core.Files;
+using MigrationTools.Analysis.Capture;
+using MigrationTools.Analysis.Quic;
+using MigrationTools.Engine.Namespaces;
+using MigrationTools.Engine.Platform;
+using MigrationTools.Engine.Processes;
+using MigrationTools.Engine.State;
+using MigrationTools.Engine.Tools;
+
+namespace MigrationTools.Engine.LiveCapture;
+
+/// <summary>
+/// Watches QUIC live inside a namespace: tcpdump started there (so that it dies with this process), its pcap stream
+/// read as it comes and fed to the same run as capture files are (<see cref="QuicProbeFiles"/>).
+/// </summary>
+public static class QuicProbeWatcher
+{
+    /// <summary>
+    /// The tcpdump command line of a live watch: the filter after "--", so nothing in it is taken for an option, and
+    /// "-Z root" so that tcpdump keeps its credentials: a process that changes them (Debian's tcpdump drops to the
+    /// tcpdump user) loses its parent-death signal, and would outlive a killed session.
+    /// </summary>
+    internal static List<string> TcpdumpArguments(string? @interface, string filter) => new()
+    {
+        "-i", string.IsNullOrEmpty(@interface) ? "any" : @interface, "-Z", "root", "-U", "-n", "-s", "0", "-w", "-", "--", filter,
+    };
+
+    /// <summary>
+    /// Captures inside <paramref name="namespace"/> with tcpdump (started so that it dies with this process, its
+    /// pcap stream parsed as it comes) and yields events as they happen, until cancelled. A tcpdump that ends by
+    /// itself (a bad filter, an interface that went away) is an error. Every frame goes to <paramref name="export"/>.
+    /// </summary>
+    public static async IAsyncEnumerable<QuicProbeEvent> WatchLiveAsync(
+        string @namespace, string? @interface, string? filter, QuicProbeRun run, CaptureExport? export, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        HostRequirements.EnsureRoot();
+        NetNsLookup.EnsureExists(@namespace);
+        var tcpdump = ToolCatalog.Resolve("tcpdump");
+        var arguments = NetNsProcessManager.BoundArguments(@namespace, tcpdump, TcpdumpArguments(@interface, string.IsNullOrWhiteSpace(filter) ? QuicProbeFiles.DefaultFilter(run.Analyzer.Ports) : filter));
+
+        var channel = Channel.CreateUnbounded<QuicProbeEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var gate = new object();
+        var errors = new System.Text.StringBuilder();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var command = Cli.Wrap(ToolCatalog.Resolve("ip")).WithArguments(arguments).WithValidation(CommandResultValidation.None)
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(errors))
+            .WithStandardOutputPipe(PipeTarget.Create(async (stream, token) =>
+            {
+                await Task.Run(() => PumpLive(stream, export, run, gate, channel.Writer, token), token).ConfigureAwait(false);
+            }));
+        var task = ChildSpawner.Run(() => command.ExecuteAsync(CancellationToken.None, stop.Token));
+        var ticker = Task.Run(async () =>
+        {
+            var output = new List<QuicProbeEvent>();
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(250, stop.Token).ConfigureAwait(false);
+                lock (gate)
+                {
+                    run.Analyzer.Advance((DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10, output);
+                }
+
+                foreach (var e in output)
+                {
+                    channel.Writer.TryWrite(e);
+                }
+
+                output.Clear();
+            }
+        }, CancellationToken.None);
+        _ = task.Task.ContinueWith(_ => channel.Writer.TryComplete(), TaskScheduler.Default);
+
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var e))
+                {
+                    lock (gate)
+                    {
+                        run.Record(e);
+                    }
+
+                    yield return e;
+                }
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                await task;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            try
+            {
+                await ticker.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        if (!cancellationToken.IsCancellationRequested && task.Task.IsCompletedSuccessfully)
+        {
+            var why = errors.ToString().Trim();
+            throw new MigrationToolsException("CaptureFailed", FailureKind.OperationFailed,
+                $"tcpdump in '{@namespace}' ended by itself (exit code {task.Task.Result.ExitCode}){(why.Length == 0 ? "." : ": " + why)}", @namespace);
+        }
+    }
+
+    private static void PumpLive(Stream stream, CaptureExport? export, QuicProbeRun run, object gate, ChannelWriter<QuicProbeEvent> writer, CancellationToken token)
+    {
+        CaptureReader reader;
+        try
+        {
+            reader = new CaptureReader(stream, "live capture", ownsStream: false, (type, data) =>
+            {
+                lock (gate)
+                {
+                    run.Options.KeyLog!.AddSecretsBlock(type, data.Span, "live capture");
+                }
+            });
+        }
+        catch (MigrationToolsException)
+        {
+            return;
+        }
+
+        var output = new List<QuicProbeEvent>();
+        while (!token.IsCancellationRequested && reader.TryRead(out var record))
+        {
+            lock (gate)
+            {
+                export?.Write(record);
+                QuicProbeFiles.Feed(run, record, output);
+            }
+
+            foreach (var e in output)
+            {
+                writer.TryWrite(e);
+            }
+
+            output.Clear();
+        }
+
+        run.DamagedBlocks += reader.Damaged;
+    }
+}

@@ -1,9 +1,0 @@
-namespace MigrationTools.Engine.Quic;
-
-/// <summary>Packet number spaces (RFC 9000 section 12.3), each with its own keys and numbering.</summary>
-internal enum PacketSpace
-{
-    Initial,
-    Handshake,
-    ApplicationData,
-}

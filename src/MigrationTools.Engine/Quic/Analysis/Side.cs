@@ -1,8 +1,0 @@
-namespace MigrationTools.Engine.Quic;
-
-/// <summary>The two ends of a connection.</summary>
-internal enum Side
-{
-    Client,
-    Server,
-}
