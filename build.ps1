@@ -11,7 +11,8 @@
       Test       xunit (engine, and the cmdlets hosted in-process), then Pester in a fresh pwsh with the built
                  module; results under out/test-results; ends with a line `N passed, N failed, N skipped`.
       Demo       runs both experiments end to end (examples/demo.ps1) and prints the verdicts.
-      Mutation   Stryker.NET over the engine's parsers, codecs and rules (or the files -MutationScope names);
+      Mutation   Stryker.NET over whole projects (-MutationProject; the analysis by default), or the files
+                 -MutationScope names;
                  report under out/mutation, and the score of each file, those under 80 % marked.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bootstrap,Demo
@@ -24,7 +25,10 @@ param(
     [string] $Configuration = 'Release',
     # Pester tags to leave out, e.g. RequireRoot on a machine where you are not root.
     [string[]] $ExcludeTag = @(),
-    # Mutation: only these engine files (globs as in build/stryker-config.json, e.g. '**/Quic/Analysis/*.cs');
+    # Pester tags to leave out are also xunit categories: -ExcludeTag Fuzz skips the fuzz tests in a local run.
+    # Mutation: the projects whose code is mutated, each as a whole (MigrationTools.Analysis, .Core, .Engine, .Agent).
+    [string[]] $MutationProject = @('MigrationTools.Analysis'),
+    # Mutation: only these files of those projects (Stryker globs, e.g. '**/Quic/Analysis/*.cs');
     # a run over the whole scope takes more than an hour on two cores.
     [string[]] $MutationScope = @()
 )
@@ -148,8 +152,9 @@ function Invoke-Test {
     $xunitPassed = 0; $xunitFailed = 0; $xunitSkipped = 0
     foreach ($suite in 'MigrationTools.Engine.Tests', 'MigrationTools.Cmdlets.Tests') {
         $trx = "$suite.trx"
+        $filter = @($ExcludeTag | Where-Object { $_ -ne 'RequireRoot' } | ForEach-Object { "Category!=$_" }) -join '&'
         & dotnet test (Join-Path $root "tests/$suite") -c $Configuration --nologo -v q `
-            --logger "trx;LogFileName=$trx" --results-directory $results
+            --logger "trx;LogFileName=$trx" --results-directory $results @(if ($filter) { '--filter', $filter })
         $exit = $LASTEXITCODE
         $failedHere = 0
         $trxPath = Join-Path $results $trx
@@ -187,20 +192,27 @@ function Invoke-Test {
     if ($failed -gt 0) { exit 1 }
 }
 
-# Mutation testing of the engine's parsers, codecs and rules (Stryker.NET, a local .NET tool): every mutant the xunit
-# tests do not kill is a behaviour no test checks. The HTML report goes to out/mutation/reports/.
+# Mutation testing (Stryker.NET, a local .NET tool), one project at a time: every mutant the xunit tests do not kill
+# is a behaviour no test checks. The HTML report goes to out/mutation/<project>/reports/.
 function Invoke-Mutation {
     Invoke-Native dotnet @('tool', 'restore')
-    $output = Join-Path $out 'mutation'
-    $arguments = @('stryker', '--config-file', (Join-Path $root 'build/stryker-config.json'), '--output', $output)
-    foreach ($glob in @($MutationScope | ForEach-Object { $_ -split ',' } | Where-Object { $_ })) { $arguments += @('--mutate', $glob) }
-    Push-Location (Join-Path $root 'src/MigrationTools.Engine')
-    try {
-        Invoke-Native dotnet $arguments
-    } finally {
-        Pop-Location
+    $testProject = Join-Path $root 'tests/MigrationTools.Engine.Tests/MigrationTools.Engine.Tests.csproj'
+    foreach ($project in @($MutationProject | ForEach-Object { $_ -split ',' } | Where-Object { $_ })) {
+        $output = Join-Path $out "mutation/$project"
+        $arguments = @('stryker', '--config-file', (Join-Path $root 'build/stryker-config.json'), '--output', $output, '--test-project', $testProject)
+        foreach ($glob in @($MutationScope | ForEach-Object { $_ -split ',' } | Where-Object { $_ })) { $arguments += @('--mutate', $glob) }
+        # The scope is the project: Stryker runs in its folder and mutates what it compiles.
+        Push-Location (Join-Path $root "src/$project")
+        try {
+            Invoke-Native dotnet $arguments
+        } finally {
+            Pop-Location
+        }
+        Write-MutationScores (Join-Path $output 'reports/mutation-report.json')
     }
-    $report = Join-Path $output 'reports/mutation-report.json'
+}
+
+function Write-MutationScores([string] $report) {
     if (-not (Test-Path $report)) { return }
     # Killed and timed-out mutants count as detected; survivors and uncovered ones as not; the rest (compile errors,
     # ignored) are not part of the score, as in Stryker's own figure.
@@ -208,13 +220,13 @@ function Invoke-Mutation {
         $detected = @($file.Value.mutants | Where-Object { $_.status -in 'Killed', 'Timeout' }).Count
         $missed = @($file.Value.mutants | Where-Object { $_.status -in 'Survived', 'NoCoverage' }).Count
         if ($detected + $missed -gt 0) {
-            [pscustomobject]@{ File = ($file.Key -replace '^.*MigrationTools\.Engine/', ''); Detected = $detected; Total = $detected + $missed; Score = [math]::Round(100 * $detected / ($detected + $missed), 1) }
+            [pscustomobject]@{ File = ($file.Key -replace '^.*/src/', ''); Detected = $detected; Total = $detected + $missed; Score = [math]::Round(100 * $detected / ($detected + $missed), 1) }
         }
     }
     $rows | Sort-Object Score | ForEach-Object { '{0,6:0.0} % {1,5}/{2,-5} {3}{4}' -f $_.Score, $_.Detected, $_.Total, $_.File, $(if ($_.Score -lt 80) { '   (under 80 %)' } else { '' }) }
     $all = ($rows | Measure-Object Detected -Sum).Sum
     $total = ($rows | Measure-Object Total -Sum).Sum
-    if ($total) { Write-Host ('{0} of {1} mutants detected ({2:0.0} %); report: {3}' -f $all, $total, (100 * $all / $total), (Join-Path $output 'reports/mutation-report.html')) }
+    if ($total) { Write-Host ('{0} of {1} mutants detected ({2:0.0} %); report: {3}' -f $all, $total, (100 * $all / $total), ($report -replace 'json$', 'html')) }
 }
 
 function Invoke-Demo {

@@ -8,6 +8,9 @@
     Description          = 'Linux network namespaces, veth links, addresses, routes, flow switching and QUIC path diagnostics for flow-migration labs, as PowerShell objects. Linux only; changing state needs root.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    # The engine's assemblies are loaded with the module, so scripts can name their public types
+    # ([MigrationTools.Analysis.Charts.CounterTimeline], for one) before any cmdlet has used them.
+    RequiredAssemblies   = @('MigrationTools.Core.dll', 'MigrationTools.Analysis.dll', 'MigrationTools.Engine.dll')
     FormatsToProcess     = @('MigrationTools.Format.ps1xml')
     CmdletsToExport      = @(
         'New-NetNs'

@@ -113,12 +113,12 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     protected static ErrorRecord ToErrorRecord(Exception ex, object? target) => ex switch
     {
         MigrationToolsException engine => ToErrorRecord(engine, target),
-        UnauthorizedAccessException => new ErrorRecord(ex, "AccessDenied", ErrorCategory.PermissionDenied, target),
-        FileNotFoundException or DirectoryNotFoundException => new ErrorRecord(ex, "PathNotFound", ErrorCategory.ObjectNotFound, target),
-        IOException => new ErrorRecord(ex, "IOFailed", ErrorCategory.ResourceUnavailable, target),
-        ArgumentException or FormatException => new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, target),
-        TimeoutException => new ErrorRecord(ex, "OperationTimedOut", ErrorCategory.OperationTimeout, target),
-        _ => new ErrorRecord(ex, "UnexpectedError", ErrorCategory.NotSpecified, target),
+        UnauthorizedAccessException => new ErrorRecord(ex, ErrorIds.AccessDenied, ErrorCategory.PermissionDenied, target),
+        FileNotFoundException or DirectoryNotFoundException => new ErrorRecord(ex, ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, target),
+        IOException => new ErrorRecord(ex, ErrorIds.IOFailed, ErrorCategory.ResourceUnavailable, target),
+        ArgumentException or FormatException => new ErrorRecord(ex, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target),
+        TimeoutException => new ErrorRecord(ex, ErrorIds.OperationTimedOut, ErrorCategory.OperationTimeout, target),
+        _ => new ErrorRecord(ex, ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
     };
 
     /// <summary>Writes an error for an argument problem found by the cmdlet itself.</summary>
@@ -132,13 +132,13 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     /// </summary>
     protected void StreamToPipeline<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, Func<T, bool> write, TimeSpan? timeout = null, Action? tick = null)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
         if (timeout is not null)
         {
             linked.CancelAfter(timeout.Value);
         }
 
-        using var queue = new BlockingCollection<T>(boundedCapacity: 4096);
+        var queue = new BlockingCollection<T>(boundedCapacity: 4096);
         Exception? failure = null;
         var producer = Task.Run(async () =>
         {
@@ -183,12 +183,20 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
         {
             // Reached on normal end, on an exception from write() and when a downstream cmdlet stops the pipeline.
             linked.Cancel();
-            try
+            if (Ended(producer, ProducerGrace))
             {
-                producer.Wait(TimeSpan.FromSeconds(5));
+                queue.Dispose();
+                linked.Dispose();
             }
-            catch (AggregateException)
+            else
             {
+                // A source that does not heed cancellation still holds the queue and the token: they are disposed
+                // when it ends, not under it (its next Add would meet a disposed queue, its finally a second failure).
+                _ = producer.ContinueWith(_ =>
+                {
+                    queue.Dispose();
+                    linked.Dispose();
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             Flush();
@@ -206,7 +214,22 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
 
         if (failure is not null)
         {
-            throw new MigrationToolsException("StreamFailed", FailureKind.OperationFailed, failure.Message, null, failure);
+            throw ErrorCatalog.StreamFailed(failure.Message, null, failure);
+        }
+    }
+
+    /// <summary>How long a stopped stream waits for its source to end before the command returns without it.</summary>
+    internal static TimeSpan ProducerGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    private static bool Ended(Task task, TimeSpan grace)
+    {
+        try
+        {
+            return task.Wait(grace);
+        }
+        catch (AggregateException)
+        {
+            return true;
         }
     }
 
@@ -231,12 +254,17 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     void IEngineOutput.Progress(ProgressReport report) => Post(c => c.WriteProgress(ToProgressRecord(report)));
 
     /// <summary>The progress record of an engine report (activity ids are per activity text, so nested work stays apart).</summary>
-    // The sign bit is masked off, not negated: Math.Abs throws for int.MinValue, a hash code like any other.
-    protected static ProgressRecord ToProgressRecord(ProgressReport report) => new((report.Activity.GetHashCode() & int.MaxValue) % 100000, report.Activity, report.Status)
+    protected static ProgressRecord ToProgressRecord(ProgressReport report) => new(ActivityIdOf(report.Activity.GetHashCode()), report.Activity, report.Status)
     {
         PercentComplete = report.PercentComplete,
         RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
     };
+
+    /// <summary>
+    /// An activity id from a hash code: the sign bit is masked off, not negated (Math.Abs throws for int.MinValue,
+    /// a hash code like any other).
+    /// </summary>
+    internal static int ActivityIdOf(int hash) => (hash & int.MaxValue) % 100000;
 
     private void Post(Action<MigrationToolsCmdlet> write)
     {
@@ -245,7 +273,7 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     }
 
     private static bool IsWholeCommandFailure(MigrationToolsException ex) =>
-        ex.Kind is FailureKind.NotInstalled or FailureKind.NotSupported || ex.ErrorId is "NotRoot" or "NotLinux";
+        ex.Kind is FailureKind.NotInstalled or FailureKind.NotSupported || ex.ErrorId is ErrorIds.NotRoot or ErrorIds.NotLinux;
 
     /// <summary>
     /// Failures of the work itself, not PowerShell's own control flow (a stopped pipeline, -ErrorAction Stop and
@@ -253,7 +281,8 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     /// </summary>
     private static bool IsUnexpected(Exception ex) => ex is not (RuntimeException or OperationCanceledException);
 
-    private static ErrorCategory CategoryOf(FailureKind kind) => kind switch
+    /// <summary>The ErrorCategory of a kind of failure (about_MigrationTools_Errors lists them per id).</summary>
+    internal static ErrorCategory CategoryOf(FailureKind kind) => kind switch
     {
         FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,
         FailureKind.ResourceExists => ErrorCategory.ResourceExists,

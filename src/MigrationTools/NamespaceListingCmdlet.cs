@@ -78,8 +78,7 @@ public abstract class NamespaceListingCmdlet : MigrationToolsCmdlet
 
             if (!existing.Contains(pattern))
             {
-                WriteError(ToErrorRecord(new MigrationToolsException("NetNsNotFound", FailureKind.ObjectNotFound,
-                    $"The network namespace '{pattern}' does not exist.", pattern), pattern));
+                WriteError(ToErrorRecord(ErrorCatalog.NetNsNotFound($"The network namespace '{pattern}' does not exist.", pattern), pattern));
             }
             else
             {

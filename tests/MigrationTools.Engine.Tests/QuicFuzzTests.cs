@@ -11,6 +11,7 @@ using Xunit;
 namespace MigrationTools.Engine.Tests;
 
 /// <summary>Random and mutated input never makes the capture, packet or QUIC parsers throw.</summary>
+[Trait("Category", "Fuzz")]
 public class QuicFuzzTests
 {
     private static readonly byte[] ServerInitial = Convert.FromHexString(

@@ -253,6 +253,7 @@ public sealed class QuicVerdictTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Fuzz")]
     public void DamagedPacketsNeverTurnAWorkingMigrationIntoACertainVerdict()
     {
         var random = new Random(9000);

@@ -14,7 +14,7 @@ public class ToolRunnerTests
     [InlineData("Error: inet prefix is expected rather than \"x\".", FailureKind.InvalidArgument)]
     [InlineData("something odd happened", FailureKind.OperationFailed)]
     public void ClassifiesToolMessages(string message, FailureKind kind) =>
-        Assert.Equal(kind, ToolRunner.ClassifyMessage(message).Kind);
+        Assert.Equal(kind, ErrorCatalog.KindOf(ToolRunner.ClassifyMessage(message)));
 
     [Fact]
     public void MissingProgramNamesItsDebianPackage()

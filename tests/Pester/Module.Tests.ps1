@@ -28,6 +28,22 @@ Describe 'Module manifest' -Tag Unit {
         $formatted = (Get-FormatData -TypeName 'MigrationTools.*').TypeNames
         foreach ($t in $types) { $formatted | Where-Object { $_ -like "*.$t" } | Should -Not -BeNullOrEmpty -Because "$t needs a default view" }
     }
+
+    It 'names in its views only types that exist' {
+        [xml] $format = Get-Content (Join-Path (Split-Path $ModuleManifest) 'MigrationTools.Format.ps1xml') -Raw
+        foreach ($name in $format.SelectNodes('//TypeName').InnerText) {
+            ($name -as [type]) | Should -Not -BeNullOrEmpty -Because "the view for $name must select a real type"
+        }
+    }
+
+    It 'lets a fresh session name the public types of every engine assembly before any cmdlet ran' {
+        # A fresh process: this one has long loaded every assembly through the cmdlets.
+        $script = "Import-Module '$ModuleManifest'; " +
+            "[MigrationTools.Core.Errors.ErrorIds]::NetNsNotFound; [MigrationTools.Analysis.Charts.CounterTimeline].Name; [MigrationTools.Engine.Namespaces.NetNamespace].Name"
+        $out = & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
+        $out | Should -Be @('NetNsNotFound', 'CounterTimeline', 'NetNamespace')
+    }
 }
 
 Describe 'Cmdlet <Name>' -Tag Unit -ForEach $cmdlets {

@@ -376,7 +376,7 @@ public sealed class CaptureReader : IDisposable
     private uint ReadUInt32(ReadOnlySpan<byte> span) => _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(span) : BinaryPrimitives.ReadUInt32LittleEndian(span);
 
     private MigrationToolsException Unreadable(string why) =>
-        new("CaptureUnreadable", FailureKind.InvalidArgument, $"The capture '{Name}' cannot be read: {why}.", Name);
+        ErrorCatalog.CaptureUnreadable($"The capture '{Name}' cannot be read: {why}.", Name);
 
     /// <inheritdoc />
     public void Dispose()

@@ -30,12 +30,12 @@ internal static class OutputFiles
         if (kind != FileKind.Regular)
         {
             var what = kind == FileKind.SymbolicLink ? "a symbolic link (output never follows links: name the file itself)" : FileKinds.Describe(kind);
-            throw new MigrationToolsException("OutFileInvalid", FailureKind.InvalidArgument, $"{parameter} '{path}' is {what}; it takes the name of a regular file, which is made or replaced.", path);
+            throw ErrorCatalog.OutFileInvalid($"{parameter} '{path}' is {what}; it takes the name of a regular file, which is made or replaced.", path);
         }
 
         if (!overwrite)
         {
-            throw new MigrationToolsException("OutFileExists", FailureKind.ResourceExists, $"{parameter} '{path}' exists; use -Force to replace it, or name another file.", path);
+            throw ErrorCatalog.OutFileExists($"{parameter} '{path}' exists; use -Force to replace it, or name another file.", path);
         }
     }
 
@@ -60,7 +60,7 @@ internal static class OutputFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not create {path}: {ex.Message}", path, ex);
+            throw ErrorCatalog.OutFileFailed($"Could not create {path}: {ex.Message}", path, ex);
         }
     }
 
@@ -77,7 +77,7 @@ internal static class OutputFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not replace {path}: {ex.Message}", path, ex);
+            throw ErrorCatalog.OutFileFailed($"Could not replace {path}: {ex.Message}", path, ex);
         }
 
         return CreateNew(path, ownerOnly, bufferSize);
@@ -90,7 +90,7 @@ internal static class OutputFiles
         if (fd < 0)
         {
             var errno = Libc.LastError;
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not reopen {path}: {Libc.Describe(errno)}", path);
+            throw ErrorCatalog.OutFileFailed($"Could not reopen {path}: {Libc.Describe(errno)}", path);
         }
 
         return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize);
@@ -112,7 +112,7 @@ internal static class OutputFiles
             FileCleanup.TryDelete(temporary);
             if (ex is IOException or UnauthorizedAccessException)
             {
-                throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {full}: {ex.Message}", full, ex);
+                throw ErrorCatalog.OutFileFailed($"Could not write {full}: {ex.Message}", full, ex);
             }
 
             throw;
@@ -177,7 +177,7 @@ internal static class OutputFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {target}: {ex.Message}", target, ex);
+            throw ErrorCatalog.OutFileFailed($"Could not write {target}: {ex.Message}", target, ex);
         }
         finally
         {

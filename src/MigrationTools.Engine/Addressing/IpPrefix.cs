@@ -86,8 +86,7 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
             return prefix.Value;
         }
 
-        throw new MigrationToolsException("InvalidIpPrefix", FailureKind.InvalidArgument,
-            $"'{text}' is not a valid {what}: expected an IPv4 or IPv6 address with an optional /prefix (e.g. 10.200.0.2/24 or fd00:ab::a/64).", text);
+        throw ErrorCatalog.InvalidIpPrefix($"'{text}' is not a valid {what}: expected an IPv4 or IPv6 address with an optional /prefix (e.g. 10.200.0.2/24 or fd00:ab::a/64).", text);
     }
 
     /// <summary>
@@ -110,8 +109,7 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
         var prefix = Parse(text, what);
         if (prefix.PrefixLength != prefixLength)
         {
-            throw new MigrationToolsException("PrefixLengthConflict", FailureKind.InvalidArgument,
-                $"'{text}' carries the prefix length {prefix.PrefixLength}, but -PrefixLength says {prefixLength}.", text);
+            throw ErrorCatalog.PrefixLengthConflict($"'{text}' carries the prefix length {prefix.PrefixLength}, but -PrefixLength says {prefixLength}.", text);
         }
 
         return prefix;
@@ -125,8 +123,7 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
             return prefix.Value.Address;
         }
 
-        throw new MigrationToolsException("InvalidIpAddress", FailureKind.InvalidArgument,
-            $"'{text}' is not a valid {what}: expected an IPv4 or IPv6 address without a prefix.", text);
+        throw ErrorCatalog.InvalidIpAddress($"'{text}' is not a valid {what}: expected an IPv4 or IPv6 address without a prefix.", text);
     }
 
     private static bool LooksLikeAddress(string text) =>

@@ -26,7 +26,7 @@ public sealed record ConntrackFilter(IPAddress? Destination = null, IPAddress? S
         if (protocol is not null)
         {
             number = ConntrackEntry.ProtocolNumberOf(protocol)
-                ?? throw new MigrationToolsException("InvalidProtocol", FailureKind.InvalidArgument, $"'{protocol}' is not a protocol name (icmp, icmpv6, tcp, udp, sctp) or number.", protocol);
+                ?? throw ErrorCatalog.InvalidProtocol($"'{protocol}' is not a protocol name (icmp, icmpv6, tcp, udp, sctp) or number.", protocol);
         }
 
         return new ConntrackFilter(

@@ -41,7 +41,7 @@ public static class FlowManager
         var vip = IpPrefix.ParseAddress(virtualAddress, "virtual address");
         if (targets.Count == 0)
         {
-            throw new MigrationToolsException("FlowTargetsEmpty", FailureKind.InvalidArgument, "A flow mapping needs at least one target.", virtualAddress);
+            throw ErrorCatalog.FlowTargetsEmpty("A flow mapping needs at least one target.", virtualAddress);
         }
 
         var parsed = new IPAddress[targets.Count];
@@ -50,19 +50,18 @@ public static class FlowManager
             parsed[i] = IpPrefix.ParseAddress(targets[i], "target address");
             if (IpPrefix.FamilyOf(parsed[i]) != IpPrefix.FamilyOf(vip))
             {
-                throw new MigrationToolsException("FlowTargetFamilyMismatch", FailureKind.InvalidArgument,
-                    $"The target {parsed[i]} is {IpPrefix.FamilyOf(parsed[i])} but the virtual address {vip} is {IpPrefix.FamilyOf(vip)}.", targets[i]);
+                throw ErrorCatalog.FlowTargetFamilyMismatch($"The target {parsed[i]} is {IpPrefix.FamilyOf(parsed[i])} but the virtual address {vip} is {IpPrefix.FamilyOf(vip)}.", targets[i]);
             }
 
             if (parsed[i].Equals(vip))
             {
-                throw new MigrationToolsException("FlowTargetIsVirtual", FailureKind.InvalidArgument, $"The target {vip} is the virtual address itself.", targets[i]);
+                throw ErrorCatalog.FlowTargetIsVirtual($"The target {vip} is the virtual address itself.", targets[i]);
             }
         }
 
         if (parsed.Distinct().Count() != parsed.Length)
         {
-            throw new MigrationToolsException("FlowTargetsDuplicate", FailureKind.InvalidArgument, $"The targets {string.Join(", ", parsed.Select(p => p.ToString()))} name one address twice.", virtualAddress);
+            throw ErrorCatalog.FlowTargetsDuplicate($"The targets {string.Join(", ", parsed.Select(p => p.ToString()))} name one address twice.", virtualAddress);
         }
 
         return (vip, parsed);
@@ -80,14 +79,12 @@ public static class FlowManager
         var states = LoadStates(@namespace);
         if (states.Any(s => s.VirtualAddress == vip.ToString()))
         {
-            throw new MigrationToolsException("FlowMappingExists", FailureKind.ResourceExists,
-                $"'{@namespace}' already maps {vip}. Remove it first (Remove-FlowMapping -Namespace {@namespace} -VirtualAddress {vip}).", vip.ToString());
+            throw ErrorCatalog.FlowMappingExists($"'{@namespace}' already maps {vip}. Remove it first (Remove-FlowMapping -Namespace {@namespace} -VirtualAddress {vip}).", vip.ToString());
         }
 
         if (states.Count > 0 && states[0].Backend != backend)
         {
-            throw new MigrationToolsException("FlowBackendConflict", FailureKind.InvalidOperation,
-                $"'{@namespace}' already keeps its mappings with the {states[0].Backend} backend; use one backend per namespace.", backend);
+            throw ErrorCatalog.FlowBackendConflict($"'{@namespace}' already keeps its mappings with the {states[0].Backend} backend; use one backend per namespace.", backend);
         }
 
         BackendOf(backend).Add(@namespace, vip, parsed[0]);
@@ -122,7 +119,7 @@ public static class FlowManager
             $"Give it one, e.g. New-NetNsRoute -Namespace {@namespace} -Destination {vip}/{(IpPrefix.FamilyOf(vip) == IpFamily.IPv6 ? 128 : 32)} -Gateway <router>, or a default route.";
         if (strict)
         {
-            throw new MigrationToolsException("FlowUnroutable", FailureKind.InvalidOperation, message, vip.ToString());
+            throw ErrorCatalog.FlowUnroutable(message, vip.ToString());
         }
 
         EngineOutput.Warning(message);
@@ -188,14 +185,12 @@ public static class FlowManager
         {
             if (IpPrefix.FamilyOf(requested) != IpPrefix.FamilyOf(vip))
             {
-                throw new MigrationToolsException("FlowTargetFamilyMismatch", FailureKind.InvalidArgument,
-                    $"The target {requested} is {IpPrefix.FamilyOf(requested)} but {vip} is {IpPrefix.FamilyOf(vip)}.", requested.ToString());
+                throw ErrorCatalog.FlowTargetFamilyMismatch($"The target {requested} is {IpPrefix.FamilyOf(requested)} but {vip} is {IpPrefix.FamilyOf(vip)}.", requested.ToString());
             }
 
             if (!targets.Contains(requested))
             {
-                throw new MigrationToolsException("FlowTargetNotInList", FailureKind.InvalidArgument,
-                    $"{requested} is not a target of {vip} in '{@namespace}'; its targets are {string.Join(", ", state.Targets)}.", requested.ToString());
+                throw ErrorCatalog.FlowTargetNotInList($"{requested} is not a target of {vip} in '{@namespace}'; its targets are {string.Join(", ", state.Targets)}.", requested.ToString());
             }
         }
 
@@ -206,8 +201,7 @@ public static class FlowManager
             var current = backend.ReadCurrent(@namespace, session.Command, vip);
             if (current is null && state.Backend == FlowBackend.Nftables && !NftablesFlowBackend.TableExists(@namespace))
             {
-                throw new MigrationToolsException("FlowMappingNotFound", FailureKind.ObjectNotFound,
-                    $"The mapping of {vip} in '{@namespace}' is recorded but its rules are gone (removed outside MigrationTools?). Remove and re-create it.", vip.ToString());
+                throw ErrorCatalog.FlowMappingNotFound($"The mapping of {vip} in '{@namespace}' is recorded but its rules are gone (removed outside MigrationTools?). Remove and re-create it.", vip.ToString());
             }
 
             var next = requested ?? targets[(Array.IndexOf(targets, current) + 1) % targets.Length];
@@ -248,10 +242,8 @@ public static class FlowManager
         return onPath.Length switch
         {
             1 => onPath[0],
-            0 => throw new MigrationToolsException("TargetNamespaceNotOnPath", FailureKind.ObjectNotFound,
-                $"No address of '{targetNamespace}' is a target of this mapping (targets: {string.Join(", ", targets.Select(t => t.ToString()))}).", targetNamespace),
-            _ => throw new MigrationToolsException("TargetNamespaceAmbiguous", FailureKind.InvalidArgument,
-                $"'{targetNamespace}' holds several targets ({string.Join(", ", onPath.Select(t => t.ToString()))}); name one with -Target.", targetNamespace),
+            0 => throw ErrorCatalog.TargetNamespaceNotOnPath($"No address of '{targetNamespace}' is a target of this mapping (targets: {string.Join(", ", targets.Select(t => t.ToString()))}).", targetNamespace),
+            _ => throw ErrorCatalog.TargetNamespaceAmbiguous($"'{targetNamespace}' holds several targets ({string.Join(", ", onPath.Select(t => t.ToString()))}); name one with -Target.", targetNamespace),
         };
     }
 
@@ -266,15 +258,13 @@ public static class FlowManager
         return states.Count switch
         {
             1 => states[0],
-            0 => throw new MigrationToolsException("FlowMappingNotFound", FailureKind.ObjectNotFound,
-                $"'{@namespace}' has no flow mapping. Create one with New-FlowMapping -Namespace {@namespace} -VirtualAddress ... -Target ...", @namespace),
-            _ => throw new MigrationToolsException("FlowMappingAmbiguous", FailureKind.InvalidArgument,
-                $"'{@namespace}' has several mappings ({string.Join(", ", states.Select(s => s.VirtualAddress))}); choose one with -VirtualAddress.", @namespace),
+            0 => throw ErrorCatalog.FlowMappingNotFound($"'{@namespace}' has no flow mapping. Create one with New-FlowMapping -Namespace {@namespace} -VirtualAddress ... -Target ...", @namespace),
+            _ => throw ErrorCatalog.FlowMappingAmbiguous($"'{@namespace}' has several mappings ({string.Join(", ", states.Select(s => s.VirtualAddress))}); choose one with -VirtualAddress.", @namespace),
         };
     }
 
     private static MigrationToolsException NotMapped(string @namespace, IPAddress vip) =>
-        new("FlowMappingNotFound", FailureKind.ObjectNotFound, $"'{@namespace}' has no mapping for {vip}. List them with Get-FlowMapping -Namespace {@namespace}.", vip.ToString());
+        ErrorCatalog.FlowMappingNotFound($"'{@namespace}' has no mapping for {vip}. List them with Get-FlowMapping -Namespace {@namespace}.", vip.ToString());
 
     private static FlowMapping ToMapping(string @namespace, MappingState state, NetlinkSocket? socket)
     {

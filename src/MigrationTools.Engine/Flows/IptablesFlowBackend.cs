@@ -80,7 +80,7 @@ internal sealed class IptablesFlowBackend : IFlowBackend
         var (number, _) = FindRule(@namespace, virtualAddress);
         if (number is null)
         {
-            throw new MigrationToolsException("FlowMappingNotFound", FailureKind.ObjectNotFound, $"The DNAT rule for {virtualAddress} is gone from chain {Chain} in '{@namespace}'.", virtualAddress.ToString());
+            throw ErrorCatalog.FlowMappingNotFound($"The DNAT rule for {virtualAddress} is gone from chain {Chain} in '{@namespace}'.", virtualAddress.ToString());
         }
 
         Run(@namespace, ToolFor(virtualAddress), new[] { "-R", Chain, number.Value.ToString(CultureInfo.InvariantCulture) }.Concat(RuleSpec(virtualAddress, newTarget)).ToArray());
@@ -150,8 +150,7 @@ internal sealed class IptablesFlowBackend : IFlowBackend
         {
             var message = result.StandardError.Trim();
             var unsupported = message.Contains("Table does not exist", StringComparison.Ordinal) || message.Contains("Protocol not supported", StringComparison.Ordinal);
-            throw new MigrationToolsException(unsupported ? "FlowBackendUnavailable" : "IptablesFailed",
-                unsupported ? FailureKind.NotSupported : FailureKind.OperationFailed,
+            throw ErrorCatalog.Create(unsupported ? ErrorIds.FlowBackendUnavailable : ErrorIds.IptablesFailed,
                 $"'{tool} -t nat {string.Join(' ', arguments)}' failed in '{@namespace}': {message}" + (unsupported ? " The kernel lacks the nat table for this family; try -Backend Nftables." : string.Empty), @namespace);
         }
 

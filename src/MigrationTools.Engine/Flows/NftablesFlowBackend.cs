@@ -130,7 +130,7 @@ internal sealed class NftablesFlowBackend : IFlowBackend
         if (!ack.Succeeded)
         {
             throw ack.Error == Errno.ENOENT
-                ? new MigrationToolsException("FlowMappingNotFound", FailureKind.ObjectNotFound, $"The map {table}/{set} or its element is gone (removed outside MigrationTools?).")
+                ? ErrorCatalog.FlowMappingNotFound($"The map {table}/{set} or its element is gone (removed outside MigrationTools?).")
                 : NetlinkSocket.Failure($"replace an element of the map {table}/{set}", ack);
         }
     }
@@ -145,8 +145,7 @@ internal sealed class NftablesFlowBackend : IFlowBackend
         {
             var message = result.StandardError.Trim();
             var unsupported = message.Contains("Operation not supported", StringComparison.Ordinal) || message.Contains("No such file or directory", StringComparison.Ordinal) && arguments.Contains("-f");
-            throw new MigrationToolsException(unsupported ? "FlowBackendUnavailable" : "NftablesFailed",
-                unsupported ? FailureKind.NotSupported : FailureKind.OperationFailed,
+            throw ErrorCatalog.Create(unsupported ? ErrorIds.FlowBackendUnavailable : ErrorIds.NftablesFailed,
                 $"Could not {what} in '{@namespace}': {message}" + (unsupported ? " The kernel lacks nf_tables NAT support; try -Backend Iptables." : string.Empty), @namespace);
         }
     }

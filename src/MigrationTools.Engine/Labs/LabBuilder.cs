@@ -37,15 +37,13 @@ internal static class LabBuilder
         {
             if (LabStore.Read(name) is not null)
             {
-                throw new MigrationToolsException("LabExists", FailureKind.ResourceExists,
-                    $"A lab named '{name}' exists. Remove it (Remove-NetLab -Name {name}) or give this one another -Name and -Prefix.", name);
+                throw ErrorCatalog.LabExists($"A lab named '{name}' exists. Remove it (Remove-NetLab -Name {name}) or give this one another -Name and -Prefix.", name);
             }
 
             var taken = namespaces.Where(n => NetNsLookup.Exists(n.Name)).Select(n => n.Name).ToArray();
             if (taken.Length > 0)
             {
-                throw new MigrationToolsException("LabNamespaceExists", FailureKind.ResourceExists,
-                    $"The namespace(s) {string.Join(", ", taken)} exist already; choose another -Prefix or remove them.", taken[0]);
+                throw ErrorCatalog.LabNamespaceExists($"The namespace(s) {string.Join(", ", taken)} exist already; choose another -Prefix or remove them.", taken[0]);
             }
 
             // Another lab's record claims these names (a build with the same prefix, not yet at its namespaces): the
@@ -54,8 +52,7 @@ internal static class LabBuilder
             if (LabStore.All().FirstOrDefault(l => l.Namespaces.Any(n => wanted.Contains(n.Name))) is { } claimant)
             {
                 var claimed = claimant.Namespaces.First(n => wanted.Contains(n.Name)).Name;
-                throw new MigrationToolsException("LabNamespaceExists", FailureKind.ResourceExists,
-                    $"The namespace {claimed} belongs to lab '{claimant.Name}'; choose another -Prefix, or remove that lab (Remove-NetLab -Name {claimant.Name}).", claimed);
+                throw ErrorCatalog.LabNamespaceExists($"The namespace {claimed} belongs to lab '{claimant.Name}'; choose another -Prefix, or remove that lab (Remove-NetLab -Name {claimant.Name}).", claimed);
             }
 
             state = new LabState(name, prefix, source, definition, DateTime.UtcNow, Environment.ProcessId, ProcessSignals.StartTicks(Environment.ProcessId) ?? 0, false, 0, namespaces);
@@ -154,7 +151,7 @@ internal static class LabBuilder
         var result = NetNsTool.TryRun(@namespace, "tc", new[] { "qdisc", "replace", "dev", @interface, "root", "tbf", "rate", rateMbit.ToString(CultureInfo.InvariantCulture) + "mbit", "burst", burst, "latency", "50ms" }, cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {
-            throw new MigrationToolsException("LabRateFailed", FailureKind.OperationFailed, $"Could not limit {@namespace}/{@interface} to {rateMbit} Mbit/s: {result.StandardError.Trim()}", @interface);
+            throw ErrorCatalog.LabRateFailed($"Could not limit {@namespace}/{@interface} to {rateMbit} Mbit/s: {result.StandardError.Trim()}", @interface);
         }
     }
 
@@ -217,8 +214,7 @@ internal static class LabBuilder
             var result = NetNsTool.TryRun(prefix + node.Name, "nft", new[] { "-f", "-" }, node.Nftables, cancellationToken);
             if (!result.Succeeded)
             {
-                throw new MigrationToolsException("LabRulesetFailed", FailureKind.InvalidArgument,
-                    $"The nftables ruleset of node '{node.Name}' was refused: {result.StandardError.Trim()}", node.Name);
+                throw ErrorCatalog.LabRulesetFailed($"The nftables ruleset of node '{node.Name}' was refused: {result.StandardError.Trim()}", node.Name);
             }
         }
     }

@@ -163,8 +163,7 @@ public static partial class LabFileParser
         {
             if (NameValidator.NamespaceNameProblem(prefix + node) is { } problem)
             {
-                throw new MigrationToolsException("LabFileInvalid", FailureKind.InvalidArgument,
-                    $"{source}: Nodes.{node}: with the prefix '{prefix}' the namespace name '{prefix + node}' is not valid: {problem}.", prefix + node);
+                throw ErrorCatalog.LabFileInvalid($"{source}: Nodes.{node}: with the prefix '{prefix}' the namespace name '{prefix + node}' is not valid: {problem}.", prefix + node);
             }
         }
     }
@@ -173,7 +172,7 @@ public static partial class LabFileParser
     private sealed class Reader(string source)
     {
         public MigrationToolsException Fail(string path, string problem) =>
-            new("LabFileInvalid", FailureKind.InvalidArgument, $"{source}: {path}: {problem}.", path);
+            ErrorCatalog.LabFileInvalid($"{source}: {path}: {problem}.", path);
 
         public void Guard(string path, Action check)
         {
@@ -181,7 +180,7 @@ public static partial class LabFileParser
             {
                 check();
             }
-            catch (MigrationToolsException ex) when (ex.ErrorId != "LabFileInvalid")
+            catch (MigrationToolsException ex) when (ex.ErrorId != ErrorIds.LabFileInvalid)
             {
                 throw Fail(path, ex.Message.TrimEnd('.'));
             }

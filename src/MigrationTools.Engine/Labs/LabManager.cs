@@ -45,8 +45,7 @@ public static class LabManager
             var state = LabStore.Read(name) ?? throw NotFound(name);
             if (StatusOf(state) == LabStatus.Building)
             {
-                throw new MigrationToolsException("LabBusy", FailureKind.InvalidOperation,
-                    $"Lab '{name}' is being built by process {state.ProcessId}; remove it when that is done, or end that process first.", name);
+                throw ErrorCatalog.LabBusy($"Lab '{name}' is being built by process {state.ProcessId}; remove it when that is done, or end that process first.", name);
             }
 
             RemoveState(state);
@@ -71,7 +70,7 @@ public static class LabManager
                 NetNsManager.Remove(ns.Name);
                 removed++;
             }
-            catch (MigrationToolsException ex) when (ex.ErrorId == "NetNsNotFound")
+            catch (MigrationToolsException ex) when (ex.ErrorId == ErrorIds.NetNsNotFound)
             {
             }
         }
@@ -95,5 +94,5 @@ public static class LabManager
     }
 
     private static MigrationToolsException NotFound(string name) =>
-        new("LabNotFound", FailureKind.ObjectNotFound, $"There is no lab named '{name}'. List them with Get-NetLab.", name);
+        ErrorCatalog.LabNotFound($"There is no lab named '{name}'. List them with Get-NetLab.", name);
 }

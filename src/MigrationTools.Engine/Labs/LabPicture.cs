@@ -38,8 +38,7 @@ internal static class LabPicture
                 OutputFiles.WriteText(target, "```mermaid\n" + LabGraph.Mermaid(definition).TrimEnd('\n') + "\n```\n", overwrite: true, "-OutFile");
                 break;
             default:
-                throw new MigrationToolsException("OutFileInvalid", FailureKind.InvalidArgument,
-                    $"-OutFile '{target}': '{(extension.Length == 0 ? "no extension" : extension)}' is not a picture format; use {Extensions}.", target);
+                throw ErrorCatalog.OutFileInvalid($"-OutFile '{target}': '{(extension.Length == 0 ? "no extension" : extension)}' is not a picture format; use {Extensions}.", target);
         }
     }
 
@@ -51,7 +50,7 @@ internal static class LabPicture
             var result = ToolRunner.Run("dot", new[] { "-T" + format, "-o", partial }, cancellationToken, target, dot);
             if (!File.Exists(partial) || new FileInfo(partial).Length == 0)
             {
-                throw new MigrationToolsException("LabDrawingFailed", FailureKind.OperationFailed, $"Graphviz drew no picture: {result.StandardError.Trim()}", target);
+                throw ErrorCatalog.LabDrawingFailed($"Graphviz drew no picture: {result.StandardError.Trim()}", target);
             }
 
             OutputFiles.Complete(partial, target, "-OutFile");

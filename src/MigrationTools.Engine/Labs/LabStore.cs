@@ -34,7 +34,7 @@ internal static class LabStore
     {
         if (NameValidator.NamespaceNameProblem(name) is { } problem)
         {
-            throw new MigrationToolsException("InvalidLabName", FailureKind.InvalidArgument, $"'{name}' cannot name a lab: {problem}.", name);
+            throw ErrorCatalog.InvalidLabName($"'{name}' cannot name a lab: {problem}.", name);
         }
 
         return name;
@@ -62,7 +62,7 @@ internal static class LabStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("StateWriteFailed", FailureKind.OperationFailed, $"Could not record namespace {made.Name} of lab {name}: {ex.Message}", made.Name, ex);
+            throw ErrorCatalog.StateWriteFailed($"Could not record namespace {made.Name} of lab {name}: {ex.Message}", made.Name, ex);
         }
     }
 
@@ -95,7 +95,7 @@ internal static class LabStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("LabStateUnreadable", FailureKind.OperationFailed, $"Could not read {Root}: {ex.Message}", Root, ex);
+            throw ErrorCatalog.LabStateUnreadable($"Could not read {Root}: {ex.Message}", Root, ex);
         }
 
         var labs = new List<LabState>();
@@ -113,7 +113,7 @@ internal static class LabStore
                     labs.Add(state);
                 }
             }
-            catch (MigrationToolsException ex) when (ex.ErrorId == "LabRecordCorrupt")
+            catch (MigrationToolsException ex) when (ex.ErrorId == ErrorIds.LabRecordCorrupt)
             {
                 EngineOutput.Warning(ex.Message);
             }
@@ -192,6 +192,5 @@ internal static class LabStore
     }
 
     private static MigrationToolsException Corrupt(string name, string file, string problem) =>
-        new("LabRecordCorrupt", FailureKind.InvalidData,
-            $"The record of lab '{name}' ({file}) is corrupt: {problem}. Nothing of it is trusted; check its namespaces with Get-NetNs and remove the folder {Path.GetDirectoryName(file)} by hand.", name);
+        ErrorCatalog.LabRecordCorrupt($"The record of lab '{name}' ({file}) is corrupt: {problem}. Nothing of it is trusted; check its namespaces with Get-NetNs and remove the folder {Path.GetDirectoryName(file)} by hand.", name);
 }

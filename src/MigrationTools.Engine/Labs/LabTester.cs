@@ -57,7 +57,7 @@ public static partial class LabTester
             if (IPAddress.TryParse(target, out var address))
             {
                 var owner = nodes.FirstOrDefault(n => NodeAddresses(lab.Definition, n).Any(a => a.Address.Equals(address)))
-                    ?? throw new MigrationToolsException("LabAddressNotFound", FailureKind.ObjectNotFound, $"No node of lab '{lab.Name}' has the address {address}.", target);
+                    ?? throw ErrorCatalog.LabAddressNotFound($"No node of lab '{lab.Name}' has the address {address}.", target);
                 wantedAddresses.Add(address);
                 toNodes.Add(owner);
             }
@@ -76,8 +76,7 @@ public static partial class LabTester
         var missing = lab.Namespaces.Where(n => NetNsIdentity.Of(NetNsPaths.MountPath(n.Value)) is null).ToArray();
         if (missing.Length > 0)
         {
-            throw new MigrationToolsException("LabDamaged", FailureKind.InvalidOperation,
-                $"Lab '{lab.Name}' is damaged: the namespace(s) {string.Join(", ", missing.Select(m => $"{m.Value} (node {m.Key})"))} no longer exist. Remove the lab (Remove-NetLab -Name {lab.Name}) and build it again.", lab.Name);
+            throw ErrorCatalog.LabDamaged($"Lab '{lab.Name}' is damaged: the namespace(s) {string.Join(", ", missing.Select(m => $"{m.Value} (node {m.Key})"))} no longer exist. Remove the lab (Remove-NetLab -Name {lab.Name}) and build it again.", lab.Name);
         }
 
         var pairs = Expected(lab.Definition, from, toNodes.Count == 0 ? null : toNodes)
@@ -119,8 +118,7 @@ public static partial class LabTester
     private static string EnsureNode(NetLab lab, HashSet<string> nodes, string node) =>
         nodes.Contains(node)
             ? node
-            : throw new MigrationToolsException("LabNodeNotFound", FailureKind.ObjectNotFound,
-                $"Lab '{lab.Name}' has no node '{node}'; its nodes are {string.Join(", ", nodes.Order(StringComparer.Ordinal))}.", node);
+            : throw ErrorCatalog.LabNodeNotFound($"Lab '{lab.Name}' has no node '{node}'; its nodes are {string.Join(", ", nodes.Order(StringComparer.Ordinal))}.", node);
 
     /// <summary>The addresses of a node that others can aim at: its links' and extra addresses (not loopback's own).</summary>
     internal static IReadOnlyList<IpPrefix> NodeAddresses(LabDefinition lab, string node) =>

@@ -71,8 +71,7 @@ public static class AddressManager
             .FirstOrDefault(a => a.Address.Equals(prefix.Address) && (prefix.IsHost || a.PrefixLength == prefix.PrefixLength));
         if (existing is null)
         {
-            throw new MigrationToolsException("AddressNotFound", FailureKind.ObjectNotFound,
-                $"The address {prefix} is not on {@interface} in '{@namespace}'. List them with Get-NetNsAddress -Namespace {@namespace}.", prefix.ToString());
+            throw ErrorCatalog.AddressNotFound($"The address {prefix} is not on {@interface} in '{@namespace}'. List them with Get-NetNsAddress -Namespace {@namespace}.", prefix.ToString());
         }
 
         var index = LinkManager.IndexOf(@namespace, @interface);
@@ -91,6 +90,5 @@ public static class AddressManager
             .ToArray();
 
     private static MigrationToolsException Exists(string @namespace, IpPrefix prefix, string @interface, IpPrefix existing) =>
-        new("AddressExists", FailureKind.ResourceExists,
-            $"The address {prefix.Address} is already on {@interface} in '{@namespace}' (as {existing}).", prefix.ToString());
+        ErrorCatalog.AddressExists($"The address {prefix.Address} is already on {@interface} in '{@namespace}' (as {existing}).", prefix.ToString());
 }

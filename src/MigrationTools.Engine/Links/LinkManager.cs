@@ -49,8 +49,7 @@ public static class LinkManager
     }
 
     internal static MigrationToolsException NotFound(string @namespace, string name) =>
-        new("InterfaceNotFound", FailureKind.ObjectNotFound,
-            $"There is no interface '{name}' in namespace '{@namespace}'. List them with Get-NetNsLink -Namespace {@namespace}.", name);
+        ErrorCatalog.InterfaceNotFound($"There is no interface '{name}' in namespace '{@namespace}'. List them with Get-NetNsLink -Namespace {@namespace}.", name);
 
     /// <summary>
     /// Creates a veth pair with one end in each namespace, both up, in one kernel request (the peer is created in its
@@ -66,12 +65,12 @@ public static class LinkManager
         NameValidator.EnsureInterfaceName(peerInterface);
         if (mtu is { } m && (m < 68 || m > 65535))
         {
-            throw new MigrationToolsException("InvalidMtu", FailureKind.InvalidArgument, $"The MTU {m} is out of range: veth accepts 68 to 65535.", m);
+            throw ErrorCatalog.InvalidMtu($"The MTU {m} is out of range: veth accepts 68 to 65535.", m);
         }
 
         if (@namespace == peerNamespace && @interface == peerInterface)
         {
-            throw new MigrationToolsException("VethSameName", FailureKind.InvalidArgument, $"Both ends of the veth pair are named '{@interface}' in '{@namespace}'; give them different names.", @interface);
+            throw ErrorCatalog.VethSameName($"Both ends of the veth pair are named '{@interface}' in '{@namespace}'; give them different names.", @interface);
         }
 
         HostRequirements.EnsureRoot();
@@ -134,7 +133,7 @@ public static class LinkManager
         var index = IndexOf(@namespace, name);
         if (mtu is { } m && (m < 68 || m > 65535))
         {
-            throw new MigrationToolsException("InvalidMtu", FailureKind.InvalidArgument, $"The MTU {m} is out of range (68 to 65535).", m);
+            throw ErrorCatalog.InvalidMtu($"The MTU {m} is out of range (68 to 65535).", m);
         }
 
         if (up is null && mtu is null)
@@ -146,7 +145,7 @@ public static class LinkManager
         if (!ack.Succeeded)
         {
             throw ack.Error == Errno.EINVAL && mtu is not null
-                ? new MigrationToolsException("InvalidMtu", FailureKind.InvalidArgument, $"{@namespace}/{name} does not accept the MTU {mtu}: {ack.Describe()}.", mtu)
+                ? ErrorCatalog.InvalidMtu($"{@namespace}/{name} does not accept the MTU {mtu}: {ack.Describe()}.", mtu)
                 : NetlinkSocket.Failure($"change {@namespace}/{name}", ack);
         }
 
@@ -162,7 +161,7 @@ public static class LinkManager
         var link = Rtnetlink.Link(@namespace, name) ?? throw NotFound(@namespace, name);
         if (link.Kind == "loopback")
         {
-            throw new MigrationToolsException("CannotRemoveLoopback", FailureKind.InvalidOperation, $"The loopback interface of '{@namespace}' cannot be removed; remove the namespace instead.", name);
+            throw ErrorCatalog.CannotRemoveLoopback($"The loopback interface of '{@namespace}' cannot be removed; remove the namespace instead.", name);
         }
 
         var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteDelLink(ref w, s, link.Index), $"delete {@namespace}/{name}");
@@ -211,7 +210,6 @@ public static class LinkManager
         var (taken, takenNamespace) = Rtnetlink.Link(@namespace, @interface) is not null
             ? (@interface, @namespace)
             : (peerInterface, peerNamespace);
-        return new MigrationToolsException("InterfaceExists", FailureKind.ResourceExists,
-            $"Namespace '{takenNamespace}' already has an interface named '{taken}' ({ack.Describe()}). Choose another name or remove it with Remove-NetNsLink -Namespace {takenNamespace} -Name {taken}.", taken);
+        return ErrorCatalog.InterfaceExists($"Namespace '{takenNamespace}' already has an interface named '{taken}' ({ack.Describe()}). Choose another name or remove it with Remove-NetNsLink -Namespace {takenNamespace} -Name {taken}.", taken);
     }
 }

@@ -118,8 +118,7 @@ public static class QuicProbeWatcher
         if (!cancellationToken.IsCancellationRequested && task.Task.IsCompletedSuccessfully)
         {
             var why = errors.ToString().Trim();
-            throw new MigrationToolsException("CaptureFailed", FailureKind.OperationFailed,
-                $"tcpdump in '{@namespace}' ended by itself (exit code {task.Task.Result.ExitCode}){(why.Length == 0 ? "." : ": " + why)}", @namespace);
+            throw ErrorCatalog.CaptureFailed($"tcpdump in '{@namespace}' ended by itself (exit code {task.Task.Result.ExitCode}){(why.Length == 0 ? "." : ": " + why)}", @namespace);
         }
     }
 

@@ -40,7 +40,7 @@ public static class NetNsManager
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("NetNsListFailed", FailureKind.OperationFailed, $"Could not list {NetNsPaths.NetNsDirectory}: {ex.Message}", NetNsPaths.NetNsDirectory, ex);
+            throw ErrorCatalog.NetNsListFailed($"Could not list {NetNsPaths.NetNsDirectory}: {ex.Message}", NetNsPaths.NetNsDirectory, ex);
         }
     }
 
@@ -171,7 +171,7 @@ public static class NetNsManager
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("NetNsRemoveFailed", FailureKind.OperationFailed, $"Could not delete {path}: {ex.Message}", Path.GetFileName(path), ex);
+            throw ErrorCatalog.NetNsRemoveFailed($"Could not delete {path}: {ex.Message}", Path.GetFileName(path), ex);
         }
     }
 
@@ -209,10 +209,9 @@ public static class NetNsManager
     }
 
     private static MigrationToolsException Exists(string name, Exception? inner) =>
-        new("NetNsExists", FailureKind.ResourceExists,
-            $"The network namespace '{name}' already exists. Remove it first (Remove-NetNs -Name {name}) or use New-NetNs -Force to reuse it.", name, inner);
+        ErrorCatalog.NetNsExists($"The network namespace '{name}' already exists. Remove it first (Remove-NetNs -Name {name}) or use New-NetNs -Force to reuse it.", name, inner);
 
     private static MigrationToolsException Failed(string what, Errno errno, string target) =>
-        new("NetNsCreateFailed", errno is Errno.EPERM or Errno.EACCES ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
+        ErrorCatalog.FromErrno(ErrorIds.NetNsCreateFailed, errno,
             $"Could not {what}: {Libc.Describe(errno)} (errno {(int)errno}).", target);
 }

@@ -289,7 +289,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         if (errno == Errno.EAGAIN)
         {
             _mayHoldStaleReplies = true;
-            throw new MigrationToolsException("NetlinkTimeout", FailureKind.OperationTimeout, $"The kernel did not answer within 5 s while trying to {what}.");
+            throw ErrorCatalog.NetlinkTimeout($"The kernel did not answer within 5 s while trying to {what}.");
         }
 
         throw Failure(what, new NetlinkAck(errno, null));
@@ -322,16 +322,16 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// <summary>The module's error for a netlink failure, by errno.</summary>
     internal static MigrationToolsException Failure(string what, NetlinkAck ack)
     {
-        var (id, kind) = ack.Error switch
+        var id = ack.Error switch
         {
-            Errno.EPERM or Errno.EACCES => ("NetlinkPermissionDenied", FailureKind.PermissionDenied),
-            Errno.ENOENT or Errno.ENODEV or Errno.ESRCH => ("NetlinkObjectNotFound", FailureKind.ObjectNotFound),
-            Errno.EEXIST => ("NetlinkObjectExists", FailureKind.ResourceExists),
-            Errno.EPROTONOSUPPORT or Errno.EOPNOTSUPP or Errno.EAFNOSUPPORT => ("NetlinkNotSupported", FailureKind.NotSupported),
-            Errno.EINVAL or Errno.ERANGE => ("NetlinkInvalidArgument", FailureKind.InvalidArgument),
-            _ => ("NetlinkFailed", FailureKind.OperationFailed),
+            Errno.EPERM or Errno.EACCES => ErrorIds.NetlinkPermissionDenied,
+            Errno.ENOENT or Errno.ENODEV or Errno.ESRCH => ErrorIds.NetlinkObjectNotFound,
+            Errno.EEXIST => ErrorIds.NetlinkObjectExists,
+            Errno.EPROTONOSUPPORT or Errno.EOPNOTSUPP or Errno.EAFNOSUPPORT => ErrorIds.NetlinkNotSupported,
+            Errno.EINVAL or Errno.ERANGE => ErrorIds.NetlinkInvalidArgument,
+            _ => ErrorIds.NetlinkFailed,
         };
-        return new MigrationToolsException(id, kind, $"Could not {what}: {ack.Describe()} (errno {(int)ack.Error}).");
+        return ErrorCatalog.Create(id, $"Could not {what}: {ack.Describe()} (errno {(int)ack.Error}).");
     }
 
     /// <inheritdoc />

@@ -1,30 +1,25 @@
 using System;
 using System.Runtime.InteropServices;
 using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 
 namespace MigrationTools.Engine.Platform;
 
 /// <summary>Checks that the host can run the module's operations at all.</summary>
 public static class HostRequirements
 {
-    [DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint NativeGetEuid();
-
     /// <summary>True on Linux.</summary>
     public static bool IsLinux => RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
 
     /// <summary>True when the effective user is root.</summary>
-    public static bool IsRoot => IsLinux && NativeGetEuid() == 0;
+    public static bool IsRoot => IsLinux && Libc.GetEuid() == 0;
 
     /// <summary>Throws unless running on Linux.</summary>
     public static void EnsureLinux()
     {
         if (!IsLinux)
         {
-            throw new MigrationToolsException(
-                "NotLinux",
-                FailureKind.NotSupported,
-                $"MigrationTools manages Linux network namespaces and runs only on Linux; this is {RuntimeInformation.OSDescription}.");
+            throw ErrorCatalog.NotLinux($"MigrationTools manages Linux network namespaces and runs only on Linux; this is {RuntimeInformation.OSDescription}.");
         }
     }
 
@@ -34,10 +29,7 @@ public static class HostRequirements
         EnsureLinux();
         if (!IsRoot)
         {
-            throw new MigrationToolsException(
-                "NotRoot",
-                FailureKind.PermissionDenied,
-                "This operation changes network namespaces and needs root. Run PowerShell as root (for example: sudo dotnet pwsh).");
+            throw ErrorCatalog.NotRoot("This operation changes network namespaces and needs root. Run PowerShell as root (for example: sudo dotnet pwsh).");
         }
     }
 }

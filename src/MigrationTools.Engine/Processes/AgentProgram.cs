@@ -17,7 +17,7 @@ internal static class AgentProgram
         var agent = Path.Combine(directory, "MigrationTools.Agent.dll");
         if (!File.Exists(agent))
         {
-            throw new MigrationToolsException("AgentMissing", FailureKind.NotInstalled, $"The helper program {agent} is missing from the module; rebuild or reinstall MigrationTools.", agent);
+            throw ErrorCatalog.AgentMissing($"The helper program {agent} is missing from the module; rebuild or reinstall MigrationTools.", agent);
         }
 
         // The dotnet host of the runtime this process runs on: <root>/shared/Microsoft.NETCore.App/<version>/.

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+using MigrationTools.Core.Reporting;
 
 namespace MigrationTools.Engine.Processes;
 
@@ -27,11 +28,20 @@ internal static class ChildSpawner
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         using var done = new ManualResetEventSlim();
+        // The spawner thread carries no context of its own; each start runs in its caller's (its output, for one).
+        ExecutionContext? caller = ExecutionContext.Capture();
         Work.Add(() =>
         {
             try
             {
-                result = start();
+                if (caller is null)
+                {
+                    result = start();
+                }
+                else
+                {
+                    ExecutionContext.Run(caller, _ => result = start(), null);
+                }
             }
             catch (Exception ex)
             {
@@ -47,20 +57,11 @@ internal static class ChildSpawner
         return result;
     }
 
-    private static Thread StartThread()
+    private static Thread StartThread() => Detached.StartThread("MigrationTools child spawner", () =>
     {
-        var thread = new Thread(() =>
+        foreach (var work in Work.GetConsumingEnumerable())
         {
-            foreach (var work in Work.GetConsumingEnumerable())
-            {
-                work();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "MigrationTools child spawner",
-        };
-        thread.Start();
-        return thread;
-    }
+            work();
+        }
+    });
 }

@@ -70,7 +70,7 @@ public static class NetNsProcessManager
         {
             if (string.IsNullOrEmpty(key) || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
             {
-                throw new MigrationToolsException("InvalidEnvironmentVariable", FailureKind.InvalidArgument, $"'{key}' is not a valid environment variable name.", key);
+                throw ErrorCatalog.InvalidEnvironmentVariable($"'{key}' is not a valid environment variable name.", key);
             }
         }
 
@@ -147,7 +147,7 @@ public static class NetNsProcessManager
         var errorPath = Path.Combine(directory, stamp + ".err");
         if (detach && input is not null)
         {
-            throw new MigrationToolsException("DetachedInput", FailureKind.InvalidArgument, "A detached program cannot be given input by this session, which it outlives.", command);
+            throw ErrorCatalog.DetachedInput("A detached program cannot be given input by this session, which it outlives.", command);
         }
 
         var pid = detach
@@ -179,7 +179,7 @@ public static class NetNsProcessManager
         catch (System.ComponentModel.Win32Exception ex)
         {
             cancellation.Dispose();
-            throw new MigrationToolsException("ProcessStartFailed", FailureKind.OperationFailed, $"Could not start '{command}' in '{@namespace}': {ex.Message}", command, ex);
+            throw ErrorCatalog.ProcessStartFailed($"Could not start '{command}' in '{@namespace}': {ex.Message}", command, ex);
         }
 
         var pid = task.ProcessId;

@@ -12,7 +12,7 @@ internal static class ProgramLocator
     {
         if (string.IsNullOrWhiteSpace(program))
         {
-            throw new MigrationToolsException("InvalidCommand", FailureKind.InvalidArgument, "The command to run is empty.", program);
+            throw ErrorCatalog.InvalidCommand("The command to run is empty.", program);
         }
 
         if (program.Contains('/'))
@@ -48,6 +48,5 @@ internal static class ProgramLocator
     }
 
     private static MigrationToolsException NotFound(string program, string why) =>
-        new("ProgramNotFound", FailureKind.ObjectNotFound,
-            $"The program '{program}' cannot be run: {why}. Give its full path, or install it (the Debian package that provides it).", program);
+        ErrorCatalog.ProgramNotFound($"The program '{program}' cannot be run: {why}. Give its full path, or install it (the Debian package that provides it).", program);
 }

@@ -43,7 +43,7 @@ public static class RouteManager
         var matching = routes.Select(r => (Record: r, Route: ToRoute(@namespace, r, names))).Where(r => route.Matches(r.Route)).ToArray();
         if (matching.Length == 0)
         {
-            throw NotFound(@namespace, route, FailureKind.ObjectNotFound);
+            throw NotFound(@namespace, route);
         }
 
         foreach (var (record, existing) in matching)
@@ -73,26 +73,21 @@ public static class RouteManager
         {
             throw ack.Error switch
             {
-                Errno.EEXIST => new MigrationToolsException("RouteExists", FailureKind.ResourceExists,
-                    $"Namespace '{@namespace}' already has a route to {route.DestinationText}{(route.Metric is null ? string.Empty : " with metric " + route.Metric)}. Use Set-NetNsRoute to replace it.", route.DestinationText),
-                Errno.ENETUNREACH => new MigrationToolsException("GatewayUnreachable", FailureKind.InvalidArgument,
-                    $"The gateway {route.Gateway} is not on a connected network of '{@namespace}' ({ack.Describe()}); add an address on its subnet first.", route.Gateway?.ToString()),
-                Errno.EADDRNOTAVAIL or Errno.EINVAL when route.Source is not null => new MigrationToolsException("RouteSourceInvalid", FailureKind.InvalidArgument,
-                    $"The source {route.Source} cannot be used for this route in '{@namespace}': {ack.Describe()}.", route.Source.ToString()),
+                Errno.EEXIST => ErrorCatalog.RouteExists($"Namespace '{@namespace}' already has a route to {route.DestinationText}{(route.Metric is null ? string.Empty : " with metric " + route.Metric)}. Use Set-NetNsRoute to replace it.", route.DestinationText),
+                Errno.ENETUNREACH => ErrorCatalog.GatewayUnreachable($"The gateway {route.Gateway} is not on a connected network of '{@namespace}' ({ack.Describe()}); add an address on its subnet first.", route.Gateway?.ToString()),
+                Errno.EADDRNOTAVAIL or Errno.EINVAL when route.Source is not null => ErrorCatalog.RouteSourceInvalid($"The source {route.Source} cannot be used for this route in '{@namespace}': {ack.Describe()}.", route.Source.ToString()),
                 _ => NetlinkSocket.Failure(what, ack),
             };
         }
 
         var created = List(@namespace, route.Family, cancellationToken).FirstOrDefault(route.Matches)
-            ?? throw NotFound(@namespace, route, FailureKind.OperationFailed);
+            ?? throw ErrorCatalog.RouteNotInstalled($"The route to {route.DestinationText} was accepted but is not in the main table of '{@namespace}'.", route.DestinationText);
         EngineOutput.Verbose($"{(mode == RouteMessages.Mode.Add ? "Added" : "Set")} the route {created} in '{@namespace}'.");
         return created;
     }
 
-    private static MigrationToolsException NotFound(string @namespace, RouteSpec route, FailureKind kind) =>
-        new("RouteNotFound", kind, kind == FailureKind.ObjectNotFound
-            ? $"Namespace '{@namespace}' has no {route.Family} route to {route.DestinationText}{(route.Gateway is null ? string.Empty : " via " + route.Gateway)}. List them with Get-NetNsRoute -Namespace {@namespace}."
-            : $"The route to {route.DestinationText} was accepted but is not in the main table of '{@namespace}'.", route.DestinationText);
+    private static MigrationToolsException NotFound(string @namespace, RouteSpec route) =>
+        ErrorCatalog.RouteNotFound($"Namespace '{@namespace}' has no {route.Family} route to {route.DestinationText}{(route.Gateway is null ? string.Empty : " via " + route.Gateway)}. List them with Get-NetNsRoute -Namespace {@namespace}.", route.DestinationText);
 
     private static NetRoute ToRoute(string @namespace, RouteRecord record, IReadOnlyDictionary<int, string> names) => new(
         @namespace,

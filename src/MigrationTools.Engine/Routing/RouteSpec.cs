@@ -47,8 +47,7 @@ public sealed class RouteSpec
             var parsed = IpPrefix.Parse(destination, "route destination");
             if (!parsed.Network.Address.Equals(parsed.Address))
             {
-                throw new MigrationToolsException("InvalidRoutePrefix", FailureKind.InvalidArgument,
-                    $"The destination {parsed} has host bits set; did you mean {parsed.Network}?", destination);
+                throw ErrorCatalog.InvalidRoutePrefix($"The destination {parsed} has host bits set; did you mean {parsed.Network}?", destination);
             }
 
             prefix = parsed;
@@ -71,13 +70,12 @@ public sealed class RouteSpec
 
         if (requireNextHop && gatewayAddress is null && @interface is null)
         {
-            throw new MigrationToolsException("RouteNeedsNextHop", FailureKind.InvalidArgument,
-                $"The route to {destination} needs a gateway (-Gateway), an interface (-Interface) or both.", destination);
+            throw ErrorCatalog.RouteNeedsNextHop($"The route to {destination} needs a gateway (-Gateway), an interface (-Interface) or both.", destination);
         }
 
         if (metric is < 0)
         {
-            throw new MigrationToolsException("InvalidMetric", FailureKind.InvalidArgument, $"The metric {metric} is negative.", metric);
+            throw ErrorCatalog.InvalidMetric($"The metric {metric} is negative.", metric);
         }
 
         if (@interface is not null)
@@ -92,8 +90,7 @@ public sealed class RouteSpec
     {
         if (current is not null && current != found)
         {
-            throw new MigrationToolsException("RouteFamilyMismatch", FailureKind.InvalidArgument,
-                $"The {what} {text} is {found}, but the route is {current}: every address of a route must be of one family.", text);
+            throw ErrorCatalog.RouteFamilyMismatch($"The {what} {text} is {found}, but the route is {current}: every address of a route must be of one family.", text);
         }
 
         return found;

@@ -43,7 +43,7 @@ internal static class StateFiles
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             FileCleanup.TryDelete(temporary);
-            throw new MigrationToolsException("StateWriteFailed", FailureKind.OperationFailed, $"Could not write the state file {path}: {ex.Message}", path, ex);
+            throw ErrorCatalog.StateWriteFailed($"Could not write the state file {path}: {ex.Message}", path, ex);
         }
     }
 

@@ -47,8 +47,7 @@ internal sealed class StateLock : IDisposable
             {
                 Libc.Close(fd);
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new MigrationToolsException("StateLockTimeout", FailureKind.OperationTimeout,
-                    $"Another session has held the lock {path} for {timeout.TotalSeconds:0} s; try again when it is done.", path);
+                throw ErrorCatalog.StateLockTimeout($"Another session has held the lock {path} for {timeout.TotalSeconds:0} s; try again when it is done.", path);
             }
 
             cancellationToken.WaitHandle.WaitOne(2);
@@ -56,7 +55,7 @@ internal sealed class StateLock : IDisposable
     }
 
     private static MigrationToolsException Failed(string path, Errno errno) =>
-        new("StateLockFailed", errno is Errno.EACCES or Errno.EPERM ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
+        ErrorCatalog.FromErrno(ErrorIds.StateLockFailed, errno,
             $"Could not lock {path}: {Libc.Describe(errno)} (errno {(int)errno}).", path);
 
     /// <inheritdoc />

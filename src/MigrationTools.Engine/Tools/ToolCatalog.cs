@@ -78,6 +78,6 @@ public static class ToolCatalog
         var hint = package is null
             ? "Install it and make sure it is on PATH."
             : $"Install the Debian package '{package}' (apt-get install {package}), or run ./build.ps1 -Task Bootstrap.";
-        throw new MigrationToolsException("ToolNotInstalled", FailureKind.NotInstalled, $"The program '{program}' was not found. {hint}", program);
+        throw ErrorCatalog.ToolNotInstalled($"The program '{program}' was not found. {hint}", program);
     }
 }

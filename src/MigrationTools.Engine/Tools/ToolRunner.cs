@@ -40,7 +40,7 @@ public static class ToolRunner
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new MigrationToolsException("ToolStartFailed", FailureKind.OperationFailed, $"Could not start '{program}': {ex.Message}", program, ex);
+            throw ErrorCatalog.ToolStartFailed($"Could not start '{program}': {ex.Message}", program, ex);
         }
 
         return new ToolResult(program, arguments.ToArray(), result.ExitCode, result.StandardOutput, result.StandardError, DateTime.UtcNow - started);
@@ -73,15 +73,14 @@ public static class ToolRunner
 
         var commandLine = result.Program + " " + string.Join(' ', result.Arguments);
         var text = $"'{commandLine}' failed (exit code {result.ExitCode}): {message}";
-        var (id, kind) = ClassifyMessage(message);
-        return new MigrationToolsException(id, kind, text, target);
+        return ErrorCatalog.Create(ClassifyMessage(message), text, target);
     }
 
-    internal static (string Id, FailureKind Kind) ClassifyMessage(string message)
+    internal static string ClassifyMessage(string message)
     {
         if (message.Contains("File exists", StringComparison.OrdinalIgnoreCase))
         {
-            return ("ToolReportedExists", FailureKind.ResourceExists);
+            return ErrorIds.ToolReportedExists;
         }
 
         if (message.Contains("Cannot find device", StringComparison.OrdinalIgnoreCase)
@@ -90,22 +89,22 @@ public static class ToolRunner
             || message.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
             || message.Contains("Cannot assign requested address", StringComparison.OrdinalIgnoreCase))
         {
-            return ("ToolReportedNotFound", FailureKind.ObjectNotFound);
+            return ErrorIds.ToolReportedNotFound;
         }
 
         if (message.Contains("Operation not permitted", StringComparison.OrdinalIgnoreCase)
             || message.Contains("Permission denied", StringComparison.OrdinalIgnoreCase))
         {
-            return ("ToolReportedPermissionDenied", FailureKind.PermissionDenied);
+            return ErrorIds.ToolReportedPermissionDenied;
         }
 
         if (message.Contains("Invalid argument", StringComparison.OrdinalIgnoreCase)
             || message.Contains("Error: ", StringComparison.Ordinal)
             || message.Contains("invalid", StringComparison.OrdinalIgnoreCase))
         {
-            return ("ToolReportedInvalidArgument", FailureKind.InvalidArgument);
+            return ErrorIds.ToolReportedInvalidArgument;
         }
 
-        return ("ToolFailed", FailureKind.OperationFailed);
+        return ErrorIds.ToolFailed;
     }
 }

@@ -54,6 +54,6 @@ internal static class TunDevice
     }
 
     private static MigrationToolsException Failed(string what, Errno errno, string name) =>
-        new("TunDeviceFailed", errno is Errno.EPERM or Errno.EACCES ? FailureKind.PermissionDenied : errno == Errno.EBUSY ? FailureKind.ResourceExists : FailureKind.OperationFailed,
+        ErrorCatalog.FromErrno(ErrorIds.TunDeviceFailed, errno,
             $"Could not {what}: {Libc.Describe(errno)} (errno {(int)errno}).", name);
 }

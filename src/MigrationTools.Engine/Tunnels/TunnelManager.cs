@@ -67,19 +67,18 @@ public static class TunnelManager
         {
             if (IpPrefix.FamilyOf(address) != IpFamily.IPv4)
             {
-                throw new MigrationToolsException("IpipAddressNotIPv4", FailureKind.InvalidArgument,
-                    $"The {what} address {address} is not IPv4: IP-in-IP (RFC 2003) runs over IPv4.", address.ToString());
+                throw ErrorCatalog.IpipAddressNotIPv4($"The {what} address {address} is not IPv4: IP-in-IP (RFC 2003) runs over IPv4.", address.ToString());
             }
         }
 
         if (ttl is < 0 or > 255 || tos is < 0 or > 255)
         {
-            throw new MigrationToolsException("InvalidTunnelOption", FailureKind.InvalidArgument, "TTL and TOS must be between 0 and 255.", ttl);
+            throw ErrorCatalog.InvalidTunnelOption("TTL and TOS must be between 0 and 255.", ttl);
         }
 
         if (mtu is < 68 or > 65515)
         {
-            throw new MigrationToolsException("InvalidMtu", FailureKind.InvalidArgument, $"The MTU {mtu} is out of range (68 to 65515).", mtu);
+            throw ErrorCatalog.InvalidMtu($"The MTU {mtu} is out of range (68 to 65515).", mtu);
         }
 
         return new IpipTunnelSpec(@namespace, name, localAddress, remoteAddress, ttl, tos, mtu, mode);
@@ -93,8 +92,7 @@ public static class TunnelManager
         var (links, addresses) = Rtnetlink.LinksAndAddresses(spec.Namespace);
         if (!addresses.Any(a => a.Prefix.Address.Equals(spec.Local)))
         {
-            throw new MigrationToolsException("IpipLocalAddressNotFound", FailureKind.ObjectNotFound,
-                $"The local address {spec.Local} is not in namespace '{spec.Namespace}'. Add it first (New-NetNsAddress).", spec.Local.ToString());
+            throw ErrorCatalog.IpipLocalAddressNotFound($"The local address {spec.Local} is not in namespace '{spec.Namespace}'. Add it first (New-NetNsAddress).", spec.Local.ToString());
         }
 
         var directory = NetNsState.Current(spec.Namespace, Area);
@@ -114,8 +112,7 @@ public static class TunnelManager
         }
         else if (existing is not null)
         {
-            throw new MigrationToolsException("InterfaceNameTaken", FailureKind.ResourceExists,
-                $"'{spec.Name}' in '{spec.Namespace}' is a {existing.Kind} link, not a tunnel of MigrationTools. Choose another name or remove it.", spec.Name);
+            throw ErrorCatalog.InterfaceNameTaken($"'{spec.Name}' in '{spec.Namespace}' is a {existing.Kind} link, not a tunnel of MigrationTools. Choose another name or remove it.", spec.Name);
         }
         else if (mode == TunnelMode.Auto)
         {
@@ -171,8 +168,7 @@ public static class TunnelManager
         var link = Rtnetlink.Links(@namespace).FirstOrDefault(l => l.Name == name);
         if (state is null && link?.Kind != "ipip")
         {
-            throw new MigrationToolsException("TunnelNotFound", FailureKind.ObjectNotFound,
-                $"There is no IPIP tunnel '{name}' in '{@namespace}'. List them with Get-IpipTunnel -Namespace {@namespace}.", name);
+            throw ErrorCatalog.TunnelNotFound($"There is no IPIP tunnel '{name}' in '{@namespace}'. List them with Get-IpipTunnel -Namespace {@namespace}.", name);
         }
 
         if (state is not null)
@@ -194,15 +190,13 @@ public static class TunnelManager
     }
 
     private static TunnelMode Conflict(IpipTunnelSpec spec, string what) =>
-        throw new MigrationToolsException("TunnelModeConflict", FailureKind.InvalidOperation,
-            $"'{spec.Name}' in '{spec.Namespace}' is already {what}; remove it (Remove-IpipTunnel) to change its mode.", spec.Name);
+        throw ErrorCatalog.TunnelModeConflict($"'{spec.Name}' in '{spec.Namespace}' is already {what}; remove it (Remove-IpipTunnel) to change its mode.", spec.Name);
 
     private static IpipTunnel SetKernel(IpipTunnelSpec spec, bool exists)
     {
         if (!exists && !KernelSupportsIpip())
         {
-            throw new MigrationToolsException("IpipKernelUnsupported", FailureKind.NotSupported,
-                $"This kernel ({File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}) has no ipip module (no /sys/module/ipip and no ipip.ko to load). Use -Mode Userspace or -Mode Auto.", spec.Name);
+            throw ErrorCatalog.IpipKernelUnsupported($"This kernel ({File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}) has no ipip module (no /sys/module/ipip and no ipip.ko to load). Use -Mode Userspace or -Mode Auto.", spec.Name);
         }
 
         var ack = Rtnetlink.Execute(spec.Namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteNewIpip(ref w, s, spec.Name, spec.Local, spec.Remote, (byte)spec.Ttl, (byte)spec.Tos, change: exists),
@@ -210,7 +204,7 @@ public static class TunnelManager
         if (!ack.Succeeded)
         {
             throw ack.Error is Errno.EOPNOTSUPP or Errno.EPROTONOSUPPORT || (ack.KernelMessage ?? string.Empty).Contains("Unknown device type", StringComparison.OrdinalIgnoreCase)
-                ? new MigrationToolsException("IpipKernelUnsupported", FailureKind.NotSupported, $"The kernel refused an ipip device: {ack.Describe()}. Use -Mode Userspace.", spec.Name)
+                ? ErrorCatalog.IpipKernelUnsupported($"The kernel refused an ipip device: {ack.Describe()}. Use -Mode Userspace.", spec.Name)
                 : NetlinkSocket.Failure($"create the ipip device {spec.Namespace}/{spec.Name}", ack);
         }
 
@@ -304,8 +298,7 @@ public static class TunnelManager
         var ready = result.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("ready ", StringComparison.Ordinal));
         if (ready is null || !int.TryParse(ready.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
-            throw new MigrationToolsException("TunnelRelayFailed", FailureKind.OperationFailed,
-                $"The userspace tunnel relay for '{spec.Name}' did not start: {(result.StandardError + result.StandardOutput).Trim()}", spec.Name);
+            throw ErrorCatalog.TunnelRelayFailed($"The userspace tunnel relay for '{spec.Name}' did not start: {(result.StandardError + result.StandardOutput).Trim()}", spec.Name);
         }
 
         return (pid, ProcessSignals.StartTicks(pid) ?? 0);

@@ -58,7 +58,7 @@ public static class NameValidator
         var problem = NamespaceNameProblem(name);
         if (problem is not null)
         {
-            throw new MigrationToolsException("InvalidNetNsName", FailureKind.InvalidArgument, $"'{name}' is not a valid network namespace name: {problem}.", name);
+            throw ErrorCatalog.InvalidNetNsName($"'{name}' is not a valid network namespace name: {problem}.", name);
         }
 
         return name!;
@@ -105,7 +105,7 @@ public static class NameValidator
         var problem = InterfaceNameProblem(name);
         if (problem is not null)
         {
-            throw new MigrationToolsException("InvalidInterfaceName", FailureKind.InvalidArgument, $"'{name}' is not a valid interface name: {problem}.", name);
+            throw ErrorCatalog.InvalidInterfaceName($"'{name}' is not a valid interface name: {problem}.", name);
         }
 
         return name!;

@@ -76,7 +76,7 @@ public sealed class GetNetLabCommand : MigrationToolsCmdlet
                 var matches = labs.Where(l => wildcard.IsMatch(l.Name)).ToArray();
                 if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
                 {
-                    WriteError(ToErrorRecord(new MigrationToolsException("LabNotFound", FailureKind.ObjectNotFound, $"There is no lab named '{pattern}'.", pattern), pattern));
+                    WriteError(ToErrorRecord(ErrorCatalog.LabNotFound($"There is no lab named '{pattern}'.", pattern), pattern));
                 }
 
                 WriteObject(matches, enumerateCollection: true);

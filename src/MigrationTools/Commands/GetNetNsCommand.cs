@@ -47,8 +47,7 @@ public sealed class GetNetNsCommand : MigrationToolsCmdlet
                 var matches = all.Where(wildcard.IsMatch).ToArray();
                 if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
                 {
-                    WriteError(ToErrorRecord(new MigrationToolsException("NetNsNotFound", FailureKind.ObjectNotFound,
-                        $"The network namespace '{pattern}' does not exist.", pattern), pattern));
+                    WriteError(ToErrorRecord(ErrorCatalog.NetNsNotFound($"The network namespace '{pattern}' does not exist.", pattern), pattern));
                     continue;
                 }
 

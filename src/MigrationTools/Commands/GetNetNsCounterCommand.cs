@@ -40,8 +40,7 @@ public sealed class GetNetNsCounterCommand : NamespaceListingCmdlet
         foreach (var name in (Name ?? Array.Empty<string>()).Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !counters.Any(c => string.Equals(c.Name, n, StringComparison.OrdinalIgnoreCase))))
         {
             var close = NameSuggestions.Closest(name, counters.Select(c => c.Name).Distinct());
-            WriteError(ToErrorRecord(new MigrationToolsException("CounterNotFound", FailureKind.ObjectNotFound,
-                $"There is no counter '{name}' in '{@namespace}'." + (close.Count > 0 ? $" Did you mean {string.Join(", ", close)}?" : " List them with Get-NetNsCounter -Namespace " + @namespace + "."), name), name));
+            WriteError(ToErrorRecord(ErrorCatalog.CounterNotFound($"There is no counter '{name}' in '{@namespace}'." + (close.Count > 0 ? $" Did you mean {string.Join(", ", close)}?" : " List them with Get-NetNsCounter -Namespace " + @namespace + "."), name), name));
         }
     }
 }

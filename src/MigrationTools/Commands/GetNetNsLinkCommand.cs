@@ -43,8 +43,7 @@ public sealed class GetNetNsLinkCommand : NamespaceListingCmdlet
             var matches = links.Where(l => wildcard.IsMatch(l.Name)).ToArray();
             if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
             {
-                WriteError(ToErrorRecord(new MigrationToolsException("InterfaceNotFound", FailureKind.ObjectNotFound,
-                    $"There is no interface '{pattern}' in namespace '{@namespace}'.", pattern), pattern));
+                WriteError(ToErrorRecord(ErrorCatalog.InterfaceNotFound($"There is no interface '{pattern}' in namespace '{@namespace}'.", pattern), pattern));
             }
 
             WriteObject(matches, enumerateCollection: true);

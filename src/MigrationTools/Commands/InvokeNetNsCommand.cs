@@ -186,11 +186,10 @@ public sealed class InvokeNetNsCommand : MigrationToolsCmdlet
 
         if (exitCode is not null and not 0)
         {
-            throw new MigrationToolsException("NativeCommandFailed", FailureKind.OperationFailed,
-                $"'{Command}' in '{Name}' exited with code {exitCode}. {errorTail}".TrimEnd(), Command);
+            throw ErrorCatalog.NativeCommandFailed($"'{Command}' in '{Name}' exited with code {exitCode}. {errorTail}".TrimEnd(), Command);
         }
     }
 
     private MigrationToolsException TimedOut() =>
-        new("CommandTimedOut", FailureKind.OperationTimeout, $"'{Command}' in '{Name}' did not finish within {TimeoutSeconds} s and was stopped.", Command);
+        ErrorCatalog.CommandTimedOut($"'{Command}' in '{Name}' did not finish within {TimeoutSeconds} s and was stopped.", Command);
 }

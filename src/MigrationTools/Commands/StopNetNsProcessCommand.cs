@@ -56,8 +56,7 @@ public sealed class StopNetNsProcessCommand : MigrationToolsCmdlet
                 : NetNsProcessManager.List(Namespace).FirstOrDefault(p => p.ProcessId == ProcessId);
             if (process is null)
             {
-                throw new MigrationToolsException("NetNsProcessNotFound", FailureKind.ObjectNotFound,
-                    $"No background process {target} started by MigrationTools is known. List them with Get-NetNsProcess.", target);
+                throw ErrorCatalog.NetNsProcessNotFound($"No background process {target} started by MigrationTools is known. List them with Get-NetNsProcess.", target);
             }
 
             if (ShouldProcess($"{process.Command} (pid {process.ProcessId}) in {process.Namespace}", "Stop process"))

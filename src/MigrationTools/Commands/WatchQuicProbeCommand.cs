@@ -186,7 +186,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
             }
             catch (ItemNotFoundException ex)
             {
-                WriteError(new ErrorRecord(ex, "CaptureNotFound", ErrorCategory.ObjectNotFound, path));
+                WriteError(new ErrorRecord(ex, ErrorIds.CaptureNotFound, ErrorCategory.ObjectNotFound, path));
             }
         }
     }

@@ -20,8 +20,7 @@ internal static class LabFileReader
     {
         if (!File.Exists(path))
         {
-            throw new MigrationToolsException(Directory.Exists(path) ? "LabFileInvalid" : "LabFileNotFound",
-                Directory.Exists(path) ? FailureKind.InvalidArgument : FailureKind.ObjectNotFound,
+            throw ErrorCatalog.Create(Directory.Exists(path) ? ErrorIds.LabFileInvalid : ErrorIds.LabFileNotFound,
                 Directory.Exists(path) ? $"'{path}' is a directory, not a lab file." : $"The lab file '{path}' does not exist.", path);
         }
 
@@ -82,5 +81,5 @@ internal static class LabFileReader
     }
 
     private static MigrationToolsException Invalid(string path, string problem) =>
-        new("LabFileInvalid", FailureKind.InvalidArgument, $"{path}: {problem}.", path);
+        ErrorCatalog.LabFileInvalid($"{path}: {problem}.", path);
 }

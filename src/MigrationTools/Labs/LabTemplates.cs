@@ -22,6 +22,5 @@ internal static class LabTemplates
     /// <summary>The file of shipped lab <paramref name="name"/>; <c>LabTemplateNotFound</c> when there is none.</summary>
     internal static string PathOf(string name) =>
         Paths().FirstOrDefault(p => string.Equals(Path.GetFileNameWithoutExtension(p), name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new MigrationToolsException("LabTemplateNotFound", FailureKind.ObjectNotFound,
-            $"The module ships no lab named '{name}'. The shipped labs: {string.Join(", ", Names())} (Get-NetLab -Available).", name);
+        ?? throw ErrorCatalog.LabTemplateNotFound($"The module ships no lab named '{name}'. The shipped labs: {string.Join(", ", Names())} (Get-NetLab -Available).", name);
 }

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
-using System.Reflection;
-using System.Reflection.Emit;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
@@ -20,10 +18,6 @@ namespace MigrationTools.Engine.Tests.Architecture;
 internal sealed class FolderGraph
 {
     private static readonly Guid TypeDefinitionDocuments = new("932E74BC-DBA9-4478-8D46-0F32A7BAB3D3");
-    private static readonly Dictionary<short, OperandType> Operands = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value, o => o.OperandType);
 
     private FolderGraph(string projectName, IReadOnlyDictionary<string, IReadOnlySet<string>> edges,
         IReadOnlyDictionary<(string From, string To), IReadOnlySet<string>> evidence, IReadOnlyList<string> unplaced)
@@ -192,26 +186,9 @@ internal sealed class FolderGraph
             {
                 foreach (var local in md.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(provider, null)) provider.Collect(local, found);
             }
-            BlobReader il = body.GetILReader();
-            while (il.RemainingBytes > 0)
+            foreach (var (_, token) in IlOperands.Tokens(body))
             {
-                short code = il.ReadByte();
-                if (code == 0xFE) code = unchecked((short)(0xFE00 | il.ReadByte()));
-                switch (Operands[code])
-                {
-                    case OperandType.InlineNone: break;
-                    case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: il.Offset += 1; break;
-                    case OperandType.InlineVar: il.Offset += 2; break;
-                    case OperandType.InlineI8 or OperandType.InlineR: il.Offset += 8; break;
-                    case OperandType.InlineSwitch:
-                        int targets = il.ReadInt32(); // read before Offset: `Offset += 4 * ReadInt32()` would add to the old offset
-                        il.Offset += 4 * targets;
-                        break;
-                    case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineTok or OperandType.InlineType:
-                        provider.AddMember(MetadataTokens.EntityHandle(il.ReadInt32()), found);
-                        break;
-                    default: il.Offset += 4; break;
-                }
+                provider.AddMember(token, found);
             }
         }
         return found;

@@ -81,12 +81,12 @@ public sealed class KeyLog
             if (FileKinds.NotRegular(path) is { } kind)
             {
                 // /dev/zero never ends and a FIFO with no writer blocks: a key log is a regular file.
-                throw new MigrationToolsException("KeyLogUnreadable", FailureKind.InvalidArgument, $"The key log '{path}' is {kind}, not a regular file.", path);
+                throw ErrorCatalog.KeyLogUnreadable($"The key log '{path}' is {kind}, not a regular file.", path);
             }
 
             if (!File.Exists(path) && !allowMissing)
             {
-                throw new MigrationToolsException("KeyLogUnreadable", FailureKind.ObjectNotFound, $"The key log file '{path}' does not exist.", path);
+                throw ErrorCatalog.Missing(ErrorIds.KeyLogUnreadable, $"The key log file '{path}' does not exist.", path);
             }
 
             log._paths.Add(path);
@@ -245,7 +245,7 @@ public sealed class KeyLog
             {
                 if (force)
                 {
-                    throw new MigrationToolsException("KeyLogUnreadable", FailureKind.InvalidArgument, $"The key log '{path}' cannot be read: {ex.Message}", path, ex);
+                    throw ErrorCatalog.KeyLogUnreadable($"The key log '{path}' cannot be read: {ex.Message}", path, ex);
                 }
 
                 continue;

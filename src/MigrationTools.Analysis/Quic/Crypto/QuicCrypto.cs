@@ -24,8 +24,7 @@ public static class QuicCrypto
         }
         catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or CryptographicException)
         {
-            throw new MigrationToolsException("CryptoUnavailable", FailureKind.NotInstalled,
-                $"The platform's cryptography could not be loaded ({(ex.InnerException ?? ex).Message}); if the process has run out of file descriptors (EMFILE), raise 'ulimit -n' and start a new session.", "OpenSSL", ex);
+            throw ErrorCatalog.CryptoUnavailable($"The platform's cryptography could not be loaded ({(ex.InnerException ?? ex).Message}); if the process has run out of file descriptors (EMFILE), raise 'ulimit -n' and start a new session.", "OpenSSL", ex);
         }
     }
 

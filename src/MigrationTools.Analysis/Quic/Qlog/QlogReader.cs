@@ -54,8 +54,7 @@ public static class QlogReader
 
             if (parsed == 0)
             {
-                throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument,
-                    $"'{path}' is not a qlog file: no JSON or JSON-SEQ record in it.", path);
+                throw ErrorCatalog.QlogUnreadable($"'{path}' is not a qlog file: no JSON or JSON-SEQ record in it.", path);
             }
         }
 
@@ -74,7 +73,7 @@ public static class QlogReader
     {
         if (FileKinds.NotRegular(path) is { } kind)
         {
-            throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"'{path}' is {kind}, not a qlog file.", path);
+            throw ErrorCatalog.QlogUnreadable($"'{path}' is {kind}, not a qlog file.", path);
         }
 
         FileStream stream;
@@ -84,11 +83,11 @@ public static class QlogReader
         }
         catch (FileNotFoundException ex)
         {
-            throw new MigrationToolsException("QlogUnreadable", FailureKind.ObjectNotFound, $"The qlog file '{path}' does not exist.", path, ex);
+            throw ErrorCatalog.Missing(ErrorIds.QlogUnreadable, $"The qlog file '{path}' does not exist.", path, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"The qlog file '{path}' cannot be read: {ex.Message}", path, ex);
+            throw ErrorCatalog.QlogUnreadable($"The qlog file '{path}' cannot be read: {ex.Message}", path, ex);
         }
 
         using (stream)
@@ -165,7 +164,7 @@ public static class QlogReader
         }
         catch (IOException ex)
         {
-            throw new MigrationToolsException("QlogUnreadable", FailureKind.InvalidArgument, $"The qlog file '{path}' cannot be read: {ex.Message}", path, ex);
+            throw ErrorCatalog.QlogUnreadable($"The qlog file '{path}' cannot be read: {ex.Message}", path, ex);
         }
     }
 

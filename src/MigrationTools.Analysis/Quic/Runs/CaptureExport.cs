@@ -24,7 +24,7 @@ public sealed class CaptureExport : IDisposable
         _target = Path.GetFullPath(target);
         if (Directory.Exists(_target))
         {
-            throw new MigrationToolsException("OutFileInvalid", FailureKind.InvalidArgument, $"'{target}' is a directory; -OutFile takes a file name.", target);
+            throw ErrorCatalog.OutFileInvalid($"'{target}' is a directory; -OutFile takes a file name.", target);
         }
 
         OutputFiles.EnsureTarget(_target, overwrite: true, "-OutFile");
@@ -45,7 +45,7 @@ public sealed class CaptureExport : IDisposable
         catch (IOException ex)
         {
             // A full disk: the error names the file; the partial copy goes with Dispose.
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {_target}: {ex.Message}", _target, ex);
+            throw ErrorCatalog.OutFileFailed($"Could not write {_target}: {ex.Message}", _target, ex);
         }
     }
 
@@ -66,7 +66,7 @@ public sealed class CaptureExport : IDisposable
         catch (IOException ex)
         {
             TryDelete(_temporary);
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {_target}: {ex.Message}", _target, ex);
+            throw ErrorCatalog.OutFileFailed($"Could not write {_target}: {ex.Message}", _target, ex);
         }
 
         var final = OutputFiles.PartialPath(_target);
@@ -91,7 +91,7 @@ public sealed class CaptureExport : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationToolsException("OutFileFailed", FailureKind.OperationFailed, $"Could not write {_target}: {ex.Message}", _target, ex);
+            throw ErrorCatalog.OutFileFailed($"Could not write {_target}: {ex.Message}", _target, ex);
         }
         finally
         {

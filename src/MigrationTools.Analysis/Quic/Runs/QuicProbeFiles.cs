@@ -45,8 +45,7 @@ public static class QuicProbeFiles
                 {
                     // The runtime loads code lazily, and a load that finds no descriptor free fails for the rest of the
                     // session: captures beyond what leaves a reserve free are refused, each by name.
-                    run.FileErrors.Add(new MigrationToolsException("CaptureUnreadable", FailureKind.InvalidArgument,
-                        $"The capture '{path}' was not opened: too many open files would follow ({readers.Count} captures are open, and the process keeps {DescriptorBudget.Reserve} descriptors free of its limit); raise 'ulimit -n' or read fewer captures at once.", path));
+                    run.FileErrors.Add(ErrorCatalog.CaptureUnreadable($"The capture '{path}' was not opened: too many open files would follow ({readers.Count} captures are open, and the process keeps {DescriptorBudget.Reserve} descriptors free of its limit); raise 'ulimit -n' or read fewer captures at once.", path));
                     continue;
                 }
 
@@ -95,12 +94,12 @@ public static class QuicProbeFiles
             if (FileKinds.NotRegular(path) is { } kind)
             {
                 // A FIFO with no writer would block the read past -TimeoutSeconds; a device may never end.
-                throw new MigrationToolsException("CaptureUnreadable", FailureKind.InvalidArgument, $"'{path}' is {kind}, not a capture file; live traffic is read with -Namespace.", path);
+                throw ErrorCatalog.CaptureUnreadable($"'{path}' is {kind}, not a capture file; live traffic is read with -Namespace.", path);
             }
 
             if (!File.Exists(path))
             {
-                throw new MigrationToolsException("CaptureNotFound", FailureKind.ObjectNotFound, $"The capture file '{path}' does not exist.", path);
+                throw ErrorCatalog.CaptureNotFound($"The capture file '{path}' does not exist.", path);
             }
 
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
@@ -116,8 +115,7 @@ public static class QuicProbeFiles
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             stream?.Dispose();
-            run.FileErrors.Add(new MigrationToolsException("CaptureUnreadable", ex is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.InvalidArgument,
-                $"The capture '{path}' cannot be read: {ex.Message}", path, ex));
+            run.FileErrors.Add(ErrorCatalog.FromFileError(ErrorIds.CaptureUnreadable, ex, $"The capture '{path}' cannot be read: {ex.Message}", path));
         }
 
         return null;

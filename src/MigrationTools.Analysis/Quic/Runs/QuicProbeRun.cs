@@ -46,7 +46,7 @@ public sealed class QuicProbeRun : IDisposable
     {
         if (File.Exists(directory))
         {
-            throw new MigrationToolsException("QlogOutInvalid", FailureKind.InvalidArgument, $"'{directory}' is a file; -QlogOutDirectory names a directory.", directory);
+            throw ErrorCatalog.QlogOutInvalid($"'{directory}' is a file; -QlogOutDirectory names a directory.", directory);
         }
 
         _qlog = new QlogOutput(directory);

@@ -55,7 +55,7 @@ public static class NamespaceThread
             var errno = Libc.LastError;
             throw errno is Errno.ENOENT or Errno.ENOTDIR
                 ? NetNsLookup.NotFound(name)
-                : new MigrationToolsException("SetNsFailed", errno is Errno.EPERM or Errno.EACCES ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
+                : ErrorCatalog.FromErrno(ErrorIds.SetNsFailed, errno,
                     $"Could not open network namespace '{name}': {Libc.Describe(errno)}.", name);
         }
 
@@ -70,7 +70,7 @@ public static class NamespaceThread
                     Platform.HostRequirements.EnsureRoot();
                 }
 
-                throw new MigrationToolsException("SetNsFailed", errno == Errno.EPERM ? FailureKind.PermissionDenied : FailureKind.OperationFailed,
+                throw ErrorCatalog.FromErrno(ErrorIds.SetNsFailed, errno == Errno.EACCES ? Errno.EIO : errno,
                     errno == Errno.EINVAL
                         ? $"'{NetNsPaths.MountPath(name)}' is not a network namespace."
                         : $"Could not enter network namespace '{name}': {Libc.Describe(errno)} (errno {(int)errno}).", name);

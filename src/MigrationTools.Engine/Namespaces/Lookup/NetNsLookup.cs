@@ -35,6 +35,5 @@ public static class NetNsLookup
 
     /// <summary>The error for a namespace that does not exist.</summary>
     internal static MigrationToolsException NotFound(string name) =>
-        new("NetNsNotFound", FailureKind.ObjectNotFound,
-            $"The network namespace '{name}' does not exist. Create it with New-NetNs -Name {name}, or list them with Get-NetNs.", name);
+        ErrorCatalog.NetNsNotFound($"The network namespace '{name}' does not exist. Create it with New-NetNs -Name {name}, or list them with Get-NetNs.", name);
 }

@@ -15,7 +15,7 @@ public static class NetNsSysctl
     {
         if (string.IsNullOrWhiteSpace(key) || key.Contains("..") || key.Contains('/') || !key.StartsWith("net.", System.StringComparison.Ordinal))
         {
-            throw new MigrationToolsException("InvalidSysctlKey", FailureKind.InvalidArgument, $"'{key}' is not a per-namespace sysctl key: expected a key under net., such as net.ipv4.ip_forward.", key);
+            throw ErrorCatalog.InvalidSysctlKey($"'{key}' is not a per-namespace sysctl key: expected a key under net., such as net.ipv4.ip_forward.", key);
         }
 
         return "/proc/sys/" + key.Replace('.', '/');
@@ -127,15 +127,15 @@ public static class NetNsSysctl
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new MigrationToolsException("SysctlNotFound", FailureKind.ObjectNotFound, $"The sysctl '{key}' does not exist in namespace '{@namespace}'.", key, ex);
+            throw ErrorCatalog.SysctlNotFound($"The sysctl '{key}' does not exist in namespace '{@namespace}'.", key, ex);
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new MigrationToolsException("SysctlReadOnly", FailureKind.PermissionDenied, $"The sysctl '{key}' cannot be written in namespace '{@namespace}': it is read-only.", key, ex);
+            throw ErrorCatalog.SysctlReadOnly($"The sysctl '{key}' cannot be written in namespace '{@namespace}': it is read-only.", key, ex);
         }
         catch (IOException ex)
         {
-            throw new MigrationToolsException("SysctlWriteFailed", FailureKind.OperationFailed, $"Could not set {key}={value} in namespace '{@namespace}': {ex.Message}", key, ex);
+            throw ErrorCatalog.SysctlWriteFailed($"Could not set {key}={value} in namespace '{@namespace}': {ex.Message}", key, ex);
         }
     }
 
@@ -159,11 +159,11 @@ public static class NetNsSysctl
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new MigrationToolsException("SysctlNotFound", FailureKind.ObjectNotFound, $"The sysctl '{key}' does not exist.", key, ex);
+            throw ErrorCatalog.SysctlNotFound($"The sysctl '{key}' does not exist.", key, ex);
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new MigrationToolsException("SysctlWriteOnly", FailureKind.PermissionDenied, $"The sysctl '{key}' cannot be read.", key, ex);
+            throw ErrorCatalog.SysctlWriteOnly($"The sysctl '{key}' cannot be read.", key, ex);
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
+using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Engine.Netlink;
@@ -16,7 +17,7 @@ internal sealed class NamespaceSessionCache<T> where T : class, IDisposable
 {
     private static readonly TimeSpan DefaultIdleLifetime = TimeSpan.FromSeconds(30);
     private static readonly List<Action> Sweepers = new();
-    private static readonly Timer SweepTimer = new(_ => SweepAll(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    private static readonly Timer SweepTimer = Detached.Timer(SweepAll, TimeSpan.FromSeconds(1));
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Func<string, T> _open;
