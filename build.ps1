@@ -199,7 +199,7 @@ function Invoke-Mutation {
     $testProject = Join-Path $root 'tests/MigrationTools.Engine.Tests/MigrationTools.Engine.Tests.csproj'
     foreach ($project in @($MutationProject | ForEach-Object { $_ -split ',' } | Where-Object { $_ })) {
         $output = Join-Path $out "mutation/$project"
-        $arguments = @('stryker', '--config-file', (Join-Path $root 'build/stryker-config.json'), '--output', $output, '--test-project', $testProject)
+        $arguments = @('stryker', '--config-file', (Join-Path $root 'build/stryker-config.json'), '--output', $output, '--project', "$project.csproj", '--test-project', $testProject)
         foreach ($glob in @($MutationScope | ForEach-Object { $_ -split ',' } | Where-Object { $_ })) { $arguments += @('--mutate', $glob) }
         # The scope is the project: Stryker runs in its folder and mutates what it compiles.
         Push-Location (Join-Path $root "src/$project")

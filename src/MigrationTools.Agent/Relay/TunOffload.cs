@@ -20,9 +20,9 @@ internal static class TunOffload
     };
 
     /// <summary>The descriptor, whether packets carry a virtio-net header, and which offloads are on.</summary>
-    internal static unsafe (int Fd, bool VirtioHeader, string Offloads) Attach(string name)
+    internal static unsafe (FileDescriptor Fd, bool VirtioHeader, string Offloads) Attach(string name)
     {
-        int fd;
+        FileDescriptor fd;
         try
         {
             fd = TunDevice.Attach(name, TunConstants.IFF_VNET_HDR);
@@ -35,7 +35,7 @@ internal static class TunOffload
         var size = VirtioNetHeader.Size;
         if (Libc.Ioctl(fd, TunConstants.TUNSETVNETHDRSZ, &size) != 0)
         {
-            Libc.Close(fd);
+            fd.Dispose();
             return (TunDevice.Attach(name, 0), false, "none");
         }
 

@@ -105,7 +105,7 @@ public sealed partial class UserspaceIpipRelay
 
             if (count == 0)
             {
-                var wait = new PollFd { Fd = _tun, Events = FileConstants.POLLIN };
+                var wait = new PollFd { Fd = _tun.Number, Events = FileConstants.POLLIN };
                 Libc.Poll(&wait, 1, 500);
                 continue;
             }
@@ -305,7 +305,7 @@ public sealed partial class UserspaceIpipRelay
 
             if (count == 0)
             {
-                var wait = new PollFd { Fd = _tun, Events = FileConstants.POLLIN };
+                var wait = new PollFd { Fd = _tun.Number, Events = FileConstants.POLLIN };
                 Libc.Poll(&wait, 1, 500);
                 continue;
             }

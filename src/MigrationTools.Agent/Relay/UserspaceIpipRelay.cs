@@ -31,9 +31,9 @@ public sealed partial class UserspaceIpipRelay
 
     private readonly RelaySettings _settings;
     private readonly RateLimitedLog _log;
-    private int _tun = -1;
-    private int _raw = -1;
-    private int _send = -1;
+    private FileDescriptor _tun = new(-1);
+    private FileDescriptor _raw = new(-1);
+    private FileDescriptor _send = new(-1);
     private long _encapPackets, _encapBytes, _decapPackets, _decapBytes, _malformed, _notIpip, _wrongSource, _innerNotIPv4, _sendErrors, _internalErrors, _fragmentationNeeded;
     private long _segmented, _coalesced;
     private string _offloads = "none";
@@ -53,14 +53,14 @@ public sealed partial class UserspaceIpipRelay
     public unsafe void Open()
     {
         (_tun, _vnet, _offloads) = _settings.Offloads ? TunOffload.Attach(_settings.Name) : (TunDevice.Attach(_settings.Name, 0), false, "none");
-        _raw = Libc.Socket(Sock.AF_INET, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, IpipPacket.ProtocolIpip);
-        Check(_raw, "open a raw IP-in-IP socket");
+        _raw = Libc.SocketOwned(Sock.AF_INET, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, IpipPacket.ProtocolIpip);
+        Check(_raw.IsInvalid ? -1 : 0, "open a raw IP-in-IP socket");
         var address = new SockAddrIn { Family = Sock.AF_INET, Address = ToNetworkOrder(_settings.Local) };
         Check(Libc.Bind(_raw, &address, sizeof(SockAddrIn)), $"bind the raw socket to {_settings.Local}");
         // IPPROTO_RAW: header included, never receives. The relay writes the outer header; the kernel fills in the
         // identification and the checksum and does not fragment.
-        _send = Libc.Socket(Sock.AF_INET, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, Sock.IPPROTO_RAW);
-        Check(_send, "open a header-included raw socket");
+        _send = Libc.SocketOwned(Sock.AF_INET, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, Sock.IPPROTO_RAW);
+        Check(_send.IsInvalid ? -1 : 0, "open a header-included raw socket");
         Libc.SetSockOptInt(_raw, Sock.SOL_SOCKET, Sock.SO_RCVBUFFORCE, 4 << 20);
         Libc.SetSockOptInt(_send, Sock.SOL_SOCKET, Sock.SO_SNDBUFFORCE, 4 << 20);
         // Before the starter hears "ready": whoever reads the tunnel right after Set-IpipTunnel sees its offloads.

@@ -109,4 +109,60 @@ internal static unsafe partial class Libc
 
     /// <summary>setsockopt with an int value.</summary>
     internal static int SetSockOptInt(int fd, int level, int name, int value) => SetSockOpt(fd, level, name, &value, sizeof(int));
+
+    // The same calls on a descriptor the module owns (see FileDescriptor): the marshaller keeps it open for the call.
+
+    [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
+    internal static partial nint Read(FileDescriptor fd, byte* buffer, nint count);
+
+    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
+    internal static partial nint Write(FileDescriptor fd, byte* buffer, nint count);
+
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int Fcntl(FileDescriptor fd, int command, int argument);
+
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int Ioctl(FileDescriptor fd, ulong request, void* argument);
+
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int Ioctl(FileDescriptor fd, ulong request, nint argument);
+
+    [LibraryImport(Library, EntryPoint = "flock", SetLastError = true)]
+    internal static partial int Flock(FileDescriptor fd, int operation);
+
+    [LibraryImport(Library, EntryPoint = "setns", SetLastError = true)]
+    internal static partial int SetNs(FileDescriptor fd, int namespaceType);
+
+    [LibraryImport(Library, EntryPoint = "bind", SetLastError = true)]
+    internal static partial int Bind(FileDescriptor fd, void* address, int length);
+
+    [LibraryImport(Library, EntryPoint = "getsockname", SetLastError = true)]
+    internal static partial int GetSockName(FileDescriptor fd, void* address, int* length);
+
+    [LibraryImport(Library, EntryPoint = "setsockopt", SetLastError = true)]
+    internal static partial int SetSockOpt(FileDescriptor fd, int level, int name, void* value, int length);
+
+    [LibraryImport(Library, EntryPoint = "getsockopt", SetLastError = true)]
+    internal static partial int GetSockOpt(FileDescriptor fd, int level, int name, void* value, int* length);
+
+    [LibraryImport(Library, EntryPoint = "send", SetLastError = true)]
+    internal static partial nint Send(FileDescriptor fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport(Library, EntryPoint = "recv", SetLastError = true)]
+    internal static partial nint Recv(FileDescriptor fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport(Library, EntryPoint = "sendmmsg", SetLastError = true)]
+    internal static partial int SendMmsg(FileDescriptor fd, MMsgHdr* messages, uint count, int flags);
+
+    [LibraryImport(Library, EntryPoint = "recvmmsg", SetLastError = true)]
+    internal static partial int RecvMmsg(FileDescriptor fd, MMsgHdr* messages, uint count, int flags, void* timeout);
+
+    /// <summary>setsockopt with an int value.</summary>
+    internal static int SetSockOptInt(FileDescriptor fd, int level, int name, int value) => SetSockOpt(fd, level, name, &value, sizeof(int));
+
+    /// <summary>Opens <paramref name="path"/>; the descriptor is invalid (IsInvalid) when open failed, with errno in <see cref="LastError"/>.</summary>
+    internal static FileDescriptor OpenOwned(string path, int flags, int mode) => new(Open(path, flags, mode));
+
+    /// <summary>Opens a socket; the descriptor is invalid (IsInvalid) when socket failed, with errno in <see cref="LastError"/>.</summary>
+    internal static FileDescriptor SocketOwned(int domain, int type, int protocol) => new(Socket(domain, type, protocol));
 }

@@ -85,22 +85,16 @@ public static class LabExporter
         var result = new Dictionary<int, string>();
         foreach (var other in namespaces.Where(n => n != @namespace))
         {
-            var fd = Libc.Open(NetNsPaths.MountPath(other), FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
-            if (fd < 0)
+            using var fd = Libc.OpenOwned(NetNsPaths.MountPath(other), FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
+            if (fd.IsInvalid)
             {
                 continue;
             }
 
-            try
+            // The descriptor goes into the request by value; it stays open (fd is disposed after) until the answer.
+            if (Rtnetlink.Use(@namespace, socket => Rtnetlink.NamespaceId(socket, fd.Number)) is { } id)
             {
-                if (Rtnetlink.Use(@namespace, socket => Rtnetlink.NamespaceId(socket, fd)) is { } id)
-                {
-                    result[id] = other;
-                }
-            }
-            finally
-            {
-                Libc.Close(fd);
+                result[id] = other;
             }
         }
 

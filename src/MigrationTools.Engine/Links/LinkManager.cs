@@ -77,25 +77,16 @@ public static class LinkManager
         NetNsLookup.EnsureExists(@namespace);
         NetNsLookup.EnsureExists(peerNamespace);
         var sameNamespace = @namespace == peerNamespace;
-        var peerFd = sameNamespace ? -1 : Libc.Open(NetNsPaths.MountPath(peerNamespace), FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
-        if (!sameNamespace && peerFd < 0)
+        using var peer = sameNamespace ? new FileDescriptor(-1) : Libc.OpenOwned(NetNsPaths.MountPath(peerNamespace), FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
+        var peerFd = peer.Number;
+        if (!sameNamespace && peer.IsInvalid)
         {
             throw NetNsLookup.NotFound(peerNamespace);
         }
 
-        NetlinkAck ack;
-        try
-        {
-            ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteNewVeth(ref w, s, @interface, peerInterface, peerFd, mtu),
-                $"create the veth pair {@namespace}/{@interface} - {peerNamespace}/{peerInterface}");
-        }
-        finally
-        {
-            if (peerFd >= 0)
-            {
-                Libc.Close(peerFd);
-            }
-        }
+        NetlinkAck ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteNewVeth(ref w, s, @interface, peerInterface, peerFd, mtu),
+            $"create the veth pair {@namespace}/{@interface} - {peerNamespace}/{peerInterface}");
+        peer.Dispose();
 
         if (!ack.Succeeded)
         {

@@ -65,14 +65,15 @@ public static class NetNsManager
 
         EnsureNetNsDirectory();
         var path = NetNsPaths.MountPath(name);
-        var fd = Libc.Open(path, FileConstants.O_RDONLY | FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_CLOEXEC, 0);
-        if (fd < 0)
+        using (var fd = Libc.OpenOwned(path, FileConstants.O_RDONLY | FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_CLOEXEC, 0))
         {
-            var errno = Libc.LastError;
-            throw errno == Errno.EEXIST ? Exists(name, null) : Failed("create the mount point " + path, errno, name);
+            if (fd.IsInvalid)
+            {
+                var errno = Libc.LastError;
+                throw errno == Errno.EEXIST ? Exists(name, null) : Failed("create the mount point " + path, errno, name);
+            }
         }
 
-        Libc.Close(fd);
         NetlinkSocket? socket = null;
         try
         {

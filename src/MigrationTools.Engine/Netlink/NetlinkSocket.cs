@@ -15,11 +15,11 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 {
     private static readonly TimeVal ReceiveTimeout = new() { Seconds = 5 };
     private readonly byte[] _receiveBuffer = new byte[256 * 1024];
-    private int _fd;
+    private readonly FileDescriptor _fd;
     private uint _sequence;
     private bool _mayHoldStaleReplies;
 
-    private NetlinkSocket(int fd, uint portId)
+    private NetlinkSocket(FileDescriptor fd, uint portId)
     {
         _fd = fd;
         PortId = portId;
@@ -47,8 +47,8 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// <summary>Opens a netlink socket of <paramref name="protocol"/> in the calling thread's namespace.</summary>
     internal static NetlinkSocket Open(int protocol)
     {
-        var fd = Libc.Socket(Sock.AF_NETLINK, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, protocol);
-        if (fd < 0)
+        var fd = Libc.SocketOwned(Sock.AF_NETLINK, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, protocol);
+        if (fd.IsInvalid)
         {
             throw Failure("open a netlink socket", new NetlinkAck(Libc.LastError, null));
         }
@@ -58,7 +58,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         if (Libc.Bind(fd, &address, length) != 0 || Libc.GetSockName(fd, &address, &length) != 0)
         {
             var errno = Libc.LastError;
-            Libc.Close(fd);
+            fd.Dispose();
             throw Failure("bind a netlink socket", new NetlinkAck(errno, null));
         }
 
@@ -249,7 +249,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
     private void Send(ReadOnlySpan<byte> request, string what)
     {
-        ObjectDisposedException.ThrowIf(_fd < 0, this);
+        ObjectDisposedException.ThrowIf(_fd.IsClosed, this);
         if (_mayHoldStaleReplies)
         {
             // A request that timed out may still be answered: drop what is queued before asking again.
@@ -298,7 +298,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// <summary>One recv(2); EINTR retried. Returns the bytes read, with <paramref name="errno"/> None, or 0 and the errno.</summary>
     private int TryReceive(int flags, out Errno errno)
     {
-        ObjectDisposedException.ThrowIf(_fd < 0, this);
+        ObjectDisposedException.ThrowIf(_fd.IsClosed, this);
         fixed (byte* pointer = _receiveBuffer)
         {
             while (true)
@@ -335,12 +335,5 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_fd >= 0)
-        {
-            Libc.Close(_fd);
-            _fd = -1;
-        }
-    }
+    public void Dispose() => _fd.Dispose();
 }

@@ -14,16 +14,16 @@ namespace MigrationTools.Engine.State;
 /// </summary>
 internal sealed class StateLock : IDisposable
 {
-    private int _fd;
+    private readonly FileDescriptor _fd;
 
-    private StateLock(int fd) => _fd = fd;
+    private StateLock(FileDescriptor fd) => _fd = fd;
 
     /// <summary>Takes the lock of <paramref name="path"/>, waiting up to <paramref name="timeout"/>.</summary>
     internal static StateLock Acquire(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var fd = Libc.Open(path, FileConstants.O_RDWR | FileConstants.O_CREAT | FileConstants.O_CLOEXEC | FileConstants.O_NOFOLLOW, 0x180);
-        if (fd < 0)
+        var fd = Libc.OpenOwned(path, FileConstants.O_RDWR | FileConstants.O_CREAT | FileConstants.O_CLOEXEC | FileConstants.O_NOFOLLOW, 0x180);
+        if (fd.IsInvalid)
         {
             throw Failed(path, Libc.LastError);
         }
@@ -39,13 +39,13 @@ internal sealed class StateLock : IDisposable
             var errno = Libc.LastError;
             if (errno is not (Errno.EAGAIN or Errno.EINTR))
             {
-                Libc.Close(fd);
+                fd.Dispose();
                 throw Failed(path, errno);
             }
 
             if (cancellationToken.IsCancellationRequested || watch.Elapsed >= timeout)
             {
-                Libc.Close(fd);
+                fd.Dispose();
                 cancellationToken.ThrowIfCancellationRequested();
                 throw ErrorCatalog.StateLockTimeout($"Another session has held the lock {path} for {timeout.TotalSeconds:0} s; try again when it is done.", path);
             }
@@ -59,12 +59,5 @@ internal sealed class StateLock : IDisposable
             $"Could not lock {path}: {Libc.Describe(errno)} (errno {(int)errno}).", path);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_fd >= 0)
-        {
-            Libc.Close(_fd);
-            _fd = -1;
-        }
-    }
+    public void Dispose() => _fd.Dispose();
 }

@@ -11,17 +11,10 @@ internal static class TunDevice
     /// <summary>Creates a persistent TUN device (no packet information header) in <paramref name="namespace"/>.</summary>
     internal static void CreatePersistent(string @namespace, string name) => NamespaceThread.Run(@namespace, () =>
     {
-        var fd = Attach(name, 0);
-        try
+        using var fd = Attach(name, 0);
+        if (Libc.Ioctl(fd, TunConstants.TUNSETPERSIST, (nint)1) != 0)
         {
-            if (Libc.Ioctl(fd, TunConstants.TUNSETPERSIST, 1) != 0)
-            {
-                throw Failed($"make the TUN device {name} persistent", Libc.LastError, name);
-            }
-        }
-        finally
-        {
-            Libc.Close(fd);
+            throw Failed($"make the TUN device {name} persistent", Libc.LastError, name);
         }
 
         return true;
@@ -31,10 +24,10 @@ internal static class TunDevice
     /// Opens /dev/net/tun and attaches to (or creates) TUN device <paramref name="name"/> in the calling thread's
     /// namespace with <paramref name="extraFlags"/> (e.g. IFF_VNET_HDR); returns the descriptor.
     /// </summary>
-    internal static unsafe int Attach(string name, short extraFlags)
+    internal static unsafe FileDescriptor Attach(string name, short extraFlags)
     {
-        var fd = Libc.Open("/dev/net/tun", FileConstants.O_RDWR | FileConstants.O_CLOEXEC, 0);
-        if (fd < 0)
+        var fd = Libc.OpenOwned("/dev/net/tun", FileConstants.O_RDWR | FileConstants.O_CLOEXEC, 0);
+        if (fd.IsInvalid)
         {
             throw Failed("open /dev/net/tun", Libc.LastError, name);
         }
@@ -46,7 +39,7 @@ internal static class TunDevice
         if (Libc.Ioctl(fd, TunConstants.TUNSETIFF, request) != 0)
         {
             var errno = Libc.LastError;
-            Libc.Close(fd);
+            fd.Dispose();
             throw Failed($"attach to the TUN device {name}", errno, name);
         }
 

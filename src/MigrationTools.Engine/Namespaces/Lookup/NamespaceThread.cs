@@ -49,8 +49,8 @@ public static class NamespaceThread
     private static void EnterNamespace(string name)
     {
         var path = NetNsPaths.MountPath(name);
-        var fd = Libc.Open(path, FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
-        if (fd < 0)
+        using var fd = Libc.OpenOwned(path, FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0);
+        if (fd.IsInvalid)
         {
             var errno = Libc.LastError;
             throw errno is Errno.ENOENT or Errno.ENOTDIR
@@ -59,26 +59,19 @@ public static class NamespaceThread
                     $"Could not open network namespace '{name}': {Libc.Describe(errno)}.", name);
         }
 
-        try
+        if (Libc.SetNs(fd, NamespaceConstants.CLONE_NEWNET) != 0)
         {
-            if (Libc.SetNs(fd, NamespaceConstants.CLONE_NEWNET) != 0)
+            var errno = Libc.LastError;
+            if (errno == Errno.EPERM)
             {
-                var errno = Libc.LastError;
-                if (errno == Errno.EPERM)
-                {
-                    // Entering a namespace needs CAP_SYS_ADMIN: for a user without it that is NotRoot, the fix being root.
-                    Platform.HostRequirements.EnsureRoot();
-                }
-
-                throw ErrorCatalog.FromErrno(ErrorIds.SetNsFailed, errno == Errno.EACCES ? Errno.EIO : errno,
-                    errno == Errno.EINVAL
-                        ? $"'{NetNsPaths.MountPath(name)}' is not a network namespace."
-                        : $"Could not enter network namespace '{name}': {Libc.Describe(errno)} (errno {(int)errno}).", name);
+                // Entering a namespace needs CAP_SYS_ADMIN: for a user without it that is NotRoot, the fix being root.
+                Platform.HostRequirements.EnsureRoot();
             }
-        }
-        finally
-        {
-            Libc.Close(fd);
+
+            throw ErrorCatalog.FromErrno(ErrorIds.SetNsFailed, errno == Errno.EACCES ? Errno.EIO : errno,
+                errno == Errno.EINVAL
+                    ? $"'{NetNsPaths.MountPath(name)}' is not a network namespace."
+                    : $"Could not enter network namespace '{name}': {Libc.Describe(errno)} (errno {(int)errno}).", name);
         }
     }
 }
