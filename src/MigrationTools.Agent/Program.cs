@@ -3,10 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Runtime.InteropServices;
-using MigrationTools.Core.Interop;
 using MigrationTools.Agent.Relay;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Namespaces;
-using MigrationTools.Engine.Tunnels;
 
 namespace MigrationTools.Agent;
 

@@ -6,8 +6,8 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MigrationTools.Core.Errors;
-using MigrationTools.Engine.Platform;
 using MigrationTools.Core.Reporting;
+using MigrationTools.Engine.Platform;
 
 namespace MigrationTools;
 

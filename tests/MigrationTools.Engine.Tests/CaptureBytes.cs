@@ -70,19 +70,19 @@ internal sealed class CaptureBytes(bool bigEndian = false)
         Block(0x0a0d0d0a, new CaptureBytes(bigEndian).U32(magic).U16(1).U16(0).U32(0xffffffff).U32(0xffffffff).ToArray(), total);
 
     /// <summary>An Interface Description Block: link type, reserved, snap length, then the options as given.</summary>
-public CaptureBytes Interface(ushort linkType, params byte[] options) =>
-        Block(1, new CaptureBytes(bigEndian).U16(linkType).U16(0).U32(262144).Raw(options).ToArray());
+    public CaptureBytes Interface(ushort linkType, params byte[] options) =>
+            Block(1, new CaptureBytes(bigEndian).U16(linkType).U16(0).U32(262144).Raw(options).ToArray());
 
     /// <summary>An Enhanced Packet Block: interface id, timestamp (high, low), captured and original length, data.</summary>
-public CaptureBytes Enhanced(uint interfaceId, ulong ticks, byte[] data, uint? captured = null) =>
-        Block(6, new CaptureBytes(bigEndian).U32(interfaceId).U32((uint)(ticks >> 32)).U32((uint)ticks).U32(captured ?? (uint)data.Length).U32((uint)data.Length).Raw(data).ToArray());
+    public CaptureBytes Enhanced(uint interfaceId, ulong ticks, byte[] data, uint? captured = null) =>
+            Block(6, new CaptureBytes(bigEndian).U32(interfaceId).U32((uint)(ticks >> 32)).U32((uint)ticks).U32(captured ?? (uint)data.Length).U32((uint)data.Length).Raw(data).ToArray());
 
     /// <summary>A Simple Packet Block: original length, data.</summary>
-public CaptureBytes Simple(uint original, byte[] data) => Block(3, new CaptureBytes(bigEndian).U32(original).Raw(data).ToArray());
+    public CaptureBytes Simple(uint original, byte[] data) => Block(3, new CaptureBytes(bigEndian).U32(original).Raw(data).ToArray());
 
     /// <summary>A Decryption Secrets Block: secrets type, length, data.</summary>
-public CaptureBytes Secrets(uint type, byte[] data, uint? length = null) =>
-        Block(10, new CaptureBytes(bigEndian).U32(type).U32(length ?? (uint)data.Length).Raw(data).ToArray());
+    public CaptureBytes Secrets(uint type, byte[] data, uint? length = null) =>
+            Block(10, new CaptureBytes(bigEndian).U32(type).U32(length ?? (uint)data.Length).Raw(data).ToArray());
 
     public byte[] ToArray() => _bytes.ToArray();
 }

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using MigrationTools.Analysis.Capture;
-using MigrationTools.Core.Errors;
 using MigrationTools.Analysis.Quic;
+using MigrationTools.Core.Errors;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

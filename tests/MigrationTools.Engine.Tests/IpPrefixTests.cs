@@ -1,5 +1,5 @@
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
+using MigrationTools.Engine.Addressing;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Net;
 using MigrationTools.Agent.Relay;
-using MigrationTools.Engine.Tunnels;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -2,8 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
-using MigrationTools.Core.Errors;
 using MigrationTools.Analysis.Quic;
+using MigrationTools.Core.Errors;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -1,5 +1,3 @@
-using System;
-using System.Linq;
 using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Validation;
 using Xunit;

@@ -1,10 +1,9 @@
 using System;
 using System.IO;
 using System.Linq;
+using MigrationTools.Analysis.Quic;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Files;
-using MigrationTools.Analysis.Quic;
-using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tests.Root;
 using Xunit;
 

@@ -1,8 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
-using MigrationTools.Core.Errors;
 using MigrationTools.Analysis.Quic;
+using MigrationTools.Core.Errors;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -1,5 +1,4 @@
 using System;
-using MigrationTools.Analysis.Capture;
 using MigrationTools.Analysis.Quic;
 using Xunit;
 

@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using MigrationTools.Core.Errors;
 using MigrationTools.Analysis.Capture;
 using MigrationTools.Analysis.Quic;
+using MigrationTools.Core.Errors;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

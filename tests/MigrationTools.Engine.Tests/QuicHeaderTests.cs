@@ -1,4 +1,3 @@
-using System;
 using System.Linq;
 using MigrationTools.Analysis.Quic;
 using Xunit;

@@ -127,7 +127,9 @@ internal sealed partial class QuicScenario
 
         var options = new QuicProbeOptions
         {
-            KeyLog = keyLog, ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds), Ports = new HashSet<int>(ports ?? Array.Empty<int>()),
+            KeyLog = keyLog,
+            ChallengeTimeout = TimeSpan.FromSeconds(challengeTimeoutSeconds),
+            Ports = new HashSet<int>(ports ?? Array.Empty<int>()),
             FirstPacketRule = firstPacketRule,
         };
         var run = QuicProbeFiles.NewRun(options);

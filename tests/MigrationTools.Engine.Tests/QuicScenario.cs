@@ -130,7 +130,7 @@ internal sealed partial class QuicScenario
 
     /// <summary>
     /// Until <see cref="EndCoalesce"/>, packets are gathered into one datagram (RFC 9000 section 12.2), sent from
-    /// <paramref name="from"/> to <paramref name="to"/> when it ends.
+    /// the addresses <see cref="EndCoalesce"/> names.
     /// </summary>
     public QuicScenario Coalesce()
     {

@@ -1,5 +1,5 @@
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
+using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Routing;
 using Xunit;
 

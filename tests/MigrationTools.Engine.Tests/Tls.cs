@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using MigrationTools.Analysis.Quic;
 
 namespace MigrationTools.Engine.Tests;
 

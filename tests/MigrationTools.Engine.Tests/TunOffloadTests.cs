@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
 using MigrationTools.Agent.Relay;
-using MigrationTools.Engine.Tunnels;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;

@@ -1,8 +1,6 @@
 using System;
 using System.Buffers.Binary;
 
-using MigrationTools.Engine.Tunnels;
-
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>

@@ -2,8 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-using MigrationTools.Engine.Tunnels;
-
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>The Internet checksum (RFC 1071) and the TCP/UDP pseudo-header sums (RFC 9293, RFC 8200 section 8.1).</summary>

@@ -1,5 +1,3 @@
-using MigrationTools.Engine.Tunnels;
-
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>Why a packet was not forwarded.</summary>

@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using MigrationTools.Core.Interop;
 
-using MigrationTools.Engine.Tunnels;
-
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>Batch buffers for one direction of the relay: a slot per message, each message's single iovec pointing at its slot.</summary>

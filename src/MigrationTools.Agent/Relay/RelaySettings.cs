@@ -1,8 +1,6 @@
 using System.Net;
 using MigrationTools.Engine.Namespaces;
 
-using MigrationTools.Engine.Tunnels;
-
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>What a userspace relay serves and where it reports.</summary>

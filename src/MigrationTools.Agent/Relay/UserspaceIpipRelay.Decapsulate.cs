@@ -3,8 +3,6 @@ using System.Buffers.Binary;
 using System.Threading;
 using MigrationTools.Core.Interop;
 
-using MigrationTools.Engine.Tunnels;
-
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>The tunnel's way in: protocol-4 packets from the remote end, checked, unwrapped and written to the TUN device.</summary>

@@ -3,8 +3,6 @@ using System.Buffers.Binary;
 using System.Threading;
 using MigrationTools.Core.Interop;
 
-using MigrationTools.Engine.Tunnels;
-
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>The tunnel's way out: packets read from the TUN device, encapsulated and sent to the remote end in batches.</summary>

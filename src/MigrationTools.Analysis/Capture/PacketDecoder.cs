@@ -20,28 +20,28 @@ public static class PacketDecoder
         switch (linkType)
         {
             case LinkType.Ethernet:
-            {
-                if (frame.Length < 14)
                 {
-                    return DecodeResult.Malformed;
-                }
+                    if (frame.Length < 14)
+                    {
+                        return DecodeResult.Malformed;
+                    }
 
-                var offset = 12;
-                var type = BinaryPrimitives.ReadUInt16BigEndian(frame[offset..]);
-                while (type is EtherType.Vlan or EtherType.ServiceVlan && frame.Length >= offset + 6)
-                {
-                    offset += 4;
-                    type = BinaryPrimitives.ReadUInt16BigEndian(frame[offset..]);
-                }
+                    var offset = 12;
+                    var type = BinaryPrimitives.ReadUInt16BigEndian(frame[offset..]);
+                    while (type is EtherType.Vlan or EtherType.ServiceVlan && frame.Length >= offset + 6)
+                    {
+                        offset += 4;
+                        type = BinaryPrimitives.ReadUInt16BigEndian(frame[offset..]);
+                    }
 
-                if (type is not (EtherType.IPv4 or EtherType.IPv6))
-                {
-                    return DecodeResult.NotUdp;
-                }
+                    if (type is not (EtherType.IPv4 or EtherType.IPv6))
+                    {
+                        return DecodeResult.NotUdp;
+                    }
 
-                ip = frame[(offset + 2)..];
-                break;
-            }
+                    ip = frame[(offset + 2)..];
+                    break;
+                }
             case LinkType.LinuxSll:
                 if (frame.Length < 16)
                 {

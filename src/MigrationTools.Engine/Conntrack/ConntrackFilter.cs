@@ -1,8 +1,7 @@
-using System;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
+using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Engine.Conntrack;
 

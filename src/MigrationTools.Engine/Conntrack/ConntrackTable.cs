@@ -1,8 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
-using MigrationTools.Engine.Addressing;
-using MigrationTools.Core.Errors;
 using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;

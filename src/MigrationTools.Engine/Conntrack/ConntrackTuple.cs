@@ -1,6 +1,4 @@
-using System;
 using System.Net;
-using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Engine.Conntrack;
 

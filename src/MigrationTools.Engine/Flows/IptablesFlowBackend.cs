@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
+using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Tools;
 

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Interop;
+using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Tools;
 

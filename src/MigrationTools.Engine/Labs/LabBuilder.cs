@@ -12,7 +12,6 @@ using MigrationTools.Engine.Flows;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Processes;
 using MigrationTools.Engine.Routing;
 using MigrationTools.Engine.Tools;
 using MigrationTools.Engine.Tunnels;

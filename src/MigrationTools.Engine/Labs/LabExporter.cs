@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Flows;
-using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;

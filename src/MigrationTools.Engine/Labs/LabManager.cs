@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -7,7 +6,6 @@ using MigrationTools.Core.Processes;
 using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Engine.Processes;
 using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tunnels;
 

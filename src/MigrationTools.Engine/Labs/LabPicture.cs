@@ -1,9 +1,7 @@
-using System;
 using System.IO;
 using System.Threading;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Files;
-using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tools;
 
 namespace MigrationTools.Engine.Labs;

@@ -6,11 +6,11 @@ using System.Net;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
+using MigrationTools.Core.Reporting;
+using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Core.Reporting;
 
 namespace MigrationTools.Engine.Labs;
 

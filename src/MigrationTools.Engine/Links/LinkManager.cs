@@ -1,15 +1,14 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Interop;
+using MigrationTools.Core.Reporting;
+using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink;
 using MigrationTools.Engine.Netlink.Route;
 using MigrationTools.Engine.Platform;
-using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Validation;
 
 namespace MigrationTools.Engine.Links;

@@ -1,20 +1,17 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using CliWrap;
-using MigrationTools.Core.Errors;
-using MigrationTools.Core.Files;
 using MigrationTools.Analysis.Capture;
 using MigrationTools.Analysis.Quic;
+using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
-using MigrationTools.Engine.State;
 using MigrationTools.Engine.Tools;
 
 namespace MigrationTools.Engine.LiveCapture;

@@ -1,4 +1,3 @@
-using System;
 using System.Runtime.InteropServices;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Interop;

@@ -1,6 +1,6 @@
 using System.Net;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
+using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Engine.Routing;
 

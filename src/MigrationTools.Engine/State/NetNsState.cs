@@ -8,7 +8,6 @@ using MigrationTools.Core.Files;
 using MigrationTools.Core.Processes;
 using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Namespaces;
-using MigrationTools.Engine.Processes;
 
 namespace MigrationTools.Engine.State;
 

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Threading;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Files;
@@ -390,10 +389,12 @@ public static class TunnelManager
             string? Value(string key) => arguments.IndexOf(key) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : null;
             var adopted = state with
             {
-                Local = Value("--local") ?? state.Local, Remote = Value("--remote") ?? state.Remote,
+                Local = Value("--local") ?? state.Local,
+                Remote = Value("--remote") ?? state.Remote,
                 Ttl = int.TryParse(Value("--ttl"), NumberStyles.None, CultureInfo.InvariantCulture, out var ttl) ? ttl : state.Ttl,
                 Tos = int.TryParse(Value("--tos"), NumberStyles.None, CultureInfo.InvariantCulture, out var tos) ? tos : state.Tos,
-                ProcessId = pid, StartTicks = ProcessSignals.StartTicks(pid) ?? 0,
+                ProcessId = pid,
+                StartTicks = ProcessSignals.StartTicks(pid) ?? 0,
             };
             StateFiles.Write(StatePath(directory, state.Name), adopted);
             EngineOutput.Verbose($"Adopted the relay {pid} of {@namespace}/{state.Name}, which was running unrecorded.");

@@ -1,7 +1,4 @@
-using System;
 using System.Management.Automation;
-using MigrationTools.Completion;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Commands;

@@ -5,7 +5,6 @@ using MigrationTools.Completion;
 using MigrationTools.Core.Files;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Namespaces;
-using MigrationTools.Engine.State;
 
 namespace MigrationTools.Commands;
 

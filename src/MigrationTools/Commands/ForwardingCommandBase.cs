@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Addressing;

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Conntrack;
-using MigrationTools.Core.Errors;
 
 namespace MigrationTools.Commands;
 

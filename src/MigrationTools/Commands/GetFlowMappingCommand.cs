@@ -1,7 +1,7 @@
-using MigrationTools.Engine.Addressing;
 using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
+using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Flows;
 
 namespace MigrationTools.Commands;

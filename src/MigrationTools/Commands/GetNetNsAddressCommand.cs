@@ -1,8 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
-using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Addressing;
+using MigrationTools.Engine.Links;
 
 namespace MigrationTools.Commands;
 

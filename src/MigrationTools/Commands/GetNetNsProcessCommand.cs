@@ -1,6 +1,4 @@
-using System.Linq;
 using System.Management.Automation;
-using MigrationTools.Completion;
 using MigrationTools.Engine.Processes;
 
 namespace MigrationTools.Commands;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using MigrationTools.Completion;
 using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Commands;

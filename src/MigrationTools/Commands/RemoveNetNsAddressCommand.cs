@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using MigrationTools.Completion;
-using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Addressing;
+using MigrationTools.Engine.Links;
 
 namespace MigrationTools.Commands;
 

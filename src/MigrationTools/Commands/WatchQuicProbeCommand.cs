@@ -3,12 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using MigrationTools.Analysis.Quic;
 using MigrationTools.Completion;
 using MigrationTools.Core.Errors;
-using MigrationTools.Engine.Platform;
-using MigrationTools.Analysis.Quic;
 using MigrationTools.Engine.LiveCapture;
-using MigrationTools.Engine.Tools;
+using MigrationTools.Engine.Platform;
 
 namespace MigrationTools.Commands;
 

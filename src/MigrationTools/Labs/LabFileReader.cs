@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.IO;
-using System.Linq;
 using System.Management.Automation.Language;
 using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Labs;

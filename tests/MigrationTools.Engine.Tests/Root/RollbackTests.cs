@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using MigrationTools.Core.Errors;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Links;
 using MigrationTools.Engine.Platform;

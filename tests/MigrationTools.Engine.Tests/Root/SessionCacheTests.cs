@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 using MigrationTools.Engine.Netlink;
-using MigrationTools.Engine.Namespaces;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests.Root;

@@ -42,9 +42,17 @@ internal sealed class ChallengeTimer(QuicProbeOptions options)
     /// <summary>RFC 9000 section 9.3.3: after a migration the server validates the previous path too; when the client has left it, that validation is meant to time out.</summary>
     private QuicProbeEvent Abandoned(Challenge challenge) => new()
     {
-        Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.PathAbandoned, Connection = challenge.Connection.Id, Sender = "Server",
-        ClientAddress = challenge.Path.Client.ToString(), Source = challenge.Source, Destination = challenge.Destination, PacketNumber = challenge.PacketNumber,
-        Data = challenge.DataHex, DatagramSize = challenge.DatagramSize, Certain = true,
+        Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros),
+        Kind = QuicProbeEventKind.PathAbandoned,
+        Connection = challenge.Connection.Id,
+        Sender = "Server",
+        ClientAddress = challenge.Path.Client.ToString(),
+        Source = challenge.Source,
+        Destination = challenge.Destination,
+        PacketNumber = challenge.PacketNumber,
+        Data = challenge.DataHex,
+        DatagramSize = challenge.DatagramSize,
+        Certain = true,
         Evidence = $"the server's PATH_CHALLENGE {challenge.DataHex} on {challenge.Path.Client}, a path the client has left for {challenge.Connection.LastClient}, went unanswered for {options.ChallengeTimeout.TotalSeconds:0.###} s, as RFC 9000 section 9.3.3 expects",
     };
 
@@ -55,9 +63,17 @@ internal sealed class ChallengeTimer(QuicProbeOptions options)
         var unreadable = challenge.Connection.UnreadableFrom[responder] - challenge.ResponderUnreadable;
         return new QuicProbeEvent
         {
-            Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros), Kind = QuicProbeEventKind.UnansweredChallenge, Connection = challenge.Connection.Id,
-            Sender = challenge.Sender.ToString(), ClientAddress = challenge.Path.Client.ToString(), Source = challenge.Source, Destination = challenge.Destination,
-            PacketNumber = challenge.PacketNumber, Data = challenge.DataHex, DatagramSize = challenge.DatagramSize, Certain = unreadable == 0,
+            Time = DatagramContext.TimeOf(challenge.Micros + _timeoutMicros),
+            Kind = QuicProbeEventKind.UnansweredChallenge,
+            Connection = challenge.Connection.Id,
+            Sender = challenge.Sender.ToString(),
+            ClientAddress = challenge.Path.Client.ToString(),
+            Source = challenge.Source,
+            Destination = challenge.Destination,
+            PacketNumber = challenge.PacketNumber,
+            Data = challenge.DataHex,
+            DatagramSize = challenge.DatagramSize,
+            Certain = unreadable == 0,
             Evidence = $"the {challenge.Sender.Lower()}'s PATH_CHALLENGE {challenge.DataHex} got no answer it could accept within {options.ChallengeTimeout.TotalSeconds:0.###} s, and its path was never validated" +
                 (challenge.DiscardedResponseFrom is null ? string.Empty : $" (a PATH_RESPONSE with that data came from {challenge.DiscardedResponseFrom}, an address the client never sent to, so the client discards it)") +
                 (unreadable == 0 ? string.Empty : $"; {unreadable} packet(s) from the {responder.Lower()} could not be read meanwhile and may have carried it"),

@@ -28,10 +28,23 @@ internal readonly struct DatagramContext
     /// <summary>An event about this datagram.</summary>
     public QuicProbeEvent Event(QuicProbeEventKind kind, bool certain, string evidence, string? data = null, int? count = null, double[]? gaps = null, string? moved = null) => new()
     {
-        Time = TimeOf(Micros), Kind = kind, Connection = Connection.Id, Sender = FromServer ? "Server" : "Client", ClientAddress = Client.ToString(),
-        Source = Source.ToString(), Destination = Destination.ToString(), OuterSource = OuterSource?.ToString(), OuterDestination = OuterDestination?.ToString(),
-        PacketNumber = Frames.Decrypted ? Frames.PacketNumber : null, DatagramSize = Size, Data = data, Count = count, GapsSeconds = gaps, Certain = certain,
-        Evidence = evidence, Moved = moved,
+        Time = TimeOf(Micros),
+        Kind = kind,
+        Connection = Connection.Id,
+        Sender = FromServer ? "Server" : "Client",
+        ClientAddress = Client.ToString(),
+        Source = Source.ToString(),
+        Destination = Destination.ToString(),
+        OuterSource = OuterSource?.ToString(),
+        OuterDestination = OuterDestination?.ToString(),
+        PacketNumber = Frames.Decrypted ? Frames.PacketNumber : null,
+        DatagramSize = Size,
+        Data = data,
+        Count = count,
+        GapsSeconds = gaps,
+        Certain = certain,
+        Evidence = evidence,
+        Moved = moved,
     };
 
     /// <summary>A capture time as a DateTime; the capture reader keeps times within its range.</summary>

@@ -127,8 +127,14 @@ internal sealed class MigrationFollowing(QuicProbeOptions options)
         var unreadable = path.UnreadableToClient;
         output.Add(new QuicProbeEvent
         {
-            Time = DatagramContext.TimeOf(due), Kind = QuicProbeEventKind.NoChallengeOnNewPath, Connection = connection.Id, Sender = "Server",
-            ClientAddress = path.Client.ToString(), Source = path.Key.Server.ToString(), Destination = path.Client.ToString(), Certain = unreadable == 0,
+            Time = DatagramContext.TimeOf(due),
+            Kind = QuicProbeEventKind.NoChallengeOnNewPath,
+            Connection = connection.Id,
+            Sender = "Server",
+            ClientAddress = path.Client.ToString(),
+            Source = path.Key.Server.ToString(),
+            Destination = path.Client.ToString(),
+            Certain = unreadable == 0,
             Evidence = $"the server sent non-probing packets to the new client address {path.Client} for {options.ChallengeTimeout.TotalSeconds:0.###} s without a PATH_CHALLENGE there; " +
                 "RFC 9000 section 9.3 asks it to validate a new address it sends to" +
                 (unreadable == 0 ? string.Empty : $"; {unreadable} server datagram(s) to that address could not be read and may have carried one"),
@@ -147,8 +153,15 @@ internal sealed class MigrationFollowing(QuicProbeOptions options)
             : string.Empty;
         output.Add(new QuicProbeEvent
         {
-            Time = DatagramContext.TimeOf(due), Kind = QuicProbeEventKind.MigrationNotFollowed, Connection = connection.Id, Sender = "Server",
-            ClientAddress = move.To.ToString(), Source = connection.ServerFor(move.To).ToString(), Destination = move.From.ToString(), Count = move.SentToOld, Certain = true,
+            Time = DatagramContext.TimeOf(due),
+            Kind = QuicProbeEventKind.MigrationNotFollowed,
+            Connection = connection.Id,
+            Sender = "Server",
+            ClientAddress = move.To.ToString(),
+            Source = connection.ServerFor(move.To).ToString(),
+            Destination = move.From.ToString(),
+            Count = move.SentToOld,
+            Certain = true,
             Evidence = $"the client's packets come from {move.To} since packet {move.FirstPacketNumber} (before: {move.From}); the server acknowledged packet {move.AcknowledgedPacketNumber} from there, " +
                 $"yet in the {options.ChallengeTimeout.TotalSeconds:0.###} s after it sent {move.SentToOld} datagram(s) to the old address and none to the new one, and did not validate it (RFC 9000 section 9.3)" + disabled,
         });

@@ -202,7 +202,8 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
         connection.ChallengeData.Add(hex);
         var challenge = new Challenge(connection, d.Sender, path.Key, d.Micros, d.Frames.PacketNumber, hex, d.Source.ToString(), d.Destination.ToString())
         {
-            ResponderUnreadable = connection.UnreadableFrom[d.Sender.Peer()], DatagramSize = d.Size,
+            ResponderUnreadable = connection.UnreadableFrom[d.Sender.Peer()],
+            DatagramSize = d.Size,
         };
         connection.Pending[d.Frames.Challenge] = challenge;
         timer.Start(challenge);
@@ -345,8 +346,15 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
             var probes = path.ChallengeTimes[Side.Client].Count;
             output.Add(new QuicProbeEvent
             {
-                Time = DatagramContext.TimeOf(d.Micros), Kind = QuicProbeEventKind.PathAbandoned, Connection = connection.Id, Sender = "Client",
-                ClientAddress = path.Client.ToString(), Source = current.Client.ToString(), Destination = connection.Server.ToString(), Count = probes, Certain = true,
+                Time = DatagramContext.TimeOf(d.Micros),
+                Kind = QuicProbeEventKind.PathAbandoned,
+                Connection = connection.Id,
+                Sender = "Client",
+                ClientAddress = path.Client.ToString(),
+                Source = current.Client.ToString(),
+                Destination = connection.Server.ToString(),
+                Count = probes,
+                Certain = true,
                 Evidence = $"the client probed {path.Client} {probes} time(s) without validation, has sent nothing from it for {(d.Micros - path.LastClientMicros) / 1e6:0.###} s and now sends from {current.Client}",
             });
         }

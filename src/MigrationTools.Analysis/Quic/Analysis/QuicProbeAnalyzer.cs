@@ -209,8 +209,16 @@ public sealed class QuicProbeAnalyzer
         _table.NoteAddresses(connection, sender, datagram.Source, datagram.Destination);
         _validator.OnDatagram(new DatagramContext
         {
-            Micros = micros, Connection = connection, Sender = sender, Source = datagram.Source, Destination = datagram.Destination,
-            OuterSource = datagram.OuterSource, OuterDestination = datagram.OuterDestination, Size = segment.Length, Frames = frames, ShortDcid = shortDcid,
+            Micros = micros,
+            Connection = connection,
+            Sender = sender,
+            Source = datagram.Source,
+            Destination = datagram.Destination,
+            OuterSource = datagram.OuterSource,
+            OuterDestination = datagram.OuterDestination,
+            Size = segment.Length,
+            Frames = frames,
+            ShortDcid = shortDcid,
             NewServerAddress = newServerAddress,
         }, output);
         return end;
@@ -361,10 +369,20 @@ public sealed class QuicProbeAnalyzer
         ulong? challenge = null, ulong? response = null) =>
         Observer?.OnPacket(new ObservedPacket
         {
-            Micros = _segmentMicros, Connection = connection, Sender = sender, Source = _segmentSource, Destination = _segmentDestination,
-            Type = header.Type, PacketNumber = packetNumber, Dcid = packet.Slice(header.DcidOffset, Math.Min(header.DcidLength, packet.Length - header.DcidOffset)),
-            PacketLength = header.PacketLength, DatagramLength = _segmentLength, Frames = frames, Decrypted = packetNumber is not null,
-            Challenge = challenge, Response = response,
+            Micros = _segmentMicros,
+            Connection = connection,
+            Sender = sender,
+            Source = _segmentSource,
+            Destination = _segmentDestination,
+            Type = header.Type,
+            PacketNumber = packetNumber,
+            Dcid = packet.Slice(header.DcidOffset, Math.Min(header.DcidLength, packet.Length - header.DcidOffset)),
+            PacketLength = header.PacketLength,
+            DatagramLength = _segmentLength,
+            Frames = frames,
+            Decrypted = packetNumber is not null,
+            Challenge = challenge,
+            Response = response,
         });
 
     /// <summary>RFC 9000 section 9.6: the preferred address's connection ID routes the client's packets there, and the address is the server's.</summary>

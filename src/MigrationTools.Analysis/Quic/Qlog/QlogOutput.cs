@@ -125,9 +125,18 @@ internal sealed class QlogOutput : IQuicPacketObserver, IDisposable
 
         _writer.OnPacket(new ObservedPacket
         {
-            Micros = item.Micros, Connection = item.Connection!, Sender = item.Sender, Source = item.Source, Destination = item.Destination,
-            Type = item.Type, PacketNumber = item.PacketNumber, Dcid = batch.Bytes.AsSpan(item.DcidOffset, item.DcidLength), PacketLength = item.PacketLength,
-            DatagramLength = item.DatagramLength, Frames = batch.Bytes.AsSpan(item.FramesOffset, item.FramesLength), Decrypted = item.Decrypted,
+            Micros = item.Micros,
+            Connection = item.Connection!,
+            Sender = item.Sender,
+            Source = item.Source,
+            Destination = item.Destination,
+            Type = item.Type,
+            PacketNumber = item.PacketNumber,
+            Dcid = batch.Bytes.AsSpan(item.DcidOffset, item.DcidLength),
+            PacketLength = item.PacketLength,
+            DatagramLength = item.DatagramLength,
+            Frames = batch.Bytes.AsSpan(item.FramesOffset, item.FramesLength),
+            Decrypted = item.Decrypted,
         });
     }
 

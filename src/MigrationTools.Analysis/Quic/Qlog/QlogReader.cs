@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using System.Text.Json;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Files;

@@ -2,12 +2,11 @@ using System;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using MigrationTools.Core.Files;
 using MigrationTools.Analysis.Capture;
+using MigrationTools.Core.Files;
 
 namespace MigrationTools.Analysis.Quic;
 

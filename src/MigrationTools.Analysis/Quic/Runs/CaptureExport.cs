@@ -1,8 +1,8 @@
 using System;
 using System.IO;
+using MigrationTools.Analysis.Capture;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Files;
-using MigrationTools.Analysis.Capture;
 
 namespace MigrationTools.Analysis.Quic;
 

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Errors;
+using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Engine.Namespaces;
 

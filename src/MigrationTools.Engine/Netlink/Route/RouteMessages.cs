@@ -2,8 +2,8 @@ using System;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Interop;
+using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Engine.Netlink.Route;
 

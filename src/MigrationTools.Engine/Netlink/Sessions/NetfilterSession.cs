@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Conntrack;
 using MigrationTools.Core.Interop;
+using MigrationTools.Engine.Conntrack;
 using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Engine.Netlink;

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
-using MigrationTools.Engine.Addressing;
 using MigrationTools.Core.Interop;
+using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Netlink.Route;
 

@@ -32,7 +32,11 @@ internal static class AckFrame
 
         frame = new QuicFrame((QuicFrameType)rawType, rawType)
         {
-            LargestAcknowledged = largest, AckDelay = delay, AckRangeCount = count, FirstAckRange = first, AckRangeData = ranges,
+            LargestAcknowledged = largest,
+            AckDelay = delay,
+            AckRangeCount = count,
+            FirstAckRange = first,
+            AckRangeData = ranges,
         };
         return true;
     }
