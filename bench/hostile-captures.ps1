@@ -2,7 +2,7 @@
 .SYNOPSIS
     Benchmark of Watch-QuicProbe's analysis on captures built to make it do quadratic work, at growing sizes.
 .DESCRIPTION
-    Builds bench/HostileCaptures (a console program that crafts the captures with the tests' QUIC scenario builder,
+    Builds bench/AnalysisBench (a console program that crafts the captures with the tests' QUIC scenario builder,
     real keys and all) and runs it: for each workload and size it writes the capture, then times the analysis and the
     per-connection summaries, and prints seconds, microseconds per item, events and peak memory. Linear work shows as a
     flat microseconds-per-item column.
@@ -24,7 +24,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot
 $out = Join-Path $root 'out/bench/hostile'
-& dotnet build (Join-Path $PSScriptRoot 'HostileCaptures') -c Release -o $out --nologo -v q | Out-Null
-if ($LASTEXITCODE -ne 0) { throw 'bench/HostileCaptures did not build.' }
-& dotnet (Join-Path $out 'HostileCaptures.dll') ($Workload -join ',') @($Size | ForEach-Object { "$_" })
-if ($LASTEXITCODE -ne 0) { throw "HostileCaptures exited with $LASTEXITCODE." }
+& dotnet build (Join-Path $PSScriptRoot 'AnalysisBench') -c Release -o $out --nologo -v q | Out-Null
+if ($LASTEXITCODE -ne 0) { throw 'bench/AnalysisBench did not build.' }
+& dotnet (Join-Path $out 'AnalysisBench.dll') ($Workload -join ',') @($Size | ForEach-Object { "$_" })
+if ($LASTEXITCODE -ne 0) { throw "AnalysisBench exited with $LASTEXITCODE." }

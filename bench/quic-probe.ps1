@@ -105,16 +105,18 @@ Remove-Item -Recurse -Force $outputs -ErrorAction SilentlyContinue
 
 # Header-only: Watch-QuicProbe without keys, warm; the datagram count (UDP GSO segments counted as the datagrams
 # they become on the wire) comes from the engine's counter.
-# Allocation, measured on this thread for a whole read, without keys and with them (decryption included).
-function Measure-Allocation([MigrationTools.Analysis.Quic.QuicProbeOptions] $Options) {
-    $run = [MigrationTools.Engine.LiveCapture.QuicProbeWatcher]::NewRun($Options)
-    $before = [GC]::GetAllocatedBytesForCurrentThread()
-    $found = [Linq.Enumerable]::ToList([MigrationTools.Engine.LiveCapture.QuicProbeWatcher]::ReadFiles([string[]]@($pcap), $run, $null, [Threading.CancellationToken]::None))
-    [pscustomobject]@{ Bytes = [GC]::GetAllocatedBytesForCurrentThread() - $before; Datagrams = $run.Analyzer.Datagrams; Events = $found.Count }
+# Allocation, measured on the reading thread for a whole (warm) read, without keys and with them (decryption included),
+# by bench/AnalysisBench, which calls the analysis directly: the figure is the engine's, not the pipeline's.
+$analysisBench = Join-Path $PSScriptRoot '../out/bench/analysis'
+& dotnet build (Join-Path $PSScriptRoot 'AnalysisBench') -c Release -o $analysisBench --nologo -v q | Out-Null
+if ($LASTEXITCODE -ne 0) { throw 'bench/AnalysisBench did not build.' }
+function Measure-Allocation([string[]] $KeyLog) {
+    $bytes, $datagrams, $events = (& dotnet (Join-Path $analysisBench 'AnalysisBench.dll') allocation $pcap @KeyLog) -split "`t"
+    if ($LASTEXITCODE -ne 0) { throw "AnalysisBench exited with $LASTEXITCODE." }
+    [pscustomobject]@{ Bytes = [long]$bytes; Datagrams = [long]$datagrams; Events = [int]$events }
 }
-$headerAllocation = Measure-Allocation ([MigrationTools.Analysis.Quic.QuicProbeOptions]::new())
-$keyLog = [MigrationTools.Analysis.Quic.KeyLog]::Load([string[]]@($keys))
-$keyedAllocation = Measure-Allocation ([MigrationTools.Analysis.Quic.QuicProbeOptions]@{ KeyLog = $keyLog })
+$headerAllocation = Measure-Allocation
+$keyedAllocation = Measure-Allocation $keys
 $frames = $headerAllocation.Datagrams
 $watch = [Diagnostics.Stopwatch]::StartNew()
 for ($i = 0; $i -lt $Warmup -or $watch.Elapsed.TotalSeconds -lt 3; $i++) { $null = Watch-QuicProbe -Path $pcap -WarningAction SilentlyContinue }

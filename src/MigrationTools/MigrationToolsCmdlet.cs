@@ -254,7 +254,7 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     void IEngineOutput.Progress(ProgressReport report) => Post(c => c.WriteProgress(ToProgressRecord(report)));
 
     /// <summary>The progress record of an engine report (activity ids are per activity text, so nested work stays apart).</summary>
-    protected static ProgressRecord ToProgressRecord(ProgressReport report) => new(ActivityIdOf(report.Activity.GetHashCode()), report.Activity, report.Status)
+    private protected static ProgressRecord ToProgressRecord(ProgressReport report) => new(ActivityIdOf(report.Activity.GetHashCode()), report.Activity, report.Status)
     {
         PercentComplete = report.PercentComplete,
         RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using MigrationTools.Analysis.Quic;
 using Xunit;
@@ -23,14 +24,15 @@ public sealed class QuicHeaderTests
         new byte[] { 0x00, (byte)(0x40 | (length >> 8)), (byte)length }.Concat(new byte[length + extra]).ToArray();
 
     [Theory]
-    [InlineData(0xc3, V1, QuicPacketType.Initial)]
-    [InlineData(0xd3, V1, QuicPacketType.ZeroRtt)]
-    [InlineData(0xe3, V1, QuicPacketType.Handshake)]
-    [InlineData(0xd3, V2, QuicPacketType.Initial)]
-    [InlineData(0xe3, V2, QuicPacketType.ZeroRtt)]
-    [InlineData(0xf3, V2, QuicPacketType.Handshake)]
-    public void TypesFollowTheVersionsOwnNumbering(byte first, uint version, QuicPacketType expected)
+    [InlineData(0xc3, V1, nameof(QuicPacketType.Initial))]
+    [InlineData(0xd3, V1, nameof(QuicPacketType.ZeroRtt))]
+    [InlineData(0xe3, V1, nameof(QuicPacketType.Handshake))]
+    [InlineData(0xd3, V2, nameof(QuicPacketType.Initial))]
+    [InlineData(0xe3, V2, nameof(QuicPacketType.ZeroRtt))]
+    [InlineData(0xf3, V2, nameof(QuicPacketType.Handshake))]
+    public void TypesFollowTheVersionsOwnNumbering(byte first, uint version, string expectedName)
     {
+        var expected = Enum.Parse<QuicPacketType>(expectedName);
         var rest = expected == QuicPacketType.Initial ? InitialRest(30) : new byte[] { 0x40, 30 }.Concat(new byte[30]).ToArray();
         var packet = Long(first, version, Dcid, Scid, rest);
 

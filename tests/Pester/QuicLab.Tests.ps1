@@ -25,7 +25,7 @@ Describe 'QUIC lab builder' -Tag RequireRoot, Integration {
     It 'builds the lab with the VIP reachable through the tunnel, and removes it' {
         $lab = New-TestQuicLbLab -Prefix "${prefix}b-"
         try {
-            $lab.TunnelMode | Should -Be $(if ([MigrationTools.Engine.Tunnels.TunnelManager]::KernelSupportsIpip()) { 'Kernel' } else { 'Userspace' })
+            $lab.TunnelMode | Should -Be $(if (Test-KernelIpip) { 'Kernel' } else { 'Userspace' })
             (Get-NetNsRoute -Namespace $lab.Router -Destination '10.250.1.1*').Interface | Should -Be 'ipip0'
             # rp_filter is per interface: the effective value is the larger of 'all' and the interface's own.
             (Get-NetNsSysctl -Namespace $lab.Router -Name 'net.ipv4.conf.*.rp_filter').Value | Sort-Object -Unique | Should -Be '0'

@@ -44,6 +44,13 @@ function Get-ErrorRecord {
     }
 }
 
+function Test-KernelIpip {
+    <# .SYNOPSIS True when this kernel can make an ipip device: asked with iproute2 in a throwaway network namespace (unshare -n), not by the module. #>
+    if (-not (Test-IsRoot)) { return $false }
+    & unshare -n ip link add ipprobe type ipip local 192.0.2.1 remote 192.0.2.2 *> $null
+    $LASTEXITCODE -eq 0
+}
+
 function Test-IsRoot { <# .SYNOPSIS True when running as root. #> (& id -u) -eq '0' }
 
 function Test-ProcessAlive {
@@ -158,4 +165,4 @@ function Start-TestCapture {
     $capture
 }
 
-Export-ModuleMember -Function Get-QlogPathFrame, New-TestQuicLbLab, New-TestQuicNatLab, New-TestPrefix, Remove-TestNamespace, Get-ErrorRecord, Test-IsRoot, Test-ProcessAlive, Start-ChildSession, Stop-ProcessTree, Start-TestCapture
+Export-ModuleMember -Function Get-QlogPathFrame, Test-KernelIpip, New-TestQuicLbLab, New-TestQuicNatLab, New-TestPrefix, Remove-TestNamespace, Get-ErrorRecord, Test-IsRoot, Test-ProcessAlive, Start-ChildSession, Stop-ProcessTree, Start-TestCapture

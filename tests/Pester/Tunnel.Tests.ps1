@@ -4,7 +4,8 @@
 BeforeDiscovery {
     # -Skip is decided at discovery, before BeforeAll runs: ask the kernel here.
     Import-Module $(if ($env:MIGRATIONTOOLS_MODULE) { $env:MIGRATIONTOOLS_MODULE } else { Join-Path $PSScriptRoot '../../out/MigrationTools/MigrationTools.psd1' })
-    $kernelIpip = [MigrationTools.Engine.Tunnels.TunnelManager]::KernelSupportsIpip()
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+    $kernelIpip = Test-KernelIpip
 }
 
 BeforeAll {
@@ -12,7 +13,7 @@ BeforeAll {
     $script:prefix = New-TestPrefix
     $script:lb = "${prefix}lb"
     $script:srv = "${prefix}srv"
-    $script:kernelIpip = [MigrationTools.Engine.Tunnels.TunnelManager]::KernelSupportsIpip()
+    $script:kernelIpip = Test-KernelIpip
 
     New-NetNs $lb, $srv | Out-Null
     Connect-NetNs -Name $lb -Peer $srv -Interface u1 -PeerInterface u2 | Out-Null

@@ -10,7 +10,7 @@ namespace MigrationTools.Agent.Relay;
 /// TCP header length, options, acknowledgement and window; contiguous sequence numbers; every segment but the last
 /// of the first one's size; only ACK set (PSH allowed on the last). Anything else starts a new packet.
 /// </summary>
-public sealed class GroCoalescer
+internal sealed class GroCoalescer
 {
     private const int MaxPacket = 65535;
     private readonly byte[] _buffer = new byte[VirtioNetHeader.Size + MaxPacket];

@@ -10,7 +10,7 @@ namespace MigrationTools.Agent.Relay;
 /// lengths and every checksum computed; UDP (USO) cut with a header per datagram; a packet whose checksum was left
 /// to finish gets it. IPv4 and IPv6 inner packets.
 /// </summary>
-public static class GsoSegmenter
+internal static class GsoSegmenter
 {
     private const byte Tcp = 6, Udp = 17;
 

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>The Internet checksum (RFC 1071) and the TCP/UDP pseudo-header sums (RFC 9293, RFC 8200 section 8.1).</summary>
-public static class InternetChecksum
+internal static class InternetChecksum
 {
     /// <summary>Adds the 16-bit big-endian words of <paramref name="data"/> (an odd last byte padded with zero) to <paramref name="sum"/>, unfolded.</summary>
     public static ulong Add(ReadOnlySpan<byte> data, ulong sum = 0)

@@ -1,7 +1,7 @@
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>Why a packet was not forwarded.</summary>
-public enum IpipDrop
+internal enum IpipDrop
 {
     /// <summary>Forwarded.</summary>
     None,

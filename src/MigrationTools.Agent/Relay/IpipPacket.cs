@@ -7,7 +7,7 @@ namespace MigrationTools.Agent.Relay;
 /// RFC 2003 IP-in-IP checks on raw bytes, without allocation: what arrives on the raw socket is an outer IPv4
 /// header (protocol 4) followed by the inner IPv4 packet; what leaves the TUN device is an inner IPv4 packet.
 /// </summary>
-public static class IpipPacket
+internal static class IpipPacket
 {
     /// <summary>IP protocol number of IP-in-IP encapsulation.</summary>
     public const byte ProtocolIpip = 4;

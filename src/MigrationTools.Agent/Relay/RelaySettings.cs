@@ -13,4 +13,4 @@ namespace MigrationTools.Agent.Relay;
 /// <param name="NamespacePath">The namespace's bind mount; when it is gone or another namespace, the relay ends.</param>
 /// <param name="NamespaceIdentity">The identity the bind mount had when the relay started.</param>
 /// <param name="Offloads">Use the TUN device's offloads (virtio-net header, TSO/USO, receive coalescing) where the kernel offers them.</param>
-public sealed record RelaySettings(string Name, IPAddress Local, IPAddress Remote, byte Ttl, byte Tos, string StatsPath, string? NamespacePath, NetNsIdentity? NamespaceIdentity, bool Offloads = true);
+internal sealed record RelaySettings(string Name, IPAddress Local, IPAddress Remote, byte Ttl, byte Tos, string StatsPath, string? NamespacePath, NetNsIdentity? NamespaceIdentity, bool Offloads = true);

@@ -6,7 +6,7 @@ using MigrationTools.Core.Interop;
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>The tunnel's way in: protocol-4 packets from the remote end, checked, unwrapped and written to the TUN device.</summary>
-public sealed partial class UserspaceIpipRelay
+internal sealed partial class UserspaceIpipRelay
 {
     private unsafe void DecapsulateLoop()
     {

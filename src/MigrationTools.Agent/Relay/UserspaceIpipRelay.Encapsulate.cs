@@ -6,7 +6,7 @@ using MigrationTools.Core.Interop;
 namespace MigrationTools.Agent.Relay;
 
 /// <summary>The tunnel's way out: packets read from the TUN device, encapsulated and sent to the remote end in batches.</summary>
-public sealed partial class UserspaceIpipRelay
+internal sealed partial class UserspaceIpipRelay
 {
     private const long ReadAgain = -1, ReadGone = -2;
 

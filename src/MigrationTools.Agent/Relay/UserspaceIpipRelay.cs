@@ -21,7 +21,7 @@ namespace MigrationTools.Agent.Relay;
 /// counted; a failure while handling one packet is counted and logged (rate-limited), never fatal. The relay
 /// ends when its TUN device goes away or its namespace is removed, so it never outlives what it serves.
 /// </summary>
-public sealed partial class UserspaceIpipRelay
+internal sealed partial class UserspaceIpipRelay
 {
     private const int Batch = 32;
     private const int SlotSize = 65536 + 20;

@@ -8,7 +8,7 @@ namespace MigrationTools.Agent.Relay;
 /// 10 bytes, little-endian as the TUN device uses it on this platform): whether the checksum is left to finish,
 /// and for a GSO super-packet its type and segment size.
 /// </summary>
-public readonly record struct VirtioNetHeader(byte Flags, byte GsoType, ushort HeaderLength, ushort GsoSize, ushort ChecksumStart, ushort ChecksumOffset)
+internal readonly record struct VirtioNetHeader(byte Flags, byte GsoType, ushort HeaderLength, ushort GsoSize, ushort ChecksumStart, ushort ChecksumOffset)
 {
     /// <summary>The header's size.</summary>
     public const int Size = 10;

@@ -14,7 +14,7 @@ namespace MigrationTools.Analysis.Capture;
 /// skipped, or, when the rest of the stream cannot be found again, ends the capture; only a file that is not a
 /// capture at all is an error (<c>CaptureUnreadable</c>).
 /// </summary>
-public sealed class CaptureReader : IDisposable
+internal sealed class CaptureReader : IDisposable
 {
     private const uint PcapMagicMicro = 0xa1b2c3d4;
     private const uint PcapMagicNano = 0xa1b23c4d;

@@ -3,7 +3,7 @@ using System;
 namespace MigrationTools.Analysis.Capture;
 
 /// <summary>One captured frame: a view into the reader's buffer, valid until the next read.</summary>
-public readonly ref struct CaptureRecord
+internal readonly ref struct CaptureRecord
 {
     internal CaptureRecord(long timestampMicroseconds, int linkType, ReadOnlySpan<byte> data)
     {

@@ -1,7 +1,7 @@
 namespace MigrationTools.Analysis.Capture;
 
 /// <summary>Why a frame gave no UDP datagram.</summary>
-public enum DecodeResult
+internal enum DecodeResult
 {
     /// <summary>A UDP datagram.</summary>
     Udp,

@@ -1,7 +1,7 @@
 namespace MigrationTools.Analysis.Capture;
 
 /// <summary>The LINKTYPE_ values (tcpdump.org link-layer header types) the decoder knows, by their names.</summary>
-public static class LinkType
+internal static class LinkType
 {
     /// <summary>LINKTYPE_NULL: BSD loopback, a 4-byte family in host order.</summary>
     public const int Null = 0;

@@ -5,7 +5,7 @@ using System.Net;
 namespace MigrationTools.Analysis.Capture;
 
 /// <summary>An IP address and port as plain values (IPv4 mapped into the low 32 bits), cheap to hash and compare.</summary>
-public readonly record struct NetEndpoint(UInt128 Address, ushort Port, bool IsIPv6)
+internal readonly record struct NetEndpoint(UInt128 Address, ushort Port, bool IsIPv6)
 {
     /// <summary>The address as an <see cref="IPAddress"/>.</summary>
     public IPAddress ToIPAddress()

@@ -9,7 +9,7 @@ namespace MigrationTools.Analysis.Capture;
 /// <c>tcpdump -i any</c> writes), raw IP and BSD loopback; IP-in-IP (protocol 4) and IPv6-in-IPv4 (41) are
 /// unwrapped once and the outer addresses kept.
 /// </summary>
-public static class PacketDecoder
+internal static class PacketDecoder
 {
     /// <summary>Finds the UDP datagram in a frame of link type <paramref name="linkType"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -11,7 +11,7 @@ namespace MigrationTools.Analysis.Capture;
 /// (microsecond timestamps), an Enhanced Packet Block per frame, and Decryption Secrets Blocks with a TLS key log,
 /// as Wireshark and <c>editcap --inject-secrets</c> write them, so the capture opens decrypted.
 /// </summary>
-public sealed class PcapngWriter : IDisposable
+internal sealed class PcapngWriter : IDisposable
 {
     private readonly Stream _stream;
     private readonly bool _ownsStream;

@@ -3,7 +3,7 @@ using System;
 namespace MigrationTools.Analysis.Capture;
 
 /// <summary>A UDP datagram found in a captured frame, with the outer addresses when it came inside IP-in-IP.</summary>
-public readonly ref struct UdpDatagram
+internal readonly ref struct UdpDatagram
 {
     internal UdpDatagram(NetEndpoint source, NetEndpoint destination, NetEndpoint? outerSource, NetEndpoint? outerDestination, ReadOnlySpan<byte> payload, int ipLength, bool truncated = false)
     {

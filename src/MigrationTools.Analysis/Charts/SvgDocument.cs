@@ -9,7 +9,7 @@ namespace MigrationTools.Analysis.Charts;
 /// A small writer of self-contained SVG: no scripts, no external fonts or images, so a file opens the same in a
 /// browser, in an editor's preview and on paper. Coordinates are written with the invariant culture.
 /// </summary>
-public sealed class SvgDocument
+internal sealed class SvgDocument
 {
     private readonly StringBuilder _body = new();
 

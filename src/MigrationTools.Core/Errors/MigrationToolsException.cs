@@ -9,7 +9,7 @@ namespace MigrationTools.Core.Errors;
 public sealed class MigrationToolsException : Exception
 {
     /// <summary>Creates an exception with a stable id, a kind and the object it concerns.</summary>
-    public MigrationToolsException(string errorId, FailureKind kind, string message, object? target = null, Exception? inner = null)
+    internal MigrationToolsException(string errorId, FailureKind kind, string message, object? target = null, Exception? inner = null)
         : base(message, inner)
     {
         ErrorId = errorId;

@@ -8,7 +8,7 @@ namespace MigrationTools.Core.Reporting;
 /// execution context: otherwise they keep its <see cref="EngineOutput"/> (a cmdlet long finished) and whatever else
 /// flows with it, and write to it from then on.
 /// </summary>
-public static class Detached
+internal static class Detached
 {
     /// <summary>Starts a background thread that runs <paramref name="body"/> with no flowed context.</summary>
     public static Thread StartThread(string name, Action body)

@@ -7,7 +7,7 @@ namespace MigrationTools.Core.Reporting;
 /// The output of the operation running on this logical call: set by the caller for the duration of an engine call
 /// (it flows into the threads and tasks that call starts), read by the engine where it has something to say.
 /// </summary>
-public static class EngineOutput
+internal static class EngineOutput
 {
     private static readonly AsyncLocal<IEngineOutput?> CurrentOutput = new();
 

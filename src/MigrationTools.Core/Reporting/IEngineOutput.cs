@@ -5,7 +5,7 @@ namespace MigrationTools.Core.Reporting;
 /// how far long work has come (progress). The module's cmdlets implement it over their streams; without one the
 /// engine stays silent. Implementations must accept calls from any thread.
 /// </summary>
-public interface IEngineOutput
+internal interface IEngineOutput
 {
     /// <summary>A note of what the engine did or decided.</summary>
     void Verbose(string message);

@@ -5,4 +5,4 @@ namespace MigrationTools.Core.Reporting;
 /// <param name="Status">Where it is, e.g. "link 3 of 12".</param>
 /// <param name="PercentComplete">0 to 100, or -1 when unknown.</param>
 /// <param name="Completed">True on the last update of the activity.</param>
-public sealed record ProgressReport(string Activity, string Status, int PercentComplete, bool Completed = false);
+internal sealed record ProgressReport(string Activity, string Status, int PercentComplete, bool Completed = false);

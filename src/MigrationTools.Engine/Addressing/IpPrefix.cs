@@ -42,7 +42,7 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
     }
 
     /// <summary>The family of <paramref name="address"/>.</summary>
-    public static IpFamily FamilyOf(IPAddress address) =>
+    internal static IpFamily FamilyOf(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? IpFamily.IPv6 : IpFamily.IPv4;
 
     /// <summary>Parses <c>address[/prefix]</c>; a bare address is a host prefix.</summary>
@@ -78,7 +78,7 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
     }
 
     /// <summary>Parses <c>address[/prefix]</c> or throws <c>InvalidIpPrefix</c>.</summary>
-    public static IpPrefix Parse(string? text, string what = "address")
+    internal static IpPrefix Parse(string? text, string what = "address")
     {
         if (TryParse(text, out var prefix))
         {
@@ -93,7 +93,7 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
     /// length joins a bare address; an address that carries its own length must carry the same one
     /// (<c>PrefixLengthConflict</c>). Without a length this is <see cref="Parse(string?, string)"/>.
     /// </summary>
-    public static IpPrefix Parse(string? text, int? prefixLength, string what = "address")
+    internal static IpPrefix Parse(string? text, int? prefixLength, string what = "address")
     {
         if (prefixLength is null)
         {
@@ -115,7 +115,7 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
     }
 
     /// <summary>Parses a bare IP address (no prefix) or throws <c>InvalidIpAddress</c>.</summary>
-    public static IPAddress ParseAddress(string? text, string what = "address")
+    internal static IPAddress ParseAddress(string? text, string what = "address")
     {
         if (text is not null && !text.Contains('/') && TryParse(text, out var prefix))
         {

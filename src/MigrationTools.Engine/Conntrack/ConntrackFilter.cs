@@ -6,7 +6,7 @@ using MigrationTools.Engine.Addressing;
 namespace MigrationTools.Engine.Conntrack;
 
 /// <summary>Which entries to act on; null members match anything.</summary>
-public sealed record ConntrackFilter(IPAddress? Destination = null, IPAddress? Source = null, byte? Protocol = null, IpFamily? Family = null)
+internal sealed record ConntrackFilter(IPAddress? Destination = null, IPAddress? Source = null, byte? Protocol = null, IpFamily? Family = null)
 {
     /// <summary>True when <paramref name="entry"/> matches.</summary>
     public bool Matches(ConntrackEntry entry) =>

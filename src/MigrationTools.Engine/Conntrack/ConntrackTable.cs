@@ -7,7 +7,7 @@ using MigrationTools.Engine.Netlink;
 namespace MigrationTools.Engine.Conntrack;
 
 /// <summary>A namespace's connection tracking table, read and pruned over ctnetlink (no conntrack process).</summary>
-public static class ConntrackTable
+internal static class ConntrackTable
 {
     /// <summary>Lists the entries of a namespace that match <paramref name="filter"/>.</summary>
     public static IReadOnlyList<ConntrackEntry> List(string @namespace, ConntrackFilter? filter = null)

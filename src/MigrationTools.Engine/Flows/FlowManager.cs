@@ -25,7 +25,7 @@ namespace MigrationTools.Engine.Flows;
 /// their entries. Sessions that switch the same namespace at once are serialised by a lock file, so the
 /// mapping stays consistent and the conntrack purge always follows the final state.
 /// </summary>
-public static class FlowManager
+internal static class FlowManager
 {
     private sealed record MappingState(string VirtualAddress, string[] Targets, FlowBackend Backend, DateTime Created);
 

@@ -4,4 +4,4 @@ namespace MigrationTools.Engine.Labs;
 /// <param name="Node">The node.</param>
 /// <param name="Interface">The interface (lo for a VIP).</param>
 /// <param name="Address">The address with its prefix length.</param>
-public sealed record LabAddress(string Node, string Interface, string Address);
+internal sealed record LabAddress(string Node, string Interface, string Address);

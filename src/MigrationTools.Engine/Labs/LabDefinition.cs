@@ -10,6 +10,6 @@ namespace MigrationTools.Engine.Labs;
 /// <param name="Addresses">Addresses besides the links' (a VIP on loopback, say).</param>
 /// <param name="Tunnels">IP-in-IP tunnels.</param>
 /// <param name="FlowMappings">Virtual addresses mapped to targets.</param>
-public sealed record LabDefinition(
+internal sealed record LabDefinition(
     string Name, string? Description, IReadOnlyDictionary<string, LabNode> Nodes, IReadOnlyList<LabLink> Links,
     IReadOnlyList<LabAddress> Addresses, IReadOnlyList<LabTunnel> Tunnels, IReadOnlyList<LabFlowMapping> FlowMappings);

@@ -18,7 +18,7 @@ namespace MigrationTools.Engine.Labs;
 /// (not the kernel's), forwarding, reverse-path filtering, tunnels and flow mappings. Node names are the namespace
 /// names without the prefix given to <see cref="Export"/>.
 /// </summary>
-public static class LabExporter
+internal static class LabExporter
 {
     /// <summary>The lab the namespaces make.</summary>
     public static LabDefinition Export(IReadOnlyList<string> namespaces, string name, string prefix)

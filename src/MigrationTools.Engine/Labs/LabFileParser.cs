@@ -19,7 +19,7 @@ namespace MigrationTools.Engine.Labs;
 /// interface names the kernel refuses. Every problem is a <c>LabFileInvalid</c> error that names its key path, such as
 /// <c>Links[1].Endpoints</c>.
 /// </summary>
-public static partial class LabFileParser
+internal static partial class LabFileParser
 {
     private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings" };
     private static readonly string[] NodeKeys = { "Forwarding", "Sysctls", "Routes", "Nftables" };

@@ -7,7 +7,7 @@ using System.Text;
 namespace MigrationTools.Engine.Labs;
 
 /// <summary>Writes a lab definition as a lab file (a PowerShell data file) that <see cref="LabFileParser"/> reads back.</summary>
-public static class LabFileWriter
+internal static class LabFileWriter
 {
     /// <summary>The lab file text.</summary>
     public static string Write(LabDefinition lab)

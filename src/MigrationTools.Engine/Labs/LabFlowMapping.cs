@@ -8,4 +8,4 @@ namespace MigrationTools.Engine.Labs;
 /// <param name="VirtualAddress">The virtual address.</param>
 /// <param name="Targets">The targets; the first is current.</param>
 /// <param name="Backend">nftables or iptables.</param>
-public sealed record LabFlowMapping(string Node, string VirtualAddress, IReadOnlyList<string> Targets, FlowBackend Backend);
+internal sealed record LabFlowMapping(string Node, string VirtualAddress, IReadOnlyList<string> Targets, FlowBackend Backend);

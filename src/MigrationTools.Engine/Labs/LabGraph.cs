@@ -10,7 +10,7 @@ namespace MigrationTools.Engine.Labs;
 /// links are solid lines labelled with their interfaces; tunnels dashed; flow mappings dotted arrows to the nodes that
 /// hold their targets, labelled with the virtual address.
 /// </summary>
-public static class LabGraph
+internal static class LabGraph
 {
     /// <summary>The lab as a Mermaid flowchart.</summary>
     public static string Mermaid(LabDefinition lab)

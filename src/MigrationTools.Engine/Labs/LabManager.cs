@@ -12,7 +12,7 @@ using MigrationTools.Engine.Tunnels;
 namespace MigrationTools.Engine.Labs;
 
 /// <summary>Labs on this machine: built from definitions, listed from their state whoever built them, removed whole.</summary>
-public static class LabManager
+internal static class LabManager
 {
     /// <summary>Builds a lab; on failure nothing of it is left.</summary>
     public static NetLab Build(LabDefinition definition, string? name, string? prefix, string source, TunnelMode? tunnelMode = null, CancellationToken cancellationToken = default)

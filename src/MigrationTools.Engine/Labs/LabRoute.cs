@@ -6,4 +6,4 @@ namespace MigrationTools.Engine.Labs;
 /// <param name="Interface">The outgoing interface.</param>
 /// <param name="Metric">The metric.</param>
 /// <param name="IPv6">For a <c>default</c> route without a gateway: true for IPv6.</param>
-public sealed record LabRoute(string Destination, string? Gateway, string? Interface, int? Metric, bool IPv6);
+internal sealed record LabRoute(string Destination, string? Gateway, string? Interface, int? Metric, bool IPv6);

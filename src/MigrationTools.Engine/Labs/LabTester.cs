@@ -19,7 +19,7 @@ namespace MigrationTools.Engine.Labs;
 /// when the pinging node has a connected subnet or a route for it and the owning node has one back for an address of
 /// the pinging node (a round trip needs both ways); the ping goes out from that address.
 /// </summary>
-public static partial class LabTester
+internal static partial class LabTester
 {
     /// <summary>The (from, to, address) triples a lab should reach, limited to the given nodes when there are any.</summary>
     /// <remarks>Each comes with the source address to ping from: one of the pinging node's that the target can answer.</remarks>

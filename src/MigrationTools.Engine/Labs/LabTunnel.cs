@@ -10,4 +10,4 @@ namespace MigrationTools.Engine.Labs;
 /// <param name="Mode">Kernel, Userspace or Auto.</param>
 /// <param name="Ttl">The outer TTL (0: inherit).</param>
 /// <param name="Mtu">The tunnel MTU.</param>
-public sealed record LabTunnel(string Node, string Name, string Local, string Remote, TunnelMode Mode, int Ttl, int? Mtu);
+internal sealed record LabTunnel(string Node, string Name, string Local, string Remote, TunnelMode Mode, int Ttl, int? Mtu);

@@ -13,7 +13,7 @@ using MigrationTools.Engine.Platform;
 namespace MigrationTools.Engine.Links;
 
 /// <summary>Addresses on interfaces inside namespaces, over rtnetlink.</summary>
-public static class AddressManager
+internal static class AddressManager
 {
     /// <summary>The addresses in a namespace, optionally of one interface.</summary>
     public static IReadOnlyList<NetAddress> List(string @namespace, string? @interface = null, CancellationToken cancellationToken = default)

@@ -14,7 +14,7 @@ using MigrationTools.Engine.Validation;
 namespace MigrationTools.Engine.Links;
 
 /// <summary>Interfaces inside namespaces over rtnetlink: veth pairs between them, state, MTU, removal.</summary>
-public static class LinkManager
+internal static class LinkManager
 {
     /// <summary>The interfaces of a namespace, with their addresses.</summary>
     public static IReadOnlyList<NetInterface> List(string @namespace, CancellationToken cancellationToken = default)

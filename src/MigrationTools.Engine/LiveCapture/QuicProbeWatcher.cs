@@ -20,7 +20,7 @@ namespace MigrationTools.Engine.LiveCapture;
 /// Watches QUIC live inside a namespace: tcpdump started there (so that it dies with this process), its pcap stream
 /// read as it comes and fed to the same run as capture files are (<see cref="QuicProbeFiles"/>).
 /// </summary>
-public static class QuicProbeWatcher
+internal static class QuicProbeWatcher
 {
     /// <summary>
     /// The tcpdump command line of a live watch: the filter after "--", so nothing in it is taken for an option, and

@@ -20,7 +20,7 @@ public sealed class NetNamespace
     public string Name { get; }
 
     /// <summary>What identifies the namespace (nsfs device and inode), as <c>lsns</c> shows its inode.</summary>
-    public NetNsIdentity Identity { get; }
+    internal NetNsIdentity Identity { get; }
 
     /// <summary>The name again, under the parameter name per-namespace cmdlets take, so a namespace object pipes into them.</summary>
     public string Namespace => Name;

@@ -22,7 +22,7 @@ namespace MigrationTools.Engine.Namespaces;
 /// made by unshare(2) on a thread of its own and bind-mounted at /run/netns/NAME (a shared mount point), so
 /// <c>ip netns</c> sees and removes it, and this module uses namespaces made by <c>ip netns add</c> alike.
 /// </summary>
-public static class NetNsManager
+internal static class NetNsManager
 {
     private static readonly object NetNsDirectoryGate = new();
     private static bool _netNsDirectoryReady;

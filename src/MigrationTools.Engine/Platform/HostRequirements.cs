@@ -5,7 +5,7 @@ using MigrationTools.Core.Interop;
 namespace MigrationTools.Engine.Platform;
 
 /// <summary>Checks that the host can run the module's operations at all.</summary>
-public static class HostRequirements
+internal static class HostRequirements
 {
     /// <summary>True on Linux.</summary>
     public static bool IsLinux => RuntimeInformation.IsOSPlatform(OSPlatform.Linux);

@@ -9,7 +9,7 @@ namespace MigrationTools.Engine.Platform;
 /// as Ctrl+C does and waits, a bounded time, for the files to be completed and renamed; then the process ends as it
 /// would have. Without it the runtime would end the process with the outputs half written.
 /// </summary>
-public sealed class TerminationGuard : IDisposable
+internal sealed class TerminationGuard : IDisposable
 {
     private readonly PosixSignalRegistration? _registration;
     private readonly ManualResetEventSlim _completed = new(false);

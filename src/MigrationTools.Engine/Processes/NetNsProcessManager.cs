@@ -30,7 +30,7 @@ namespace MigrationTools.Engine.Processes;
 /// signal from a thread that lives as long as this process (<see cref="ChildSpawner"/>), so none outlives the
 /// session that started it, however the session ends; only <c>-Detach</c> programs are started to outlive it.
 /// </summary>
-public static class NetNsProcessManager
+internal static class NetNsProcessManager
 {
     private const string Area = "processes";
 

@@ -14,7 +14,7 @@ using MigrationTools.Engine.Platform;
 namespace MigrationTools.Engine.Routing;
 
 /// <summary>Routes in a namespace's main table over rtnetlink, with add, replace and remove semantics.</summary>
-public static class RouteManager
+internal static class RouteManager
 {
     private static readonly IpFamily[] BothFamilies = { IpFamily.IPv4, IpFamily.IPv6 };
 

@@ -5,7 +5,7 @@ using MigrationTools.Engine.Addressing;
 namespace MigrationTools.Engine.Routing;
 
 /// <summary>A validated route request: destination, next hop and options, all of one address family.</summary>
-public sealed class RouteSpec
+internal sealed class RouteSpec
 {
     private RouteSpec(IpPrefix? destination, IpFamily family, IPAddress? gateway, string? @interface, int? metric, IPAddress? source)
     {

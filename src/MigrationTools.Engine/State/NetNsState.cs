@@ -20,7 +20,7 @@ namespace MigrationTools.Engine.State;
 /// Files are written atomically (<see cref="StateFiles"/>); changes that must not interleave take a
 /// <see cref="StateLock"/>.
 /// </summary>
-public static class NetNsState
+internal static class NetNsState
 {
     private const string IdentityFile = "identity";
 

@@ -11,7 +11,7 @@ namespace MigrationTools.Engine.Statistics;
 /// Reads a namespace's SNMP and netstat counters through /proc/thread-self/net from a thread inside the
 /// namespace (/proc/self/net would show the namespace of the process, not of the thread).
 /// </summary>
-public static class CounterReader
+internal static class CounterReader
 {
     /// <summary>All counters of a namespace.</summary>
     public static IReadOnlyList<NetNsCounter> Read(string @namespace)

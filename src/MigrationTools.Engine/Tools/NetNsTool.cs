@@ -4,7 +4,7 @@ using System.Threading;
 namespace MigrationTools.Engine.Tools;
 
 /// <summary>Runs a program inside a namespace through <c>ip netns exec</c>, for tools with no namespace option of their own.</summary>
-public static class NetNsTool
+internal static class NetNsTool
 {
     /// <summary>Runs <paramref name="program"/> inside <paramref name="namespace"/> and returns its result without throwing.</summary>
     public static ToolResult TryRun(string @namespace, string program, IReadOnlyList<string> arguments, string? standardInput = null, CancellationToken cancellationToken = default)

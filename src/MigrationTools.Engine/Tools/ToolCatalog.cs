@@ -7,7 +7,7 @@ using MigrationTools.Core.Errors;
 namespace MigrationTools.Engine.Tools;
 
 /// <summary>Finds external programs on PATH and names the Debian package that provides each.</summary>
-public static class ToolCatalog
+internal static class ToolCatalog
 {
     private static readonly Dictionary<string, string> PackageByProgram = new(StringComparer.Ordinal)
     {

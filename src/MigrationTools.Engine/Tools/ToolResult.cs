@@ -3,7 +3,7 @@ using System;
 namespace MigrationTools.Engine.Tools;
 
 /// <summary>What an external program printed and how it ended.</summary>
-public sealed class ToolResult
+internal sealed class ToolResult
 {
     internal ToolResult(string program, string[] arguments, int exitCode, string standardOutput, string standardError, TimeSpan duration)
     {

@@ -14,7 +14,7 @@ namespace MigrationTools.Engine.Tools;
 /// Runs external programs through CliWrap with argument lists (never a shell) and turns failures into
 /// <see cref="MigrationToolsException"/>s with the program's own message.
 /// </summary>
-public static class ToolRunner
+internal static class ToolRunner
 {
     /// <summary>Runs <paramref name="program"/> to completion and returns its output, whatever its exit code.</summary>
     public static async Task<ToolResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken, string? standardInput = null)

@@ -28,7 +28,7 @@ namespace MigrationTools.Engine.Tunnels;
 /// a persistent TUN device served by the module's relay process. Set is idempotent: it creates the tunnel or
 /// brings it to the given settings, and restarts a relay that died.
 /// </summary>
-public static class TunnelManager
+internal static class TunnelManager
 {
     private const int DefaultUserspaceMtu = 1480;
 

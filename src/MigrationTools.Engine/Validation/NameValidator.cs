@@ -4,7 +4,7 @@ using MigrationTools.Core.Errors;
 namespace MigrationTools.Engine.Validation;
 
 /// <summary>Validates namespace and interface names before anything is changed.</summary>
-public static class NameValidator
+internal static class NameValidator
 {
     /// <summary>Longest namespace name: it is a file name under /run/netns (NAME_MAX).</summary>
     public const int MaxNamespaceNameBytes = 255;

@@ -45,9 +45,9 @@ public abstract class RouteCommandBase : MigrationToolsCmdlet
     public IpFamily? AddressFamily { get; set; }
 
     /// <summary>Validates the parameters into a route request.</summary>
-    protected RouteSpec BuildSpec() => RouteSpec.Create(Destination, Gateway, Interface, Metric, Source, AddressFamily);
+    private protected RouteSpec BuildSpec() => RouteSpec.Create(Destination, Gateway, Interface, Metric, Source, AddressFamily);
 
     /// <summary>A short text of the route for ShouldProcess.</summary>
-    protected string Describe(RouteSpec spec) =>
+    private protected static string Describe(RouteSpec spec) =>
         $"{spec.DestinationText}{(spec.Gateway is null ? string.Empty : " via " + spec.Gateway)}{(spec.Interface is null ? string.Empty : " dev " + spec.Interface)}";
 }

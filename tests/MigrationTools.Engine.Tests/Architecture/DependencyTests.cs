@@ -57,4 +57,35 @@ public class DependencyTests
         Assert.Empty(own.Except(allowed));
         Assert.DoesNotContain(md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)), n => n == "System.Management.Automation");
     }
+
+    /// <summary>
+    /// The engine's assemblies are internal by default: what they make public is what a user meets in the pipeline
+    /// (the objects cmdlets write, their enums, the error ids) and the example scripts' chart, and nothing more. The
+    /// declared API itself is tracked member by member by PublicApiAnalyzers (PublicAPI.*.txt).
+    /// </summary>
+    [Fact]
+    public void TheEngineAssembliesMakeAtMost45TypesPublic()
+    {
+        var visible = new[] { "MigrationTools.Core", "MigrationTools.Analysis", "MigrationTools.Engine", "MigrationTools.Agent" }
+            .SelectMany(PublicTypes).ToList();
+        Assert.True(visible.Count <= 45, $"{visible.Count} public types:\n" + string.Join("\n", visible.Order()));
+        // The agent is a program: nothing in it is anyone's API.
+        Assert.Empty(PublicTypes("MigrationTools.Agent"));
+    }
+
+    private static string[] PublicTypes(string project)
+    {
+        using var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, project + ".dll"));
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        bool Visible(System.Reflection.Metadata.TypeDefinition type)
+        {
+            var access = type.Attributes & System.Reflection.TypeAttributes.VisibilityMask;
+            return access == System.Reflection.TypeAttributes.Public
+                || (access == System.Reflection.TypeAttributes.NestedPublic && Visible(md.GetTypeDefinition(type.GetDeclaringType())));
+        }
+
+        return md.TypeDefinitions.Select(md.GetTypeDefinition).Where(Visible)
+            .Select(t => md.GetString(t.Namespace) + "." + md.GetString(t.Name)).ToArray();
+    }
 }

@@ -16,7 +16,7 @@ namespace MigrationTools.Analysis.Quic;
 /// and to the timer of pending challenges (<see cref="ChallengeTimer"/>). Allocation-free for datagrams that produce
 /// no event.
 /// </summary>
-public sealed class QuicProbeAnalyzer
+internal sealed class QuicProbeAnalyzer
 {
     private readonly QuicProbeOptions _options;
     private readonly ConnectionTable _table = new();

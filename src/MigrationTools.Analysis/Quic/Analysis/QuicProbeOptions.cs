@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>Settings of the analysis.</summary>
-public sealed record QuicProbeOptions
+internal sealed record QuicProbeOptions
 {
     /// <summary>UDP ports to look at; empty: any datagram whose header parses as QUIC.</summary>
     public IReadOnlySet<int> Ports { get; init; } = new HashSet<int>();

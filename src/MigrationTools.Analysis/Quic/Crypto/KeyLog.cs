@@ -14,7 +14,7 @@ namespace MigrationTools.Analysis.Quic;
 /// secret of a known label (a secret must be 32 or 48 bytes, the SHA-256 or SHA-384 length the cipher suites use)
 /// is not used, and counted with its place so the user is told.
 /// </summary>
-public sealed class KeyLog
+internal sealed class KeyLog
 {
     private const int MaxExamples = 3;
     private static readonly HashSet<string> UnusedLabels = new(StringComparer.Ordinal)

@@ -1,7 +1,7 @@
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>The TLS 1.3 secrets of one connection, from an SSLKEYLOGFILE.</summary>
-public sealed class KeyLogEntry
+internal sealed class KeyLogEntry
 {
     /// <summary>The ClientHello random, in hex.</summary>
     public required string ClientRandom { get; init; }

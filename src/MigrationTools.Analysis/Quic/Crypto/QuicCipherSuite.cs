@@ -1,7 +1,7 @@
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>The TLS 1.3 cipher suites QUIC uses (RFC 9001 section 5.3).</summary>
-public enum QuicCipherSuite
+internal enum QuicCipherSuite
 {
     /// <summary>TLS_AES_128_GCM_SHA256 (0x1301).</summary>
     Aes128GcmSha256 = 0x1301,

@@ -7,7 +7,7 @@ using MigrationTools.Core.Errors;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>Key derivation of QUIC (RFC 9001 section 5) on .NET's HKDF.</summary>
-public static class QuicCrypto
+internal static class QuicCrypto
 {
     /// <summary>
     /// Loads the platform's cryptography (OpenSSL) before a watch opens its files: .NET loads it once per process, in a

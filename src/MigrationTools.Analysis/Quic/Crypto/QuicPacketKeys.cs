@@ -8,7 +8,7 @@ namespace MigrationTools.Analysis.Quic;
 /// The keys of one direction at one encryption level: AEAD key and IV, header protection key, and the secret they
 /// came from (for key updates). Holds its cipher objects, so unprotecting a packet allocates nothing.
 /// </summary>
-public sealed class QuicPacketKeys : IDisposable
+internal sealed class QuicPacketKeys : IDisposable
 {
     private readonly AesGcm? _aesGcm;
     private readonly ChaCha20Poly1305? _chaCha;

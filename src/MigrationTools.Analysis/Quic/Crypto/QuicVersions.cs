@@ -3,7 +3,7 @@ using System;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>QUIC versions the watcher understands.</summary>
-public static class QuicVersions
+internal static class QuicVersions
 {
     /// <summary>QUIC version 1 (RFC 9000).</summary>
     public const uint V1 = 0x00000001;

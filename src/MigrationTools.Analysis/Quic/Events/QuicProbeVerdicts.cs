@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>Which event kinds are verdicts (failures), named one by one rather than by their order.</summary>
-public static class QuicProbeVerdicts
+internal static class QuicProbeVerdicts
 {
     private static readonly HashSet<QuicProbeEventKind> Verdicts = new()
     {

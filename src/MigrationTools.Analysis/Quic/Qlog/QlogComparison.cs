@@ -5,7 +5,7 @@ using System.Linq;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>Holds the PATH_CHALLENGE/PATH_RESPONSE data of endpoints' qlogs against what a capture showed.</summary>
-public static class QlogComparison
+internal static class QlogComparison
 {
     /// <summary>"match: ..." when both hold the same values, else "differ: ..." naming what each has alone.</summary>
     public static string Compare(QlogPathFrames qlog, IReadOnlyCollection<string> captureChallenges, IReadOnlyCollection<string> captureResponses)

@@ -7,4 +7,4 @@ namespace MigrationTools.Analysis.Quic;
 /// <param name="Responses">PATH_RESPONSE data (hex), sent or received.</param>
 /// <param name="PacketEvents">packet_sent and packet_received events read.</param>
 /// <param name="SkippedRecords">Records that were not JSON (skipped).</param>
-public sealed record QlogPathFrames(IReadOnlySet<string> Challenges, IReadOnlySet<string> Responses, int PacketEvents, int SkippedRecords);
+internal sealed record QlogPathFrames(IReadOnlySet<string> Challenges, IReadOnlySet<string> Responses, int PacketEvents, int SkippedRecords);

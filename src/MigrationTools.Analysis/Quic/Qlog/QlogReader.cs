@@ -13,7 +13,7 @@ namespace MigrationTools.Analysis.Quic;
 /// (<c>quic:packet_sent</c>). A file without a single JSON record is not a qlog (<c>QlogUnreadable</c>); records that
 /// do not parse are counted, not silently dropped.
 /// </summary>
-public static class QlogReader
+internal static class QlogReader
 {
     /// <summary>The challenge and response data (hex) sent and received in the files.</summary>
     public static QlogPathFrames ReadPathFrames(IEnumerable<string> paths)

@@ -12,7 +12,7 @@ namespace MigrationTools.Analysis.Quic;
 /// embedded in a Decryption Secrets Block ahead of the packets, so Wireshark opens it decrypted. Disposed without a
 /// commit, nothing is left behind.
 /// </summary>
-public sealed class CaptureExport : IDisposable
+internal sealed class CaptureExport : IDisposable
 {
     private readonly string _target;
     private readonly string _temporary;

@@ -15,7 +15,7 @@ namespace MigrationTools.Analysis.Quic;
 /// capture inside a namespace (the engine's QuicProbeWatcher) feeds the same run frame by frame through
 /// <see cref="Feed"/>.
 /// </summary>
-public static class QuicProbeFiles
+internal static class QuicProbeFiles
 {
     /// <summary>Creates a run; without a key log it gets an empty one, which the secrets of pcapng captures fill.</summary>
     public static QuicProbeRun NewRun(QuicProbeOptions options)

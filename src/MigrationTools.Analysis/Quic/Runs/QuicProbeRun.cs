@@ -7,7 +7,7 @@ using MigrationTools.Core.Files;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>What a watch saw besides its events: counts for warnings, files it could not read, and the analysis for the summary.</summary>
-public sealed class QuicProbeRun : IDisposable
+internal sealed class QuicProbeRun : IDisposable
 {
     private readonly List<IQuicPacketObserver> _observers = new();
     private QlogOutput? _qlog;

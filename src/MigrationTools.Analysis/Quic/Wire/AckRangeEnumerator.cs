@@ -3,7 +3,7 @@ using System;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>Walks the ranges of an ACK frame (RFC 9000 section 19.3.1), largest first, as (smallest, largest).</summary>
-public ref struct AckRangeEnumerator
+internal ref struct AckRangeEnumerator
 {
     private readonly ReadOnlySpan<byte> _data;
     private readonly ulong _count;

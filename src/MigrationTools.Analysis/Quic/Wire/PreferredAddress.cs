@@ -7,4 +7,4 @@ namespace MigrationTools.Analysis.Quic;
 /// <param name="IPv6">The IPv6 address and port, or null when the server gave none.</param>
 /// <param name="ConnectionId">The connection ID to use at the preferred address (sequence number 1), in hex.</param>
 /// <param name="StatelessResetToken">Its stateless reset token, in hex.</param>
-public sealed record PreferredAddress(IPEndPoint? IPv4, IPEndPoint? IPv6, string ConnectionId, string StatelessResetToken);
+internal sealed record PreferredAddress(IPEndPoint? IPv4, IPEndPoint? IPv6, string ConnectionId, string StatelessResetToken);

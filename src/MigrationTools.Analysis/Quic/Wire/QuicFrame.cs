@@ -6,7 +6,7 @@ namespace MigrationTools.Analysis.Quic;
 /// One frame of a decrypted payload, as <see cref="QuicFrameReader"/> read it: the type, the numbers the frame carries
 /// (each named for the frames that have it) and its data. A view into the payload, valid while the payload is.
 /// </summary>
-public readonly ref struct QuicFrame
+internal readonly ref struct QuicFrame
 {
     internal QuicFrame(QuicFrameType type, ulong rawType)
     {

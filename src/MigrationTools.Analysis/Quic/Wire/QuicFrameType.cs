@@ -1,7 +1,7 @@
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>QUIC frame types (RFC 9000 section 19 and table 3; RFC 9221 for DATAGRAM), by their names.</summary>
-public enum QuicFrameType : ulong
+internal enum QuicFrameType : ulong
 {
     /// <summary>PADDING (19.1).</summary>
     Padding = 0x00,

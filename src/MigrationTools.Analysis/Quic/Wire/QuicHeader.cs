@@ -1,7 +1,7 @@
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>Where the parts of one QUIC packet lie in its datagram (offsets into the packet).</summary>
-public readonly record struct QuicHeader(
+internal readonly record struct QuicHeader(
     QuicPacketType Type, uint Version, int DcidOffset, int DcidLength, int ScidOffset, int ScidLength,
     int PacketNumberOffset, int PacketLength)
 {

@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>Header parsing and packet unprotection (RFC 9000 section 17, RFC 9001 section 5).</summary>
-public static class QuicPacket
+internal static class QuicPacket
 {
     /// <summary>
     /// Parses the long header at the start of <paramref name="datagram"/>; <c>PacketLength</c> tells where a

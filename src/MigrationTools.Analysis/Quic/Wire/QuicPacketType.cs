@@ -1,7 +1,7 @@
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>Packet types, with v2's long-header type bits already mapped (RFC 9369 section 3.2).</summary>
-public enum QuicPacketType
+internal enum QuicPacketType
 {
     /// <summary>Initial.</summary>
     Initial,

@@ -3,7 +3,7 @@ using System;
 namespace MigrationTools.Analysis.Quic;
 
 /// <summary>QUIC variable-length integers (RFC 9000 section 16).</summary>
-public static class QuicVarInt
+internal static class QuicVarInt
 {
     /// <summary>Reads a varint at <paramref name="offset"/> and advances it; false when the span is too short.</summary>
     public static bool TryRead(ReadOnlySpan<byte> span, ref int offset, out ulong value)

@@ -8,7 +8,7 @@ namespace MigrationTools.Analysis.Quic;
 /// The transport parameters of one endpoint (RFC 9000 section 18), as far as path validation and migration need
 /// them: the preferred address, disable_active_migration, active_connection_id_limit and max_udp_payload_size.
 /// </summary>
-public sealed record TransportParameters
+internal sealed record TransportParameters
 {
     /// <summary>The server's preferred address (section 9.6), when it sent one.</summary>
     public PreferredAddress? PreferredAddress { get; init; }

@@ -11,7 +11,7 @@ namespace MigrationTools.Engine.Namespaces;
 /// dedicated thread does setns(2) and the rest of the process stays where it is; the thread ends afterwards and is
 /// never reused. Sockets and /proc/sys/net files opened there belong to that namespace.
 /// </summary>
-public static class NamespaceThread
+internal static class NamespaceThread
 {
     /// <summary>Runs <paramref name="action"/> inside namespace <paramref name="name"/> and returns its result.</summary>
     public static T Run<T>(string name, Func<T> action) => RunOnNewThread("netns:" + name, () =>

@@ -13,7 +13,7 @@ namespace MigrationTools.Engine.Namespaces;
 /// <param name="Device">The nsfs device number.</param>
 /// <param name="Inode">The namespace's inode number.</param>
 /// <param name="Created">When the nsfs inode was made, in nanoseconds since the epoch (0 when not known).</param>
-public readonly record struct NetNsIdentity(ulong Device, ulong Inode, long Created = 0)
+internal readonly record struct NetNsIdentity(ulong Device, ulong Inode, long Created = 0)
 {
     /// <summary>The identity of the namespace file at <paramref name="path"/> (a bind mount or /proc/PID/ns/net), or null when there is none.</summary>
     internal static unsafe NetNsIdentity? Of(string path)

@@ -8,7 +8,7 @@ namespace MigrationTools.Engine.Namespaces;
 /// Whether a named namespace exists and which one it is: the part of namespace handling everything else builds on, so
 /// it uses nothing above it (no netlink sessions, links, state or processes).
 /// </summary>
-public static class NetNsLookup
+internal static class NetNsLookup
 {
     /// <summary>True when namespace <paramref name="name"/> exists.</summary>
     public static bool Exists(string name) =>

@@ -3,7 +3,7 @@ using System.IO;
 namespace MigrationTools.Engine.Namespaces;
 
 /// <summary>Where namespaces and the module's own state live on disk.</summary>
-public static class NetNsPaths
+internal static class NetNsPaths
 {
     /// <summary>The directory iproute2 keeps namespace bind mounts in.</summary>
     public const string NetNsDirectory = "/run/netns";

@@ -8,7 +8,7 @@ using MigrationTools.Engine.Addressing;
 namespace MigrationTools.Engine.Namespaces;
 
 /// <summary>Reads and writes per-namespace sysctls through /proc/sys from a thread inside the namespace.</summary>
-public static class NetNsSysctl
+internal static class NetNsSysctl
 {
     /// <summary>The /proc/sys path of a dotted sysctl key, e.g. <c>net.ipv4.ip_forward</c>.</summary>
     public static string PathOf(string key)

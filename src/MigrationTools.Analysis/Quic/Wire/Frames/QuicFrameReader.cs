@@ -7,7 +7,7 @@ namespace MigrationTools.Analysis.Quic;
 /// Walks the frames of a decrypted payload (RFC 9000 section 19) without allocating: it reads the type and hands the
 /// rest to the frame's own reader. An unknown type or a frame that does not fit ends the walk as malformed.
 /// </summary>
-public ref struct QuicFrameReader
+internal ref struct QuicFrameReader
 {
     private readonly ReadOnlySpan<byte> _payload;
     private int _offset;

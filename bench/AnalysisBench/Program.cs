@@ -10,7 +10,15 @@ using MigrationTools.Analysis.Quic;
 using MigrationTools.Engine.Tests;
 using static MigrationTools.Engine.Tests.QuicScenario;
 
-// Times the analysis of captures built to hurt it, at growing sizes: the time per item should stay flat (linear work).
+// bench/quic-probe.ps1: "allocation <capture> [<key log>]" prints the bytes the analysis allocates on this thread for a
+// whole read of the capture, the datagrams it counted and the events it found, tab-separated (a second, warm read).
+if (args.Length > 1 && args[0] == "allocation")
+{
+    return Allocation(args[1], args.Length > 2 ? args[2] : null);
+}
+
+// Otherwise: times the analysis of captures built to hurt it, at growing sizes: the time per item should stay flat
+// (linear work).
 //   paths        one connection whose client probes N new addresses (unvalidated paths), then goes on from its own
 //   connections  N connections, each a ClientHello and one more Initial from a second client address (a Migration)
 //   crypto-gaps  one connection whose client Initials carry N one-byte CRYPTO frames, each opening a gap
@@ -47,6 +55,25 @@ try
 finally
 {
     Directory.Delete(directory, recursive: true);
+}
+
+return 0;
+
+static int Allocation(string capture, string? keyLogFile)
+{
+    (long Bytes, long Datagrams, int Events) Read()
+    {
+        var keys = keyLogFile is null ? null : KeyLog.Load(new[] { keyLogFile });
+        var run = QuicProbeFiles.NewRun(new QuicProbeOptions { KeyLog = keys });
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var events = QuicProbeFiles.ReadFiles(new[] { capture }, run).Count();
+        return (GC.GetAllocatedBytesForCurrentThread() - before, run.Analyzer.Datagrams, events);
+    }
+
+    _ = Read();
+    var (bytes, datagrams, found) = Read();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes}\t{datagrams}\t{found}"));
+    return 0;
 }
 
 static KeyLog Keys()
