@@ -46,16 +46,23 @@ internal sealed partial class UserspaceIpipRelay
     /// <summary>Wire-sized packets a send batch holds (a 64 KB GSO packet cut at a small segment size fits).</summary>
     private const int SegmentBatch = 128;
 
+    /// <summary>
+    /// Packets are read from the TUN device until it is empty (or a batch is full), and the batch leaves in one
+    /// sendmmsg. Without offloads each packet is read 20 bytes into its send slot, so the outer header goes in front
+    /// without a copy. With offloads the kernel hands over up to 64 KB at a time behind a virtio-net header: each is
+    /// cut into wire-sized packets (<see cref="GsoSegmenter"/>) straight into the send slots, 20 bytes in.
+    /// </summary>
     private unsafe void EncapsulateLoop()
     {
-        // Packets are read from the TUN device until it is empty (or a batch is full), each 20 bytes into its slot
-        // so the outer header goes in front without a copy, and the batch leaves in one sendmmsg.
-        RelayBatch.Allocate(Batch, SlotSize, out var slots, out var vectors, out var messages);
+        const int InputSize = VirtioNetHeader.Size + 65536;
+        var batch = _vnet ? SegmentBatch : Batch;
+        var input = _vnet ? new byte[InputSize] : null;
+        var lengths = new int[batch];
+        RelayBatch.Allocate(batch, SlotSize, out var slots, out var vectors, out var messages);
         var remote = new SockAddrIn { Family = Sock.AF_INET, Address = ToNetworkOrder(_settings.Remote) };
-        var source = BinaryPrimitives.ReadUInt32BigEndian(_settings.Local.GetAddressBytes());
-        var destination = BinaryPrimitives.ReadUInt32BigEndian(_settings.Remote.GetAddressBytes());
+        var outer = (Source: BinaryPrimitives.ReadUInt32BigEndian(_settings.Local.GetAddressBytes()), Destination: BinaryPrimitives.ReadUInt32BigEndian(_settings.Remote.GetAddressBytes()));
         Libc.Fcntl(_tun, FileConstants.F_SETFL, Libc.Fcntl(_tun, FileConstants.F_GETFL, 0) | FileConstants.O_NONBLOCK);
-        for (var i = 0; i < Batch; i++)
+        for (var i = 0; i < batch; i++)
         {
             messages[i].Header.Name = &remote;
             messages[i].Header.NameLength = (uint)sizeof(SockAddrIn);
@@ -64,10 +71,15 @@ internal sealed partial class UserspaceIpipRelay
         while (!_stopping)
         {
             var count = 0;
-            while (count < Batch)
+            while (count < batch)
             {
                 var slot = slots + (count * SlotSize);
-                var n = ReadTun(slot + 20, SlotSize - 20);
+                long n;
+                fixed (byte* buffer = input)
+                {
+                    n = input is null ? ReadTun(slot + 20, SlotSize - 20) : ReadTun(buffer, InputSize);
+                }
+
                 if (n == ReadAgain)
                 {
                     continue;
@@ -85,15 +97,15 @@ internal sealed partial class UserspaceIpipRelay
 
                 try
                 {
-                    var verdict = IpipPacket.CheckInner(new ReadOnlySpan<byte>(slot + 20, (int)n));
-                    if (verdict != IpipDrop.None)
+                    if (input is null)
                     {
-                        Count(verdict);
-                        continue;
+                        lengths[0] = (int)n;
+                        count = Accept(slots, vectors, count, 1, lengths, outer);
                     }
-
-                    vectors[count].Length = (nuint)IpipPacket.WriteOuterHeader(new Span<byte>(slot, (int)n + 20), source, destination, _settings.Ttl, _settings.Tos, 0);
-                    count++;
+                    else
+                    {
+                        count = Segment(input.AsSpan(0, (int)n), slots, vectors, messages, count, lengths, outer);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -110,6 +122,75 @@ internal sealed partial class UserspaceIpipRelay
 
             SendBatch(messages, vectors, count);
         }
+    }
+
+    /// <summary>
+    /// Cuts one offloaded read (virtio-net header, then up to 64 KB) into the slots from <paramref name="count"/> on,
+    /// sending what is ready first when they do not hold it; the new count of ready slots.
+    /// </summary>
+    private unsafe int Segment(Span<byte> read, byte* slots, IoVec* vectors, MMsgHdr* messages, int count, int[] lengths, (uint Source, uint Destination) outer)
+    {
+        if (read.Length < VirtioNetHeader.Size)
+        {
+            _malformed++;
+            return count;
+        }
+
+        var header = VirtioNetHeader.Read(read);
+        var packet = read[VirtioNetHeader.Size..];
+        var output = new Span<byte>(slots, lengths.Length * SlotSize);
+        var made = GsoSegmenter.Segment(packet, header, output[(count * SlotSize)..], SlotSize, 20, lengths.AsSpan(0, lengths.Length - count));
+        if (made == -2 && count > 0)
+        {
+            // Not enough free slots for this one: send what is ready, then cut it into empty slots.
+            SendBatch(messages, vectors, count);
+            count = 0;
+            made = GsoSegmenter.Segment(packet, header, output, SlotSize, 20, lengths);
+        }
+
+        if (made < 0)
+        {
+            _malformed++;
+            return count;
+        }
+
+        if (made > 1)
+        {
+            _segmented++;
+        }
+
+        return Accept(slots, vectors, count, made, lengths, outer);
+    }
+
+    /// <summary>
+    /// Checks the <paramref name="made"/> packets in the slots from <paramref name="first"/> on (their lengths in
+    /// <paramref name="lengths"/>), compacts the accepted ones (almost always all) into consecutive slots and writes
+    /// their outer headers; the new count of ready slots.
+    /// </summary>
+    private unsafe int Accept(byte* slots, IoVec* vectors, int first, int made, int[] lengths, (uint Source, uint Destination) outer)
+    {
+        var count = first;
+        for (var i = 0; i < made; i++)
+        {
+            var from = slots + ((first + i) * SlotSize);
+            var verdict = IpipPacket.CheckInner(new ReadOnlySpan<byte>(from + 20, lengths[i]));
+            if (verdict != IpipDrop.None)
+            {
+                Count(verdict);
+                continue;
+            }
+
+            var to = slots + (count * SlotSize);
+            if (from != to)
+            {
+                Buffer.MemoryCopy(from + 20, to + 20, SlotSize - 20, lengths[i]);
+            }
+
+            vectors[count].Length = (nuint)IpipPacket.WriteOuterHeader(new Span<byte>(to, lengths[i] + 20), outer.Source, outer.Destination, _settings.Ttl, _settings.Tos, 0);
+            count++;
+        }
+
+        return count;
     }
 
     private unsafe void SendBatch(MMsgHdr* messages, IoVec* vectors, int count)
@@ -181,134 +262,6 @@ internal sealed partial class UserspaceIpipRelay
             {
                 Libc.Close(probe);
             }
-        }
-    }
-
-    /// <summary>
-    /// With offloads the kernel hands over up to 64 KB at a time behind a virtio-net header: each is cut into
-    /// wire-sized packets (<see cref="GsoSegmenter"/>) straight into the send slots, 20 bytes in so the outer header
-    /// goes in front without a copy; the slots leave in batches of one sendmmsg.
-    /// </summary>
-    private unsafe void EncapsulateOffloadedLoop()
-    {
-        const int InputSize = VirtioNetHeader.Size + 65536;
-        var input = new byte[InputSize];
-        RelayBatch.Allocate(SegmentBatch, SlotSize, out var slots, out var vectors, out var messages);
-        var lengths = new int[SegmentBatch];
-        var remote = new SockAddrIn { Family = Sock.AF_INET, Address = ToNetworkOrder(_settings.Remote) };
-        var source = BinaryPrimitives.ReadUInt32BigEndian(_settings.Local.GetAddressBytes());
-        var destination = BinaryPrimitives.ReadUInt32BigEndian(_settings.Remote.GetAddressBytes());
-        Libc.Fcntl(_tun, FileConstants.F_SETFL, Libc.Fcntl(_tun, FileConstants.F_GETFL, 0) | FileConstants.O_NONBLOCK);
-        for (var i = 0; i < SegmentBatch; i++)
-        {
-            messages[i].Header.Name = &remote;
-            messages[i].Header.NameLength = (uint)sizeof(SockAddrIn);
-        }
-
-        var output = new Span<byte>(slots, SegmentBatch * SlotSize);
-        while (!_stopping)
-        {
-            var count = 0;
-            while (count < SegmentBatch)
-            {
-                long n;
-                fixed (byte* buffer = input)
-                {
-                    n = ReadTun(buffer, InputSize);
-                }
-
-                if (n == ReadAgain)
-                {
-                    continue;
-                }
-
-                if (n == ReadGone)
-                {
-                    return;
-                }
-
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                try
-                {
-                    if (n < VirtioNetHeader.Size)
-                    {
-                        _malformed++;
-                        continue;
-                    }
-
-                    var header = VirtioNetHeader.Read(input);
-                    var packet = input.AsSpan(VirtioNetHeader.Size, (int)n - VirtioNetHeader.Size);
-                    var made = GsoSegmenter.Segment(packet, header, output[(count * SlotSize)..], SlotSize, 20, lengths.AsSpan(0, SegmentBatch - count));
-                    if (made == -2 && count > 0)
-                    {
-                        // Not enough free slots for this one: send what is ready, then cut it into empty slots.
-                        SendBatch(messages, vectors, count);
-                        count = 0;
-                        made = GsoSegmenter.Segment(packet, header, output, SlotSize, 20, lengths);
-                    }
-
-                    if (made < 0)
-                    {
-                        _malformed++;
-                        continue;
-                    }
-
-                    if (made > 1)
-                    {
-                        _segmented++;
-                    }
-
-                    var first = count;
-                    for (var i = 0; i < made; i++)
-                    {
-                        var slot = slots + ((first + i) * SlotSize);
-                        var inner = new ReadOnlySpan<byte>(slot + 20, lengths[i]);
-                        var verdict = IpipPacket.CheckInner(inner);
-                        if (verdict != IpipDrop.None)
-                        {
-                            Count(verdict);
-                            lengths[i] = -1;
-                            continue;
-                        }
-                    }
-
-                    // Compact the accepted ones (almost always all) into consecutive messages.
-                    for (var i = 0; i < made; i++)
-                    {
-                        if (lengths[i] < 0)
-                        {
-                            continue;
-                        }
-
-                        var from = slots + ((first + i) * SlotSize);
-                        var to = slots + (count * SlotSize);
-                        if (from != to)
-                        {
-                            Buffer.MemoryCopy(from + 20, to + 20, SlotSize - 20, lengths[i]);
-                        }
-
-                        vectors[count].Length = (nuint)IpipPacket.WriteOuterHeader(new Span<byte>(to, lengths[i] + 20), source, destination, _settings.Ttl, _settings.Tos, 0);
-                        count++;
-                    }
-                }
-                catch (Exception ex)
-                {
-                    Failed("encapsulate", ex);
-                }
-            }
-
-            if (count == 0)
-            {
-                var wait = new PollFd { Fd = _tun.Number, Events = FileConstants.POLLIN };
-                Libc.Poll(&wait, 1, 500);
-                continue;
-            }
-
-            SendBatch(messages, vectors, count);
         }
     }
 }

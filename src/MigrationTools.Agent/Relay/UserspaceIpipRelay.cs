@@ -69,7 +69,7 @@ internal sealed partial class UserspaceIpipRelay
     /// <summary>Relays until <see cref="Stop"/>, the device goes or the namespace goes; returns why it ended.</summary>
     public string Run()
     {
-        var toRemote = new Thread(() => Guard(_vnet ? EncapsulateOffloadedLoop : EncapsulateLoop, "tun->raw")) { IsBackground = true, Name = "tun->raw" };
+        var toRemote = new Thread(() => Guard(EncapsulateLoop, "tun->raw")) { IsBackground = true, Name = "tun->raw" };
         var fromRemote = new Thread(() => Guard(DecapsulateLoop, "raw->tun")) { IsBackground = true, Name = "raw->tun" };
         toRemote.Start();
         fromRemote.Start();

@@ -1,6 +1,6 @@
-using System;
 using System.IO;
 using MigrationTools.Core.Errors;
+using MigrationTools.Engine.Tools;
 
 namespace MigrationTools.Engine.Processes;
 
@@ -17,34 +17,12 @@ internal static class ProgramLocator
 
         if (program.Contains('/'))
         {
-            return IsExecutable(program)
+            return ToolCatalog.IsExecutable(program)
                 ? Path.GetFullPath(program)
                 : throw NotFound(program, File.Exists(program) ? "it is not executable" : "there is no such file");
         }
 
-        var searchPath = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var directory in $"{searchPath}:/usr/local/sbin:/usr/sbin:/sbin".Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(directory, program);
-            if (IsExecutable(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw NotFound(program, "it is not on PATH");
-    }
-
-    private static bool IsExecutable(string path)
-    {
-        try
-        {
-            return File.Exists(path) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
+        return ToolCatalog.Search(program) ?? throw NotFound(program, "it is not on PATH");
     }
 
     private static MigrationToolsException NotFound(string program, string why) =>

@@ -47,21 +47,40 @@ internal static class ToolCatalog
             return File.Exists(program) ? program : null;
         }
 
-        return ResolvedPaths.GetOrAdd(program, static name =>
-        {
-            var searchPath = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-            // sbin directories are not always on a non-login PATH, yet iproute2 and friends live there.
-            foreach (var directory in $"{searchPath}:/usr/local/sbin:/usr/sbin:/sbin".Split(':', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var candidate = Path.Combine(directory, name);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
+        return ResolvedPaths.GetOrAdd(program, static name => Search(name));
+    }
 
-            return null;
-        });
+    /// <summary>
+    /// The first executable file named <paramref name="name"/> on PATH, then in the sbin directories (not always on a
+    /// non-login PATH, yet iproute2 and friends live there), as execvp(3) would look; null when there is none. The one
+    /// PATH search of the module: the tools it runs and the programs a user asks it to run are found alike.
+    /// </summary>
+    internal static string? Search(string name)
+    {
+        var searchPath = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var directory in $"{searchPath}:/usr/local/sbin:/usr/sbin:/sbin".Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (IsExecutable(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a file someone may execute.</summary>
+    internal static bool IsExecutable(string path)
+    {
+        try
+        {
+            return File.Exists(path) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The full path of <paramref name="program"/>; throws <c>ToolNotInstalled</c> naming the package when missing.</summary>
