@@ -173,16 +173,19 @@ Describe 'Mappings that cannot work say so' -Tag RequireRoot, Integration {
         "$($ping.Output) $($ping.Error)" | Should -Match 'unreachable'
     }
 
-    It 'says nothing when there is a route' {
+    It 'says nothing when there is an <Family> route' -ForEach @(
+        @{ Family = 'IPv4'; Net = '10.77.0.0/16'; Vip = '10.77.7.8'; Targets = '10.77.8.1', '10.77.8.2'; Name = 'r4' }
+        @{ Family = 'IPv6'; Net = 'fe00:77::/64'; Vip = 'fe00:77::8'; Targets = 'fe00:78::1', 'fe00:78::2'; Name = 'r6' }
+    ) {
         # A namespace of this test's own with a route (over a veth pair inside it, made with iproute2) to the virtual address.
-        $routed = "${prefix}routed"
+        $routed = "${prefix}$Name"
         New-NetNs -Name $routed | Out-Null
         & ip -n $routed link add d0 type veth peer name d1
         & ip -n $routed link set d0 up
         & ip -n $routed link set d1 up
-        & ip -n $routed route add 10.77.0.0/16 dev d0
-        (& ip -n $routed route get 10.77.7.8) -join ' ' | Should -Match 'dev d0' -Because 'the oracle, iproute2, sees the route'
-        $null = New-FlowMapping -Namespace $routed -VirtualAddress 10.77.7.8 -Target 10.77.8.1, 10.77.8.2 -WarningVariable warned -WarningAction SilentlyContinue
+        & ip -n $routed route add $Net dev d0
+        (& ip -n $routed route get $Vip) -join ' ' | Should -Match 'dev d0' -Because 'the oracle, iproute2, sees the route'
+        $null = New-FlowMapping -Namespace $routed -VirtualAddress $Vip -Target $Targets -WarningVariable warned -WarningAction SilentlyContinue
         $warned | Should -BeNullOrEmpty
         $null = Switch-FlowTarget -Namespace $routed -Strict -WarningVariable switched -WarningAction SilentlyContinue
         $switched | Should -BeNullOrEmpty

@@ -102,8 +102,11 @@ internal static class RouteMessages
         var header = writer.ReserveHeader(Rtnl.RtMsgLength);
         header[0] = FamilyByte(family);
         header[1] = (byte)(family == IpFamily.IPv6 ? 128 : 32);
-        // rtm_flags RTM_F_LOOKUP_TABLE (0x1000), as iproute2 sends it: the answer names the table the route is in.
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], 0x1000);
+        // rtm_flags RTM_F_LOOKUP_TABLE (0x1000) for IPv4, as iproute2 sends it (the answer names the route's table).
+        // The module's sockets ask for strict checking (NETLINK_GET_STRICT_CHK), under which IPv6 accepts no flag but
+        // RTM_F_FIB_MATCH and refuses the request with EINVAL; iproute2's socket is not strict, so it sends the flag
+        // for both families. The module does not read the table, so IPv6 goes without it.
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], family == IpFamily.IPv4 ? 0x1000u : 0u);
         Span<byte> address = stackalloc byte[16];
         destination.TryWriteBytes(address, out var length);
         writer.PutBytes(Rtnl.RTA_DST, address[..length]);

@@ -178,7 +178,7 @@ internal static class Rtnetlink
         {
             var answered = false;
             var ack = TryDump(socket, (ref NetlinkWriter w, uint s) => RouteMessages.WriteGetRouteTo(ref w, s, destination), message => answered |= message.Type == Rtnl.RTM_NEWROUTE, "look up the route to " + destination);
-            if (!ack.Succeeded && ack.Error is not (Errno.ENETUNREACH or Errno.EHOSTUNREACH or Errno.EACCES or Errno.EINVAL))
+            if (!ack.Succeeded && ack.Error is not (Errno.ENETUNREACH or Errno.EHOSTUNREACH or Errno.EACCES))
             {
                 throw NetlinkSocket.Failure("look up the route to " + destination, ack);
             }
