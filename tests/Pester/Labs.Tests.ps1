@@ -29,7 +29,8 @@ Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templa
     BeforeAll {
         $script:labPrefix = "${prefix}$($Template.Substring(0, 2))-"
         $script:labName = "${prefix}$Template"
-        $script:lab = New-NetLab -Template $Template -Name $labName -Prefix $labPrefix
+        $script:lab = New-NetLab -Template $Template -Name $labName -Prefix $labPrefix -WarningVariable warned -WarningAction SilentlyContinue
+        $script:buildWarnings = @($warned | ForEach-Object { "$_" })
     }
     AfterAll {
         Remove-NetLab -Name $labName -Confirm:$false -ErrorAction SilentlyContinue
@@ -40,6 +41,10 @@ Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templa
         $expected = (Import-PowerShellDataFile (Join-Path $RepoRoot "module/labs/$Template.psd1")).Nodes.Keys | ForEach-Object { "$labPrefix$_" } | Sort-Object
         @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -like "$labPrefix*" } | Sort-Object) | Should -Be $expected
         (Get-NetLab -Name $labName).Status | Should -Be 'Complete'
+    }
+
+    It 'builds without a warning (its mappings are routable)' {
+        $buildWarnings | Should -BeNullOrEmpty
     }
 
     It 'exports as names and plain data: ConvertTo-Json carries the status as a word and no .NET type name' {
@@ -176,6 +181,25 @@ Describe 'Bad lab files make nothing' -Tag RequireRoot, Integration {
         $e = Get-ErrorRecord ([scriptblock]::Create("Show-NetLab -Path '$file'"))
         $e.FullyQualifiedErrorId | Should -BeLike 'LabFileInvalid,*'
         Test-Path $marker | Should -BeFalse
+    }
+}
+
+Describe 'Copies side by side' -Tag RequireRoot, Integration {
+    It 'a -Prefix alone names the copy after the prefix and the lab, so two copies build without -Name' {
+        $first = New-NetLab -Template ping-flow -Prefix "${prefix}c1-"
+        try {
+            $second = New-NetLab -Template ping-flow -Prefix "${prefix}c2-"
+            try {
+                $first.Name | Should -Be "${prefix}c1-ping-flow"
+                $second.Name | Should -Be "${prefix}c2-ping-flow"
+                (Get-NetLab -Name "${prefix}c2-ping-flow").Status | Should -Be 'Complete'
+                (& ip netns list) -join "`n" | Should -Match "(?m)^${prefix}c2-A\b"
+            } finally {
+                Remove-NetLab -Name $second.Name -Confirm:$false
+            }
+        } finally {
+            Remove-NetLab -Name $first.Name -Confirm:$false
+        }
     }
 }
 

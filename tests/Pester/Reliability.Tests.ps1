@@ -145,10 +145,15 @@ Describe 'Other sessions' -Tag RequireRoot, Integration {
             $ps.Stop()
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
             $ps.Dispose()
+            $env:MIGRATIONTOOLS_LOCK_TIMEOUT = '0.5'
+            $watch.Restart()
             $e = Get-ErrorRecord ([scriptblock]::Create("Switch-FlowTarget -Namespace '$n'"))
             $e.FullyQualifiedErrorId | Should -BeLike 'StateLockTimeout,*'
             $e.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $e.Exception.Message | Should -Match 'for 0\.5 s'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
         } finally {
+            Remove-Item env:MIGRATIONTOOLS_LOCK_TIMEOUT -ErrorAction SilentlyContinue
             Stop-Process -Id $holder.Id -Force -ErrorAction SilentlyContinue
         }
         (Get-FlowMapping -Namespace $n).CurrentTarget.ToString() | Should -Be '10.228.0.2'

@@ -167,7 +167,6 @@ internal static class FlowManager
         bool strict = false)
     {
         var watch = Stopwatch.StartNew();
-        HostRequirements.EnsureRoot();
         NetNsLookup.EnsureExists(@namespace);
         IPAddress? requested = target is null ? null : IpPrefix.ParseAddress(target, "target address");
         IPAddress? vipFilter = virtualAddress is null ? null : IpPrefix.ParseAddress(virtualAddress, "virtual address");

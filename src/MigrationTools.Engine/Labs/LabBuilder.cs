@@ -27,7 +27,6 @@ internal static class LabBuilder
 {
     internal static NetLab Build(LabDefinition definition, string name, string prefix, string source, TunnelMode? tunnelMode, CancellationToken cancellationToken)
     {
-        HostRequirements.EnsureRoot();
         var watch = Stopwatch.StartNew();
         LabFileParser.CheckPrefix(definition, prefix, source);
         var namespaces = definition.Nodes.Keys.Select(n => new LabNamespace(n, prefix + n, null)).ToArray();
@@ -193,7 +192,7 @@ internal static class LabBuilder
             {
                 foreach (var address in addresses)
                 {
-                    AddressManager.Add(prefix + end.Node, end.Interface, IpPrefix.Parse(address), cancellationToken);
+                    AddressManager.AddValidated(prefix + end.Node, end.Interface, IpPrefix.Parse(address));
                 }
             }
         }
@@ -202,7 +201,7 @@ internal static class LabBuilder
         var tunnels = definition.Tunnels.Select(t => (t.Node, t.Name)).ToHashSet();
         foreach (var address in definition.Addresses.Where(a => !tunnels.Contains((a.Node, a.Interface))))
         {
-            AddressManager.Add(prefix + address.Node, address.Interface, IpPrefix.Parse(address.Address), cancellationToken);
+            AddressManager.AddValidated(prefix + address.Node, address.Interface, IpPrefix.Parse(address.Address));
         }
     }
 
@@ -228,7 +227,7 @@ internal static class LabBuilder
 
         foreach (var address in definition.Addresses.Where(a => definition.Tunnels.Any(t => t.Node == a.Node && t.Name == a.Interface)))
         {
-            AddressManager.Add(prefix + address.Node, address.Interface, IpPrefix.Parse(address.Address), cancellationToken);
+            AddressManager.AddValidated(prefix + address.Node, address.Interface, IpPrefix.Parse(address.Address));
         }
     }
 

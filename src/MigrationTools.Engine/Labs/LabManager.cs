@@ -14,11 +14,19 @@ namespace MigrationTools.Engine.Labs;
 /// <summary>Labs on this machine: built from definitions, listed from their state whoever built them, removed whole.</summary>
 internal static class LabManager
 {
-    /// <summary>Builds a lab; on failure nothing of it is left.</summary>
-    public static NetLab Build(LabDefinition definition, string? name, string? prefix, string source, TunnelMode? tunnelMode = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Builds a lab; on failure nothing of it is left. Without a name the lab is named after its definition, and with
+    /// a prefix after the prefix and the definition (<c>b-</c> and <c>ping-flow</c> make <c>b-ping-flow</c>), so a
+    /// prefix alone gives a copy beside the first.
+    /// </summary>
+    public static NetLab Build(LabDefinition definition, string? name, string? prefix, string source, TunnelMode? tunnelMode = null, CancellationToken cancellationToken = default) =>
+        LabBuilder.Build(definition, LabStore.EnsureName(name ?? DefaultName(definition.Name, prefix)), prefix ?? string.Empty, source, tunnelMode, cancellationToken);
+
+    /// <summary>The name of a lab built without -Name: the prefix (its trailing separators dropped) and the definition's name.</summary>
+    internal static string DefaultName(string definitionName, string? prefix)
     {
-        var labName = LabStore.EnsureName(name ?? definition.Name);
-        return LabBuilder.Build(definition, labName, prefix ?? string.Empty, source, tunnelMode, cancellationToken);
+        var head = (prefix ?? string.Empty).TrimEnd('-', '_', '.');
+        return head.Length == 0 ? definitionName : head + "-" + definitionName;
     }
 
     /// <summary>Every lab the module built on this machine, with its status.</summary>

@@ -80,7 +80,7 @@ internal static class NetNsState
 
     /// <summary>Takes the lock of one concern of a namespace (e.g. its flow mappings).</summary>
     internal static StateLock Lock(string name, string area, CancellationToken cancellationToken) =>
-        StateLock.Acquire(Path.Combine(Prepare(name, area), ".lock"), TimeSpan.FromSeconds(10), cancellationToken);
+        StateLock.Acquire(Path.Combine(Prepare(name, area), ".lock"), StateLock.Timeout, cancellationToken);
 
     /// <summary>Drops every piece of state of a namespace (whose processes are already stopped).</summary>
     internal static void Forget(string name) => FileCleanup.TryDeleteDirectory(DirectoryOf(name));

@@ -16,7 +16,25 @@ internal sealed class StateLock : IDisposable
 {
     private readonly FileDescriptor _fd;
 
+    /// <summary>The environment variable that sets how long a session waits for a lock, in seconds.</summary>
+    internal const string TimeoutVariable = "MIGRATIONTOOLS_LOCK_TIMEOUT";
+
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
     private StateLock(FileDescriptor fd) => _fd = fd;
+
+    /// <summary>
+    /// How long a session waits for a lock another session holds: 10 s, or the seconds (0.1 to 3600) named by
+    /// MIGRATIONTOOLS_LOCK_TIMEOUT in the session's environment; any other value is ignored.
+    /// </summary>
+    internal static TimeSpan Timeout => ParseTimeout(Environment.GetEnvironmentVariable(TimeoutVariable));
+
+    /// <summary>The wait a setting of <see cref="TimeoutVariable"/> names, or the default.</summary>
+    internal static TimeSpan ParseTimeout(string? value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds is >= 0.1 and <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : DefaultTimeout;
 
     /// <summary>Takes the lock of <paramref name="path"/>, waiting up to <paramref name="timeout"/>.</summary>
     internal static StateLock Acquire(string path, TimeSpan timeout, CancellationToken cancellationToken)
@@ -47,7 +65,7 @@ internal sealed class StateLock : IDisposable
             {
                 fd.Dispose();
                 cancellationToken.ThrowIfCancellationRequested();
-                throw ErrorCatalog.StateLockTimeout($"Another session has held the lock {path} for {timeout.TotalSeconds:0} s; try again when it is done.", path);
+                throw ErrorCatalog.StateLockTimeout($"Another session has held the lock {path} for {timeout.TotalSeconds:0.#} s; try again when it is done.", path);
             }
 
             cancellationToken.WaitHandle.WaitOne(2);

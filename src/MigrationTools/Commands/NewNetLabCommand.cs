@@ -63,7 +63,7 @@ public sealed class NewNetLabCommand : MigrationToolsCmdlet
         {
             var file = ParameterSetName == TemplateSet ? LabTemplates.PathOf(Template) : GetUnresolvedProviderPathFromPSPath(Path);
             var definition = LabFileReader.Read(file);
-            var name = Name ?? definition.Name;
+            var name = Name ?? LabManager.DefaultName(definition.Name, Prefix);
             if (ShouldProcess($"{name} ({definition.Nodes.Count} namespaces {Prefix}*)", "Build lab"))
             {
                 WriteObject(LabManager.Build(definition, name, Prefix, ParameterSetName == TemplateSet ? "template " + Template : file, TunnelMode, CancellationToken));

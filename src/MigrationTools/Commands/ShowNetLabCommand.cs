@@ -20,7 +20,7 @@ namespace MigrationTools.Commands;
 /// <para>The QUIC load-balancer lab as Mermaid, without building it.</para>
 /// </example>
 /// <example>
-/// <code>Get-NetLab q1 | Show-NetLab -OutFile q1.svg</code>
+/// <code>Get-NetLab q1-quic-lb | Show-NetLab -OutFile q1.svg</code>
 /// <para>Renders a built lab as an SVG picture.</para>
 /// </example>
 [Cmdlet(VerbsCommon.Show, "NetLab", DefaultParameterSetName = NameSet)]

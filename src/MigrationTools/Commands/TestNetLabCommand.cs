@@ -13,7 +13,7 @@ namespace MigrationTools.Commands;
 /// naming it, before any ping. A lab where every result is Reachable is built right.
 /// </remarks>
 /// <example>
-/// <code>Test-NetLab -Name q1 | Where-Object { -not $_.Reachable }</code>
+/// <code>Test-NetLab -Name q1-quic-lb | Where-Object { -not $_.Reachable }</code>
 /// <para>Shows what does not answer.</para>
 /// </example>
 /// <example>
