@@ -48,6 +48,7 @@
         'New-NetLab'
         'Get-NetLab'
         'Remove-NetLab'
+        'Repair-NetLab'
         'Show-NetLab'
         'Test-NetLab'
         'Export-NetLab'

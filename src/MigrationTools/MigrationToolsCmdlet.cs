@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MigrationTools.Core.Errors;
 using MigrationTools.Core.Reporting;
+using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Platform;
 
 namespace MigrationTools;
@@ -103,8 +104,12 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     }
 
     /// <summary>Maps an engine failure to an ErrorRecord.</summary>
-    protected static ErrorRecord ToErrorRecord(MigrationToolsException ex, object? target) =>
-        new(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
+    protected static ErrorRecord ToErrorRecord(MigrationToolsException ex, object? target)
+    {
+        // A missing namespace that is a lab's node is reported as that node, with the lab's repair as the advice.
+        ex = LabManager.AsLabNode(ex);
+        return new(ex, ex.ErrorId, CategoryOf(ex.Kind), ex.Target ?? target);
+    }
 
     /// <summary>
     /// Maps a .NET failure the engine did not classify to an ErrorRecord with a stable id: the file system and

@@ -204,31 +204,119 @@ Describe 'Copies side by side' -Tag RequireRoot, Integration {
 }
 
 Describe 'A lab link that flaps' -Tag RequireRoot, Integration {
+    BeforeAll {
+        $script:flapName = "${prefix}flap"
+        $script:flap = New-NetLab -Template ping-flow -Name $flapName -Prefix "${prefix}fl-"
+        $script:flapA = $flap.NamespaceOf('A')
+    }
+    AfterAll {
+        Remove-NetLab -Name $flapName -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
     It 'keeps its IPv6 addresses across down and up' {
-        $name = "${prefix}flap"
-        $lab = New-NetLab -Template ping-flow -Name $name -Prefix "${prefix}fl-"
-        try {
-            $a = $lab.NamespaceOf('A')
-            $link = (Get-NetNsLink -Namespace $a | Where-Object Name -ne 'lo' | Select-Object -First 1).Name
-            Set-NetNsLink -Namespace $a -Name $link -State Down
-            Set-NetNsLink -Namespace $a -Name $link -State Up
-            # The oracle is iproute2: the lab's global IPv6 address is still on the link.
-            (& ip -n $a -6 addr show dev $link scope global) -join "`n" | Should -Match 'fd00:ab::a/64'
-        } finally {
-            Remove-NetLab -Name $name -Confirm:$false
-        }
+        & ip -n $flapA link set a-b down
+        & ip -n $flapA link set a-b up
+        # The oracle is iproute2: the lab's global IPv6 address is still on the link.
+        (& ip -n $flapA -6 addr show dev a-b scope global) -join "`n" | Should -Match 'fd00:ab::a/64'
+        Repair-NetLab -Name $flapName | Out-Null
+    }
+
+    It 'is Drifted after a flap made with iproute2, names the lost routes, and Repair-NetLab restores reachability' {
+        (Get-NetLab -Name $flapName).Status | Should -Be 'Complete'
+        & ip -n $flapA link set a-b down
+        & ip -n $flapA link set a-b up
+        # The oracle: iproute2 sees no default route left in A, and A cannot reach C.
+        (& ip -n $flapA -6 route show default) | Should -BeNullOrEmpty
+        (Invoke-NetNs -Name $flapA -Command ping -ArgumentList '-c', '1', '-W', '1', 'fc01::1').ExitCode | Should -Not -Be 0
+
+        $lab = Get-NetLab -Name $flapName
+        $lab.Status | Should -Be 'Drifted'
+        $found = Get-NetLab -Name $flapName -Detailed
+        $found | Where-Object { $_.Node -eq 'A' -and $_.Kind -eq 'Route' } | ForEach-Object Item | Sort-Object |
+            Should -Be @('default via 10.201.1.254', 'default via fd00:ab::b')
+        $lab.Differences.Count | Should -Be @($found).Count
+
+        $done = Repair-NetLab -Name $flapName
+        @($done).Count | Should -Be @($found).Count
+        $done.Action | Sort-Object -Unique | Should -Be 'repaired'
+        (& ip -n $flapA -6 route show default) -join ' ' | Should -Match 'via fd00:ab::b'
+        (Get-NetLab -Name $flapName).Status | Should -Be 'Complete'
+        Test-NetLab -Name $flapName | Where-Object { -not $_.Reachable } | Should -BeNullOrEmpty
+        # Idempotent: nothing left to do.
+        Repair-NetLab -Name $flapName | Should -BeNullOrEmpty
+    }
+
+    It 'Set-NetNsLink -State Up on a lab link brings its routes back' {
+        Set-NetNsLink -Namespace $flapA -Name a-b -State Down
+        (& ip -n $flapA route show default) | Should -BeNullOrEmpty
+        Set-NetNsLink -Namespace $flapA -Name a-b -State Up
+        (& ip -n $flapA route show default) -join ' ' | Should -Match 'via 10.201.1.254'
+        (& ip -n $flapA -6 route show default) -join ' ' | Should -Match 'via fd00:ab::b'
+        (Get-NetLab -Name $flapName).Status | Should -Be 'Complete'
+    }
+
+    It 'sees a changed sysctl, an address removed and an MTU changed, and puts each back' {
+        $b = $flap.NamespaceOf('B')
+        & ip netns exec $b sysctl -qw net.ipv4.ip_forward=0
+        & ip -n $flapA addr del 10.201.1.1/24 dev a-b
+        & ip -n $b link set b-c mtu 1400
+        $found = Get-NetLab -Name $flapName -Detailed
+        $found | Where-Object { $_.Kind -eq 'Sysctl' -and $_.Item -eq 'net.ipv4.ip_forward' -and $_.Actual -eq '0' } | Should -Not -BeNullOrEmpty
+        $found | Where-Object { $_.Kind -eq 'Address' -and $_.Item -eq 'a-b 10.201.1.1/24' } | Should -Not -BeNullOrEmpty
+        Repair-NetLab -Name $flapName | Out-Null
+        (& ip netns exec $b cat /proc/sys/net/ipv4/ip_forward) | Should -Be '1'
+        (& ip -n $flapA -4 addr show dev a-b) -join ' ' | Should -Match '10\.201\.1\.1/24'
+        (Get-NetLab -Name $flapName).Status | Should -Be 'Complete'
     }
 }
 
 Describe 'A damaged lab' -Tag RequireRoot, Integration {
+    BeforeAll {
+        $script:damagedName = "${prefix}damaged"
+        $script:damaged = New-NetLab -Template ping-flow -Name $damagedName -Prefix "${prefix}dm-"
+    }
+    AfterAll {
+        Remove-NetLab -Name $damagedName -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
     It 'Test-NetLab says which namespace is gone instead of pinging' {
-        $name = "${prefix}damaged"
-        $lab = New-NetLab -Template ping-flow -Name $name -Prefix "${prefix}dm-"
+        & ip netns del "${prefix}dm-C"
+        $e = Get-ErrorRecord ([scriptblock]::Create("Test-NetLab -Name '$damagedName'"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'LabDamaged,*'
+        "$e" | Should -BeLike "*${prefix}dm-C (node C)*"
+    }
+
+    It 'a command on the missing node names it as the lab node it is, with Repair-NetLab as the advice' {
+        $e = Get-ErrorRecord ([scriptblock]::Create("Get-NetNsAddress -Namespace '${prefix}dm-C'"))
+        $e.FullyQualifiedErrorId | Should -BeLike 'NetNsNotFound,*'
+        "$e" | Should -BeLike "*node C of lab '$damagedName'*Repair-NetLab -Name $damagedName*"
+        "$e" | Should -Not -BeLike '*New-NetNs*'
+    }
+
+    It 'Repair-NetLab makes the namespace again with its links, addresses and routes, and the lab is whole' {
+        (Get-NetLab -Name $damagedName).Status | Should -Be 'Damaged'
+        $done = Repair-NetLab -Name $damagedName
+        $done | Where-Object Kind -eq 'Namespace' | Select-Object -ExpandProperty Action | Should -Be 'repaired'
+        (& ip netns list) -join "`n" | Should -Match "(?m)^${prefix}dm-C\b"
+        (Get-NetLab -Name $damagedName).Status | Should -Be 'Complete'
+        Test-NetLab -Name $damagedName | Where-Object { -not $_.Reachable } | Should -BeNullOrEmpty
+        # The lab owns the new namespace: removing the lab removes it.
+        Remove-NetLab -Name $damagedName -Confirm:$false
+        (& ip netns list) -join "`n" | Should -Not -Match "(?m)^${prefix}dm-"
+    }
+}
+
+Describe 'Remove-NetLab -All' -Tag RequireRoot, Integration {
+    It 'asks first: in a session that cannot ask, it removes nothing' {
+        $name = "${prefix}keep"
+        $lab = New-NetLab -Template quic-nat -Name $name -Prefix "${prefix}kp-"
         try {
-            & ip netns del "${prefix}dm-C"
-            $e = Get-ErrorRecord ([scriptblock]::Create("Test-NetLab -Name '$name'"))
-            $e.FullyQualifiedErrorId | Should -BeLike 'LabDamaged,*'
-            "$e" | Should -BeLike "*${prefix}dm-C (node C)*"
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Remove-NetLab -All")
+            $null = $ps.Invoke()
+            $ps.Dispose()
+            (Get-NetLab -Name $name).Status | Should -Be 'Complete'
+            (Get-Command Remove-NetLab).Parameters.Keys | Should -Contain 'Force'
         } finally {
             Remove-NetLab -Name $name -Confirm:$false
         }

@@ -160,6 +160,31 @@ internal static class FlowManager
     }
 
     /// <summary>
+    /// Drops a mapping whose rules are gone (or partly gone): what is left of its rules, if anything, and its record,
+    /// so that it can be made again (a lab's repair).
+    /// </summary>
+    internal static void Forget(string @namespace, IPAddress vip, CancellationToken cancellationToken)
+    {
+        using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken);
+        var states = LoadStates(@namespace);
+        if (states.FirstOrDefault(s => s.VirtualAddress == vip.ToString()) is not { } state)
+        {
+            return;
+        }
+
+        try
+        {
+            BackendOf(state.Backend).Remove(@namespace, vip, lastMapping: states.Count == 1);
+        }
+        catch (MigrationToolsException ex)
+        {
+            EngineOutput.Verbose($"What was left of the rules of {vip} in '{@namespace}' could not be removed ({ex.Message}); making them again.");
+        }
+
+        FileCleanup.TryDelete(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)));
+    }
+
+    /// <summary>
     /// Re-points a mapping: to <paramref name="target"/>, to the address of <paramref name="targetNamespace"/> that
     /// is in the target list, or (both null) to the next target after the current one.
     /// </summary>

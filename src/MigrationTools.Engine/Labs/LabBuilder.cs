@@ -131,19 +131,25 @@ internal static class LabBuilder
         foreach (var link in definition.Links)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            LinkManager.ConnectVeth(prefix + link.A.Node, link.A.Interface, prefix + link.B.Node, link.B.Interface, link.Mtu, cancellationToken);
-            if (link.RateMbit is { } rate)
+            Connect(link, prefix, cancellationToken);
+        }
+    }
+
+    /// <summary>One lab link: the veth pair and its rate limits.</summary>
+    internal static void Connect(LabLink link, string prefix, CancellationToken cancellationToken)
+    {
+        LinkManager.ConnectVeth(prefix + link.A.Node, link.A.Interface, prefix + link.B.Node, link.B.Interface, link.Mtu, cancellationToken);
+        if (link.RateMbit is { } rate)
+        {
+            foreach (var end in new[] { link.A, link.B })
             {
-                foreach (var end in new[] { link.A, link.B })
-                {
-                    Shape(prefix + end.Node, end.Interface, rate, cancellationToken);
-                }
+                Shape(prefix + end.Node, end.Interface, rate, cancellationToken);
             }
         }
     }
 
     /// <summary>A token bucket on the interface (tc tbf; the kernel here has no netem): the link's rate in each direction.</summary>
-    private static void Shape(string @namespace, string @interface, int rateMbit, CancellationToken cancellationToken)
+    internal static void Shape(string @namespace, string @interface, int rateMbit, CancellationToken cancellationToken)
     {
         var burst = Math.Max(32, rateMbit * 1000 / 8 / 100).ToString(CultureInfo.InvariantCulture) + "kb";
         var result = NetNsTool.TryRun(@namespace, "tc", new[] { "qdisc", "replace", "dev", @interface, "root", "tbf", "rate", rateMbit.ToString(CultureInfo.InvariantCulture) + "mbit", "burst", burst, "latency", "50ms" }, cancellationToken: cancellationToken);
@@ -157,33 +163,42 @@ internal static class LabBuilder
     {
         foreach (var node in definition.Nodes.Values)
         {
-            // A lab link that goes down and up keeps its IPv6 addresses (the kernel drops them by default), as its
-            // IPv4 ones are kept; a node's own Sysctls, written below, may still say otherwise.
-            NetNsSysctl.Write(prefix + node.Name, "net.ipv6.conf.all.keep_addr_on_down", "1");
-            if (node.Forwarding)
+            foreach (var (key, value) in SysctlsOf(node, prefix + node.Name))
             {
-                NetNsSysctl.SetForwarding(prefix + node.Name, IpFamily.IPv4, true);
-                NetNsSysctl.SetForwarding(prefix + node.Name, IpFamily.IPv6, true);
-            }
-
-            foreach (var (key, value) in node.Sysctls)
-            {
-                if (!key.Contains('*', StringComparison.Ordinal))
-                {
-                    NetNsSysctl.Write(prefix + node.Name, key, value);
-                    continue;
-                }
-
-                // A wildcard key sets every matching key there is once links and tunnels exist (e.g. every rp_filter).
-                var pattern = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(key).Replace("\\*", "[^.]*") + "$");
-                foreach (var setting in NetNsSysctl.List(prefix + node.Name, pattern.IsMatch))
-                {
-                    NetNsSysctl.Write(prefix + node.Name, setting.Name, value);
-                }
+                NetNsSysctl.Write(prefix + node.Name, key, value);
             }
         }
     }
 
+    /// <summary>
+    /// The sysctls a node's namespace gets, in order, with wildcard keys expanded to the keys there are now (once
+    /// links and tunnels exist): IPv6 addresses kept across a link flap (the kernel drops them by default, and keeps
+    /// IPv4's), forwarding when asked, then the node's own Sysctls, which may still say otherwise.
+    /// </summary>
+    internal static IReadOnlyList<(string Key, string Value)> SysctlsOf(LabNode node, string @namespace)
+    {
+        var settings = new List<(string Key, string Value)> { ("net.ipv6.conf.all.keep_addr_on_down", "1") };
+        if (node.Forwarding)
+        {
+            settings.Add(("net.ipv4.ip_forward", "1"));
+            settings.Add(("net.ipv6.conf.all.forwarding", "1"));
+        }
+
+        foreach (var (key, value) in node.Sysctls)
+        {
+            if (!key.Contains('*', StringComparison.Ordinal))
+            {
+                settings.Add((key, value));
+                continue;
+            }
+
+            var pattern = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(key).Replace("\\*", "[^.]*") + "$");
+            settings.AddRange(NetNsSysctl.List(@namespace, pattern.IsMatch).Select(s => (s.Name, value)));
+        }
+
+        // A key set twice ends with its last value.
+        return settings.GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
+    }
     private static void AddAddresses(LabDefinition definition, string prefix, CancellationToken cancellationToken)
     {
         foreach (var link in definition.Links)
@@ -209,11 +224,17 @@ internal static class LabBuilder
     {
         foreach (var node in definition.Nodes.Values.Where(n => n.Nftables is not null))
         {
-            var result = NetNsTool.TryRun(prefix + node.Name, "nft", new[] { "-f", "-" }, node.Nftables, cancellationToken);
-            if (!result.Succeeded)
-            {
-                throw ErrorCatalog.LabRulesetFailed($"The nftables ruleset of node '{node.Name}' was refused: {result.StandardError.Trim()}", node.Name);
-            }
+            LoadRuleset(node, prefix + node.Name, cancellationToken);
+        }
+    }
+
+    /// <summary>Loads a node's nftables ruleset (nft -f) into its namespace.</summary>
+    internal static void LoadRuleset(LabNode node, string @namespace, CancellationToken cancellationToken)
+    {
+        var result = NetNsTool.TryRun(@namespace, "nft", new[] { "-f", "-" }, node.Nftables, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw ErrorCatalog.LabRulesetFailed($"The nftables ruleset of node '{node.Name}' was refused: {result.StandardError.Trim()}", node.Name);
         }
     }
 
@@ -237,8 +258,7 @@ internal static class LabBuilder
         {
             foreach (var route in node.Routes)
             {
-                var spec = RouteSpec.Create(route.Destination, route.Gateway, route.Interface, route.Metric, null, route.IPv6 ? IpFamily.IPv6 : IpFamily.IPv4);
-                RouteManager.Add(prefix + node.Name, spec, cancellationToken);
+                RouteManager.Add(prefix + node.Name, SpecOf(route), cancellationToken);
             }
         }
     }
@@ -250,4 +270,8 @@ internal static class LabBuilder
             FlowManager.Create(prefix + mapping.Node, mapping.VirtualAddress, mapping.Targets, mapping.Backend, cancellationToken);
         }
     }
+
+    /// <summary>A lab route as the route manager takes it.</summary>
+    internal static RouteSpec SpecOf(LabRoute route) =>
+        RouteSpec.Create(route.Destination, route.Gateway, route.Interface, route.Metric, null, route.IPv6 ? IpFamily.IPv6 : IpFamily.IPv4);
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -29,14 +30,94 @@ internal static class LabManager
         return head.Length == 0 ? definitionName : head + "-" + definitionName;
     }
 
-    /// <summary>Every lab the module built on this machine, with its status.</summary>
-    public static IReadOnlyList<NetLab> List() => LabStore.All().Select(s => new NetLab(s, StatusOf(s))).ToArray();
+    /// <summary>Every lab the module built on this machine, with its status (compared with its file when run as root).</summary>
+    public static IReadOnlyList<NetLab> List() => LabStore.All().Select(Describe).ToArray();
 
     /// <summary>One lab; <c>LabNotFound</c> when there is none of that name.</summary>
-    public static NetLab Get(string name)
+    public static NetLab Get(string name) => Describe(LabStore.Read(name) ?? throw NotFound(name));
+
+    /// <summary>How a built lab differs from its file, one object per difference; empty when it does not.</summary>
+    public static IReadOnlyList<LabDifference> Differences(string name)
     {
         var state = LabStore.Read(name) ?? throw NotFound(name);
-        return new NetLab(state, StatusOf(state));
+        return StatusOf(state) is LabStatus.Complete or LabStatus.Damaged ? LabDrift.Compare(state) : Array.Empty<LabDifference>();
+    }
+
+    /// <summary>
+    /// Puts a built lab back as its file describes it: namespaces made again, links, addresses, tables, tunnels,
+    /// sysctls, routes, mappings and rate limits re-applied where missing or changed. Idempotent: a lab that has not
+    /// drifted gets nothing. Returns each difference with what was done about it.
+    /// </summary>
+    public static IReadOnlyList<LabDifference> Repair(string name, CancellationToken cancellationToken = default)
+    {
+        var state = LabStore.Read(name) ?? throw NotFound(name);
+        var status = StatusOf(state);
+        if (status is LabStatus.Building or LabStatus.Incomplete)
+        {
+            throw ErrorCatalog.LabBusy($"Lab '{name}' is {status}: {(status == LabStatus.Building ? $"process {state.ProcessId} is still building it" : "its build never finished; remove it (Remove-NetLab) and build it again")}.", name);
+        }
+
+        return LabDrift.Repair(state, cancellationToken);
+    }
+
+    /// <summary>
+    /// After a lab link of <paramref name="namespace"/> came up again: the node's routes through it that the kernel
+    /// dropped when it went down are added back. Nothing for a namespace that is no lab's.
+    /// </summary>
+    public static IReadOnlyList<LabDifference> RestoreRoutes(string @namespace, CancellationToken cancellationToken = default)
+    {
+        foreach (var state in LabStore.All().Where(s => s.Complete))
+        {
+            if (state.Namespaces.FirstOrDefault(n => n.Name == @namespace) is { } node)
+            {
+                return LabDrift.Repair(state, cancellationToken, d => d.Kind == "Route" && d.Node == node.Node);
+            }
+        }
+
+        return Array.Empty<LabDifference>();
+    }
+
+    /// <summary>
+    /// A namespace that is not found and is a lab's node is reported as that node, with Repair-NetLab as the advice
+    /// (not New-NetNs, which would make a namespace the lab does not own); any other error is returned as it is.
+    /// </summary>
+    public static MigrationToolsException AsLabNode(MigrationToolsException error)
+    {
+        if (error.ErrorId != ErrorIds.NetNsNotFound || error.Target is not string name)
+        {
+            return error;
+        }
+
+        try
+        {
+            foreach (var state in LabStore.All())
+            {
+                if (state.Namespaces.FirstOrDefault(n => n.Name == name) is { } node)
+                {
+                    return ErrorCatalog.NetNsNotFound(
+                        $"The namespace '{name}' of node {node.Node} of lab '{state.Name}' is gone. Make it again with everything the lab gives it: Repair-NetLab -Name {state.Name}; or remove the lab: Remove-NetLab -Name {state.Name}.",
+                        name, error);
+                }
+            }
+        }
+        catch (MigrationToolsException)
+        {
+            // The lab store cannot be read (not root): the error as it was.
+        }
+
+        return error;
+    }
+
+    private static NetLab Describe(LabState state)
+    {
+        var status = StatusOf(state);
+        if (status is not (LabStatus.Complete or LabStatus.Damaged) || !HostRequirements.IsRoot)
+        {
+            return new NetLab(state, status);
+        }
+
+        var differences = LabDrift.Compare(state);
+        return new NetLab(state, status == LabStatus.Complete && differences.Count > 0 ? LabStatus.Drifted : status, differences);
     }
 
     /// <summary>

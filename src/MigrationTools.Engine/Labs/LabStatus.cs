@@ -9,6 +9,9 @@ public enum LabStatus
     Complete,
     /// <summary>Its builder ended (killed, or failed without cleaning up) before it was done: remove it with Remove-NetLab.</summary>
     Incomplete,
-    /// <summary>Built, but some of its namespaces are gone (removed by hand).</summary>
+    /// <summary>Built, but some of its namespaces are gone (removed by hand): Repair-NetLab makes them again.</summary>
     Damaged,
+
+    /// <summary>Built and every namespace there, but something in them differs from the lab's file (Get-NetLab -Detailed; Repair-NetLab).</summary>
+    Drifted,
 }

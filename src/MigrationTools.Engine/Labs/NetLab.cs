@@ -7,8 +7,9 @@ namespace MigrationTools.Engine.Labs;
 /// <summary>A lab the module built on this machine.</summary>
 public sealed class NetLab
 {
-    internal NetLab(LabState state, LabStatus status)
+    internal NetLab(LabState state, LabStatus status, IReadOnlyList<LabDifference>? differences = null)
     {
+        Differences = (differences ?? Array.Empty<LabDifference>()).Select(d => d.ToString()).ToArray();
         Name = state.Name;
         Prefix = state.Prefix;
         Status = status.ToString();
@@ -28,6 +29,9 @@ public sealed class NetLab
     /// <see cref="LabStatus"/> name, so that exports (ConvertTo-Json, CSV) carry the word.
     /// </summary>
     public string Status { get; }
+    /// <summary>What differs from the lab's file when it is Drifted or Damaged, one line each (Get-NetLab -Detailed gives them as objects).</summary>
+    public IReadOnlyList<string> Differences { get; }
+
     /// <summary>The lab file or shipped template it was built from.</summary>
     public string Source { get; }
     /// <summary>What it is made of (the module's; users see it as Nodes, Links, Tunnels and FlowMappings, plain data).</summary>

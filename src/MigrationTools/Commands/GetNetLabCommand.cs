@@ -10,8 +10,11 @@ namespace MigrationTools.Commands;
 /// <summary>Lists the labs the module built on this machine, or the labs shipped with it.</summary>
 /// <remarks>
 /// Labs are found from their state under /run/migrationtools/labs, whichever session built them. Status says
-/// whether a lab is Complete, still Building, Incomplete (its builder ended before it was done: remove it) or
-/// Damaged (some of its namespaces were removed by hand). -Name takes wildcards. -Available lists the lab files
+/// whether a lab is Complete, still Building, Incomplete (its builder ended before it was done: remove it),
+/// Damaged (some of its namespaces were removed by hand) or Drifted: run as root, Get-NetLab compares each lab with
+/// its file (links present and up, MTUs, addresses, nftables tables, tunnels and relays, sysctls and forwarding,
+/// routes, flow mappings, rate limits) and Differences says what differs; -Detailed writes each difference as an
+/// object. Repair-NetLab puts it right. -Name takes wildcards. -Available lists the lab files
 /// shipped with the module instead, for New-NetLab -Template.
 /// </remarks>
 /// <example>
@@ -19,11 +22,15 @@ namespace MigrationTools.Commands;
 /// <para>Lists every lab on the machine.</para>
 /// </example>
 /// <example>
+/// <code>Get-NetLab -Detailed | Format-Table Lab, Node, Kind, Item, Expected, Actual</code>
+/// <para>Lists every way the labs differ from their files.</para>
+/// </example>
+/// <example>
 /// <code>Get-NetLab -Available</code>
 /// <para>Lists the shipped labs.</para>
 /// </example>
 [Cmdlet(VerbsCommon.Get, "NetLab", DefaultParameterSetName = BuiltSet)]
-[OutputType(typeof(NetLab), ParameterSetName = new[] { BuiltSet })]
+[OutputType(typeof(NetLab), typeof(LabDifference), ParameterSetName = new[] { BuiltSet })]
 [OutputType(typeof(NetLabTemplate), ParameterSetName = new[] { AvailableSet })]
 public sealed class GetNetLabCommand : MigrationToolsCmdlet
 {
@@ -36,6 +43,10 @@ public sealed class GetNetLabCommand : MigrationToolsCmdlet
     [SupportsWildcards]
     [ArgumentCompleter(typeof(LabNameCompleter))]
     public string[]? Name { get; set; }
+
+    /// <summary>Write how each lab differs from its file, one object per difference (kind, item, expected, actual), instead of the labs.</summary>
+    [Parameter(ParameterSetName = BuiltSet)]
+    public SwitchParameter Detailed { get; set; }
 
     /// <summary>List the labs shipped with the module instead of the built ones.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AvailableSet)]
@@ -78,7 +89,16 @@ public sealed class GetNetLabCommand : MigrationToolsCmdlet
                     WriteError(ToErrorRecord(ErrorCatalog.LabNotFound($"There is no lab named '{pattern}'.", pattern), pattern));
                 }
 
-                WriteObject(matches, enumerateCollection: true);
+                if (!Detailed)
+                {
+                    WriteObject(matches, enumerateCollection: true);
+                    continue;
+                }
+
+                foreach (var lab in matches)
+                {
+                    Invoke(lab.Name, () => WriteObject(LabManager.Differences(lab.Name), enumerateCollection: true));
+                }
             }
         });
     }
