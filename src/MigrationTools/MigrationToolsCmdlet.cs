@@ -126,6 +126,26 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
         _ => new ErrorRecord(ex, ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
     };
 
+    /// <summary>
+    /// For a cmdlet that changes a namespace: true when the object the pipeline gave it (its hidden InputObject) is a
+    /// name or of a type it acts on. Any other object (a link, a counter) carries a Namespace property that would
+    /// bind, and the cmdlet would act once per such object; it gets a PipelineInputInvalid error instead.
+    /// </summary>
+    protected bool AcceptsInput(PSObject? input, params Type[] accepted)
+    {
+        var value = input?.BaseObject;
+        if (value is null or string || Array.Exists(accepted, t => t.IsInstanceOfType(value)))
+        {
+            return true;
+        }
+
+        var names = string.Join(", ", Array.ConvertAll(accepted, t => t.Name));
+        WriteError(ToErrorRecord(ErrorCatalog.PipelineInputInvalid(
+            $"{MyInvocation.MyCommand.Name} acts on {names} objects or names from the pipeline, not on a {value.GetType().Name} (whose Namespace property would repeat the action once per object); nothing was done for it. Give -Namespace instead, or pipe Get-NetNs.",
+            value), value));
+        return false;
+    }
+
     /// <summary>Writes an error for an argument problem found by the cmdlet itself.</summary>
     protected void WriteArgumentError(string errorId, string message, object? target) =>
         WriteError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target));

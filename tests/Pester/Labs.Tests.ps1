@@ -306,6 +306,42 @@ Describe 'A damaged lab' -Tag RequireRoot, Integration {
     }
 }
 
+Describe 'Pipelines that act once' -Tag RequireRoot, Integration {
+    BeforeAll {
+        $script:pipeName = "${prefix}pipe"
+        $script:pipe = New-NetLab -Template ping-flow -Name $pipeName -Prefix "${prefix}pp-"
+        $script:pipeA = $pipe.NamespaceOf('A')
+    }
+    AfterAll {
+        Remove-NetLab -Name $pipeName -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'Switch-FlowTarget refuses links and counters from the pipeline (PipelineInputInvalid) and switches nothing' {
+        $before = (Get-FlowMapping -Namespace $pipeA).CurrentTarget.ToString()
+        $links = @(Get-NetNsLink -Namespace $pipeA)
+        $links.Count | Should -BeGreaterThan 1
+        $results = @(Get-NetNsLink -Namespace $pipeA | Switch-FlowTarget -PassThru -ErrorVariable refused -ErrorAction SilentlyContinue)
+        $results | Should -BeNullOrEmpty
+        @($refused).Count | Should -Be $links.Count
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'PipelineInputInvalid,*'
+        $refused[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $null = Get-NetNsCounter -Namespace $pipeA | Switch-FlowTarget -ErrorAction SilentlyContinue
+        (Get-FlowMapping -Namespace $pipeA).CurrentTarget.ToString() | Should -Be $before
+    }
+
+    It 'a flow mapping or a namespace from the pipeline is acted on once' {
+        $before = (Get-FlowMapping -Namespace $pipeA).CurrentTarget.ToString()
+        @(Get-FlowMapping -Namespace $pipeA | Switch-FlowTarget -PassThru).Count | Should -Be 1
+        (Get-FlowMapping -Namespace $pipeA).CurrentTarget.ToString() | Should -Not -Be $before
+        @(Get-NetNs -Name $pipeA | Switch-FlowTarget -PassThru).Count | Should -Be 1
+        (Get-FlowMapping -Namespace $pipeA).CurrentTarget.ToString() | Should -Be $before
+    }
+
+    It 'Get-NetLab x | Get-NetNs lists the lab''s namespaces' {
+        (Get-NetLab -Name $pipeName | Get-NetNs).Name | Sort-Object | Should -Be @($pipe.Namespaces.Values | Sort-Object)
+    }
+}
+
 Describe 'Remove-NetLab -All' -Tag RequireRoot, Integration {
     It 'asks first: in a session that cannot ask, it removes nothing' {
         $name = "${prefix}keep"

@@ -254,6 +254,9 @@ internal static partial class ErrorCatalog
     internal static MigrationToolsException OutFileInvalid(string message, object? target = null, Exception? inner = null) =>
         Create(ErrorIds.OutFileInvalid, message, target, inner);
 
+    internal static MigrationToolsException PipelineInputInvalid(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.PipelineInputInvalid, message, target, inner);
+
     internal static MigrationToolsException PathNotFound(string message, object? target = null, Exception? inner = null) =>
         Create(ErrorIds.PathNotFound, message, target, inner);
 

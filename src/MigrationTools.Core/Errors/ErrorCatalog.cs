@@ -96,6 +96,7 @@ internal static partial class ErrorCatalog
         ErrorIds.OutFileExists => FailureKind.ResourceExists,
         ErrorIds.OutFileFailed => FailureKind.OperationFailed,
         ErrorIds.OutFileInvalid => FailureKind.InvalidArgument,
+        ErrorIds.PipelineInputInvalid => FailureKind.InvalidArgument,
         ErrorIds.PathNotFound => FailureKind.ObjectNotFound,
         ErrorIds.PrefixLengthConflict => FailureKind.InvalidArgument,
         ErrorIds.ProcessStartFailed => FailureKind.OperationFailed,

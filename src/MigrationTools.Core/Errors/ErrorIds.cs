@@ -256,6 +256,9 @@ public static class ErrorIds
     /// <summary><c>OutFileInvalid</c> (InvalidArgument).</summary>
     public const string OutFileInvalid = nameof(OutFileInvalid);
 
+    /// <summary><c>PipelineInputInvalid</c> (InvalidArgument).</summary>
+    public const string PipelineInputInvalid = nameof(PipelineInputInvalid);
+
     /// <summary><c>PathNotFound</c> (ObjectNotFound).</summary>
     public const string PathNotFound = nameof(PathNotFound);
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Commands;
 
@@ -46,9 +47,18 @@ public sealed class ConnectNetNsCommand : MigrationToolsCmdlet
     [ValidateRange(68, 65535)]
     public int? Mtu { get; set; }
 
+    /// <summary>The object the pipeline gives (bound by its properties); only the kinds this cmdlet acts on are taken.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (!AcceptsInput(InputObject, typeof(NetNamespace)))
+        {
+            return;
+        }
+
         Invoke(Interface, () =>
         {
             Engine.Validation.NameValidator.EnsureInterfaceName(Interface);

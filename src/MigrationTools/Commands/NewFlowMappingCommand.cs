@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Flows;
+using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Commands;
 
@@ -52,9 +53,18 @@ public sealed class NewFlowMappingCommand : MigrationToolsCmdlet
     [Parameter]
     public SwitchParameter Strict { get; set; }
 
+    /// <summary>The object the pipeline gives (bound by its properties); only the kinds this cmdlet acts on are taken.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (!AcceptsInput(InputObject, typeof(NetNamespace)))
+        {
+            return;
+        }
+
         Invoke(VirtualAddress, () =>
         {
             FlowManager.Validate(VirtualAddress, Target);

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Commands;
 
@@ -48,9 +49,18 @@ public sealed class NewNetNsAddressCommand : MigrationToolsCmdlet
     [ValidateRange(0, 128)]
     public int? PrefixLength { get; set; }
 
+    /// <summary>The object the pipeline gives (bound by its properties); only the kinds this cmdlet acts on are taken.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (!AcceptsInput(InputObject, typeof(NetNamespace), typeof(NetInterface), typeof(NetAddress)))
+        {
+            return;
+        }
+
         // Every address is checked before any is added, so a typo in the list changes nothing.
         var prefixes = new List<IpPrefix>(Address.Length);
         foreach (var text in Address)

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Flows;
+using MigrationTools.Engine.Namespaces;
 
 namespace MigrationTools.Commands;
 
@@ -30,9 +31,18 @@ public sealed class RemoveFlowMappingCommand : MigrationToolsCmdlet
     [ArgumentCompleter(typeof(FlowAddressCompleter))]
     public string VirtualAddress { get; set; } = null!;
 
+    /// <summary>The object the pipeline gives (bound by its properties); only the kinds this cmdlet acts on are taken.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (!AcceptsInput(InputObject, typeof(NetNamespace), typeof(FlowMapping)))
+        {
+            return;
+        }
+
         Invoke(VirtualAddress, () =>
         {
             Engine.Addressing.IpPrefix.ParseAddress(VirtualAddress, "virtual address");

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MigrationTools.Completion;
+using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Tunnels;
 
 namespace MigrationTools.Commands;
@@ -74,9 +75,18 @@ public sealed class SetIpipTunnelCommand : MigrationToolsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>The object the pipeline gives (bound by its properties); only the kinds this cmdlet acts on are taken.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (!AcceptsInput(InputObject, typeof(NetNamespace), typeof(IpipTunnel)))
+        {
+            return;
+        }
+
         Invoke(Name, () =>
         {
             var spec = TunnelManager.Validate(Namespace, Name, Local, Remote, Ttl, Tos, Mtu, Mode);

@@ -41,9 +41,18 @@ public sealed class SetNetNsSysctlCommand : MigrationToolsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>The object the pipeline gives (bound by its properties); only the kinds this cmdlet acts on are taken.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (!AcceptsInput(InputObject, typeof(NetNamespace), typeof(NetNsSysctlSetting)))
+        {
+            return;
+        }
+
         Invoke(Name, () =>
         {
             NetNsLookup.EnsureExists(Namespace);
