@@ -67,30 +67,6 @@ function Wait-Listener {
     Wait-Until { (Invoke-NetNs -Name $Namespace -Command ss -ArgumentList $flag, "sport = :$Port").Output } -Seconds $Seconds -What "a $Protocol listener on port $Port in $Namespace"
 }
 
-function Start-Capture {
-    <#
-    .SYNOPSIS
-        Starts tcpdump in a namespace (all interfaces, Linux cooked headers) writing -File, and returns its process
-        handle once tcpdump is capturing. It ends with Stop-NetNsProcess, with its namespace, or with this session.
-    .EXAMPLE
-        $capture = Start-Capture -Namespace router1 -File ./router1.pcap -Filter 'udp or ip proto 4'
-    #>
-    [CmdletBinding()]
-    param(
-        [Parameter(Mandatory)] [string] $Namespace,
-        [Parameter(Mandatory)] [string] $File,
-        # A capture filter (BPF), e.g. 'udp port 8889'.
-        [string] $Filter,
-        [string] $Interface = 'any'
-    )
-    # -Z root: tcpdump keeps its credentials, and with them the signal that ends it with this session.
-    $arguments = @('-i', $Interface, '-Z', 'root', '-n', '-U', '-s', '0', '-w', $File)
-    if ($Filter) { $arguments += '--'; $arguments += $Filter }
-    $p = Invoke-NetNs -Name $Namespace -Command tcpdump -ArgumentList $arguments -Background
-    Wait-Until { (Test-Path $p.ErrorPath) -and (Select-String -Path $p.ErrorPath -Pattern 'listening on' -Quiet) } -Seconds 10 -What "tcpdump in $Namespace"
-    $p
-}
-
 function New-QuicServerContent {
     <#
     .SYNOPSIS
@@ -237,4 +213,4 @@ function Get-Median {
     $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
 }
 
-Export-ModuleMember -Function Assert-Tool, Wait-Until, Wait-Listener, Start-Capture, New-QuicServerContent, Set-QuicNatPort, Get-ArrivalCount, Get-PingSummary, ConvertTo-FlowTimelineSvg, Get-Median
+Export-ModuleMember -Function Assert-Tool, Wait-Until, Wait-Listener, New-QuicServerContent, Set-QuicNatPort, Get-ArrivalCount, Get-PingSummary, ConvertTo-FlowTimelineSvg, Get-Median

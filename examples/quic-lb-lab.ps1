@@ -130,8 +130,8 @@ try {
         Write-Host "Faulty server: packets to $($lab.ClientPath2) leave from $($lab.ServerReal) instead of $($lab.Vip)." -ForegroundColor Yellow
     }
 
-    $routerCapture = Start-Capture -Namespace $lab.Router -File (Join-Path $OutputDirectory 'router1.pcap')
-    $clientCapture = Start-Capture -Namespace $lab.Client -File (Join-Path $OutputDirectory 'client.pcap')
+    $routerCapture = Start-NetNsCapture -Namespace $lab.Router -Path (Join-Path $OutputDirectory 'router1.pcap') -Force
+    $clientCapture = Start-NetNsCapture -Namespace $lab.Client -Path (Join-Path $OutputDirectory 'client.pcap') -Force
     $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $content.Root, "--max-gso-dgrams=$MaxGsoDatagrams", "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.Vip, "$($lab.Port)", $content.Key, $content.Cert -Background
     Wait-Listener -Namespace $lab.Server -Protocol udp -Port $lab.Port
 
@@ -152,7 +152,8 @@ try {
     $elapsed = ([DateTime]::UtcNow - $started).TotalSeconds
     $client, $server | Stop-NetNsProcess -Confirm:$false
     Start-Sleep -Milliseconds 200
-    $routerCapture, $clientCapture | Stop-NetNsProcess -Confirm:$false
+    $captured = $routerCapture, $clientCapture | Stop-NetNsCapture
+    $captured | ForEach-Object { Write-Verbose "$($_.Path): $($_.PacketsCaptured) packets, $($_.PacketsDropped) dropped by the kernel" }
 
     $downloaded = Join-Path $OutputDirectory "download/$($content.FileName)"
     $servedHash = (Get-FileHash -Algorithm SHA256 $content.File).Hash

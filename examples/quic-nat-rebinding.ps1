@@ -71,8 +71,8 @@ try {
         if ($tc.ExitCode -ne 0) { throw "tc tbf on $($lab.Nat) eth0: $($tc.Error)" }
     }
 
-    $serverCapture = Start-Capture -Namespace $lab.Server -File $serverPcap -Filter udp
-    $clientCapture = Start-Capture -Namespace $lab.Client -File (Join-Path $OutputDirectory 'client.pcap') -Filter udp
+    $serverCapture = Start-NetNsCapture -Namespace $lab.Server -Path $serverPcap -Filter udp -Force
+    $clientCapture = Start-NetNsCapture -Namespace $lab.Client -Path (Join-Path $OutputDirectory 'client.pcap') -Filter udp -Force
     $server = Invoke-NetNs -Name $lab.Server -Command gtlsserver -ArgumentList '-q', '-d', $content.Root, "--qlog-dir=$(Join-Path $OutputDirectory 'qlog-server')", $lab.ServerAddress, "$($lab.Port)", $content.Key, $content.Cert -Background
     Wait-Listener -Namespace $lab.Server -Protocol udp -Port $lab.Port
 
@@ -95,7 +95,8 @@ try {
     if ($LingerSeconds -gt 0) { Start-Sleep -Milliseconds ([int]($LingerSeconds * 1000)) }
     $client, $server | Stop-NetNsProcess -Confirm:$false
     Start-Sleep -Milliseconds 200
-    $serverCapture, $clientCapture | Stop-NetNsProcess -Confirm:$false
+    $captured = $serverCapture, $clientCapture | Stop-NetNsCapture
+    $captured | ForEach-Object { Write-Verbose "$($_.Path): $($_.PacketsCaptured) packets, $($_.PacketsDropped) dropped by the kernel" }
 
     $ports = @{}
     foreach ($line in (& tcpdump -n -r $serverPcap "udp and dst port $($lab.Port)" 2>$null)) {

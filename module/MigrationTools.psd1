@@ -45,6 +45,8 @@
         'Get-IpipTunnel'
         'Remove-IpipTunnel'
         'Watch-QuicProbe'
+        'Start-NetNsCapture'
+        'Stop-NetNsCapture'
         'New-NetLab'
         'Get-NetLab'
         'Remove-NetLab'

@@ -412,13 +412,14 @@ Describe 'A server preferred address with real peers' -Tag RequireRoot, Integrat
         $content = New-QuicServerContent -Size 2MB -Name "${prefix}pa"
         try {
             $client = $lab.NamespaceOf('client'); $server = $lab.NamespaceOf('server')
-            $capture = Start-Capture -Namespace $client -File "$dir/client.pcap" -Filter 'udp'
+            $capture = Start-NetNsCapture -Namespace $client -Path "$dir/client.pcap" -Filter 'udp'
             $quic = Invoke-NetNs -Name $server -Command gtlsserver -ArgumentList '-q', '-d', $content.Root, "--qlog-dir=$dir/qlog-server",
                 '--preferred-ipv4-addr=10.231.0.3:4434', '10.231.0.2', '4433', $content.Key, $content.Cert -Background
             Wait-Listener -Namespace $server -Protocol udp -Port 4433
             $download = Invoke-NetNs -Name $client -Command gtlsclient -ArgumentList '-q', '--exit-on-all-streams-close', "--download=$dir/dl", "--qlog-dir=$dir/qlog-client",
                 '10.231.0.2', '4433', "https://10.231.0.2:4433/$($content.FileName)" -Environment @{ SSLKEYLOGFILE = "$dir/keylog.txt" } -TimeoutSeconds 30
-            $quic, $capture | Stop-NetNsProcess -Confirm:$false
+            $quic | Stop-NetNsProcess -Confirm:$false
+            $null = $capture | Stop-NetNsCapture
 
             $download.ExitCode | Should -Be 0
             (Get-FileHash "$dir/dl/$($content.FileName)").Hash | Should -Be (Get-FileHash $content.File).Hash
