@@ -11,6 +11,8 @@
     # The engine's assemblies are loaded with the module, so scripts can name their public types
     # ([MigrationTools.Analysis.Charts.CounterTimeline], for one) before any cmdlet has used them.
     RequiredAssemblies   = @('MigrationTools.Core.dll', 'MigrationTools.Analysis.dll', 'MigrationTools.Engine.dll')
+    # Should -BeReachable and -HaveNoQuicVerdict, added when Pester is loaded.
+    NestedModules        = @('MigrationTools.Pester.psm1')
     FormatsToProcess     = @('MigrationTools.Format.ps1xml')
     CmdletsToExport      = @(
         'New-NetNs'
