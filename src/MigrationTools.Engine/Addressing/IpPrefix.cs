@@ -128,6 +128,9 @@ public readonly record struct IpPrefix(IPAddress Address, int PrefixLength)
     private static bool LooksLikeAddress(string text) =>
         text.Contains(':') || (text.Split('.').Length == 4 && !text.EndsWith('.'));
 
+    /// <summary>True when <paramref name="address"/> is inside this prefix.</summary>
+    internal bool Contains(IPAddress address) => FamilyOf(address) == Family && new IpPrefix(address, PrefixLength).Network == Network;
+
     /// <summary>The CIDR form, e.g. <c>10.0.0.1/24</c>.</summary>
     public override string ToString() => $"{Address}/{PrefixLength}";
 }

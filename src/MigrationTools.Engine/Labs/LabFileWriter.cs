@@ -38,6 +38,11 @@ internal static class LabFileWriter
                 parts.Add("Routes = @(" + string.Join(", ", node.Routes.Select(Route)) + ")");
             }
 
+            if (node.Nftables is not null)
+            {
+                parts.Add("Nftables = " + Quote(node.Nftables));
+            }
+
             text.Append($"        {Quote(node.Name)} = @{{ {string.Join("; ", parts)} }}\n");
         }
 

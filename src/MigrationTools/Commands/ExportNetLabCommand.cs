@@ -5,6 +5,7 @@ using MigrationTools.Completion;
 using MigrationTools.Core.Files;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Namespaces;
+using MigrationTools.Labs;
 
 namespace MigrationTools.Commands;
 
@@ -76,10 +77,27 @@ public sealed class ExportNetLabCommand : MigrationToolsCmdlet
             if (ShouldProcess(target, $"Write a lab file of {string.Join(", ", _namespaces)}"))
             {
                 var definition = LabExporter.Export(_namespaces, LabName ?? System.IO.Path.GetFileNameWithoutExtension(target), Prefix);
-                OutputFiles.WriteText(target, LabFileWriter.Write(definition), overwrite: Force, "-Path");
+                var text = LabFileWriter.Write(definition);
+                CheckReadable(text);
+                OutputFiles.WriteText(target, text, overwrite: Force, "-Path");
                 WriteObject(new FileInfo(target));
             }
         });
         base.EndProcessing();
+    }
+
+    /// <summary>The export is read back as New-NetLab reads lab files before it is written: a file that would not build is never written.</summary>
+    private static void CheckReadable(string text)
+    {
+        var probe = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "migrationtools-export-" + System.Guid.NewGuid().ToString("N") + ".psd1");
+        try
+        {
+            OutputFiles.WriteText(probe, text, overwrite: false, "-Path", ownerOnly: true);
+            LabFileReader.Read(probe);
+        }
+        finally
+        {
+            FileCleanup.TryDelete(probe);
+        }
     }
 }
