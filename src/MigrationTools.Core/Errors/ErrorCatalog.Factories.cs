@@ -254,6 +254,15 @@ internal static partial class ErrorCatalog
     internal static MigrationToolsException OutFileInvalid(string message, object? target = null, Exception? inner = null) =>
         Create(ErrorIds.OutFileInvalid, message, target, inner);
 
+    internal static MigrationToolsException ImpairmentFailed(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.ImpairmentFailed, message, target, inner);
+
+    internal static MigrationToolsException ImpairmentNotFound(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.ImpairmentNotFound, message, target, inner);
+
+    internal static MigrationToolsException KernelFeatureMissing(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.KernelFeatureMissing, message, target, inner);
+
     internal static MigrationToolsException PipelineInputInvalid(string message, object? target = null, Exception? inner = null) =>
         Create(ErrorIds.PipelineInputInvalid, message, target, inner);
 

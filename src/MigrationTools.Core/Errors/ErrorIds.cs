@@ -256,6 +256,15 @@ public static class ErrorIds
     /// <summary><c>OutFileInvalid</c> (InvalidArgument).</summary>
     public const string OutFileInvalid = nameof(OutFileInvalid);
 
+    /// <summary><c>ImpairmentFailed</c> (OperationFailed).</summary>
+    public const string ImpairmentFailed = nameof(ImpairmentFailed);
+
+    /// <summary><c>ImpairmentNotFound</c> (ObjectNotFound).</summary>
+    public const string ImpairmentNotFound = nameof(ImpairmentNotFound);
+
+    /// <summary><c>KernelFeatureMissing</c> (NotSupported).</summary>
+    public const string KernelFeatureMissing = nameof(KernelFeatureMissing);
+
     /// <summary><c>PipelineInputInvalid</c> (InvalidArgument).</summary>
     public const string PipelineInputInvalid = nameof(PipelineInputInvalid);
 
