@@ -1,9 +1,15 @@
-#Requires -Version 7.4
 <#
 .SYNOPSIS
     A sample Pester test of one's own lab, with the Should operators MigrationTools adds (-BeReachable,
-    -HaveNoQuicVerdict). Run it as root: Invoke-Pester ./examples/MyLab.Tests.ps1
+    -HaveNoQuicVerdict).
+.DESCRIPTION
+    Builds the shipped ping-flow lab under -Prefix, checks that every pair is reachable, moves the abstract address
+    and back, and takes a link down and repairs the lab, each with Should -BeReachable. Run it as root:
+    Invoke-Pester ./examples/MyLab.Tests.ps1
+.EXAMPLE
+    Invoke-Pester ./examples/MyLab.Tests.ps1
 #>
+#Requires -Version 7.4
 param(
     [string] $Prefix = 'mylab-',
     [string] $ModuleManifest = (Join-Path $PSScriptRoot '../out/MigrationTools/MigrationTools.psd1')
