@@ -41,6 +41,17 @@ public sealed class LabFileParserTests
         ("FlowMappings", A(H(("Node", "h1"), ("VirtualAddress", "10.99.0.1"), ("Target", A("10.61.2.1", "10.61.1.254")), ("Backend", "Iptables")))));
 
     [Fact]
+    public void ImpairmentsOfALinkApplyToBothEndsAndAnEndsOwnOverrideThem()
+    {
+        var lab = LabFileParser.Parse(H(("Nodes", H(("a", H()), ("b", H()))), ("Links", A(H(("Endpoints", A("a:e0", "b:e0")),
+            ("DelayMs", 20), ("LossPercent", 0.5), ("Impairments", A(H(), H(("LossPercent", 5), ("ReorderPercent", 10)))))))), "x.psd1");
+        var link = lab.Links[0];
+        Assert.Equal(new Netlink.Route.NetemSettings(20, 0, 0.5, 0, 0), link.ImpairmentA);
+        Assert.Equal(new Netlink.Route.NetemSettings(20, 0, 5, 0, 10), link.ImpairmentB);
+        Assert.Null(LabFileParser.Parse(H(("Nodes", H(("a", H()), ("b", H()))), ("Links", A(H(("Endpoints", A("a:e0", "b:e0")))))), "x.psd1").Links[0].ImpairmentA);
+    }
+
+    [Fact]
     public void ACompleteLabIsReadWithEveryValue()
     {
         var lab = LabFileParser.Parse(Diamond(), "diamond.psd1");
@@ -139,7 +150,11 @@ public sealed class LabFileParserTests
         { "an empty node table", "Nodes", "a lab needs at least one node.", d => { d["Nodes"] = H(); return d; } },
         { "nodes that are not a table", "Nodes", "expected a hashtable (@{ ... }).", d => { d["Nodes"] = A("h1"); return d; } },
         { "a name that is not a string", "Name", "expected a string.", d => { d["Name"] = 5; return d; } },
-        { "an unknown key in a link", "Links[0].Colour", "unknown key; the keys here are Endpoints, Addresses, Mtu, RateMbit.", d => { ((Hashtable)((object[])d["Links"]!)[0])["Colour"] = 1; return d; } },
+        { "an unknown key in a link", "Links[0].Colour", "unknown key; the keys here are Endpoints, Addresses, Mtu, RateMbit, Impairments, DelayMs, JitterMs, LossPercent, DuplicatePercent, ReorderPercent.", d => { ((Hashtable)((object[])d["Links"]!)[0])["Colour"] = 1; return d; } },
+        { "a loss over 100 %", "Links[0].LossPercent", "101 is out of range (0 to 100).", d => { ((Hashtable)((object[])d["Links"]!)[0])["LossPercent"] = 101; return d; } },
+        { "jitter without delay", "Links[0].JitterMs", "jitter varies a delay: give DelayMs too.", d => { ((Hashtable)((object[])d["Links"]!)[0])["JitterMs"] = 5; return d; } },
+        { "one impairment table for two ends", "Links[0].Impairments", "two hashtables, one per endpoint in the order of Endpoints, e.g. @{ DelayMs = 20 }, @{}.", d => { ((Hashtable)((object[])d["Links"]!)[0])["Impairments"] = A(H(("DelayMs", 5))); return d; } },
+        { "an unknown key in an end's impairment", "Links[0].Impairments[1].Rate", "unknown key; the keys here are DelayMs, JitterMs, LossPercent, DuplicatePercent, ReorderPercent.", d => { ((Hashtable)((object[])d["Links"]!)[0])["Impairments"] = A(H(), H(("Rate", 5))); return d; } },
         { "an unknown key in a tunnel", "Tunnels[0].Key", "unknown key; the keys here are Node, Name, Local, Remote, Mode, Ttl, Mtu.", d => { ((Hashtable)((object[])d["Tunnels"]!)[0])["Key"] = 1; return d; } },
         { "an unknown key in an address", "Addresses[0].Scope", "unknown key; the keys here are Node, Interface, Address.", d => { ((Hashtable)((object[])d["Addresses"]!)[0])["Scope"] = 1; return d; } },
         { "an unknown key in a mapping", "FlowMappings[0].Zone", "unknown key; the keys here are Node, VirtualAddress, Target, Backend.", d => { ((Hashtable)((object[])d["FlowMappings"]!)[0])["Zone"] = 1; return d; } },

@@ -67,3 +67,41 @@ Describe 'Link impairments' -Tag RequireRoot, Integration {
         (Get-ErrorRecord ([scriptblock]::Create("Remove-NetNsLinkImpairment -Namespace '$a' -Name ab"))).FullyQualifiedErrorId | Should -BeLike 'ImpairmentNotFound,*'
     }
 }
+
+Describe 'Impairments in lab files' -Tag RequireRoot, Integration {
+    It 'a lab link''s LossPercent is set at build, seen as drift when removed by hand, repaired, and exported' {
+        $file = Join-Path ([IO.Path]::GetTempPath()) "${prefix}impair.psd1"
+        Set-Content -Path $file -Value @"
+@{
+    Name  = 'impaired'
+    Nodes = @{ x = @{}; y = @{} }
+    Links = @( @{ Endpoints = 'x:xy', 'y:yx'; Addresses = '10.79.1.1/24', '10.79.1.2/24'; RateMbit = 50; Impairments = @{ LossPercent = 100 }, @{} } )
+}
+"@
+        $lab = New-NetLab -Path $file -Prefix "${prefix}l-" -Name "${prefix}impaired"
+        try {
+            $x = $lab.NamespaceOf('x')
+            (& ip netns exec $x ping -c 3 -i 0.05 -W 1 -q 10.79.1.2) -join ' ' | Should -Match ' 0 received'
+            (Get-NetNsLinkImpairment -Namespace $x).LossPercent | Should -Be 100
+            (& tc -n $lab.NamespaceOf('y') qdisc show dev yx root) -join ' ' | Should -Match 'rate 50Mbit'
+            (Get-NetLab -Name $lab.Name).Status | Should -Be 'Complete'
+
+            & ip netns exec $x nft delete table inet migrationtools_impair
+            (Get-NetLab -Name $lab.Name -Detailed | Where-Object Kind -eq 'Impairment').Item | Should -Be 'xy'
+            Repair-NetLab -Name $lab.Name | Out-Null
+            (& ip netns exec $x ping -c 3 -i 0.05 -W 1 -q 10.79.1.2) -join ' ' | Should -Match ' 0 received'
+            (Get-NetLab -Name $lab.Name).Status | Should -Be 'Complete'
+
+            $export = Join-Path ([IO.Path]::GetTempPath()) "${prefix}impair-export.psd1"
+            Export-NetLab -Namespace @($lab.Namespaces.Values) -Prefix "${prefix}l-" -Path $export -Force -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+            $warned | Should -BeNullOrEmpty
+            $exported = (Import-PowerShellDataFile $export).Links[0]
+            $exported.Impairments[[array]::IndexOf(@($exported.Endpoints), 'x:xy')].LossPercent | Should -Be 100
+            $exported.RateMbit | Should -Be 50
+            Remove-Item $export
+        } finally {
+            Remove-NetLab -Name $lab.Name -Confirm:$false
+            Remove-Item $file -ErrorAction SilentlyContinue
+        }
+    }
+}

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using MigrationTools.Core.Errors;
@@ -10,6 +9,7 @@ using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Flows;
 using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Links.Impairments;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Routing;
@@ -139,23 +139,17 @@ internal static class LabBuilder
     internal static void Connect(LabLink link, string prefix, CancellationToken cancellationToken)
     {
         LinkManager.ConnectVeth(prefix + link.A.Node, link.A.Interface, prefix + link.B.Node, link.B.Interface, link.Mtu, cancellationToken);
-        if (link.RateMbit is { } rate)
+        foreach (var (end, impairment) in new[] { (link.A, link.ImpairmentA), (link.B, link.ImpairmentB) })
         {
-            foreach (var end in new[] { link.A, link.B })
+            if (impairment is not null)
             {
-                Shape(prefix + end.Node, end.Interface, rate, cancellationToken);
+                // netem carries the rate too; without netem, loss by nftables and the rate by tbf.
+                ImpairmentManager.Set(prefix + end.Node, end.Interface, impairment, link.RateMbit, cancellationToken);
             }
-        }
-    }
-
-    /// <summary>A token bucket on the interface (tc tbf; the kernel here has no netem): the link's rate in each direction.</summary>
-    internal static void Shape(string @namespace, string @interface, int rateMbit, CancellationToken cancellationToken)
-    {
-        var burst = Math.Max(32, rateMbit * 1000 / 8 / 100).ToString(CultureInfo.InvariantCulture) + "kb";
-        var result = NetNsTool.TryRun(@namespace, "tc", new[] { "qdisc", "replace", "dev", @interface, "root", "tbf", "rate", rateMbit.ToString(CultureInfo.InvariantCulture) + "mbit", "burst", burst, "latency", "50ms" }, cancellationToken: cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw ErrorCatalog.LabRateFailed($"Could not limit {@namespace}/{@interface} to {rateMbit} Mbit/s: {result.StandardError.Trim()}", @interface);
+            else if (link.RateMbit is { } rate)
+            {
+                ImpairmentManager.Shape(prefix + end.Node, end.Interface, rate, cancellationToken);
+            }
         }
     }
 

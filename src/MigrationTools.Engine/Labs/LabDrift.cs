@@ -8,6 +8,7 @@ using MigrationTools.Core.Reporting;
 using MigrationTools.Engine.Addressing;
 using MigrationTools.Engine.Flows;
 using MigrationTools.Engine.Links;
+using MigrationTools.Engine.Links.Impairments;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Routing;
 using MigrationTools.Engine.Tools;
@@ -32,7 +33,7 @@ internal static partial class LabDrift
     private static readonly Aspect[] Aspects =
     {
         Namespaces, Links, (s, c) => Addresses(s, tunnelDevices: false), Rulesets, Tunnels,
-        (s, c) => Addresses(s, tunnelDevices: true), Sysctls, Routes, FlowMappings, RateLimits,
+        (s, c) => Addresses(s, tunnelDevices: true), Sysctls, Routes, FlowMappings, RateLimits, Impairments,
     };
 
     /// <summary>How the live lab differs from its definition; empty when it does not.</summary>
@@ -362,7 +363,8 @@ internal static partial class LabDrift
     {
         foreach (var link in state.Definition.Links.Where(l => l.RateMbit is not null))
         {
-            foreach (var end in new[] { link.A, link.B })
+            // An end with an impairment has its rate in netem (or its own tbf): the Impairments aspect checks it.
+            foreach (var end in new[] { (link.A, link.ImpairmentA), (link.B, link.ImpairmentB) }.Where(e => e.Item2 is null).Select(e => e.Item1))
             {
                 if (Live(state, end.Node) is not { } ns)
                 {
@@ -376,8 +378,37 @@ internal static partial class LabDrift
                 }
 
                 yield return new Finding(Difference(state, end.Node, "Qdisc", end.Interface, $"tbf {link.RateMbit} Mbit/s", "none"),
-                    () => LabBuilder.Shape(ns, end.Interface, link.RateMbit!.Value, cancellationToken));
+                    () => ImpairmentManager.Shape(ns, end.Interface, link.RateMbit!.Value, cancellationToken));
             }
         }
     }
+
+    private static IEnumerable<Finding> Impairments(LabState state, CancellationToken cancellationToken)
+    {
+        foreach (var link in state.Definition.Links)
+        {
+            foreach (var (end, wanted) in new[] { (link.A, link.ImpairmentA), (link.B, link.ImpairmentB) })
+            {
+                if (wanted is null || Live(state, end.Node) is not { } ns || !LinkManager.List(ns, cancellationToken).Any(l => l.Name == end.Interface))
+                {
+                    continue;
+                }
+
+                var live = ImpairmentManager.List(ns, end.Interface).FirstOrDefault();
+                var matches = live is { Present: true } && live.DelayMs == wanted.DelayMs && live.JitterMs == wanted.JitterMs && live.LossPercent == wanted.LossPercent
+                    && live.DuplicatePercent == wanted.DuplicatePercent && live.ReorderPercent == wanted.ReorderPercent && live.RateMbit == link.RateMbit;
+                if (!matches)
+                {
+                    yield return new Finding(Difference(state, end.Node, "Impairment", end.Interface, Describe(wanted), live is null ? "none" : live.Present ? Describe(live) : "gone"),
+                        () => ImpairmentManager.Set(ns, end.Interface, wanted, link.RateMbit, cancellationToken));
+                }
+            }
+        }
+    }
+
+    private static string Describe(Netlink.Route.NetemSettings s) =>
+        FormattableString.Invariant($"delay {s.DelayMs} ms ±{s.JitterMs}, loss {s.LossPercent} %, duplicate {s.DuplicatePercent} %, reorder {s.ReorderPercent} %");
+
+    private static string Describe(LinkImpairment s) =>
+        FormattableString.Invariant($"delay {s.DelayMs} ms ±{s.JitterMs}, loss {s.LossPercent} %, duplicate {s.DuplicatePercent} %, reorder {s.ReorderPercent} %");
 }

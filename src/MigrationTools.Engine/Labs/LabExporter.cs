@@ -60,14 +60,16 @@ internal static class LabExporter
                     continue;
                 }
 
-                var rates = new[] { RateOf(ns, end.Name), RateOf(peerNamespace, peer.Name) };
+                var impairments = new[] { ImpairmentOf(ns, end.Name), ImpairmentOf(peerNamespace, peer.Name) };
+                var rates = new[] { impairments[0]?.Rate ?? RateOf(ns, end.Name), impairments[1]?.Rate ?? RateOf(peerNamespace, peer.Name) };
                 if (rates[0] != rates[1])
                 {
                     EngineOutput.Warning($"{ns}/{end.Name} <-> {peerNamespace}/{peer.Name} is limited differently in each direction ({rates[0]?.ToString(CultureInfo.InvariantCulture) ?? "none"} and {rates[1]?.ToString(CultureInfo.InvariantCulture) ?? "none"} Mbit/s); a lab link has one RateMbit, so {rates.Max()?.ToString(CultureInfo.InvariantCulture) ?? "none"} is written for both.");
                 }
 
                 links.Add(new LabLink(new LabEndpoint(NodeOf(ns), end.Name), new LabEndpoint(NodeOf(peerNamespace), peer.Name),
-                    Global(end), Global(peer), end.Mtu == 1500 ? null : end.Mtu, rates.Max()));
+                    Global(end), Global(peer), end.Mtu == 1500 ? null : end.Mtu, rates.Max())
+                { ImpairmentA = impairments[0]?.Settings, ImpairmentB = impairments[1]?.Settings });
             }
         }
 
@@ -106,6 +108,12 @@ internal static class LabExporter
             m.Targets.Select(t => t.ToString()).ToArray(), m.Backend))).ToArray();
         return new LabDefinition(name, $"Exported from {string.Join(", ", namespaces)}", nodes, links, extra, tunnels, mappings);
     }
+
+    /// <summary>The impairment the module set on an interface (its rate with it), if any.</summary>
+    private static (Netlink.Route.NetemSettings Settings, int? Rate)? ImpairmentOf(string @namespace, string @interface) =>
+        Links.Impairments.ImpairmentManager.List(@namespace, @interface).FirstOrDefault() is { } s
+            ? (new Netlink.Route.NetemSettings(s.DelayMs, s.JitterMs, s.LossPercent, s.DuplicatePercent, s.ReorderPercent), s.RateMbit)
+            : null;
 
     /// <summary>The rate of the token bucket at the root of an interface, in Mbit/s; null without one (other root qdiscs are warned about).</summary>
     private static int? RateOf(string @namespace, string @interface)

@@ -24,7 +24,8 @@ internal static partial class LabFileParser
     private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings" };
     private static readonly string[] NodeKeys = { "Forwarding", "Sysctls", "Routes", "Nftables" };
     private static readonly string[] RouteKeys = { "Destination", "Gateway", "Interface", "Metric", "Family" };
-    private static readonly string[] LinkKeys = { "Endpoints", "Addresses", "Mtu", "RateMbit" };
+    private static readonly string[] ImpairmentKeys = { "DelayMs", "JitterMs", "LossPercent", "DuplicatePercent", "ReorderPercent" };
+    private static readonly string[] LinkKeys = { "Endpoints", "Addresses", "Mtu", "RateMbit", "Impairments", "DelayMs", "JitterMs", "LossPercent", "DuplicatePercent", "ReorderPercent" };
     private static readonly string[] AddressKeys = { "Node", "Interface", "Address" };
     private static readonly string[] TunnelKeys = { "Node", "Name", "Local", "Remote", "Mode", "Ttl", "Mtu" };
     private static readonly string[] MappingKeys = { "Node", "VirtualAddress", "Target", "Backend" };
@@ -81,7 +82,8 @@ internal static partial class LabFileParser
 
             var mtu = reader.OptionalInt(item, "Mtu", path, 68, 65535);
             var rate = reader.OptionalInt(item, "RateMbit", path, 1, 100_000);
-            links.Add(new LabLink(ends[0], ends[1], addresses[0], addresses[1], mtu, rate));
+            var impairments = reader.LinkImpairments(item, path);
+            links.Add(new LabLink(ends[0], ends[1], addresses[0], addresses[1], mtu, rate) { ImpairmentA = impairments[0], ImpairmentB = impairments[1] });
         }
 
         var tunnels = new List<LabTunnel>();
@@ -225,6 +227,72 @@ internal static partial class LabFileParser
 
         public bool? OptionalBool(IDictionary data, string key, string path) =>
             !TryGet(data, key, out var value) || value is null ? null : value as bool? ?? throw Fail(At(path, key), "expected $true or $false");
+
+        /// <summary>
+        /// What each end of a link sends is done to: the link's own DelayMs, JitterMs, LossPercent, DuplicatePercent
+        /// and ReorderPercent for both directions, overridden per end by Impairments = @{...}, @{...} (in the order of
+        /// Endpoints); null for an end with none.
+        /// </summary>
+        public Netlink.Route.NetemSettings?[] LinkImpairments(IDictionary item, string path)
+        {
+            var shared = Impairment(item, path, null);
+            var result = new Netlink.Route.NetemSettings?[] { shared, shared };
+            if (!TryGet(item, "Impairments", out var value) || value is null)
+            {
+                return result;
+            }
+
+            var ends = (value as IEnumerable)?.Cast<object?>().ToArray();
+            if (ends is not { Length: 2 } || ends.Any(e => e is not IDictionary))
+            {
+                throw Fail(At(path, "Impairments"), "two hashtables, one per endpoint in the order of Endpoints, e.g. @{ DelayMs = 20 }, @{}");
+            }
+
+            for (var i = 0; i < 2; i++)
+            {
+                var end = (IDictionary)ends[i]!;
+                var endPath = $"{At(path, "Impairments")}[{i}]";
+                KnownKeys(end, ImpairmentKeys, endPath);
+                result[i] = Impairment(end, endPath, shared);
+            }
+
+            return result;
+        }
+
+        private Netlink.Route.NetemSettings? Impairment(IDictionary data, string path, Netlink.Route.NetemSettings? defaults)
+        {
+            var delay = OptionalNumber(data, "DelayMs", path, 0, 60000) ?? defaults?.DelayMs ?? 0;
+            var jitter = OptionalNumber(data, "JitterMs", path, 0, 60000) ?? defaults?.JitterMs ?? 0;
+            var loss = OptionalNumber(data, "LossPercent", path, 0, 100) ?? defaults?.LossPercent ?? 0;
+            var duplicate = OptionalNumber(data, "DuplicatePercent", path, 0, 100) ?? defaults?.DuplicatePercent ?? 0;
+            var reorder = OptionalNumber(data, "ReorderPercent", path, 0, 100) ?? defaults?.ReorderPercent ?? 0;
+            if (jitter > 0 && delay <= 0)
+            {
+                throw Fail(At(path, "JitterMs"), "jitter varies a delay: give DelayMs too");
+            }
+
+            return delay + jitter + loss + duplicate + reorder == 0 ? null : new Netlink.Route.NetemSettings(delay, jitter, loss, duplicate, reorder);
+        }
+
+        public double? OptionalNumber(IDictionary data, string key, string path, double minimum, double maximum)
+        {
+            if (!TryGet(data, key, out var value) || value is null)
+            {
+                return null;
+            }
+
+            var number = value switch
+            {
+                int i => i,
+                long l => l,
+                double d => d,
+                decimal m => (double)m,
+                byte b => b,
+                short s => s,
+                _ => throw Fail(At(path, key), "expected a number"),
+            };
+            return number < minimum || number > maximum || double.IsNaN(number) ? throw Fail(At(path, key), $"{number.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range ({minimum} to {maximum})") : number;
+        }
 
         public int? OptionalInt(IDictionary data, string key, string path, int minimum, int maximum)
         {

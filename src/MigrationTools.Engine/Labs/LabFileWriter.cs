@@ -49,7 +49,8 @@ internal static class LabFileWriter
         text.Append("    }\n");
         Section(text, "Links", lab.Links.Select(l =>
             $"@{{ Endpoints = {Quote(l.A.ToString())}, {Quote(l.B.ToString())}; Addresses = {List(l.AddressesA)}, {List(l.AddressesB)}" +
-            (l.Mtu is { } mtu ? $"; Mtu = {mtu}" : string.Empty) + (l.RateMbit is { } rate ? $"; RateMbit = {rate}" : string.Empty) + " }"));
+            (l.Mtu is { } mtu ? $"; Mtu = {mtu}" : string.Empty) + (l.RateMbit is { } rate ? $"; RateMbit = {rate}" : string.Empty) +
+            (l.ImpairmentA is null && l.ImpairmentB is null ? string.Empty : $"; Impairments = {Impairment(l.ImpairmentA)}, {Impairment(l.ImpairmentB)}") + " }"));
         Section(text, "Addresses", lab.Addresses.Select(a => $"@{{ Node = {Quote(a.Node)}; Interface = {Quote(a.Interface)}; Address = {Quote(a.Address)} }}"));
         Section(text, "Tunnels", lab.Tunnels.Select(t =>
             $"@{{ Node = {Quote(t.Node)}; Name = {Quote(t.Name)}; Local = {Quote(t.Local)}; Remote = {Quote(t.Remote)}; Mode = {Quote(t.Mode.ToString())}" +
@@ -97,6 +98,25 @@ internal static class LabFileWriter
         if (route.Destination == "default" && route.Gateway is null)
         {
             parts.Add($"Family = {Quote(route.IPv6 ? "IPv6" : "IPv4")}");
+        }
+
+        return "@{ " + string.Join("; ", parts) + " }";
+    }
+
+    private static string Impairment(Netlink.Route.NetemSettings? s)
+    {
+        if (s is null)
+        {
+            return "@{}";
+        }
+
+        var parts = new List<string>();
+        foreach (var (key, value) in new[] { ("DelayMs", s.DelayMs), ("JitterMs", s.JitterMs), ("LossPercent", s.LossPercent), ("DuplicatePercent", s.DuplicatePercent), ("ReorderPercent", s.ReorderPercent) })
+        {
+            if (value > 0)
+            {
+                parts.Add($"{key} = {value.ToString("R", CultureInfo.InvariantCulture)}");
+            }
         }
 
         return "@{ " + string.Join("; ", parts) + " }";

@@ -9,4 +9,11 @@ namespace MigrationTools.Engine.Labs;
 /// <param name="AddressesB">Addresses of the second end.</param>
 /// <param name="Mtu">The MTU of both ends.</param>
 /// <param name="RateMbit">A rate limit in Mbit/s on both ends (tc tbf).</param>
-internal sealed record LabLink(LabEndpoint A, LabEndpoint B, IReadOnlyList<string> AddressesA, IReadOnlyList<string> AddressesB, int? Mtu, int? RateMbit);
+internal sealed record LabLink(LabEndpoint A, LabEndpoint B, IReadOnlyList<string> AddressesA, IReadOnlyList<string> AddressesB, int? Mtu, int? RateMbit)
+{
+    /// <summary>What the first end's outgoing packets are done to (netem), if anything.</summary>
+    public Netlink.Route.NetemSettings? ImpairmentA { get; init; }
+
+    /// <summary>What the second end's outgoing packets are done to (netem), if anything.</summary>
+    public Netlink.Route.NetemSettings? ImpairmentB { get; init; }
+}

@@ -61,7 +61,7 @@ internal static class ImpairmentManager
             method = "nftables+tbf";
             if (rateMbit is { } rate)
             {
-                Labs.LabBuilder.Shape(@namespace, @interface, rate, cancellationToken);
+                Shape(@namespace, @interface, rate, cancellationToken);
             }
         }
         else
@@ -160,15 +160,17 @@ internal static class ImpairmentManager
 
     private static LinkImpairment ToImpairment(string @namespace, ImpairmentState s)
     {
-        bool present;
+        // Present when every part is in the kernel: the netem or tbf root qdisc, and the drop rule of a loss without netem.
+        var present = true;
         if (s.Method == "netem" || s.RateMbit is not null)
         {
             var shown = NetNsTool.TryRun(@namespace, "tc", new[] { "qdisc", "show", "dev", s.Interface, "root" });
             present = shown.StandardOutput.Contains(s.Method == "netem" ? "qdisc netem" : "qdisc tbf", StringComparison.Ordinal);
         }
-        else
+
+        if (s.Method != "netem" && s.LossPercent > 0)
         {
-            present = NetNsTool.TryRun(@namespace, "nft", new[] { "list", "table", "inet", Table }).StandardOutput.Contains($"oifname \"{s.Interface}\"", StringComparison.Ordinal);
+            present &= NetNsTool.TryRun(@namespace, "nft", new[] { "list", "table", "inet", Table }).StandardOutput.Contains($"oifname \"{s.Interface}\"", StringComparison.Ordinal);
         }
 
         return new LinkImpairment(@namespace, s.Interface, s.DelayMs, s.JitterMs, s.LossPercent, s.DuplicatePercent, s.ReorderPercent, s.RateMbit, s.Method, present);
@@ -187,6 +189,17 @@ internal static class ImpairmentManager
         catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException)
         {
             return 15.625;
+        }
+    }
+
+    /// <summary>A token bucket on the interface (tc tbf; the kernel here has no netem): the link's rate in each direction.</summary>
+    internal static void Shape(string @namespace, string @interface, int rateMbit, CancellationToken cancellationToken)
+    {
+        var burst = Math.Max(32, rateMbit * 1000 / 8 / 100).ToString(CultureInfo.InvariantCulture) + "kb";
+        var result = NetNsTool.TryRun(@namespace, "tc", new[] { "qdisc", "replace", "dev", @interface, "root", "tbf", "rate", rateMbit.ToString(CultureInfo.InvariantCulture) + "mbit", "burst", burst, "latency", "50ms" }, cancellationToken: cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw ErrorCatalog.LabRateFailed($"Could not limit {@namespace}/{@interface} to {rateMbit} Mbit/s: {result.StandardError.Trim()}", @interface);
         }
     }
 }
