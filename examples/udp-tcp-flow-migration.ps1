@@ -65,7 +65,8 @@ try {
     Wait-Listener -Namespace $d -Protocol tcp -Port 5556
     $segments = 1..40 | ForEach-Object { "segment-$_" }
     $tcpClient = Invoke-NetNs -Name $a -Command ncat -ArgumentList $virtual, '5556' -StandardInput $segments -InputIntervalMilliseconds 50 -Background
-    Start-Sleep -Milliseconds 500
+    # Switch once the connection carries data to C (not after a fixed wait, which a slow start can outlast).
+    Wait-Until { @(Get-Content $tcpC.OutputPath -ErrorAction SilentlyContinue | Where-Object { $_ -like 'segment-*' }).Count -ge 3 } -Seconds 10 -What 'the first TCP segments at C'
     Switch-FlowTarget -Namespace $a | Out-Null
     Wait-Until { -not $tcpClient.IsRunning } -Seconds 10 -What 'the TCP client'
     $tcpError = (Get-Content -Raw $tcpClient.ErrorPath) -replace '\s+$', ''
@@ -85,7 +86,15 @@ try {
         TcpClientRunning = $tcpClient.IsRunning
         TcpClientError   = $tcpError
     }
+    # What the experiment shows, checked: datagrams reached both places and none was lost; the TCP connection
+    # reached C, never D, and ended with an error once its packets were sent to D.
+    $problems = @(
+        if ($summary.UdpInC -eq 0 -or ($Swaps -gt 0 -and $summary.UdpInD -eq 0)) { "UDP datagrams did not reach both C and D ($($summary.UdpInC) in C, $($summary.UdpInD) in D)" }
+        if ($summary.TcpSegmentsInC -eq 0) { 'no TCP segment reached C before the switch' }
+        if ($summary.TcpSegmentsInD -gt 0) { "$($summary.TcpSegmentsInD) TCP segments reached D: the connection moved, which TCP cannot do" }
+        if (-not $tcpError -and -not $summary.TcpClientRunning) { 'the TCP client ended without an error although its connection could not move' })
     $summary
+    if ($problems) { Write-Warning ("The experiment did not show what it claims: " + ($problems -join '; ') + '.') }
     Write-Host ("UDP: {0} sent, {1} in C, {2} in D, {3} lost over {4} switches. TCP: {5} segments reached C before the switch; client: {6}" -f
         $summary.UdpSent, $summary.UdpInC, $summary.UdpInD, $summary.UdpLost, $summary.Switches, $summary.TcpSegmentsInC, $(if ($tcpError) { $tcpError } else { 'no error' })) -ForegroundColor Green
 } finally {

@@ -122,7 +122,7 @@ public sealed class LabFileParserTests
     {
         { "no nodes", "Nodes", "a lab needs at least one node (Nodes = @{ name = @{} }).", d => { d.Remove("Nodes"); return d; } },
         { "an unknown key", "Nodes.h1.Colour", "unknown key; the keys here are Forwarding, Sysctls, Routes, Nftables.", d => { ((Hashtable)((Hashtable)d["Nodes"]!)["h1"]!)["Colour"] = "red"; return d; } },
-        { "an unknown top-level key", "Extra", "unknown key; the keys here are Name, Description, Nodes, Links, Addresses, Tunnels, FlowMappings.", d => { d["Extra"] = 1; return d; } },
+        { "an unknown top-level key", "Extra", "unknown key; the keys here are Name, Description, Nodes, Links, Addresses, Tunnels, FlowMappings, Captures.", d => { d["Extra"] = 1; return d; } },
         { "a bad node name", "Nodes.a/b", "'a/b' cannot be a node name: the name contains '/'.", d => { ((Hashtable)d["Nodes"]!)["a/b"] = H(); return d; } },
         { "a node that is not a table", "Nodes.h2", "a node is a hashtable (@{ ... }).", d => { ((Hashtable)d["Nodes"]!)["h2"] = "x"; return d; } },
         { "one endpoint", "Links[0].Endpoints", "a link has two endpoints, 'node:interface', 'node:interface'.", d => { ((Hashtable)((object[])d["Links"]!)[0])["Endpoints"] = A("h1:eth0"); return d; } },
@@ -155,6 +155,8 @@ public sealed class LabFileParserTests
         { "jitter without delay", "Links[0].JitterMs", "jitter varies a delay: give DelayMs too.", d => { ((Hashtable)((object[])d["Links"]!)[0])["JitterMs"] = 5; return d; } },
         { "one impairment table for two ends", "Links[0].Impairments", "two hashtables, one per endpoint in the order of Endpoints, e.g. @{ DelayMs = 20 }, @{}.", d => { ((Hashtable)((object[])d["Links"]!)[0])["Impairments"] = A(H(("DelayMs", 5))); return d; } },
         { "an unknown key in an end's impairment", "Links[0].Impairments[1].Rate", "unknown key; the keys here are DelayMs, JitterMs, LossPercent, DuplicatePercent, ReorderPercent.", d => { ((Hashtable)((object[])d["Links"]!)[0])["Impairments"] = A(H(), H(("Rate", 5))); return d; } },
+        { "a capture on an unknown node", "Captures[0].Node", "there is no node 'zz' (nodes: h1, h2, r1).", d => { d["Captures"] = A(H(("Node", "zz"), ("Path", "x.pcapng"))); return d; } },
+        { "a capture file that is neither pcapng nor pcap", "Captures[0].Path", "a capture file ends in .pcapng or .pcap.", d => { d["Captures"] = A(H(("Node", "h1"), ("Path", "x.txt"))); return d; } },
         { "an unknown key in a tunnel", "Tunnels[0].Key", "unknown key; the keys here are Node, Name, Local, Remote, Mode, Ttl, Mtu.", d => { ((Hashtable)((object[])d["Tunnels"]!)[0])["Key"] = 1; return d; } },
         { "an unknown key in an address", "Addresses[0].Scope", "unknown key; the keys here are Node, Interface, Address.", d => { ((Hashtable)((object[])d["Addresses"]!)[0])["Scope"] = 1; return d; } },
         { "an unknown key in a mapping", "FlowMappings[0].Zone", "unknown key; the keys here are Node, VirtualAddress, Target, Backend.", d => { ((Hashtable)((object[])d["FlowMappings"]!)[0])["Zone"] = 1; return d; } },

@@ -80,3 +80,31 @@ Describe 'Start-NetNsCapture and Stop-NetNsCapture' -Tag RequireRoot, Integratio
         Get-ChildItem "/run/migrationtools/netns/$ns/captures" -Filter '*.json' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Captures declared in a lab file' -Tag RequireRoot, Integration {
+    It 'start with the lab and are written, with their packets, when the lab is removed' {
+        $file = Join-Path $work 'captured.psd1'
+        Set-Content -Path $file -Value @"
+@{
+    Name     = 'captured'
+    Nodes    = @{ x = @{}; y = @{} }
+    Links    = @( @{ Endpoints = 'x:xy', 'y:yx'; Addresses = '10.80.0.1/24', '10.80.0.2/24' } )
+    Captures = @( @{ Node = 'y'; Interface = 'yx'; Path = 'y.pcapng'; Filter = 'icmp' } )
+}
+"@
+        $lab = New-NetLab -Path $file -Prefix "${prefix}lc-" -Name "${prefix}captured"
+        $removed = $false
+        try {
+            $running = @(Get-NetNsProcess -Namespace $lab.NamespaceOf('y') | Where-Object { $_.Arguments -contains 'icmp' })
+            $running.Count | Should -Be 1
+            (& ip netns exec $lab.NamespaceOf('x') ping -c 4 -i 0.1 -q 10.80.0.2) -join ' ' | Should -Match ' 4 received'
+            Remove-NetLab -Name $lab.Name -Confirm:$false
+            $removed = $true
+            $written = Join-Path $work 'y.pcapng'
+            Test-Path $written | Should -BeTrue -Because 'a path in a lab file is relative to the lab file''s folder'
+            (Get-TcpdumpLine $written).Count | Should -Be 8
+        } finally {
+            if (-not $removed) { Remove-NetLab -Name $lab.Name -Confirm:$false }
+        }
+    }
+}

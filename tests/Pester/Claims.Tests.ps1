@@ -85,7 +85,14 @@ Describe 'The examples clean up' -Tag RequireRoot, Integration {
         Wait-Until { (& ip netns list | Where-Object { $_ -like "${examplePrefix}A*" }) -and (Get-FlowMapping -Namespace "${examplePrefix}A" -ErrorAction SilentlyContinue) } -Seconds 60 -What 'the example to build its lab'
         Start-Sleep -Seconds 1
         & kill -INT $session.Id
-        $session.WaitForExit(30000) | Should -BeTrue
+        if (-not $session.WaitForExit(30000)) {
+            # What the session was doing when it did not end: its output, and where each of its threads waits.
+            $threads = Get-ChildItem "/proc/$($session.Id)/task" -ErrorAction SilentlyContinue | ForEach-Object {
+                "$(Get-Content "$($_.FullName)/comm" -ErrorAction SilentlyContinue): $(Get-Content "$($_.FullName)/wchan" -ErrorAction SilentlyContinue)" }
+            $diagnosis = "output: $((Get-Content $out -Tail 15 -ErrorAction SilentlyContinue) -join ' | ') errors: $((Get-Content "$out.err" -Tail 15 -ErrorAction SilentlyContinue) -join ' | ') threads: $(($threads | Sort-Object -Unique) -join '; ')"
+            Stop-ProcessTree -ProcessId $session.Id
+            $false | Should -BeTrue -Because "the example should end within 30 s of SIGINT ($diagnosis)"
+        }
         & ip netns list | Where-Object { $_ -like "$examplePrefix*" } | Should -BeNullOrEmpty
         Get-NetLab | Where-Object Prefix -eq $examplePrefix | Should -BeNullOrEmpty
     }

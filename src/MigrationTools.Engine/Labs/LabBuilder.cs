@@ -69,6 +69,7 @@ internal static class LabBuilder
                 ("forwarding and sysctls", () => SetSysctls(definition, prefix)),
                 ("routes", () => AddRoutes(definition, prefix, cancellationToken)),
                 ("flow mappings", () => CreateMappings(definition, prefix, cancellationToken)),
+                ("captures", () => StartCaptures(definition, prefix, cancellationToken)),
             };
             var activity = $"Building lab {name}";
             for (var i = 0; i < stages.Length; i++)
@@ -99,7 +100,7 @@ internal static class LabBuilder
                 recorded = state;
             }
 
-            LabManager.RemoveState(recorded);
+            LabManager.RemoveState(recorded, writeCaptures: false);
             throw;
         }
     }
@@ -268,4 +269,13 @@ internal static class LabBuilder
     /// <summary>A lab route as the route manager takes it.</summary>
     internal static RouteSpec SpecOf(LabRoute route) =>
         RouteSpec.Create(route.Destination, route.Gateway, route.Interface, route.Metric, null, route.IPv6 ? IpFamily.IPv6 : IpFamily.IPv4);
+
+    /// <summary>The lab's own captures, last, so they see its traffic from the first packet a user sends.</summary>
+    private static void StartCaptures(LabDefinition definition, string prefix, CancellationToken cancellationToken)
+    {
+        foreach (var capture in definition.Captures)
+        {
+            Captures.NetNsCaptureManager.Start(prefix + capture.Node, capture.Interface, capture.Path, capture.Filter, null, null, null, force: true, cancellationToken);
+        }
+    }
 }

@@ -12,4 +12,8 @@ namespace MigrationTools.Engine.Labs;
 /// <param name="FlowMappings">Virtual addresses mapped to targets.</param>
 internal sealed record LabDefinition(
     string Name, string? Description, IReadOnlyDictionary<string, LabNode> Nodes, IReadOnlyList<LabLink> Links,
-    IReadOnlyList<LabAddress> Addresses, IReadOnlyList<LabTunnel> Tunnels, IReadOnlyList<LabFlowMapping> FlowMappings);
+    IReadOnlyList<LabAddress> Addresses, IReadOnlyList<LabTunnel> Tunnels, IReadOnlyList<LabFlowMapping> FlowMappings)
+{
+    /// <summary>Captures that start with the lab and are written when it is removed.</summary>
+    public IReadOnlyList<LabCapture> Captures { get; init; } = System.Array.Empty<LabCapture>();
+}

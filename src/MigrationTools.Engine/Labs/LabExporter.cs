@@ -106,7 +106,9 @@ internal static class LabExporter
         }, StringComparer.Ordinal);
         var mappings = namespaces.SelectMany(ns => FlowManager.List(ns).Select(m => new LabFlowMapping(NodeOf(ns), m.VirtualAddress.ToString(),
             m.Targets.Select(t => t.ToString()).ToArray(), m.Backend))).ToArray();
-        return new LabDefinition(name, $"Exported from {string.Join(", ", namespaces)}", nodes, links, extra, tunnels, mappings);
+        var captures = namespaces.SelectMany(ns => Captures.NetNsCaptureManager.List(ns)
+            .Select(c => new LabCapture(NodeOf(ns), c.Interface == "any" ? null : c.Interface, c.Path, c.Filter))).ToArray();
+        return new LabDefinition(name, $"Exported from {string.Join(", ", namespaces)}", nodes, links, extra, tunnels, mappings) { Captures = captures };
     }
 
     /// <summary>The impairment the module set on an interface (its rate with it), if any.</summary>

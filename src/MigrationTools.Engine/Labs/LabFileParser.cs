@@ -21,7 +21,8 @@ namespace MigrationTools.Engine.Labs;
 /// </summary>
 internal static partial class LabFileParser
 {
-    private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings" };
+    private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings", "Captures" };
+    private static readonly string[] CaptureKeys = { "Node", "Interface", "Path", "Filter" };
     private static readonly string[] NodeKeys = { "Forwarding", "Sysctls", "Routes", "Nftables" };
     private static readonly string[] RouteKeys = { "Destination", "Gateway", "Interface", "Metric", "Family" };
     private static readonly string[] ImpairmentKeys = { "DelayMs", "JitterMs", "LossPercent", "DuplicatePercent", "ReorderPercent" };
@@ -154,7 +155,22 @@ internal static partial class LabFileParser
             mappings.Add(new LabFlowMapping(node, vip, targets, backend));
         }
 
-        return new LabDefinition(name, reader.OptionalString(data, "Description", string.Empty), nodes, links, extra, tunnels, mappings);
+        var captures = new List<LabCapture>();
+        foreach (var (item, path) in reader.Items(data, "Captures", string.Empty))
+        {
+            reader.KnownKeys(item, CaptureKeys, path);
+            var node = reader.Node(item, path, nodes);
+            var file = reader.OptionalString(item, "Path", path) ?? throw reader.Fail(path + ".Path", "a capture needs the file it writes (.pcapng or .pcap)");
+            if (!file.EndsWith(".pcapng", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".pcap", StringComparison.OrdinalIgnoreCase))
+            {
+                throw reader.Fail(path + ".Path", "a capture file ends in .pcapng or .pcap");
+            }
+
+            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(source)) ?? System.IO.Directory.GetCurrentDirectory();
+            captures.Add(new LabCapture(node, reader.OptionalString(item, "Interface", path), System.IO.Path.GetFullPath(file, folder), reader.OptionalString(item, "Filter", path)));
+        }
+
+        return new LabDefinition(name, reader.OptionalString(data, "Description", string.Empty), nodes, links, extra, tunnels, mappings) { Captures = captures };
     }
 
     /// <summary>Checks that every node's namespace name is valid and that interface names fit, once a prefix is known.</summary>
@@ -170,7 +186,7 @@ internal static partial class LabFileParser
     }
 
     /// <summary>Reads values with their key paths, failing with <c>LabFileInvalid</c>.</summary>
-    private sealed class Reader(string source)
+    private sealed partial class Reader(string source)
     {
         public MigrationToolsException Fail(string path, string problem) =>
             ErrorCatalog.LabFileInvalid($"{source}: {path}: {problem}.", path);
@@ -227,72 +243,6 @@ internal static partial class LabFileParser
 
         public bool? OptionalBool(IDictionary data, string key, string path) =>
             !TryGet(data, key, out var value) || value is null ? null : value as bool? ?? throw Fail(At(path, key), "expected $true or $false");
-
-        /// <summary>
-        /// What each end of a link sends is done to: the link's own DelayMs, JitterMs, LossPercent, DuplicatePercent
-        /// and ReorderPercent for both directions, overridden per end by Impairments = @{...}, @{...} (in the order of
-        /// Endpoints); null for an end with none.
-        /// </summary>
-        public Netlink.Route.NetemSettings?[] LinkImpairments(IDictionary item, string path)
-        {
-            var shared = Impairment(item, path, null);
-            var result = new Netlink.Route.NetemSettings?[] { shared, shared };
-            if (!TryGet(item, "Impairments", out var value) || value is null)
-            {
-                return result;
-            }
-
-            var ends = (value as IEnumerable)?.Cast<object?>().ToArray();
-            if (ends is not { Length: 2 } || ends.Any(e => e is not IDictionary))
-            {
-                throw Fail(At(path, "Impairments"), "two hashtables, one per endpoint in the order of Endpoints, e.g. @{ DelayMs = 20 }, @{}");
-            }
-
-            for (var i = 0; i < 2; i++)
-            {
-                var end = (IDictionary)ends[i]!;
-                var endPath = $"{At(path, "Impairments")}[{i}]";
-                KnownKeys(end, ImpairmentKeys, endPath);
-                result[i] = Impairment(end, endPath, shared);
-            }
-
-            return result;
-        }
-
-        private Netlink.Route.NetemSettings? Impairment(IDictionary data, string path, Netlink.Route.NetemSettings? defaults)
-        {
-            var delay = OptionalNumber(data, "DelayMs", path, 0, 60000) ?? defaults?.DelayMs ?? 0;
-            var jitter = OptionalNumber(data, "JitterMs", path, 0, 60000) ?? defaults?.JitterMs ?? 0;
-            var loss = OptionalNumber(data, "LossPercent", path, 0, 100) ?? defaults?.LossPercent ?? 0;
-            var duplicate = OptionalNumber(data, "DuplicatePercent", path, 0, 100) ?? defaults?.DuplicatePercent ?? 0;
-            var reorder = OptionalNumber(data, "ReorderPercent", path, 0, 100) ?? defaults?.ReorderPercent ?? 0;
-            if (jitter > 0 && delay <= 0)
-            {
-                throw Fail(At(path, "JitterMs"), "jitter varies a delay: give DelayMs too");
-            }
-
-            return delay + jitter + loss + duplicate + reorder == 0 ? null : new Netlink.Route.NetemSettings(delay, jitter, loss, duplicate, reorder);
-        }
-
-        public double? OptionalNumber(IDictionary data, string key, string path, double minimum, double maximum)
-        {
-            if (!TryGet(data, key, out var value) || value is null)
-            {
-                return null;
-            }
-
-            var number = value switch
-            {
-                int i => i,
-                long l => l,
-                double d => d,
-                decimal m => (double)m,
-                byte b => b,
-                short s => s,
-                _ => throw Fail(At(path, key), "expected a number"),
-            };
-            return number < minimum || number > maximum || double.IsNaN(number) ? throw Fail(At(path, key), $"{number.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range ({minimum} to {maximum})") : number;
-        }
 
         public int? OptionalInt(IDictionary data, string key, string path, int minimum, int maximum)
         {

@@ -57,6 +57,9 @@ internal static class LabFileWriter
             (t.Ttl != 0 ? $"; Ttl = {t.Ttl}" : string.Empty) + (t.Mtu is { } mtu ? $"; Mtu = {mtu}" : string.Empty) + " }"));
         Section(text, "FlowMappings", lab.FlowMappings.Select(m =>
             $"@{{ Node = {Quote(m.Node)}; VirtualAddress = {Quote(m.VirtualAddress)}; Target = {string.Join(", ", m.Targets.Select(Quote))}; Backend = {Quote(m.Backend.ToString())} }}"));
+        Section(text, "Captures", lab.Captures.Select(c =>
+            $"@{{ Node = {Quote(c.Node)}; Path = {Quote(c.Path)}" + (c.Interface is null ? string.Empty : $"; Interface = {Quote(c.Interface)}") +
+            (c.Filter is null ? string.Empty : $"; Filter = {Quote(c.Filter)}") + " }"));
         return text.Append("}\n").ToString();
     }
 

@@ -140,8 +140,14 @@ internal static class LabManager
     }
 
     /// <summary>Removes the namespaces of a lab's state that are still the lab's, then the state (also a failed build's cleanup).</summary>
-    internal static void RemoveState(LabState state)
+    internal static void RemoveState(LabState state, bool writeCaptures = true)
     {
+        // A failed build writes no capture file: its captures go with its namespaces.
+        if (writeCaptures)
+        {
+            StopCaptures(state);
+        }
+
         var removed = 0;
         foreach (var ns in state.Namespaces)
         {
@@ -165,6 +171,26 @@ internal static class LabManager
         LabStore.Delete(state.Name);
         NetNsState.Sweep();
         EngineOutput.Verbose($"Removed lab '{state.Name}' and its {removed} namespace(s).");
+    }
+
+    /// <summary>The captures running in the lab's namespaces are written before the namespaces go (a lab's own, and any a user started there).</summary>
+    private static void StopCaptures(LabState state)
+    {
+        foreach (var ns in state.Namespaces.Where(n => NetNsLookup.Exists(n.Name)))
+        {
+            foreach (var capture in Captures.NetNsCaptureManager.List(ns.Name))
+            {
+                try
+                {
+                    var summary = Captures.NetNsCaptureManager.Stop(ns.Name, capture.Id, CancellationToken.None);
+                    EngineOutput.Verbose($"Wrote the capture {summary.Path} of '{ns.Name}' ({summary.PacketsCaptured} packets).");
+                }
+                catch (MigrationToolsException ex)
+                {
+                    EngineOutput.Warning($"The capture {capture.Path} of '{ns.Name}' could not be written: {ex.Message}");
+                }
+            }
+        }
     }
 
     /// <summary>Where a lab is: still building (its builder runs), complete, incomplete (its builder is gone) or damaged.</summary>
