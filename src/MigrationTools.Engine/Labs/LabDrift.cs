@@ -395,11 +395,10 @@ internal static partial class LabDrift
                 }
 
                 var live = ImpairmentManager.List(ns, end.Interface).FirstOrDefault();
-                var matches = live is { Present: true } && live.DelayMs == wanted.DelayMs && live.JitterMs == wanted.JitterMs && live.LossPercent == wanted.LossPercent
-                    && live.DuplicatePercent == wanted.DuplicatePercent && live.ReorderPercent == wanted.ReorderPercent && live.RateMbit == link.RateMbit;
+                var matches = live is { Present: true } && live.Settings == wanted && live.RateMbit == link.RateMbit;
                 if (!matches)
                 {
-                    yield return new Finding(Difference(state, end.Node, "Impairment", end.Interface, Describe(wanted), live is null ? "none" : live.Present ? Describe(live) : "gone"),
+                    yield return new Finding(Difference(state, end.Node, "Impairment", end.Interface, Describe(wanted), live is null ? "none" : live.Present ? Describe(live.Settings) : "gone"),
                         () => ImpairmentManager.Set(ns, end.Interface, wanted, link.RateMbit, cancellationToken));
                 }
             }
@@ -407,8 +406,5 @@ internal static partial class LabDrift
     }
 
     private static string Describe(Netlink.Route.NetemSettings s) =>
-        FormattableString.Invariant($"delay {s.DelayMs} ms ±{s.JitterMs}, loss {s.LossPercent} %, duplicate {s.DuplicatePercent} %, reorder {s.ReorderPercent} %");
-
-    private static string Describe(LinkImpairment s) =>
         FormattableString.Invariant($"delay {s.DelayMs} ms ±{s.JitterMs}, loss {s.LossPercent} %, duplicate {s.DuplicatePercent} %, reorder {s.ReorderPercent} %");
 }

@@ -113,9 +113,7 @@ internal static class LabExporter
 
     /// <summary>The impairment the module set on an interface (its rate with it), if any.</summary>
     private static (Netlink.Route.NetemSettings Settings, int? Rate)? ImpairmentOf(string @namespace, string @interface) =>
-        Links.Impairments.ImpairmentManager.List(@namespace, @interface).FirstOrDefault() is { } s
-            ? (new Netlink.Route.NetemSettings(s.DelayMs, s.JitterMs, s.LossPercent, s.DuplicatePercent, s.ReorderPercent), s.RateMbit)
-            : null;
+        Links.Impairments.ImpairmentManager.List(@namespace, @interface).FirstOrDefault() is { } s ? (s.Settings, s.RateMbit) : null;
 
     /// <summary>The rate of the token bucket at the root of an interface, in Mbit/s; null without one (other root qdiscs are warned about).</summary>
     private static int? RateOf(string @namespace, string @interface)

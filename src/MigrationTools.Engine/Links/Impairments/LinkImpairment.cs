@@ -48,6 +48,9 @@ public sealed class LinkImpairment
     /// <summary>False when what was set is no longer in the kernel (removed by hand).</summary>
     public bool Present { get; }
 
+    /// <summary>The netem settings this impairment stands for.</summary>
+    internal Netlink.Route.NetemSettings Settings => new(DelayMs, JitterMs, LossPercent, DuplicatePercent, ReorderPercent);
+
     /// <inheritdoc />
     public override string ToString() => $"{Namespace}/{Interface}: delay {DelayMs} ms ±{JitterMs}, loss {LossPercent} %, {Method}";
 }
