@@ -29,6 +29,9 @@ internal static partial class NetNsCaptureManager
 {
     private const string Area = "captures";
 
+    /// <summary>libpcap's buffer timeout as tcpdump sets it (1 s), and a margin.</summary>
+    private static readonly TimeSpan BlockTimeout = TimeSpan.FromMilliseconds(1100);
+
     /// <summary>A capture as kept in the state (what Stop needs, from any session).</summary>
     private sealed record CaptureState(string Id, string Namespace, string Interface, string Path, string? Filter, int ProcessId, long StartTicks,
         DateTime Started, string? KeyLogFile, int? RingFileSizeMB, int? RingFileCount, string RawPath, string LogPath);
@@ -72,9 +75,10 @@ internal static partial class NetNsCaptureManager
         var iface = string.IsNullOrEmpty(@interface) ? "any" : @interface;
         var tcpdump = ToolCatalog.Resolve("tcpdump");
         // -Z root keeps tcpdump's credentials (and with them the signal that ends it with this session); -U writes
-        // each packet as it comes, --immediate-mode as the kernel hands it over (not a block later); its messages and final
-        // counts go to the log by tcpdump's own stderr.
-        var arguments = new List<string> { "-c", "exec \"$0\" \"$@\" 2>>\"$MIGRATIONTOOLS_CAPTURE_LOG\"", tcpdump, "-i", iface, "-Z", "root", "-U", "--immediate-mode", "-n", "-s", "0", "-w", raw };
+        // each packet as it is handed over; -B 8192 gives the kernel 8 MB to hold a burst (immediate mode, a wake-up
+        // per packet, drops packets of a fast transfer, so the kernel hands them over in blocks: Stop waits for the
+        // last one); its messages and final counts go to the log by tcpdump's own stderr.
+        var arguments = new List<string> { "-c", "exec \"$0\" \"$@\" 2>>\"$MIGRATIONTOOLS_CAPTURE_LOG\"", tcpdump, "-i", iface, "-Z", "root", "-U", "-B", "8192", "-n", "-s", "0", "-w", raw };
         if (ringFileSizeMB is { } size)
         {
             arguments.AddRange(new[] { "-C", size.ToString(CultureInfo.InvariantCulture), "-W", ringFileCount!.Value.ToString(CultureInfo.InvariantCulture) });
@@ -119,9 +123,11 @@ internal static partial class NetNsCaptureManager
         }
 
         var watch = Stopwatch.StartNew();
-        // tcpdump writes its counts when it ends on SIGTERM; SIGKILL after the grace.
+        // The kernel hands packets to tcpdump in blocks, at the latest after libpcap's 1 s timeout: wait that long so
+        // the last packets are written, then SIGTERM (tcpdump writes its counts as it ends); SIGKILL after the grace.
         if (ProcessSignals.IsAlive(state.ProcessId) && ProcessSignals.StartTicks(state.ProcessId) == state.StartTicks)
         {
+            cancellationToken.WaitHandle.WaitOne(BlockTimeout);
             ProcessSignals.Terminate(state.ProcessId, TimeSpan.FromSeconds(5));
         }
 
