@@ -62,6 +62,8 @@ Describe 'Start-NetNsCapture and Stop-NetNsCapture' -Tag RequireRoot, Integratio
         (Get-TcpdumpLine $two).Count | Should -Be ($summaries | Where-Object Path -eq $two).PacketsCaptured
         Test-ProcessAlive $first.ProcessId | Should -BeFalse
         Test-ProcessAlive $second.ProcessId | Should -BeFalse
+        # A stopped capture is not left behind as an ended background program.
+        Get-NetNsProcess -Namespace $ns | Where-Object ProcessId -in $first.ProcessId, $second.ProcessId | Should -BeNullOrEmpty
         @(Stop-NetNsCapture -Namespace $ns) | Should -BeNullOrEmpty
         Get-ChildItem "/run/migrationtools/netns/$ns/captures" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }

@@ -125,10 +125,10 @@ internal static partial class NetNsCaptureManager
         var watch = Stopwatch.StartNew();
         // The kernel hands packets to tcpdump in blocks, at the latest after libpcap's 1 s timeout: wait that long so
         // the last packets are written, then SIGTERM (tcpdump writes its counts as it ends); SIGKILL after the grace.
-        if (ProcessSignals.IsAlive(state.ProcessId) && ProcessSignals.StartTicks(state.ProcessId) == state.StartTicks)
+        if (IsRunning(state))
         {
             cancellationToken.WaitHandle.WaitOne(BlockTimeout);
-            ProcessSignals.Terminate(state.ProcessId, TimeSpan.FromSeconds(5));
+            End(state, TimeSpan.FromSeconds(5));
         }
 
         var (captured, received, dropped) = Counts(File.Exists(state.LogPath) ? File.ReadAllText(state.LogPath) : string.Empty);
@@ -221,7 +221,7 @@ internal static partial class NetNsCaptureManager
                 return;
             }
 
-            if (!ProcessSignals.IsAlive(state.ProcessId) || ProcessSignals.StartTicks(state.ProcessId) != state.StartTicks)
+            if (!IsRunning(state))
             {
                 throw ErrorCatalog.CaptureFailed($"tcpdump in '{state.Namespace}' ended at once: {log.Trim()}", state.Namespace);
             }
@@ -236,10 +236,7 @@ internal static partial class NetNsCaptureManager
     /// <summary>Stops what is left of a capture and removes its raw files and log.</summary>
     private static void Discard(CaptureState state)
     {
-        if (ProcessSignals.IsAlive(state.ProcessId) && ProcessSignals.StartTicks(state.ProcessId) == state.StartTicks)
-        {
-            ProcessSignals.Terminate(state.ProcessId, TimeSpan.FromSeconds(2));
-        }
+        End(state, TimeSpan.FromSeconds(2));
 
         foreach (var file in Directory.EnumerateFiles(System.IO.Path.GetDirectoryName(state.RawPath)!, state.Id + ".*"))
         {
@@ -247,6 +244,26 @@ internal static partial class NetNsCaptureManager
             {
                 FileCleanup.TryDelete(file);
             }
+        }
+    }
+
+    /// <summary>True while the capture's own tcpdump runs (not another process that took its pid).</summary>
+    private static bool IsRunning(CaptureState state) =>
+        ProcessSignals.IsAlive(state.ProcessId) && ProcessSignals.StartTicks(state.ProcessId) == state.StartTicks;
+
+    /// <summary>
+    /// Ends the capture's tcpdump as the background program it was started as (SIGTERM, SIGKILL after
+    /// <paramref name="grace"/>) and forgets its record, so Get-NetNsProcess does not list it afterwards.
+    /// </summary>
+    private static void End(CaptureState state, TimeSpan grace)
+    {
+        if (NetNsProcessManager.List(state.Namespace).FirstOrDefault(p => p.ProcessId == state.ProcessId && p.StartTicks == state.StartTicks) is { } process)
+        {
+            NetNsProcessManager.Stop(process, grace);
+        }
+        else if (IsRunning(state))
+        {
+            ProcessSignals.Terminate(state.ProcessId, grace);
         }
     }
 
