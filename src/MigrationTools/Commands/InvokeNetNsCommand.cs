@@ -27,7 +27,7 @@ namespace MigrationTools.Commands;
 /// <para>Pings from namespace A and returns the result object.</para>
 /// </example>
 /// <example>
-/// <code>Invoke-NetNs A ping '-c','100','10.0.0.2' -Stream | Select-Object -First 5</code>
+/// <code>Invoke-NetNs A ping '-c','100','10.201.1.254' -Stream | Select-Object -First 5</code>
 /// <para>Shows the first five lines as they arrive, then stops ping.</para>
 /// </example>
 /// <example>
