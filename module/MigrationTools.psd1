@@ -59,6 +59,8 @@
         'Show-NetLab'
         'Test-NetLab'
         'Export-NetLab'
+        'Get-QuicImplementation'
+        'Test-QuicMigration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

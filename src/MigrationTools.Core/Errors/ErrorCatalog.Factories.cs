@@ -263,6 +263,15 @@ internal static partial class ErrorCatalog
     internal static MigrationToolsException KernelFeatureMissing(string message, object? target = null, Exception? inner = null) =>
         Create(ErrorIds.KernelFeatureMissing, message, target, inner);
 
+    internal static MigrationToolsException QuicImplementationInvalid(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.QuicImplementationInvalid, message, target, inner);
+
+    internal static MigrationToolsException QuicImplementationNotFound(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.QuicImplementationNotFound, message, target, inner);
+
+    internal static MigrationToolsException QuicBuildFailed(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.QuicBuildFailed, message, target, inner);
+
     internal static MigrationToolsException PipelineInputInvalid(string message, object? target = null, Exception? inner = null) =>
         Create(ErrorIds.PipelineInputInvalid, message, target, inner);
 

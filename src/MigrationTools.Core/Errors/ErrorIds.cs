@@ -265,6 +265,15 @@ public static class ErrorIds
     /// <summary><c>KernelFeatureMissing</c> (NotSupported).</summary>
     public const string KernelFeatureMissing = nameof(KernelFeatureMissing);
 
+    /// <summary><c>QuicImplementationInvalid</c> (InvalidArgument).</summary>
+    public const string QuicImplementationInvalid = nameof(QuicImplementationInvalid);
+
+    /// <summary><c>QuicImplementationNotFound</c> (ObjectNotFound).</summary>
+    public const string QuicImplementationNotFound = nameof(QuicImplementationNotFound);
+
+    /// <summary><c>QuicBuildFailed</c> (OperationFailed).</summary>
+    public const string QuicBuildFailed = nameof(QuicBuildFailed);
+
     /// <summary><c>PipelineInputInvalid</c> (InvalidArgument).</summary>
     public const string PipelineInputInvalid = nameof(PipelineInputInvalid);
 

@@ -17,36 +17,45 @@ internal static class LabFileReader
     /// <summary>Reads and checks the lab file at <paramref name="path"/>.</summary>
     internal static LabDefinition Read(string path)
     {
+        var data = ReadData(path, "a lab file",
+            problem => ErrorCatalog.LabFileInvalid($"{path}: {problem}.", path),
+            () => ErrorCatalog.LabFileNotFound($"The lab file '{path}' does not exist.", path));
+        return LabFileParser.Parse(data, path, Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>
+    /// The hashtable of the data file at <paramref name="path"/> (<paramref name="what"/> names the kind of file in
+    /// messages): <paramref name="invalid"/> makes the error for a file that is not data only, <paramref name="missing"/>
+    /// the one for a file that does not exist.
+    /// </summary>
+    internal static IDictionary ReadData(string path, string what, Func<string, MigrationToolsException> invalid, Func<MigrationToolsException> missing)
+    {
         if (!File.Exists(path))
         {
-            throw ErrorCatalog.Create(Directory.Exists(path) ? ErrorIds.LabFileInvalid : ErrorIds.LabFileNotFound,
-                Directory.Exists(path) ? $"'{path}' is a directory, not a lab file." : $"The lab file '{path}' does not exist.", path);
+            throw Directory.Exists(path) ? invalid($"this is a directory, not {what}") : missing();
         }
 
         var ast = Parser.ParseFile(path, out _, out var errors);
         if (errors.Length > 0)
         {
-            throw Invalid(path, $"line {errors[0].Extent.StartLineNumber}: {errors[0].Message}");
+            throw invalid($"line {errors[0].Extent.StartLineNumber}: {errors[0].Message}");
         }
 
         var statements = ast.EndBlock?.Statements;
         if (ast.BeginBlock is not null || ast.ProcessBlock is not null || ast.ParamBlock is not null || statements is null || statements.Count != 1 ||
             statements[0] is not PipelineAst { PipelineElements: [CommandExpressionAst { Expression: HashtableAst table }] })
         {
-            throw Invalid(path, "a lab file holds one hashtable, @{ ... }, and nothing else");
+            throw invalid($"{what} holds one hashtable, @{{ ... }}, and nothing else");
         }
 
-        object? value;
         try
         {
-            value = SafeValue(table);
+            return (IDictionary)SafeValue(table)!;
         }
         catch (InvalidOperationException ex)
         {
-            throw Invalid(path, "a lab file holds data only (no variables, subexpressions or commands): " + FirstLine(ex.Message));
+            throw invalid($"{what} holds data only (no variables, subexpressions or commands): " + FirstLine(ex.Message));
         }
-
-        return LabFileParser.Parse((IDictionary)value!, path, Path.GetFileNameWithoutExtension(path));
     }
 
     /// <summary>
@@ -78,7 +87,4 @@ internal static class LabFileReader
         var cut = line.IndexOf(" Dynamic expression:", StringComparison.Ordinal);
         return (cut > 0 ? line[..cut] : line).TrimEnd('.');
     }
-
-    private static MigrationToolsException Invalid(string path, string problem) =>
-        ErrorCatalog.LabFileInvalid($"{path}: {problem}.", path);
 }
