@@ -52,9 +52,13 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'MigrationTools'
 $results = Join-Path $out 'test-results'
+# Builds of QUIC implementations (quic-go) are cached here, for the tests, the demo and the benchmarks.
+$env:MIGRATIONTOOLS_BUILD_ROOT = Join-Path $out 'build'
 $debianPackages = @(
     'iproute2', 'procps', 'iputils-ping', 'nftables', 'iptables', 'conntrack', 'tcpdump',
-    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl', 'graphviz', 'librsvg2-bin', 'util-linux'
+    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl', 'graphviz', 'librsvg2-bin', 'util-linux',
+    # quic-go's interop-runner endpoints, built offline by Test-QuicMigration (GOPATH mode) into out/build
+    'golang-go', 'golang-github-lucas-clemente-quic-go-dev'
 )
 
 function Invoke-Native {

@@ -31,6 +31,11 @@ $hasNetem = $(& unshare -n sh -c 'ip link set lo up && tc qdisc add dev lo root 
 function New-PingLab([string] $Prefix = '') { New-NetLab -Template ping-flow -Prefix $Prefix | Out-Null }
 function New-QuicLab([string] $Prefix = '') { New-NetLab -Template quic-lb -Prefix $Prefix | Out-Null }
 function Send-Ping([string] $Namespace, [string] $To) { Invoke-NetNs -Name $Namespace -Command ping -ArgumentList '-c', '1', '-W', '1', $To | Out-Null }
+# ./impls/my-quic.psd1: the shipped ngtcp2 file under the name the help gives a user's own implementation.
+function New-OwnImplementation {
+    $null = New-Item -ItemType Directory -Force -Path ./impls
+    (Get-Content -Raw (Join-Path (Split-Path (Get-Module MigrationTools).Path) 'quic/ngtcp2.psd1')) -replace "Name\s*=\s*'ngtcp2'", "Name = 'my-quic'" | Set-Content ./impls/my-quic.psd1
+}
 $setups = @{
     'Connect-NetNs'              = { New-NetNs -Name A, B | Out-Null }
     'Disable-NetNsForwarding'    = { New-PingLab }
@@ -47,6 +52,7 @@ $setups = @{
     'Get-NetNsLinkImpairment'    = { New-PingLab; Set-NetNsLinkImpairment -Namespace A -Name a-b -LossPercent 5 | Out-Null }
     'Get-NetNsProcess'           = { New-PingLab 'lab-'; Invoke-NetNs -Name lab-A -Command ping -ArgumentList 'fe00::1' -Background | Out-Null }
     'Get-NetNsRoute'             = { New-QuicLab }
+    'Get-QuicImplementation'     = { New-OwnImplementation }
     'Get-NetNsSysctl'            = { New-QuicLab }
     'Invoke-NetNs'               = { New-PingLab; New-QuicLab }
     'New-FlowMapping'            = { New-PingLab; Remove-FlowMapping -Namespace A -VirtualAddress fe00::1 }
@@ -95,6 +101,7 @@ $setups = @{
     'Stop-NetNsProcess'          = { New-PingLab; Invoke-NetNs -Name C -Command ncat -ArgumentList '-u', '-l', 'fc01::1', '5555' -Background | Out-Null }
     'Switch-FlowTarget'          = { New-PingLab; Invoke-NetNs -Name A -Command ping -ArgumentList 'fe00::1' -Background | Out-Null }
     'Test-NetLab'                = { New-QuicLab 'q1-' }
+    'Test-QuicMigration'         = { New-OwnImplementation }
     'Watch-QuicProbe'            = {
         # A real capture and key log: the QUIC experiment's own example, with a short download.
         $run = Join-Path (Get-Location) 'run'

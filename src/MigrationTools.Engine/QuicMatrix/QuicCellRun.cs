@@ -64,9 +64,9 @@ internal sealed partial class QuicCellRun(QuicCell cell, QuicMatrixOptions optio
         {
             Server = cell.Server.Name,
             Client = cell.Client.Name,
-            Scenario = cell.Scenario,
+            ScenarioKind = cell.Scenario,
             Fault = _fault,
-            Outcome = outcome,
+            OutcomeKind = outcome,
             Reason = reason,
             ExpectedBytes = content.Size,
             Duration = watch.Elapsed,
@@ -108,9 +108,9 @@ internal sealed partial class QuicCellRun(QuicCell cell, QuicMatrixOptions optio
     {
         Server = cell.Server.Name,
         Client = cell.Client.Name,
-        Scenario = cell.Scenario,
+        ScenarioKind = cell.Scenario,
         Fault = _fault,
-        Outcome = outcome,
+        OutcomeKind = outcome,
         Reason = reason,
         ExpectedBytes = content.Size,
         Duration = duration,

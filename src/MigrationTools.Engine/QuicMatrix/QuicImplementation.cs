@@ -20,7 +20,7 @@ public sealed class QuicImplementation
         Source = source;
         InteropRunner = interopRunner;
         Port = port;
-        Scenarios = scenarios;
+        ScenarioKinds = scenarios;
         Server = server;
         Client = client;
         Build = build;
@@ -46,8 +46,10 @@ public sealed class QuicImplementation
     /// <summary>The UDP port its server listens on.</summary>
     public int Port { get; }
 
-    /// <summary>The scenarios it supports, as server and as client.</summary>
-    public IReadOnlyList<QuicScenario> Scenarios { get; }
+    /// <summary>The names of the scenarios it supports, as server and as client.</summary>
+    public IReadOnlyList<string> Scenarios => ScenarioKinds.Select(s => s.ToString()).ToArray();
+
+    internal IReadOnlyList<QuicScenario> ScenarioKinds { get; }
 
     /// <summary>The program its server runs.</summary>
     public string ServerCommand => Server.Command;
@@ -70,7 +72,7 @@ public sealed class QuicImplementation
     internal IReadOnlyList<QuicBuildStep> Build { get; }
 
     /// <summary>True when it supports <paramref name="scenario"/>.</summary>
-    public bool Supports(QuicScenario scenario) => Scenarios.Contains(scenario);
+    internal bool Supports(QuicScenario scenario) => ScenarioKinds.Contains(scenario);
 
     /// <inheritdoc />
     public override string ToString() => Name;

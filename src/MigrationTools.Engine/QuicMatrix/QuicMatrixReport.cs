@@ -28,8 +28,8 @@ internal static class QuicMatrixReport
     }
 
     private static IEnumerable<(string Title, IReadOnlyList<QuicMigrationResult> Cells)> Tables(IReadOnlyList<QuicMigrationResult> results) =>
-        results.GroupBy(r => (r.Scenario, r.Fault)).OrderBy(g => g.Key.Scenario).ThenBy(g => g.Key.Fault, StringComparer.Ordinal)
-            .Select(g => ($"{g.Key.Scenario}{(g.Key.Fault is null ? string.Empty : " with " + g.Key.Fault)}", (IReadOnlyList<QuicMigrationResult>)g.ToArray()));
+        results.GroupBy(r => (r.ScenarioKind, r.Fault)).OrderBy(g => g.Key.ScenarioKind).ThenBy(g => g.Key.Fault, StringComparer.Ordinal)
+            .Select(g => ($"{g.Key.ScenarioKind}{(g.Key.Fault is null ? string.Empty : " with " + g.Key.Fault)}", (IReadOnlyList<QuicMigrationResult>)g.ToArray()));
 
     private static string Link(QuicMigrationResult result, string folder) =>
         result.TimelinePath is null ? string.Empty : Path.GetRelativePath(folder, result.TimelinePath).Replace('\\', '/');
@@ -53,7 +53,7 @@ internal static class QuicMatrixReport
         }
 
         text.Append("\n## Reasons\n\n");
-        foreach (var result in results.OrderBy(r => r.Scenario).ThenBy(r => r.Server, StringComparer.Ordinal).ThenBy(r => r.Client, StringComparer.Ordinal))
+        foreach (var result in results.OrderBy(r => r.ScenarioKind).ThenBy(r => r.Server, StringComparer.Ordinal).ThenBy(r => r.Client, StringComparer.Ordinal))
         {
             text.Append("- ").Append(result.ToString()).Append(": ").Append(result.Reason.Replace("|", "\\|", StringComparison.Ordinal)).Append('\n');
         }
@@ -73,7 +73,7 @@ internal static class QuicMatrixReport
     }
 
     private static string Summary(IReadOnlyList<QuicMigrationResult> results) =>
-        string.Join(", ", Enum.GetValues<QuicOutcome>().Select(o => (o, results.Count(r => r.Outcome == o))).Where(x => x.Item2 > 0).Select(x => $"{x.Item2} {x.o}")) + ".";
+        string.Join(", ", Enum.GetValues<QuicOutcome>().Select(o => (o, results.Count(r => r.OutcomeKind == o))).Where(x => x.Item2 > 0).Select(x => $"{x.Item2} {x.o}")) + ".";
 
     /// <summary>The HTML report: a table per scenario, cells coloured by outcome with their reason as a tooltip.</summary>
     public static string Html(IReadOnlyList<QuicMigrationResult> results, IReadOnlyList<string> servers, IReadOnlyList<string> clients, string folder)

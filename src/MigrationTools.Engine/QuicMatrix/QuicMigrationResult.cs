@@ -13,14 +13,14 @@ public sealed class QuicMigrationResult
     /// <summary>The client's implementation.</summary>
     public string Client { get; init; } = string.Empty;
 
-    /// <summary>The scenario.</summary>
-    public QuicScenario Scenario { get; init; }
+    /// <summary>The scenario's name.</summary>
+    public string Scenario => ScenarioKind.ToString();
 
     /// <summary>The fault injected into the server's side (<c>ProbeFromRealAddress</c>), or null.</summary>
     public string? Fault { get; init; }
 
-    /// <summary>Passed, Failed, Unsupported or Error.</summary>
-    public QuicOutcome Outcome { get; init; }
+    /// <summary>Passed, Failed, Unsupported or Error (a name, so that exports carry the word).</summary>
+    public string Outcome => OutcomeKind.ToString();
 
     /// <summary>Why, in one sentence.</summary>
     public string Reason { get; init; } = string.Empty;
@@ -54,6 +54,10 @@ public sealed class QuicMigrationResult
 
     /// <summary>The timeline of the connection as an SVG sequence diagram.</summary>
     public string? TimelinePath { get; init; }
+
+    internal QuicScenario ScenarioKind { get; init; }
+
+    internal QuicOutcome OutcomeKind { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Server} -> {Client} {Scenario}{(Fault is null ? string.Empty : " (" + Fault + ")")}: {Outcome}";

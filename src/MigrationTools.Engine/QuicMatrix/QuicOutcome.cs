@@ -1,7 +1,7 @@
 namespace MigrationTools.Engine.QuicMatrix;
 
 /// <summary>How one cell of a Test-QuicMigration matrix ended.</summary>
-public enum QuicOutcome
+internal enum QuicOutcome
 {
     /// <summary>The transfer completed intact, no certain verdict, and the scenario's own rule held.</summary>
     Passed,

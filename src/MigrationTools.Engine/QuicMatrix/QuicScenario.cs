@@ -1,7 +1,7 @@
 namespace MigrationTools.Engine.QuicMatrix;
 
 /// <summary>A migration scenario of Test-QuicMigration: a lab, what the network does during the transfer, and a pass rule.</summary>
-public enum QuicScenario
+internal enum QuicScenario
 {
     /// <summary>A download with nothing done to it: the baseline every other scenario needs.</summary>
     Transfer,
