@@ -100,7 +100,7 @@ function Get-PipelineInput($cmd) {
     }
 }
 function Get-RelatedCommands($cmd) {
-    $family = if ($cmd.Noun -like 'NetNs*') { 'NetNs*' } elseif ($cmd.Noun -like '*Lab') { '*Lab' } else { $cmd.Noun }
+    $family = if ($cmd.Noun -like 'NetNs*') { 'NetNs*' } elseif ($cmd.Noun -like '*Lab') { '*Lab' } elseif ($cmd.Noun -like 'Quic*') { 'Quic*' } else { $cmd.Noun }
     $related = @($allCommands | Where-Object { $_.Noun -like $family -and $_.Name -ne $cmd.Name } | ForEach-Object Name)
     $related += @((Get-PipelineInput $cmd).Text | Select-String -Pattern '\b[A-Z][a-z]+-[A-Za-z]+' -AllMatches | ForEach-Object { $_.Matches.Value })
     $related | Where-Object { $_ -ne $cmd.Name } | Sort-Object -Unique

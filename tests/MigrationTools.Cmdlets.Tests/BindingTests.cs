@@ -144,7 +144,7 @@ public sealed class BindingTests : IClassFixture<ModuleHostFixture>
     {
         var result = _host.Run("$line = 'New-NetLab -Template quic'; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText");
 
-        Assert.Equal(new object?[] { "quic-lb", "quic-nat" }, result.Output.ToArray());
+        Assert.Equal(new object?[] { "quic-lb", "quic-migration", "quic-nat" }, result.Output.ToArray());
     }
 
     [Fact]

@@ -176,7 +176,7 @@ Describe 'Tab completion' -Tag RequireRoot, Integration {
         Complete "Get-NetNsLink -Namespace $x -Name x" | Should -Be @('xy', 'xz')
     }
     It 'completes lab templates' {
-        Complete 'New-NetLab -Template quic' | Should -Be @('quic-lb', 'quic-nat')
+        Complete 'New-NetLab -Template quic' | Should -Be @('quic-lb', 'quic-migration', 'quic-nat')
     }
 }
 

@@ -98,7 +98,7 @@ Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templa
 
 Describe 'Lab listing, drawing and export' -Tag RequireRoot, Integration {
     It 'Get-NetLab -Available lists the shipped labs' {
-        (Get-NetLab -Available).Name | Sort-Object | Should -Be @('ping-flow', 'quic-lb', 'quic-nat')
+        (Get-NetLab -Available).Name | Sort-Object | Should -Be @('ping-flow', 'quic-lb', 'quic-migration', 'quic-nat')
     }
 
     It 'Show-NetLab -OutFile renders an SVG with Graphviz' {
