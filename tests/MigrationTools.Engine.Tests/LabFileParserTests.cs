@@ -6,25 +6,13 @@ using MigrationTools.Engine.Flows;
 using MigrationTools.Engine.Labs;
 using MigrationTools.Engine.Tunnels;
 using Xunit;
+using static MigrationTools.Engine.Tests.DataTables;
 
 namespace MigrationTools.Engine.Tests;
 
 /// <summary>Lab file data (as a .psd1 file yields it) read into a definition, and every rule that refuses it.</summary>
 public sealed class LabFileParserTests
 {
-    private static Hashtable H(params (string Key, object? Value)[] entries)
-    {
-        var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in entries)
-        {
-            table[key] = value;
-        }
-
-        return table;
-    }
-
-    private static object[] A(params object?[] items) => items!;
-
     /// <summary>The diamond of the README, complete.</summary>
     private static Hashtable Diamond() => H(
         ("Name", "diamond"),

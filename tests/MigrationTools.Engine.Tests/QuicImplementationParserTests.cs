@@ -5,6 +5,7 @@ using MigrationTools.Analysis.Quic;
 using MigrationTools.Core.Errors;
 using MigrationTools.Engine.QuicMatrix;
 using Xunit;
+using static MigrationTools.Engine.Tests.DataTables;
 using Scenario = MigrationTools.Engine.QuicMatrix.QuicScenario;
 
 namespace MigrationTools.Engine.Tests;
@@ -12,19 +13,6 @@ namespace MigrationTools.Engine.Tests;
 /// <summary>Implementation files (as a .psd1 file yields them) read into implementations, every rule that refuses one, and the judgement of a cell.</summary>
 public sealed class QuicImplementationParserTests
 {
-    private static Hashtable H(params (string Key, object? Value)[] entries)
-    {
-        var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in entries)
-        {
-            table[key] = value;
-        }
-
-        return table;
-    }
-
-    private static object[] A(params object?[] items) => items!;
-
     /// <summary>A file with only the keys the issue names: Name, Server and Client with placeholders.</summary>
     private static Hashtable Minimal() => H(
         ("Name", "mine"),

@@ -60,25 +60,16 @@ internal sealed partial class QuicCellRun(QuicCell cell, QuicMatrixOptions optio
         var complete = received == content.Size && QuicMatrixContent.Sha256Of(DownloadedFile) == content.Sha256;
         var analysis = File.Exists(CapturePath) ? QuicCellAnalysis.Read(CapturePath, KeyLogPath, cell.Server.Port, _directory, cell.Name(_fault is not null)) : null;
         var (outcome, reason) = QuicVerdict.Judge(cell, _plan, observed, complete, received, content.Size, analysis?.Events);
-        return new QuicMigrationResult
-        {
-            Server = cell.Server.Name,
-            Client = cell.Client.Name,
-            ScenarioKind = cell.Scenario,
-            Fault = _fault,
-            OutcomeKind = outcome,
-            Reason = reason,
-            ExpectedBytes = content.Size,
-            Duration = watch.Elapsed,
-            TransferComplete = complete,
-            ReceivedBytes = received,
-            Verdicts = analysis?.Events.Where(e => e.IsVerdict).Select(e => e.KindName).Distinct().ToArray() ?? Array.Empty<string>(),
-            Events = analysis?.Events ?? Array.Empty<Analysis.Quic.QuicProbeEvent>(),
-            Directory = _directory,
-            CapturePath = File.Exists(CapturePath) ? CapturePath : null,
-            QlogPaths = Directory.Exists(_directory) ? Directory.GetFiles(_directory, "*.*qlog", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray() : Array.Empty<string>(),
-            TimelinePath = File.Exists(TimelinePath) ? TimelinePath : null,
-        };
+        var result = Result(outcome, reason, watch.Elapsed);
+        result.TransferComplete = complete;
+        result.ReceivedBytes = received;
+        result.Verdicts = analysis?.Events.Where(e => e.IsVerdict).Select(e => e.KindName).Distinct().ToArray() ?? Array.Empty<string>();
+        result.Events = analysis?.Events ?? Array.Empty<Analysis.Quic.QuicProbeEvent>();
+        result.Directory = _directory;
+        result.CapturePath = File.Exists(CapturePath) ? CapturePath : null;
+        result.QlogPaths = Directory.Exists(_directory) ? Directory.GetFiles(_directory, "*.*qlog", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray() : Array.Empty<string>();
+        result.TimelinePath = File.Exists(TimelinePath) ? TimelinePath : null;
+        return result;
     }
 
     private string CapturePath => Path.Combine(_directory, "capture.pcapng");

@@ -26,34 +26,34 @@ public sealed class QuicMigrationResult
     public string Reason { get; init; } = string.Empty;
 
     /// <summary>True when the client downloaded the whole file and its SHA-256 is the served file's.</summary>
-    public bool TransferComplete { get; init; }
+    public bool TransferComplete { get; internal set; }
 
     /// <summary>The size of the served file, in bytes.</summary>
     public long ExpectedBytes { get; init; }
 
     /// <summary>The size of what the client wrote, in bytes.</summary>
-    public long ReceivedBytes { get; init; }
+    public long ReceivedBytes { get; internal set; }
 
     /// <summary>The kinds of the verdicts Watch-QuicProbe found in the capture (certain or not).</summary>
-    public IReadOnlyList<string> Verdicts { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Verdicts { get; internal set; } = Array.Empty<string>();
 
     /// <summary>Every event Watch-QuicProbe found in the capture.</summary>
-    public IReadOnlyList<QuicProbeEvent> Events { get; init; } = Array.Empty<QuicProbeEvent>();
+    public IReadOnlyList<QuicProbeEvent> Events { get; internal set; } = Array.Empty<QuicProbeEvent>();
 
     /// <summary>How long the cell took, lab included.</summary>
     public TimeSpan Duration { get; init; }
 
     /// <summary>The cell's folder: capture, key logs, qlogs, timeline, the programs' output.</summary>
-    public string? Directory { get; init; }
+    public string? Directory { get; internal set; }
 
     /// <summary>The capture (pcapng, with the TLS secrets embedded).</summary>
-    public string? CapturePath { get; init; }
+    public string? CapturePath { get; internal set; }
 
     /// <summary>The qlog files: the peers' own and those Watch-QuicProbe wrote from the capture.</summary>
-    public IReadOnlyList<string> QlogPaths { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> QlogPaths { get; internal set; } = Array.Empty<string>();
 
     /// <summary>The timeline of the connection as an SVG sequence diagram.</summary>
-    public string? TimelinePath { get; init; }
+    public string? TimelinePath { get; internal set; }
 
     internal QuicScenario ScenarioKind { get; init; }
 
