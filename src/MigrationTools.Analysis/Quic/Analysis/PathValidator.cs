@@ -177,12 +177,23 @@ internal sealed class PathValidator(QuicProbeOptions options, ChallengeTimer tim
         }
 
         budget.Reported = true;
-        var certain = budget.UnreadableReceived == 0;
+        // The address is validated by a PATH_RESPONSE from it that echoes a PATH_CHALLENGE sent to it: a datagram either
+        // way that could not be read (a response, or the challenge a readable response answers) may have validated it.
+        var client = d.Client;
+        var unreadableSent = connection.Paths.Values.Where(p => p.Client == client).Sum(p => p.UnreadableToClient);
+        var certain = budget.UnreadableReceived == 0 && unreadableSent == 0;
         output.Add(d.Event(QuicProbeEventKind.AmplificationExceeded, certain,
             $"{budget.Sent} bytes sent to the unvalidated address {d.Client}, more than 3 x the {budget.Received} received from it" +
             (path.IsInitial ? " during the handshake, before any Handshake packet came from it" : string.Empty) +
-            (certain ? string.Empty : $"; {budget.UnreadableReceived} datagram(s) from that address could not be read and may have validated it")));
+            (certain ? string.Empty : $"; {Unreadable(budget.UnreadableReceived, unreadableSent)} could not be read and may have validated it")));
     }
+
+    private static string Unreadable(long from, long to) => (from, to) switch
+    {
+        (_, 0) => $"{from} datagram(s) from that address",
+        (0, _) => $"{to} datagram(s) to that address",
+        _ => $"{from} datagram(s) from that address and {to} to it",
+    };
 
     /// <summary>Without keys a padded server datagram to a new client address is only suspected to be a probe.</summary>
     private static void CheckUnreadableProbe(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
