@@ -56,7 +56,7 @@ $results = Join-Path $out 'test-results'
 $env:MIGRATIONTOOLS_BUILD_ROOT = Join-Path $out 'build'
 $debianPackages = @(
     'iproute2', 'procps', 'iputils-ping', 'nftables', 'iptables', 'conntrack', 'tcpdump',
-    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl', 'graphviz', 'librsvg2-bin', 'util-linux',
+    'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl', 'graphviz', 'librsvg2-bin', 'util-linux', 'ethtool',
     # quic-go's interop-runner endpoints, built offline by Test-QuicMigration (GOPATH mode) into out/build
     'golang-go', 'golang-github-lucas-clemente-quic-go-dev'
 )

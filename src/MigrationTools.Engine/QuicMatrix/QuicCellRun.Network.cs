@@ -24,6 +24,24 @@ internal sealed partial class QuicCellRun
         ? (after ? "10.240.0.1:20001" : "10.240.0.1:20000")
         : (after ? "10.240.0.4" : "10.240.0.1");
 
+    /// <summary>
+    /// Turns UDP segmentation offload off on the endpoints' interfaces, so that a peer's UDP GSO send is cut into
+    /// datagrams before it leaves its namespace: the router's capture then holds the datagrams a real network carries,
+    /// not veth's 64 KB super-datagrams, which no reader can split when the peer uses zero-length connection IDs
+    /// (quic-go's client does) and which tshark does not split at all.
+    /// </summary>
+    private void SendWireDatagrams(CancellationToken cancellationToken)
+    {
+        foreach (var (node, name) in new[] { (_plan.ServerNode, "eth0"), (_plan.ClientNode, "eth0"), (_plan.ClientNode, "eth1") })
+        {
+            var result = NetNsTool.TryRun(Namespace(node), "ethtool", new[] { "-K", name, "tx-udp-segmentation", "off" }, null, cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw ErrorCatalog.ToolFailed($"ethtool could not turn UDP segmentation off on {Namespace(node)}/{name}: {result.StandardError.Trim()}", Namespace(node));
+            }
+        }
+    }
+
     /// <summary>Loads what the scenario needs before the transfer: the rebinding NAT, the injected fault.</summary>
     private void Prepare(CancellationToken cancellationToken)
     {

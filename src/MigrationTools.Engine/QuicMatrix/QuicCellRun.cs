@@ -123,6 +123,7 @@ internal sealed partial class QuicCellRun(QuicCell cell, QuicMatrixOptions optio
                 ImpairmentManager.Shape(Namespace(_plan.RouterNode), name, options.RateMbit, cancellationToken);
             }
 
+            SendWireDatagrams(cancellationToken);
             Prepare(cancellationToken);
             capture = NetNsCaptureManager.Start(Namespace(_plan.RouterNode), _plan.CaptureInterface, CapturePath,
                 $"udp port {cell.Server.Port} or ip proto 4", KeyLogPath, null, null, force: true, cancellationToken);

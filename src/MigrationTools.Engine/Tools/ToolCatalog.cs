@@ -31,6 +31,7 @@ internal static class ToolCatalog
         ["openssl"] = "openssl",
         ["editcap"] = "wireshark-common",
         ["mergecap"] = "wireshark-common",
+        ["ethtool"] = "ethtool",
     };
 
     private static readonly ConcurrentDictionary<string, string?> ResolvedPaths = new(StringComparer.Ordinal);
