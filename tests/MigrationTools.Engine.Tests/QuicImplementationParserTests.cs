@@ -200,7 +200,13 @@ public sealed class QuicImplementationParserTests
     [Fact]
     public void AClientThatDidNotMoveFailsAndAPreferredAddressNeedsAValidatedPathToIt()
     {
-        Assert.Contains("the client did not move", Judge(Scenario.ClientMigration, true).Item2, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("The client did not move: no packet from its new address reached the server.", Judge(Scenario.ClientMigration, true).Item2);
+        var implementation = Parse(Minimal());
+        var cell = new QuicCell(implementation, implementation, Scenario.DsrLoadBalancer, 0);
+        var (outcome, reason) = QuicVerdict.Judge(cell, QuicScenarioPlan.For(Scenario.DsrLoadBalancer), new QuicCellRun.Observed { Handshake = true, Triggered = true, ClientExit = 0 }, true, 100, 100,
+            Array.Empty<QuicProbeEvent>(), activeMigrationDisabled: true);
+        Assert.Equal(QuicOutcome.Failed, outcome);
+        Assert.EndsWith("and the server had sent disable_active_migration, which forbids the client to move (RFC 9000 section 9).", reason, StringComparison.Ordinal);
         Assert.Contains("preferred address 10.240.0.3", Judge(Scenario.PreferredAddress, true).Item2, StringComparison.Ordinal);
         Assert.Equal(QuicOutcome.Passed, Judge(Scenario.PreferredAddress, true, Event(QuicProbeEventKind.PathValidated, "Server", "10.240.0.3:4433", "10.200.0.2:5000")).Item1);
     }

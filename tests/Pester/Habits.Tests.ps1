@@ -254,9 +254,10 @@ Describe 'The demo' -Tag RequireRoot, Integration {
             $text = & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/demo.ps1') -ModuleManifest $ModuleManifest -OutputDirectory $out 2>&1 | Out-String
             $LASTEXITCODE | Should -Be 0
             $text | Should -Match 'Ping flow: +\d+ echo requests sent, \d+ answered, 0 lost; [1-9]\d* reached C and [1-9]\d* reached D'
-            $text | Should -Match 'QUIC, correct: +download complete; [1-9]\d* path validation\(s\); verdicts: none\.'
-            $text | Should -Match 'QUIC, faulty: +download stalled; [1-9]\d* packets .* verdicts: .*SourceAddressMismatch'
-            $text | Should -Match 'QUIC, faulty: .*UnansweredChallenge'
+            $text | Should -Match 'QUIC, ngtcp2, correct: +Passed; download complete; verdicts: none\.'
+            $text | Should -Match 'QUIC, ngtcp2, faulty: +Failed; download stalled; verdicts: .*SourceAddressMismatch'
+            $text | Should -Match 'QUIC, ngtcp2, faulty: .*UnansweredChallenge'
+            $text | Should -Match 'QUIC, quic-go, correct: +Failed; .*\. \S'
             Test-Path (Join-Path $out 'ping-flow.svg') | Should -BeTrue
         } finally {
             Remove-Item -Recurse -Force $out -ErrorAction SilentlyContinue

@@ -59,7 +59,7 @@ internal sealed partial class QuicCellRun(QuicCell cell, QuicMatrixOptions optio
         var received = File.Exists(DownloadedFile) ? new FileInfo(DownloadedFile).Length : 0;
         var complete = received == content.Size && QuicMatrixContent.Sha256Of(DownloadedFile) == content.Sha256;
         var analysis = File.Exists(CapturePath) ? QuicCellAnalysis.Read(CapturePath, KeyLogPath, cell.Server.Port, _directory, cell.Name(_fault is not null)) : null;
-        var (outcome, reason) = QuicVerdict.Judge(cell, _plan, observed, complete, received, content.Size, analysis?.Events);
+        var (outcome, reason) = QuicVerdict.Judge(cell, _plan, observed, complete, received, content.Size, analysis?.Events, analysis?.ActiveMigrationDisabled ?? false);
         var result = Result(outcome, reason, watch.Elapsed);
         result.TransferComplete = complete;
         result.ReceivedBytes = received;

@@ -15,7 +15,7 @@ internal static class QuicVerdict
 {
     /// <summary>The outcome of a cell and its reason in one sentence.</summary>
     public static (QuicOutcome Outcome, string Reason) Judge(QuicCell cell, QuicScenarioPlan plan, QuicCellRun.Observed observed, bool complete, long received, long expected,
-        IReadOnlyList<QuicProbeEvent>? events)
+        IReadOnlyList<QuicProbeEvent>? events, bool activeMigrationDisabled = false)
     {
         if (observed.ServerExit == 127 || observed.ClientExit == 127)
         {
@@ -47,7 +47,7 @@ internal static class QuicVerdict
             problems.Add($"Watch-QuicProbe found {string.Join(", ", certain.Select(e => e.KindName).Distinct())} ({first.KindName}: {first.Evidence.TrimEnd('.')})");
         }
 
-        if (ScenarioProblem(cell.Scenario, plan, observed, all) is { } rule)
+        if (ScenarioProblem(cell.Scenario, plan, observed, all, activeMigrationDisabled) is { } rule)
         {
             problems.Add(rule);
         }
@@ -73,7 +73,7 @@ internal static class QuicVerdict
         return (QuicOutcome.Failed, char.ToUpperInvariant(sentence[0]) + sentence[1..] + ".");
     }
 
-    private static string? ScenarioProblem(QuicScenario scenario, QuicScenarioPlan plan, QuicCellRun.Observed observed, IReadOnlyList<QuicProbeEvent> events)
+    private static string? ScenarioProblem(QuicScenario scenario, QuicScenarioPlan plan, QuicCellRun.Observed observed, IReadOnlyList<QuicProbeEvent> events, bool activeMigrationDisabled)
     {
         if (scenario == QuicScenario.Transfer)
         {
@@ -98,7 +98,9 @@ internal static class QuicVerdict
         {
             return scenario is QuicScenario.RebindPort or QuicScenario.RebindAddress
                 ? "no packet from the client's new mapping reached the server (the client sent nothing after the rebinding)"
-                : "the client did not move: no packet from its new address reached the server";
+                : activeMigrationDisabled
+                    ? "the client did not move: no packet from its new address reached the server, and the server had sent disable_active_migration, which forbids the client to move (RFC 9000 section 9)"
+                    : "the client did not move: no packet from its new address reached the server";
         }
 
         var unvalidated = moves.Select(m => m.Source).Distinct()

@@ -466,7 +466,7 @@ internal sealed class QuicProbeAnalyzer
             byConnection[c.Id].Where(e => e.IsVerdict).Select(e => e.Kind.ToString()).Distinct().ToArray(),
             c.Keys.HasApplicationKeys, c.Packets, c.Undecryptable, null,
             c.Keys.ServerParameters?.PreferredAddress is { } pa ? string.Join(", ", new[] { pa.IPv4?.ToString(), pa.IPv6?.ToString() }.Where(a => a is not null)) : null,
-            c.UsesZeroLengthCid)).ToArray();
+            c.UsesZeroLengthCid, c.Keys.ServerParameters is { DisableActiveMigration: true })).ToArray();
     }
 
     /// <summary>PATH_CHALLENGE and PATH_RESPONSE data seen per connection (hex), for cross-checks.</summary>
