@@ -184,7 +184,7 @@ internal sealed partial class QuicScenario
     /// Initial, each alone in a datagram filled with zero bytes to 1200 after the packet, as large servers do for browsers.
     /// </summary>
     public QuicScenario Handshake(byte[]? serverParameters = null, bool splitClientHello = false, int keyShareBytes = 0, bool coalesceServerFlight = false,
-        bool zeroPaddedServerInitials = false)
+        bool zeroPaddedServerInitials = false, IPEndPoint? firstShortFrom = null)
     {
         var clientHello = Tls.ClientHello(ClientRandom, Tls.Parameters((0x0e, new byte[] { 4 })), keyShareBytes);
         if (splitClientHello)
@@ -233,7 +233,8 @@ internal sealed partial class QuicScenario
             return this;
         }
 
-        FromClient(Client1, ServerCid, 0, Frames.Ping);
+        // firstShortFrom: the client's address changed during the handshake, before its first 1-RTT packet.
+        FromClient(firstShortFrom ?? Client1, ServerCid, 0, Frames.Ping);
         FromServer(Server, Client1, 0, Frames.NewConnectionId(1, ServerCid2), Frames.Stream(400));
         return this;
     }

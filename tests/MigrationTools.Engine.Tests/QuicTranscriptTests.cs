@@ -137,6 +137,12 @@ public sealed class QuicTranscriptTests : IDisposable
             .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
             .FromServer(Server, Client2, 1200, Frames.Challenge(B))
             .FromClient(Client2, ServerCid2, 1200, Frames.Response(B))),
+        // The client's address changed before it sent a 1-RTT packet (a rebinding during the handshake): its first
+        // 1-RTT Destination Connection ID is the server's, not a new one, so nothing says it moved by itself.
+        ["active-migration-disabled-move-during-handshake"] = new(() => new QuicScenario().Handshake(DisableActiveMigrationParameters, firstShortFrom: Client2)
+            .At(100).FromClient(Client2, ServerCid, 1200, Frames.Ping)
+            .FromServer(Server, Client2, 1200, Frames.Challenge(B))
+            .FromClient(Client2, ServerCid, 1200, Frames.Response(B))),
         ["active-migration-disabled-nat-rebinding"] = new(() => new QuicScenario().Handshake(DisableActiveMigrationParameters).RebindNat(serverProbes: true)),
     };
 

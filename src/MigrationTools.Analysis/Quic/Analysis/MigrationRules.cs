@@ -79,7 +79,7 @@ internal static class MigrationRules
     /// <summary>
     /// RFC 9000 sections 9 and 18.2: after the server sent disable_active_migration the client must not move to a new
     /// local address by itself (a NAT rebinding is not its doing). It moved by itself when it probes the new path or
-    /// uses a new connection ID there.
+    /// uses a new connection ID there (new against the one it used before it moved, when it had used one).
     /// </summary>
     internal static void CheckActiveMigrationDisabled(in DatagramContext d, PathState path, List<QuicProbeEvent> output)
     {
@@ -88,7 +88,9 @@ internal static class MigrationRules
             return;
         }
 
-        var newDcid = d.ShortDcid.Length > 0 && !d.ShortDcid.Equals(path.DcidBeforeMove);
+        // A client that moved before its first 1-RTT packet (a rebinding during the handshake) had no 1-RTT Destination
+        // Connection ID to keep: the first it uses is the server's, not a sign that it moved by itself.
+        var newDcid = d.ShortDcid.Length > 0 && path.DcidBeforeMove.Length > 0 && !d.ShortDcid.Equals(path.DcidBeforeMove);
         if (d.Frames.HasChallenge || newDcid)
         {
             path.ActiveMigrationReported = true;
