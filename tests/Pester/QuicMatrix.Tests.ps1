@@ -129,6 +129,21 @@ exec gtlsclient -q --exit-on-all-streams-close --download=/downloads 10.240.0.2 
         ($results | ConvertTo-Json -Depth 2 | ConvertFrom-Json).Outcome | Should -Contain 'Failed'
     }
 
+    It 'each scenario''s trigger shows on the wire: the new NAT address, the second path, the preferred address' {
+        $results = @(Test-QuicMigration -Server ngtcp2 -Client ngtcp2 -Scenario RebindAddress, ClientMigration, PreferredAddress, Transfer -OutputDirectory (Join-Path $work 'triggers'))
+        $cell = @{}; foreach ($r in $results) { $cell[$r.Scenario] = $r }
+        foreach ($r in $results) { $r.Outcome | Should -Be 'Passed' -Because "$($r.Scenario): $($r.Reason)" }
+        # RebindAddress: the server sees the client first from 10.240.0.1, then from 10.240.0.4 (the NAT's second address).
+        (Get-Tcpdump $cell.RebindAddress.CapturePath 'udp and src host 10.240.0.1 and dst port 4433').Count | Should -BeGreaterThan 0
+        (Get-Tcpdump $cell.RebindAddress.CapturePath 'udp and src host 10.240.0.4 and dst port 4433').Count | Should -BeGreaterThan 10
+        # ClientMigration: packets from the client's second path, 10.210.0.2, reach the server.
+        (Get-Tcpdump $cell.ClientMigration.CapturePath 'udp and src host 10.210.0.2 and dst port 4433').Count | Should -BeGreaterThan 10
+        # PreferredAddress: the client sends to the server's preferred address 10.240.0.3.
+        (Get-Tcpdump $cell.PreferredAddress.CapturePath 'udp and dst host 10.240.0.3 and dst port 4433').Count | Should -BeGreaterThan 10
+        # Transfer: none of that happens.
+        (Get-Tcpdump $cell.Transfer.CapturePath 'udp and (host 10.240.0.4 or host 10.210.0.2 or host 10.240.0.3)').Count | Should -Be 0
+    }
+
     It 'a scenario a file leaves out is Unsupported without a lab' {
         $r = Test-QuicMigration -Server quic-go -Client ngtcp2 -Scenario PreferredAddress -OutputDirectory (Join-Path $work 'unsupported')
         $r.Outcome | Should -Be 'Unsupported'

@@ -22,6 +22,7 @@ internal sealed partial class QuicCellRun(QuicCell cell, QuicMatrixOptions optio
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan HandshakeSettle = TimeSpan.FromMilliseconds(50);
 
     private readonly QuicScenarioPlan _plan = QuicScenarioPlan.For(cell.Scenario);
     private readonly string? _fault = options.ProbeFromRealAddress && cell.Scenario == QuicScenario.DsrLoadBalancer ? "ProbeFromRealAddress" : null;
@@ -140,8 +141,10 @@ internal sealed partial class QuicCellRun(QuicCell cell, QuicMatrixOptions optio
             observed.Handshake = WaitUntil(() => HandshakeDone() || !client.IsRunning, StartTimeout, cancellationToken) && HandshakeDone();
             if (observed.Handshake)
             {
-                // A path change comes at once (the client's own flag moves it TriggerAfter later); a rebinding after TriggerAfter.
-                if (!TriggersAtHandshake && cancellationToken.WaitHandle.WaitOne(options.TriggerAfter))
+                // A path change comes once the handshake has completed on the first path (the client's own flag moves it
+                // TriggerAfter later); a rebinding after TriggerAfter. A client logs its 1-RTT secret before it sends its
+                // Finished: a route changed at once would move the client's last handshake packets, not the connection.
+                if (cancellationToken.WaitHandle.WaitOne(TriggersAtHandshake ? HandshakeSettle : options.TriggerAfter))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                 }
