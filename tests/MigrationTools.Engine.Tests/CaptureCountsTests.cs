@@ -1,4 +1,5 @@
 using MigrationTools.Engine.Captures;
+using MigrationTools.Engine.LiveCapture;
 using Xunit;
 
 namespace MigrationTools.Engine.Tests;
@@ -20,5 +21,14 @@ public sealed class CaptureCountsTests
     {
         Assert.Equal((1L, 1L, 0L), NetNsCaptureManager.Counts("1 packet captured\n1 packet received by filter\n"));
         Assert.Equal((0L, 0L, 0L), NetNsCaptureManager.Counts("tcpdump: listening on lo\n"));
+    }
+
+    [Fact]
+    public void ALiveWatchTakesTheKernelsDropsFromTcpdumpsClosingCountsAndNothingWithoutThem()
+    {
+        Assert.Equal(6L, QuicProbeWatcher.KernelDrops("tcpdump: listening on any\n1234 packets captured\n1240 packets received by filter\n6 packets dropped by kernel\n"));
+        Assert.Equal(0L, QuicProbeWatcher.KernelDrops("1 packet captured\n1 packet received by filter\n0 packets dropped by kernel\n"));
+        // Killed, tcpdump writes no counts: the drops are unknown, not zero.
+        Assert.Null(QuicProbeWatcher.KernelDrops("tcpdump: listening on any, link-type LINUX_SLL2\n"));
     }
 }

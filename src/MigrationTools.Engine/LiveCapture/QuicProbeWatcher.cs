@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -9,6 +10,8 @@ using CliWrap;
 using MigrationTools.Analysis.Capture;
 using MigrationTools.Analysis.Quic;
 using MigrationTools.Core.Errors;
+using MigrationTools.Core.Processes;
+using MigrationTools.Engine.Captures;
 using MigrationTools.Engine.Namespaces;
 using MigrationTools.Engine.Platform;
 using MigrationTools.Engine.Processes;
@@ -94,6 +97,13 @@ internal static class QuicProbeWatcher
         }
         finally
         {
+            // SIGTERM first: tcpdump writes its closing counts (the kernel's drops among them) as it ends, which a
+            // cancelled command, killed, would not.
+            if (!task.Task.IsCompleted)
+            {
+                ProcessSignals.Terminate(task.ProcessId, TimeSpan.FromSeconds(2));
+            }
+
             stop.Cancel();
             try
             {
@@ -102,6 +112,9 @@ internal static class QuicProbeWatcher
             catch (OperationCanceledException)
             {
             }
+
+            // The kernel's drops are the packets the watch never saw.
+            run.KernelDrops = KernelDrops(errors.ToString());
 
             try
             {
@@ -118,6 +131,10 @@ internal static class QuicProbeWatcher
             throw ErrorCatalog.CaptureFailed($"tcpdump in '{@namespace}' ended by itself (exit code {task.Task.Result.ExitCode}){(why.Length == 0 ? "." : ": " + why)}", @namespace);
         }
     }
+
+    /// <summary>The kernel's drop count in tcpdump's closing counts, or null when its output has none.</summary>
+    internal static long? KernelDrops(string tcpdumpErrors) =>
+        Regex.IsMatch(tcpdumpErrors, @"(?m)^\d+ packets? captured") ? NetNsCaptureManager.Counts(tcpdumpErrors).Dropped : null;
 
     private static void PumpLive(Stream stream, CaptureExport? export, QuicProbeRun run, object gate, ChannelWriter<QuicProbeEvent> writer, CancellationToken token)
     {

@@ -263,7 +263,7 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
                 var check = qlog is null ? null : QlogComparison.For(qlog, run.Analyzer);
                 foreach (var summary in run.Analyzer.Summaries(run.Events))
                 {
-                    WriteObject(check is null ? summary : summary with { QlogCheck = check(summary.Connection) });
+                    WriteObject(summary with { QlogCheck = check?.Invoke(summary.Connection), KernelDroppedPackets = run.KernelDrops });
                 }
             }
 
@@ -321,6 +321,9 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
             TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
             tick: () => WriteProgress(new ProgressRecord(1, activity, $"{run.Frames} frames, {run.Analyzer.QuicDatagrams} QUIC datagrams, {run.Analyzer.Connections} connections, {run.Events.Count} events")));
         WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
+        WriteVerbose(run.KernelDrops is { } dropped
+            ? $"tcpdump in '{Namespace}': {dropped} packet(s) dropped by the kernel."
+            : $"tcpdump in '{Namespace}' ended without its counts: the kernel's drops are unknown.");
     }
 
     private void WatchFiles(QuicProbeRun run, CaptureExport? export)
@@ -365,6 +368,11 @@ public sealed class WatchQuicProbeCommand : MigrationToolsCmdlet
     {
         var analyzer = run.Analyzer;
         var keyLog = run.Options.KeyLog!;
+        if (run.KernelDrops > 0)
+        {
+            WriteWarning($"The kernel dropped {run.KernelDrops} packet(s) before tcpdump read them: the watch never saw them, so an event may be missing and a verdict may rest on their absence. Capture to a file (Start-NetNsCapture) and read it, or watch one interface with a narrower -Filter.");
+        }
+
         if (run.DamagedBlocks + run.MalformedFrames + run.UnknownLinkType > 0)
         {
             WriteWarning($"{run.DamagedBlocks} damaged capture blocks, {run.MalformedFrames} frames with broken headers and {run.UnknownLinkType} frames of unknown link types were skipped.");

@@ -17,7 +17,8 @@ namespace MigrationTools.Analysis.Quic;
 /// <param name="PreferredAddress">The server's preferred address, when its transport parameters were read.</param>
 /// <param name="ZeroLengthConnectionIds">True when an endpoint uses zero-length connection IDs (followed by address).</param>
 /// <param name="DisableActiveMigration">True when the server's transport parameters (read with keys) forbid the client to migrate actively.</param>
+/// <param name="KernelDroppedPackets">In a live watch, the packets the kernel dropped before the capture read them (of every connection of the watch); null for files.</param>
 public sealed record QuicConnectionSummary(
     string Connection, string Version, string Server, IReadOnlyList<string> ClientAddresses, IReadOnlyList<QuicPathSummary> Paths,
     int Validations, IReadOnlyList<string> Verdicts, bool Decrypted, long Packets, long UndecryptablePackets, string? QlogCheck,
-    string? PreferredAddress = null, bool ZeroLengthConnectionIds = false, bool DisableActiveMigration = false);
+    string? PreferredAddress = null, bool ZeroLengthConnectionIds = false, bool DisableActiveMigration = false, long? KernelDroppedPackets = null);

@@ -35,6 +35,12 @@ internal sealed class QuicProbeRun : IDisposable
     public long UnknownLinkType { get; internal set; }
     /// <summary>Damaged capture blocks.</summary>
     public long DamagedBlocks { get; internal set; }
+    /// <summary>
+    /// Packets the kernel dropped before a live watch's tcpdump read them (its closing count); null for capture files,
+    /// or when tcpdump ended without its counts.
+    /// </summary>
+    public long? KernelDrops { get; internal set; }
+
     /// <summary>Bytes of capture read so far (for progress).</summary>
     public long BytesRead { get; internal set; }
 
