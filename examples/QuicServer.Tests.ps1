@@ -1,14 +1,17 @@
-#Requires -Version 7.4
 <#
 .SYNOPSIS
     A sample Pester test of a QUIC server across every migration scenario, with Test-QuicMigration's results.
 .DESCRIPTION
     Runs the server (-Server: a shipped implementation's name, or your own file's with -Path) against ngtcp2's client
     through every scenario once, then asserts each cell: Passed, or Unsupported where the server's file leaves the
-    scenario out. Run as root:
-        Invoke-Pester ./examples/QuicServer.Tests.ps1
-        Invoke-Pester -Container (New-PesterContainer -Path ./examples/QuicServer.Tests.ps1 -Data @{ Server = 'quic-go' })
+    scenario out. Run it as root.
+.EXAMPLE
+    Invoke-Pester ./examples/QuicServer.Tests.ps1
+.EXAMPLE
+    Invoke-Pester -Container (New-PesterContainer -Path ./examples/QuicServer.Tests.ps1 -Data @{ Server = 'quic-go' })
+    quic-go 0.29's server fails four scenarios.
 #>
+#Requires -Version 7.4
 param(
     [string] $Server = 'ngtcp2',
     [string] $Client = 'ngtcp2',
