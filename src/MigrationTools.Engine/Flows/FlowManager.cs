@@ -196,8 +196,8 @@ internal static class FlowManager
         IPAddress? requested = target is null ? null : IpPrefix.ParseAddress(target, "target address");
         IPAddress? vipFilter = virtualAddress is null ? null : IpPrefix.ParseAddress(virtualAddress, "virtual address");
 
-        using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken);
-        var state = SelectState(@namespace, vipFilter);
+        using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken, out var folder);
+        var state = SelectState(@namespace, vipFilter, StateFiles.ReadAllCached<MappingState>(folder).Select(f => f.Value).ToList());
         var vip = IPAddress.Parse(state.VirtualAddress);
         var targets = state.Targets.Select(IPAddress.Parse).ToArray();
         if (targetNamespace is not null)
@@ -271,9 +271,8 @@ internal static class FlowManager
         };
     }
 
-    private static MappingState SelectState(string @namespace, IPAddress? vip)
+    private static MappingState SelectState(string @namespace, IPAddress? vip, List<MappingState> states)
     {
-        var states = LoadStates(@namespace);
         if (vip is not null)
         {
             return states.FirstOrDefault(s => s.VirtualAddress == vip.ToString()) ?? throw NotMapped(@namespace, vip);

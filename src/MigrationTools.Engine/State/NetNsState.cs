@@ -79,8 +79,17 @@ internal static class NetNsState
     }
 
     /// <summary>Takes the lock of one concern of a namespace (e.g. its flow mappings).</summary>
-    internal static StateLock Lock(string name, string area, CancellationToken cancellationToken) =>
-        StateLock.Acquire(Path.Combine(Prepare(name, area), ".lock"), StateLock.Timeout, cancellationToken);
+    internal static StateLock Lock(string name, string area, CancellationToken cancellationToken) => Lock(name, area, cancellationToken, out _);
+
+    /// <summary>
+    /// Takes the lock of one concern of a namespace and gives its folder, whose identity the lock has just checked:
+    /// what is read there under the lock needs no second check.
+    /// </summary>
+    internal static StateLock Lock(string name, string area, CancellationToken cancellationToken, out string folder)
+    {
+        folder = Prepare(name, area);
+        return StateLock.Acquire(Path.Combine(folder, ".lock"), StateLock.Timeout, cancellationToken);
+    }
 
     /// <summary>Drops every piece of state of a namespace (whose processes are already stopped).</summary>
     internal static void Forget(string name) => FileCleanup.TryDeleteDirectory(DirectoryOf(name));

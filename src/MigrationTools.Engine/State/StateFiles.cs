@@ -88,6 +88,47 @@ internal static class StateFiles
         }
     }
 
+    /// <summary>
+    /// <see cref="ReadAll{T}"/> for state that is read far more often than written (a flow switch reads its mapping on
+    /// every call): a file's value is parsed again only when its size or times changed. Writers replace files by
+    /// renaming, which changes both; the values handed out are shared and must not be changed.
+    /// </summary>
+    internal static IEnumerable<(string Path, T Value)> ReadAllCached<T>(string directory) where T : class
+    {
+        string[] files;
+        try
+        {
+            files = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.json") : Array.Empty<string>();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            EngineOutput.Warning($"The state directory {directory} could not be read: {ex.Message}");
+            yield break;
+        }
+
+        foreach (var file in files.Where(f => !Path.GetFileName(f).StartsWith('.')).OrderBy(f => f, StringComparer.Ordinal))
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists)
+            {
+                continue;
+            }
+
+            var stamp = (info.Length, info.LastWriteTimeUtc.Ticks, info.CreationTimeUtc.Ticks);
+            if (Parsed.TryGetValue(file, out var cached) && cached.Stamp == stamp && cached.Value is T same)
+            {
+                yield return (file, same);
+            }
+            else if (Read<T>(file) is { } value)
+            {
+                Parsed[file] = (stamp, value);
+                yield return (file, value);
+            }
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ((long, long, long) Stamp, object Value)> Parsed = new(StringComparer.Ordinal);
+
     private static T? Unreadable<T>(string path, string why) where T : class
     {
         EngineOutput.Warning($"The state file {path} cannot be read and is ignored: {why}");
