@@ -68,6 +68,18 @@ internal static class StateFiles
     /// <summary>Every readable state file of <paramref name="directory"/> matching <paramref name="pattern"/>, in name order.</summary>
     internal static IEnumerable<(string Path, T Value)> ReadAll<T>(string directory, string pattern = "*.json") where T : class
     {
+        foreach (var file in Files(directory, pattern))
+        {
+            if (Read<T>(file) is { } value)
+            {
+                yield return (file, value);
+            }
+        }
+    }
+
+    /// <summary>The state files of <paramref name="directory"/> matching <paramref name="pattern"/> (not the hidden ones), in name order.</summary>
+    private static IEnumerable<string> Files(string directory, string pattern)
+    {
         string[] files;
         try
         {
@@ -76,16 +88,10 @@ internal static class StateFiles
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             EngineOutput.Warning($"The state directory {directory} could not be read: {ex.Message}");
-            yield break;
+            return Array.Empty<string>();
         }
 
-        foreach (var file in files.Where(f => !Path.GetFileName(f).StartsWith('.')).OrderBy(f => f, StringComparer.Ordinal))
-        {
-            if (Read<T>(file) is { } value)
-            {
-                yield return (file, value);
-            }
-        }
+        return files.Where(f => !Path.GetFileName(f).StartsWith('.')).OrderBy(f => f, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -95,18 +101,7 @@ internal static class StateFiles
     /// </summary>
     internal static IEnumerable<(string Path, T Value)> ReadAllCached<T>(string directory) where T : class
     {
-        string[] files;
-        try
-        {
-            files = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.json") : Array.Empty<string>();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            EngineOutput.Warning($"The state directory {directory} could not be read: {ex.Message}");
-            yield break;
-        }
-
-        foreach (var file in files.Where(f => !Path.GetFileName(f).StartsWith('.')).OrderBy(f => f, StringComparer.Ordinal))
+        foreach (var file in Files(directory, "*.json"))
         {
             var info = new FileInfo(file);
             if (!info.Exists)
