@@ -139,6 +139,18 @@ public sealed class BindingTests : IClassFixture<ModuleHostFixture>
         }
     }
 
+    [Theory]
+    [InlineData("Test-QuicMigration -Scenario Reb", new[] { "RebindPort", "RebindAddress" })]
+    [InlineData("Test-QuicMigration -Server q", new[] { "quic-go" })]
+    [InlineData("Test-QuicMigration -Server ngtcp2 -Client n", new[] { "ngtcp2" })]
+    [InlineData("Get-QuicImplementation ", new[] { "ngtcp2", "quic-go" })]
+    public void QuicImplementationsAndScenariosComplete(string line, string[] expected)
+    {
+        var result = _host.Run($"$line = '{line}'; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText");
+
+        Assert.Equal(expected, result.Output.Select(o => o?.ToString()).ToArray());
+    }
+
     [Fact]
     public void LabTemplatesComplete()
     {
