@@ -32,6 +32,7 @@ internal static class ToolCatalog
         ["editcap"] = "wireshark-common",
         ["mergecap"] = "wireshark-common",
         ["ethtool"] = "ethtool",
+        ["go"] = "golang-go",
     };
 
     private static readonly ConcurrentDictionary<string, string?> ResolvedPaths = new(StringComparer.Ordinal);
