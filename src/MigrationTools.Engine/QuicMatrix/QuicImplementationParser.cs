@@ -55,8 +55,7 @@ internal static class QuicImplementationParser
 
     private static IReadOnlyList<string> Strings(DataReader reader, IDictionary table, string key, string path)
     {
-        var present = table.Keys.Cast<object>().Any(k => string.Equals(k?.ToString(), key, StringComparison.OrdinalIgnoreCase));
-        if (!present)
+        if (!DataReader.Has(table, key))
         {
             return Array.Empty<string>();
         }
@@ -91,7 +90,7 @@ internal static class QuicImplementationParser
 
     private static IReadOnlyList<QuicScenario> Scenarios(DataReader reader, IDictionary data, bool preferredAddress)
     {
-        if (!data.Keys.Cast<object>().Any(k => string.Equals(k?.ToString(), "Scenarios", StringComparison.OrdinalIgnoreCase)))
+        if (!DataReader.Has(data, "Scenarios"))
         {
             return Enum.GetValues<QuicScenario>().Where(s => s != QuicScenario.PreferredAddress || preferredAddress).ToArray();
         }

@@ -18,6 +18,9 @@ internal class DataReader(Func<string, string, MigrationToolsException> fail)
 
     protected static string At(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
 
+    /// <summary>True when <paramref name="data"/> has <paramref name="key"/> (without regard to case), whatever its value.</summary>
+    public static bool Has(IDictionary data, string key) => TryGet(data, key, out _);
+
     protected static bool TryGet(IDictionary data, string key, out object? value)
     {
         foreach (DictionaryEntry entry in data)
