@@ -103,6 +103,12 @@ public class RtnetlinkCodecTests
             IpSent(0x10, 0x605, "00000000000000000000000000000000 0a000300 69706970 30000000 70001200 08000100 69706970 64000200 05000900 00000000" +
                 "08000200 0a090001 08000300 0a090002 05000a00 01000000 05000500 00000000 05000400 40000000 08000100 00000000 08001400 00000000" +
                 "06000f00 00000000 06001000 00000000 06001100 00000000 06001200 00000000"));
+        // ip -n A link add name br type bridge stp_state 0 forward_delay 0
+        yield return Case("bridge that forwards at once", (ref NetlinkWriter w, uint s) => LinkMessages.WriteNewBridge(ref w, s, "br", null),
+            IpSent(0x10, 0x605, "00000000000000000000000000000000 07000300 62720000 24001200 0a000100 62726964 67650000 14000200 08000500 00000000 08000100 00000000"));
+        // ip -n A link set dev p0 master br (p0 index 4, br index 2)
+        yield return Case("bridge port", (ref NetlinkWriter w, uint s) => LinkMessages.WriteSetMaster(ref w, s, 4, 2),
+            IpSent(0x10, 0x05, "00000000 04000000 00000000 00000000 08000a00 02000000"));
     }
 
     private static (string, Write, byte[]) Case(string name, Write write, byte[] expected) => (name, write, expected);

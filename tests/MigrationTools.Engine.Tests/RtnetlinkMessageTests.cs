@@ -217,6 +217,17 @@ public sealed class RtnetlinkMessageTests
     }
 
     [Fact]
+    public void ABridgePortDecodesWithItsMastersIndexAndOtherLinksWithNone()
+    {
+        // IFLA_MASTER (10) = 2, as the kernel reports a port of the bridge with index 2.
+        var port = DecodeLink(Message(16, 0, B("00000100 04000000 00000000 00000000").Concat(Attribute(3, B("703000"))).Concat(Attribute(10, 2, 0, 0, 0)).ToArray()));
+        var alone = DecodeLink(Message(16, 0, B("00000100 04000000 00000000 00000000").Concat(Attribute(3, B("703000"))).ToArray()));
+
+        Assert.Equal(2, port!.MasterIndex);
+        Assert.Null(alone!.MasterIndex);
+    }
+
+    [Fact]
     public void LinkInfoDataOfAnotherKindOrBeforeTheKindIsNotIpip()
     {
         var data = Attribute(2, Attribute(2, 10, 0, 0, 1).ToArray());

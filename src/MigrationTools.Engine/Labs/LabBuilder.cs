@@ -29,7 +29,7 @@ internal static class LabBuilder
     {
         var watch = Stopwatch.StartNew();
         LabFileParser.CheckPrefix(definition, prefix, source);
-        var namespaces = definition.Nodes.Keys.Select(n => new LabNamespace(n, prefix + n, null)).ToArray();
+        var namespaces = definition.NamespaceNodes.Select(n => new LabNamespace(n, prefix + n, null)).ToArray();
         LabState state;
         using (LabStore.Lock(cancellationToken))
         {
@@ -53,7 +53,10 @@ internal static class LabBuilder
                 throw ErrorCatalog.LabNamespaceExists($"The namespace {claimed} belongs to lab '{claimant.Name}'; choose another -Prefix, or remove that lab (Remove-NetLab -Name {claimant.Name}).", claimed);
             }
 
-            state = new LabState(name, prefix, source, definition, DateTime.UtcNow, Environment.ProcessId, ProcessSignals.StartTicks(Environment.ProcessId) ?? 0, false, 0, namespaces);
+            state = new LabState(name, prefix, source, definition, DateTime.UtcNow, Environment.ProcessId, ProcessSignals.StartTicks(Environment.ProcessId) ?? 0, false, 0, namespaces)
+            {
+                HereIdentity = definition.Links.Any(l => l.IsUplink) ? HereLinks.Identity?.ToString() : null,
+            };
             LabStore.Write(state);
         }
 
@@ -83,7 +86,7 @@ internal static class LabBuilder
             EngineOutput.Progress(activity, "done", 100, completed: true);
             state = state with { Complete = true, BuildSeconds = watch.Elapsed.TotalSeconds };
             LabStore.Write(state);
-            EngineOutput.Verbose($"Built lab '{name}' ({definition.Nodes.Count} nodes, {definition.Links.Count} links) in {watch.Elapsed.TotalMilliseconds:0} ms.");
+            EngineOutput.Verbose($"Built lab '{name}' ({definition.Nodes.Count} nodes, {definition.Links.Count} links, {definition.Segments.Count} segments) in {watch.Elapsed.TotalMilliseconds:0} ms.");
             return new NetLab(state, LabStatus.Complete);
         }
         catch
@@ -129,17 +132,44 @@ internal static class LabBuilder
 
     private static void CreateLinks(LabDefinition definition, string prefix, CancellationToken cancellationToken)
     {
-        foreach (var link in definition.Links)
+        foreach (var segment in definition.Segments)
+        {
+            CreateBridge(segment, prefix + segment.Name);
+        }
+
+        foreach (var link in definition.Wires)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Connect(link, prefix, cancellationToken);
         }
     }
 
-    /// <summary>One lab link: the veth pair and its rate limits.</summary>
+    /// <summary>
+    /// A segment's bridge, in the segment's namespace, where IPv6 is off first: the bridge and its ports only carry
+    /// the members' frames and send none of their own (no router solicitations or MLD reports on the segment).
+    /// </summary>
+    internal static void CreateBridge(LabSegment segment, string @namespace)
+    {
+        NetNsSysctl.Write(@namespace, "net.ipv6.conf.default.disable_ipv6", "1");
+        NetNsSysctl.Write(@namespace, "net.ipv6.conf.all.disable_ipv6", "1");
+        LinkManager.CreateBridge(@namespace, segment.BridgeName, segment.Mtu);
+    }
+
+    /// <summary>One lab link: the veth pair (a segment's member link: its port joins the bridge) and its rate limits.</summary>
     internal static void Connect(LabLink link, string prefix, CancellationToken cancellationToken)
     {
+        if (link.IsUplink)
+        {
+            HereLinks.Connect(prefix + link.A.Node, link.A.Interface, link.B.Interface, link.Mtu);
+            return;
+        }
+
         LinkManager.ConnectVeth(prefix + link.A.Node, link.A.Interface, prefix + link.B.Node, link.B.Interface, link.Mtu, cancellationToken);
+        if (link.Segment is not null)
+        {
+            LinkManager.SetMaster(prefix + link.B.Node, link.B.Interface, LabSegment.BridgeNameOf(link.Segment));
+        }
+
         foreach (var (end, impairment) in new[] { (link.A, link.ImpairmentA), (link.B, link.ImpairmentB) })
         {
             if (impairment is not null)
@@ -196,13 +226,13 @@ internal static class LabBuilder
     }
     private static void AddAddresses(LabDefinition definition, string prefix, CancellationToken cancellationToken)
     {
-        foreach (var link in definition.Links)
+        foreach (var link in definition.Wires)
         {
             foreach (var (end, addresses) in new[] { (link.A, link.AddressesA), (link.B, link.AddressesB) })
             {
                 foreach (var address in addresses)
                 {
-                    AddressManager.AddValidated(prefix + end.Node, end.Interface, IpPrefix.Parse(address));
+                    AddAddress(prefix, end, IpPrefix.Parse(address));
                 }
             }
         }
@@ -212,6 +242,19 @@ internal static class LabBuilder
         foreach (var address in definition.Addresses.Where(a => !tunnels.Contains((a.Node, a.Interface))))
         {
             AddressManager.AddValidated(prefix + address.Node, address.Interface, IpPrefix.Parse(address.Address));
+        }
+    }
+
+    /// <summary>An address on a link's end (in the namespace the lab is built from for an uplink's far end).</summary>
+    internal static void AddAddress(string prefix, LabEndpoint end, IpPrefix address)
+    {
+        if (end.IsHere)
+        {
+            HereLinks.AddAddress(end.Interface, address);
+        }
+        else
+        {
+            AddressManager.AddValidated(prefix + end.Node, end.Interface, address);
         }
     }
 

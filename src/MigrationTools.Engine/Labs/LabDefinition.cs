@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace MigrationTools.Engine.Labs;
 
@@ -16,4 +17,15 @@ internal sealed record LabDefinition(
 {
     /// <summary>Captures that start with the lab and are written when it is removed.</summary>
     public IReadOnlyList<LabCapture> Captures { get; init; } = System.Array.Empty<LabCapture>();
+
+    /// <summary>LAN segments: bridges, each in a namespace of its own, with member interfaces of nodes.</summary>
+    public IReadOnlyList<LabSegment> Segments { get; init; } = System.Array.Empty<LabSegment>();
+
+    /// <summary>Every veth pair the lab makes: its links, then the member links of its segments.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<LabLink> Wires => Links.Concat(Segments.SelectMany(s => s.MemberLinks()));
+
+    /// <summary>The names under which the lab has namespaces: its nodes, then its segments.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<string> NamespaceNodes => Nodes.Keys.Concat(Segments.Select(s => s.Name));
 }

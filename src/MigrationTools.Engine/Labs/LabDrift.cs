@@ -32,7 +32,7 @@ internal static partial class LabDrift
     /// <summary>The aspects in the order the builder makes them.</summary>
     private static readonly Aspect[] Aspects =
     {
-        Namespaces, Links, (s, c) => Addresses(s, tunnelDevices: false), Rulesets, Tunnels,
+        Namespaces, Bridges, Links, (s, c) => Addresses(s, tunnelDevices: false), Rulesets, Tunnels,
         (s, c) => Addresses(s, tunnelDevices: true), Sysctls, Routes, FlowMappings, RateLimits, Impairments,
     };
 
@@ -89,8 +89,11 @@ internal static partial class LabDrift
         return identity is { } live && (record is null || LabNamespaceOwnership.IsOwned(record, live)) ? name : null;
     }
 
+    /// <summary>A difference at <paramref name="node"/> (empty, or "host": the namespace the lab was built from, which has no name).</summary>
     private static LabDifference Difference(LabState state, string node, string kind, string item, string expected, string actual) =>
-        new(state.Name, node, state.Prefix + node, kind, item, expected, actual);
+        node.Length == 0 || (node == LabEndpoint.HostWord && !state.Definition.Nodes.ContainsKey(node))
+            ? new(state.Name, LabEndpoint.HostWord, string.Empty, kind, item, expected, actual)
+            : new(state.Name, node, state.Prefix + node, kind, item, expected, actual);
 
     private static IEnumerable<Finding> Namespaces(LabState state, CancellationToken cancellationToken)
     {
@@ -125,49 +128,71 @@ internal static partial class LabDrift
     private static IEnumerable<Finding> Links(LabState state, CancellationToken cancellationToken)
     {
         var interfaces = new Dictionary<string, IReadOnlyList<NetInterface>>(StringComparer.Ordinal);
-        IReadOnlyList<NetInterface>? Of(string node)
+        var here = IsHere(state);
+
+        // (known, interface): unknown when the end's namespace is missing (its repair comes first) or is the one the
+        // lab was built from and this process runs elsewhere.
+        (bool Known, NetInterface? Live) Find(LabEndpoint end)
         {
-            if (!interfaces.TryGetValue(node, out var list) && Live(state, node) is { } ns)
+            if (end.IsHere)
             {
-                interfaces[node] = list = LinkManager.List(ns, cancellationToken);
+                return here ? (true, HereLinks.Get(end.Interface)) : (false, null);
             }
 
-            return list;
+            if (!interfaces.TryGetValue(end.Node, out var list) && Live(state, end.Node) is { } ns)
+            {
+                interfaces[end.Node] = list = LinkManager.List(ns, cancellationToken);
+            }
+
+            return list is null ? (false, null) : (true, list.FirstOrDefault(l => l.Name == end.Interface));
         }
 
-        foreach (var link in state.Definition.Links)
+        foreach (var link in state.Definition.Wires)
         {
             var ends = new[] { link.A, link.B };
-            var lists = ends.Select(e => Of(e.Node)).ToArray();
-            if (lists.Any(l => l is null))
+            var found = ends.Select(Find).ToArray();
+            if (!found[0].Known || (!found[1].Known && !link.B.IsHere))
             {
                 continue; // a namespace is missing; its repair comes first
             }
 
-            var live = ends.Select((e, i) => lists[i]!.FirstOrDefault(l => l.Name == e.Interface)).ToArray();
-            if (live.Any(l => l is null))
+            var live = found.Select(f => f.Live).ToArray();
+            if (live[0] is null || (found[1].Known && live[1] is null))
             {
-                var missing = ends.Where((_, i) => live[i] is null).First();
-                yield return new Finding(Difference(state, missing.Node, "Link", $"{link.A} <-> {link.B}", "present", "missing"),
-                    () => Reconnect(state, link, live, cancellationToken));
+                var missing = live[0] is null ? ends[0] : ends[1];
+                var difference = Difference(state, missing.Node, "Link", $"{link.A} <-> {link.B}", "present", "missing");
+                yield return link.IsUplink && !here
+                    ? new Finding(difference, null, "an uplink is made again from the namespace the lab was built from; run Repair-NetLab there")
+                    : new Finding(difference, () => Reconnect(state, link, live, cancellationToken));
                 continue;
             }
 
             for (var i = 0; i < 2; i++)
             {
-                var (end, iface) = (ends[i], live[i]!);
+                if (live[i] is not { } iface)
+                {
+                    continue; // an uplink's far end, not visible from here
+                }
+
+                var end = ends[i];
                 var ns = state.Prefix + end.Node;
                 if (!iface.IsUp)
                 {
                     yield return new Finding(Difference(state, end.Node, "LinkState", end.Interface, "up", "down"),
-                        () => LinkManager.Set(ns, end.Interface, true, null, cancellationToken));
+                        end.IsHere ? () => HereLinks.SetUp(end.Interface) : () => LinkManager.Set(ns, end.Interface, true, null, cancellationToken));
                 }
 
-                if (link.Mtu is { } mtu && iface.Mtu != mtu)
+                if (link.Mtu is { } mtu && iface.Mtu != mtu && !end.IsHere)
                 {
                     yield return new Finding(Difference(state, end.Node, "Mtu", end.Interface, mtu.ToString(), iface.Mtu.ToString()),
                         () => LinkManager.Set(ns, end.Interface, null, mtu, cancellationToken));
                 }
+            }
+
+            if (link.Segment is { } segment && live[1]!.Master != LabSegment.BridgeNameOf(segment))
+            {
+                yield return new Finding(Difference(state, segment, "BridgePort", link.B.Interface, LabSegment.BridgeNameOf(segment), live[1]!.Master ?? "none"),
+                    () => LinkManager.SetMaster(state.Prefix + link.B.Node, link.B.Interface, LabSegment.BridgeNameOf(segment)));
             }
         }
     }
@@ -177,7 +202,14 @@ internal static partial class LabDrift
     {
         foreach (var leftover in live.OfType<NetInterface>())
         {
-            LinkManager.Remove(leftover.Namespace, leftover.Name, cancellationToken);
+            if (leftover.Namespace.Length == 0)
+            {
+                HereLinks.Remove(leftover.Name);
+            }
+            else
+            {
+                LinkManager.Remove(leftover.Namespace, leftover.Name, cancellationToken);
+            }
         }
 
         LabBuilder.Connect(link, state.Prefix, cancellationToken);
@@ -187,12 +219,22 @@ internal static partial class LabDrift
     {
         var definition = state.Definition;
         var tunnels = definition.Tunnels.Select(t => (t.Node, t.Name)).ToHashSet();
-        var wanted = definition.Links
+        var wanted = definition.Wires
             .SelectMany(l => l.AddressesA.Select(a => (l.A.Node, l.A.Interface, Address: a)).Concat(l.AddressesB.Select(a => (l.B.Node, l.B.Interface, Address: a))))
             .Concat(definition.Addresses.Select(a => (a.Node, a.Interface, a.Address)))
             .Where(a => tunnels.Contains((a.Node, a.Interface)) == tunnelDevices);
         foreach (var node in wanted.GroupBy(a => a.Node))
         {
+            if (node.Key.Length == 0)
+            {
+                foreach (var finding in HereAddresses(state, node.Select(a => (a.Interface, a.Address))))
+                {
+                    yield return finding;
+                }
+
+                continue;
+            }
+
             if (Live(state, node.Key) is not { } ns)
             {
                 continue;
@@ -361,7 +403,7 @@ internal static partial class LabDrift
 
     private static IEnumerable<Finding> RateLimits(LabState state, CancellationToken cancellationToken)
     {
-        foreach (var link in state.Definition.Links.Where(l => l.RateMbit is not null))
+        foreach (var link in state.Definition.Wires.Where(l => l.RateMbit is not null))
         {
             // An end with an impairment has its rate in netem (or its own tbf): the Impairments aspect checks it.
             foreach (var end in new[] { (link.A, link.ImpairmentA), (link.B, link.ImpairmentB) }.Where(e => e.Item2 is null).Select(e => e.Item1))
@@ -385,7 +427,7 @@ internal static partial class LabDrift
 
     private static IEnumerable<Finding> Impairments(LabState state, CancellationToken cancellationToken)
     {
-        foreach (var link in state.Definition.Links)
+        foreach (var link in state.Definition.Wires)
         {
             foreach (var (end, wanted) in new[] { (link.A, link.ImpairmentA), (link.B, link.ImpairmentB) })
             {

@@ -1,10 +1,23 @@
 namespace MigrationTools.Engine.Labs;
 
-/// <summary>One end of a lab link: a node and the interface name it gets there.</summary>
-/// <param name="Node">The node.</param>
+/// <summary>
+/// One end of a lab link: a node and the interface name it gets there; for an uplink's far end, the namespace the lab
+/// is built from (<see cref="Here"/>, written <c>host:NAME</c> in a lab file).
+/// </summary>
+/// <param name="Node">The node (empty for the namespace the lab is built from).</param>
 /// <param name="Interface">The interface name (at most 15 bytes).</param>
 internal sealed record LabEndpoint(string Node, string Interface)
 {
+    /// <summary>How a lab file names the namespace the lab is built from in an endpoint.</summary>
+    public const string HostWord = "host";
+
+    /// <summary>True for an end in the namespace the lab is built from.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsHere => Node.Length == 0;
+
+    /// <summary>An end in the namespace the lab is built from.</summary>
+    public static LabEndpoint Here(string @interface) => new(string.Empty, @interface);
+
     /// <inheritdoc />
-    public override string ToString() => $"{Node}:{Interface}";
+    public override string ToString() => $"{(IsHere ? HostWord : Node)}:{Interface}";
 }

@@ -23,7 +23,7 @@ namespace MigrationTools.Engine.Labs;
 /// (not the kernel's), forwarding, reverse-path filtering, tunnels and flow mappings. Node names are the namespace
 /// names without the prefix given to <see cref="Export"/>.
 /// </summary>
-internal static class LabExporter
+internal static partial class LabExporter
 {
     /// <summary>The lab the namespaces make.</summary>
     public static LabDefinition Export(IReadOnlyList<string> namespaces, string name, string prefix)
@@ -36,13 +36,25 @@ internal static class LabExporter
         string NodeOf(string ns) => prefix.Length > 0 && ns.StartsWith(prefix, StringComparison.Ordinal) ? ns[prefix.Length..] : ns;
         var interfaces = namespaces.ToDictionary(ns => ns, ns => LinkManager.List(ns), StringComparer.Ordinal);
         var peerIds = namespaces.ToDictionary(ns => ns, ns => PeerNamespaceIds(ns, namespaces), StringComparer.Ordinal);
+        var segmentNamespaces = namespaces.Where(ns => BridgeOfSegment(interfaces[ns]) is not null).ToHashSet(StringComparer.Ordinal);
         var links = new List<LabLink>();
         var paired = new HashSet<(string, int)>();
-        foreach (var ns in namespaces)
+        foreach (var ns in namespaces.Where(n => !segmentNamespaces.Contains(n)))
         {
             foreach (var end in interfaces[ns].Where(i => i.Kind == "veth" && i.PeerIndex is not null))
             {
                 var peerNamespace = end.PeerNetNsId is { } id ? peerIds[ns].GetValueOrDefault(id) : ns;
+                if (peerNamespace is not null && segmentNamespaces.Contains(peerNamespace))
+                {
+                    continue; // a segment's member: written with its segment
+                }
+
+                if (peerNamespace is null && end.PeerNetNsId is { } hereId && Uplink(ns, NodeOf(ns), end, hereId) is { } uplink)
+                {
+                    links.Add(uplink);
+                    continue;
+                }
+
                 if (peerNamespace is null)
                 {
                     EngineOutput.Warning($"{ns}/{end.Name} leads to a namespace outside the export; the link is left out (export that namespace too to keep it).");
@@ -79,13 +91,14 @@ internal static class LabExporter
         var extra = namespaces.SelectMany(ns => interfaces[ns]
             .Where(i => i.Kind is "loopback" || tunnelNames.Contains((NodeOf(ns), i.Name)))
             .SelectMany(i => Global(i).Select(a => new LabAddress(NodeOf(ns), i.Name, a)))).ToArray();
-        var nodes = namespaces.ToDictionary(NodeOf, ns =>
+        var segments = segmentNamespaces.Order(StringComparer.Ordinal).Select(ns => Segment(ns, NodeOf(ns), interfaces, peerIds[ns], NodeOf)).ToArray();
+        var nodes = namespaces.Where(ns => !segmentNamespaces.Contains(ns)).ToDictionary(NodeOf, ns =>
         {
             var (v4, v6) = NetNsSysctl.ReadForwarding(ns);
             var rpFilter = NetNsSysctl.Read(ns, "net.ipv4.conf.all.rp_filter");
             var sysctls = rpFilter == "0" ? new Dictionary<string, string> { ["net.ipv4.conf.*.rp_filter"] = "0" } : new Dictionary<string, string>();
             // What the node reaches directly in the exported lab: the addresses of its exported links, loopback and tunnels.
-            var exported = links.SelectMany(l => new[] { l.A, l.B }).Where(e => e.Node == NodeOf(ns)).Select(e => e.Interface)
+            var exported = links.SelectMany(l => new[] { l.A, l.B }).Concat(segments.SelectMany(g => g.Members)).Where(e => e.Node == NodeOf(ns)).Select(e => e.Interface)
                 .Concat(tunnels.Where(t => t.Node == NodeOf(ns)).Select(t => t.Name)).Append("lo").ToHashSet(StringComparer.Ordinal);
             var connected = interfaces[ns].Where(i => exported.Contains(i.Name)).SelectMany(i => i.Addresses).Where(a => !a.Address.IsIPv6LinkLocal).ToArray();
             var routes = new List<LabRoute>();
@@ -108,7 +121,7 @@ internal static class LabExporter
             m.Targets.Select(t => t.ToString()).ToArray(), m.Backend))).ToArray();
         var captures = namespaces.SelectMany(ns => Captures.NetNsCaptureManager.List(ns)
             .Select(c => new LabCapture(NodeOf(ns), c.Interface == "any" ? null : c.Interface, c.Path, c.Filter))).ToArray();
-        return new LabDefinition(name, $"Exported from {string.Join(", ", namespaces)}", nodes, links, extra, tunnels, mappings) { Captures = captures };
+        return new LabDefinition(name, $"Exported from {string.Join(", ", namespaces)}", nodes, links, extra, tunnels, mappings) { Captures = captures, Segments = segments };
     }
 
     /// <summary>The impairment the module set on an interface (its rate with it), if any.</summary>

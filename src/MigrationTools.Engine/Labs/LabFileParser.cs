@@ -21,12 +21,13 @@ namespace MigrationTools.Engine.Labs;
 /// </summary>
 internal static partial class LabFileParser
 {
-    private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings", "Captures" };
+    private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings", "Captures", "Segments" };
     private static readonly string[] CaptureKeys = { "Node", "Interface", "Path", "Filter" };
     private static readonly string[] NodeKeys = { "Forwarding", "Sysctls", "Routes", "Nftables" };
     private static readonly string[] RouteKeys = { "Destination", "Gateway", "Interface", "Metric", "Family" };
     private static readonly string[] ImpairmentKeys = { "DelayMs", "JitterMs", "LossPercent", "DuplicatePercent", "ReorderPercent" };
     private static readonly string[] LinkKeys = { "Endpoints", "Addresses", "Mtu", "RateMbit", "Impairments", "DelayMs", "JitterMs", "LossPercent", "DuplicatePercent", "ReorderPercent" };
+    private static readonly string[] SegmentKeys = { "Members", "Addresses", "Mtu", "RateMbit" };
     private static readonly string[] AddressKeys = { "Node", "Interface", "Address" };
     private static readonly string[] TunnelKeys = { "Node", "Name", "Local", "Remote", "Mode", "Ttl", "Mtu" };
     private static readonly string[] MappingKeys = { "Node", "VirtualAddress", "Target", "Backend" };
@@ -60,6 +61,7 @@ internal static partial class LabFileParser
         }
 
         var interfaces = nodes.Keys.ToDictionary(n => n, _ => new HashSet<string>(StringComparer.Ordinal) { "lo" }, StringComparer.Ordinal);
+        interfaces[string.Empty] = new HashSet<string>(StringComparer.Ordinal); // uplinks' ends in the namespace the lab is built from
         var nodeAddresses = nodes.Keys.ToDictionary(n => n, _ => new List<IpPrefix>(), StringComparer.Ordinal);
         var links = new List<LabLink>();
         foreach (var (item, path) in reader.Items(data, "Links", string.Empty))
@@ -71,11 +73,11 @@ internal static partial class LabFileParser
                 throw reader.Fail(path + ".Endpoints", "a link has two endpoints, 'node:interface', 'node:interface'");
             }
 
-            var ends = endpoints.Select((text, i) => reader.Endpoint(text, $"{path}.Endpoints[{i}]", nodes, interfaces)).ToArray();
+            var ends = endpoints.Select((text, i) => reader.Endpoint(text, $"{path}.Endpoints[{i}]", nodes, interfaces, hostAllowed: true)).ToArray();
             var addresses = reader.EndpointAddresses(item, path);
             for (var i = 0; i < 2; i++)
             {
-                foreach (var address in addresses[i])
+                foreach (var address in addresses[i].Where(_ => !ends[i].IsHere))
                 {
                     AddNodeAddress(reader, nodeAddresses, ends[i].Node, IpPrefix.Parse(address), path + ".Addresses");
                 }
@@ -84,9 +86,16 @@ internal static partial class LabFileParser
             var mtu = reader.OptionalInt(item, "Mtu", path, 68, 65535);
             var rate = reader.OptionalInt(item, "RateMbit", path, 1, 100_000);
             var impairments = reader.LinkImpairments(item, path);
-            links.Add(new LabLink(ends[0], ends[1], addresses[0], addresses[1], mtu, rate) { ImpairmentA = impairments[0], ImpairmentB = impairments[1] });
+            var link = new LabLink(ends[0], ends[1], addresses[0], addresses[1], mtu, rate) { ImpairmentA = impairments[0], ImpairmentB = impairments[1] };
+            if (link.IsUplink)
+            {
+                link = Uplink(reader, link, path);
+            }
+
+            links.Add(link);
         }
 
+        var segments = Segments(reader, data, nodes, interfaces, nodeAddresses);
         var tunnels = new List<LabTunnel>();
         foreach (var (item, path) in reader.Items(data, "Tunnels", string.Empty))
         {
@@ -170,17 +179,17 @@ internal static partial class LabFileParser
             captures.Add(new LabCapture(node, reader.OptionalString(item, "Interface", path), System.IO.Path.GetFullPath(file, folder), reader.OptionalString(item, "Filter", path)));
         }
 
-        return new LabDefinition(name, reader.OptionalString(data, "Description", string.Empty), nodes, links, extra, tunnels, mappings) { Captures = captures };
+        return new LabDefinition(name, reader.OptionalString(data, "Description", string.Empty), nodes, links, extra, tunnels, mappings) { Captures = captures, Segments = segments };
     }
 
     /// <summary>Checks that every node's namespace name is valid and that interface names fit, once a prefix is known.</summary>
     public static void CheckPrefix(LabDefinition lab, string prefix, string source)
     {
-        foreach (var node in lab.Nodes.Keys)
+        foreach (var node in lab.NamespaceNodes)
         {
             if (NameValidator.NamespaceNameProblem(prefix + node) is { } problem)
             {
-                throw ErrorCatalog.LabFileInvalid($"{source}: Nodes.{node}: with the prefix '{prefix}' the namespace name '{prefix + node}' is not valid: {problem}.", prefix + node);
+                throw ErrorCatalog.LabFileInvalid($"{source}: {(lab.Nodes.ContainsKey(node) ? "Nodes" : "Segments")}.{node}: with the prefix '{prefix}' the namespace name '{prefix + node}' is not valid: {problem}.", prefix + node);
             }
         }
     }
@@ -231,7 +240,7 @@ internal static partial class LabFileParser
             return nodes.ContainsKey(node) ? node : throw Fail(path + ".Node", $"there is no node '{node}' (nodes: {string.Join(", ", nodes.Keys.Order(StringComparer.Ordinal))})");
         }
 
-        public LabEndpoint Endpoint(string text, string path, IReadOnlyDictionary<string, LabNode> nodes, Dictionary<string, HashSet<string>> interfaces)
+        public LabEndpoint Endpoint(string text, string path, IReadOnlyDictionary<string, LabNode> nodes, Dictionary<string, HashSet<string>> interfaces, bool hostAllowed)
         {
             var colon = text.LastIndexOf(':');
             if (colon <= 0 || colon == text.Length - 1)
@@ -241,6 +250,21 @@ internal static partial class LabFileParser
 
             var node = text[..colon];
             var @interface = text[(colon + 1)..];
+            if (node == LabEndpoint.HostWord && !nodes.ContainsKey(node))
+            {
+                if (!hostAllowed)
+                {
+                    throw Fail(path, $"'{text}': a segment's members are interfaces of nodes; reach the namespace the lab is built from with a link to 'host:NAME' from one of them");
+                }
+
+                if (NameValidator.InterfaceNameProblem(@interface) is { } invalid)
+                {
+                    throw Fail(path, $"'{@interface}' cannot be an interface name: {invalid}");
+                }
+
+                return interfaces[string.Empty].Add(@interface) ? LabEndpoint.Here(@interface) : throw Fail(path, $"the uplink interface '{@interface}' is given twice");
+            }
+
             if (!nodes.ContainsKey(node))
             {
                 throw Fail(path, $"there is no node '{node}' (nodes: {string.Join(", ", nodes.Keys.Order(StringComparer.Ordinal))})");

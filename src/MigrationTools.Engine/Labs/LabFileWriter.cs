@@ -51,6 +51,20 @@ internal static class LabFileWriter
             $"@{{ Endpoints = {Quote(l.A.ToString())}, {Quote(l.B.ToString())}; Addresses = {List(l.AddressesA)}, {List(l.AddressesB)}" +
             (l.Mtu is { } mtu ? $"; Mtu = {mtu}" : string.Empty) + (l.RateMbit is { } rate ? $"; RateMbit = {rate}" : string.Empty) +
             (l.ImpairmentA is null && l.ImpairmentB is null ? string.Empty : $"; Impairments = {Impairment(l.ImpairmentA)}, {Impairment(l.ImpairmentB)}") + " }"));
+        if (lab.Segments.Count > 0)
+        {
+            text.Append("    Segments = @{\n");
+            foreach (var segment in lab.Segments)
+            {
+                var addresses = segment.Members.Select((m, i) => (Member: m, List: segment.Addresses[i])).Where(a => a.List.Count > 0)
+                    .Select(a => $"{Quote(a.Member.ToString())} = {List(a.List)}");
+                text.Append($"        {Quote(segment.Name)} = @{{ Members = {string.Join(", ", segment.Members.Select(m => Quote(m.ToString())))}; Addresses = @{{ {string.Join("; ", addresses)} }}" +
+                    (segment.Mtu is { } mtu ? $"; Mtu = {mtu}" : string.Empty) + (segment.RateMbit is { } rate ? $"; RateMbit = {rate}" : string.Empty) + " }\n");
+            }
+
+            text.Append("    }\n");
+        }
+
         Section(text, "Addresses", lab.Addresses.Select(a => $"@{{ Node = {Quote(a.Node)}; Interface = {Quote(a.Interface)}; Address = {Quote(a.Address)} }}"));
         Section(text, "Tunnels", lab.Tunnels.Select(t =>
             $"@{{ Node = {Quote(t.Node)}; Name = {Quote(t.Name)}; Local = {Quote(t.Local)}; Remote = {Quote(t.Remote)}; Mode = {Quote(t.Mode.ToString())}" +

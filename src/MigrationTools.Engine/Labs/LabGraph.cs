@@ -21,9 +21,19 @@ internal static class LabGraph
             text.Append($"  {Id(node)}[\"<b>{node}</b>{string.Concat(Labels(lab, node).Select(l => "<br/>" + l))}\"]\n");
         }
 
-        foreach (var link in lab.Links)
+        foreach (var segment in lab.Segments)
         {
-            text.Append($"  {Id(link.A.Node)} ---|\"{link.A.Interface} - {link.B.Interface}{Rate(link)}\"| {Id(link.B.Node)}\n");
+            text.Append($"  {SegmentId(segment.Name)}{{{{\"<b>{segment.Name}</b><br/>segment{Rate(segment.RateMbit)}\"}}}}\n");
+        }
+
+        if (lab.Links.Any(l => l.IsUplink))
+        {
+            text.Append($"  {HostId}[/\"<b>{LabEndpoint.HostWord}</b>{string.Concat(HostLabels(lab).Select(l => "<br/>" + l))}\"/]\n");
+        }
+
+        foreach (var link in lab.Wires)
+        {
+            text.Append($"  {Id(link.A.Node)} ---|\"{EdgeLabel(link)}\"| {EndId(link)}\n");
         }
 
         foreach (var tunnel in lab.Tunnels)
@@ -52,9 +62,20 @@ internal static class LabGraph
             text.Append($"  {Quote(node)} [label={Quote(string.Join("\n", new[] { node }.Concat(Labels(lab, node))))}];\n");
         }
 
-        foreach (var link in lab.Links)
+        foreach (var segment in lab.Segments)
         {
-            text.Append($"  {Quote(link.A.Node)} -- {Quote(link.B.Node)} [label={Quote($"{link.A.Interface} - {link.B.Interface}{Rate(link)}")}];\n");
+            text.Append($"  {Quote(SegmentId(segment.Name))} [shape=hexagon, style=filled, fillcolor=\"#eeeeee\", label={Quote($"{segment.Name}\nsegment{Rate(segment.RateMbit)}")}];\n");
+        }
+
+        if (lab.Links.Any(l => l.IsUplink))
+        {
+            text.Append($"  {Quote(HostId)} [shape=house, label={Quote(string.Join("\n", HostLabels(lab).Prepend(LabEndpoint.HostWord)))}];\n");
+        }
+
+        foreach (var link in lab.Wires)
+        {
+            var end = link.Segment is not null || link.IsUplink ? EndId(link) : link.B.Node;
+            text.Append($"  {Quote(link.A.Node)} -- {Quote(end)} [label={Quote(EdgeLabel(link))}];\n");
         }
 
         foreach (var tunnel in lab.Tunnels)
@@ -76,7 +97,7 @@ internal static class LabGraph
     /// <summary>A node's addresses (links', then extra ones such as a VIP) and the routes of note.</summary>
     private static IEnumerable<string> Labels(LabDefinition lab, string node)
     {
-        foreach (var link in lab.Links)
+        foreach (var link in lab.Wires)
         {
             foreach (var (end, addresses) in new[] { (link.A, link.AddressesA), (link.B, link.AddressesB) })
             {
@@ -105,7 +126,22 @@ internal static class LabGraph
     private static string? OwnerOf(LabDefinition lab, string address) =>
         lab.Nodes.Keys.FirstOrDefault(n => LabTester.NodeAddresses(lab, n).Any(p => p.Address.ToString() == address));
 
-    private static string Rate(LabLink link) => link.RateMbit is { } rate ? $", {rate} Mbit/s" : string.Empty;
+    private static string Rate(int? rateMbit) => rateMbit is { } rate ? $", {rate} Mbit/s" : string.Empty;
+
+    /// <summary>A link's label: both interfaces; a segment member's, its own interface (the port is the segment's).</summary>
+    private static string EdgeLabel(LabLink link) =>
+        link.Segment is not null ? link.A.Interface : $"{link.A.Interface} - {link.B.Interface}{Rate(link.RateMbit)}";
+
+    /// <summary>The drawing's name for a link's second end: a node, a segment or the host.</summary>
+    private static string EndId(LabLink link) => link.Segment is { } segment ? SegmentId(segment) : link.IsUplink ? HostId : Id(link.B.Node);
+
+    /// <summary>The uplinks' far ends: interface and addresses in the namespace the lab is built from.</summary>
+    private static IEnumerable<string> HostLabels(LabDefinition lab) =>
+        lab.Links.Where(l => l.IsUplink).SelectMany(l => l.AddressesB.Count == 0 ? new[] { l.B.Interface } : l.AddressesB.Select(a => $"{l.B.Interface} {a}"));
+
+    private const string HostId = "h_host";
+
+    private static string SegmentId(string segment) => "s_" + string.Concat(segment.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
 
     private static string Id(string node) => "n_" + string.Concat(node.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
 

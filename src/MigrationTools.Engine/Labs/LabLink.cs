@@ -16,4 +16,11 @@ internal sealed record LabLink(LabEndpoint A, LabEndpoint B, IReadOnlyList<strin
 
     /// <summary>What the second end's outgoing packets are done to (netem), if anything.</summary>
     public Netlink.Route.NetemSettings? ImpairmentB { get; init; }
+
+    /// <summary>For a member link of a segment: the segment (its second end is a port of the segment's bridge).</summary>
+    public string? Segment { get; init; }
+
+    /// <summary>True for an uplink: one end is in the namespace the lab is built from (the second, by the parser's order).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsUplink => A.IsHere || B.IsHere;
 }

@@ -148,6 +148,7 @@ internal static class LabManager
             StopCaptures(state);
         }
 
+        RemoveUplinks(state);
         var removed = 0;
         foreach (var ns in state.Namespaces)
         {
@@ -171,6 +172,34 @@ internal static class LabManager
         LabStore.Delete(state.Name);
         NetNsState.Sweep();
         EngineOutput.Verbose($"Removed lab '{state.Name}' and its {removed} namespace(s).");
+    }
+
+    /// <summary>
+    /// Uplinks go first, through their ends in the lab's namespaces (deleting one end deletes both at once): the
+    /// kernel frees a removed namespace's devices later, and an uplink's far end would hold its name meanwhile.
+    /// </summary>
+    private static void RemoveUplinks(LabState state)
+    {
+        foreach (var link in state.Definition.Links.Where(l => l.IsUplink))
+        {
+            var record = state.Namespaces.FirstOrDefault(n => n.Node == link.A.Node);
+            if (record is null || NetNsIdentity.Of(NetNsPaths.MountPath(record.Name)) is not { } live || !LabNamespaceOwnership.IsOwned(record, live))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (Links.LinkManager.TryGet(record.Name, link.A.Interface) is not null)
+                {
+                    Links.LinkManager.Remove(record.Name, link.A.Interface);
+                }
+            }
+            catch (MigrationToolsException ex)
+            {
+                EngineOutput.Verbose($"The uplink {link.A} <-> {link.B} was not deleted before its namespace: {ex.Message}");
+            }
+        }
     }
 
     /// <summary>The captures running in the lab's namespaces are written before the namespaces go (a lab's own, and any a user started there).</summary>

@@ -9,4 +9,11 @@ namespace MigrationTools.Engine.Labs;
 /// </summary>
 internal sealed record LabState(
     string Name, string Prefix, string Source, LabDefinition Definition, DateTime Created, int ProcessId, long StartTicks,
-    bool Complete, double BuildSeconds, IReadOnlyList<LabNamespace> Namespaces);
+    bool Complete, double BuildSeconds, IReadOnlyList<LabNamespace> Namespaces)
+{
+    /// <summary>
+    /// For a lab with uplinks: the identity of the namespace it was built from (where the uplinks' far ends are), so
+    /// that drift is read there only from that namespace.
+    /// </summary>
+    public string? HereIdentity { get; init; }
+}

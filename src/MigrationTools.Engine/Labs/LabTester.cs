@@ -42,6 +42,19 @@ internal static partial class LabTester
             }
         }
 
+        // An uplink's far end: its node reaches it on the uplink's own subnet.
+        foreach (var link in lab.Links.Where(l => l.IsUplink && (from is null || from.Count == 0 || from.Contains(l.A.Node)) && (to is null || to.Count == 0 || to.Contains(LabEndpoint.HostWord))))
+        {
+            foreach (var address in link.AddressesB.Select(a => IpPrefix.Parse(a)))
+            {
+                var source = link.AddressesA.Select(a => IpPrefix.Parse(a)).FirstOrDefault(a => a.Family == address.Family && Covers(a.Network, address.Address));
+                if (source.Address is not null && !address.Address.IsIPv6LinkLocal)
+                {
+                    result.Add((link.A.Node, LabEndpoint.HostWord, address.Address, source.Address));
+                }
+            }
+        }
+
         return result;
     }
 
@@ -63,7 +76,7 @@ internal static partial class LabTester
             }
             else
             {
-                toNodes.Add(EnsureNode(lab, nodes, target));
+                toNodes.Add(target == LabEndpoint.HostWord && lab.Definition.Links.Any(l => l.IsUplink) ? target : EnsureNode(lab, nodes, target));
             }
         }
 
@@ -122,7 +135,7 @@ internal static partial class LabTester
 
     /// <summary>The addresses of a node that others can aim at: its links' and extra addresses (not loopback's own).</summary>
     internal static IReadOnlyList<IpPrefix> NodeAddresses(LabDefinition lab, string node) =>
-        lab.Links.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
+        lab.Wires.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
             .Concat(lab.Addresses.Where(a => a.Node == node).Select(a => a.Address))
             .Select(a => IpPrefix.Parse(a))
             .Where(p => !IPAddress.IsLoopback(p.Address) && !p.Address.IsIPv6LinkLocal)
@@ -132,7 +145,7 @@ internal static partial class LabTester
     internal static bool Routes(LabDefinition lab, string node, IPAddress address)
     {
         var family = IpPrefix.FamilyOf(address);
-        var connected = lab.Links.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
+        var connected = lab.Wires.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
             .Select(a => IpPrefix.Parse(a));
         if (connected.Any(p => p.Family == family && Covers(p.Network, address)))
         {

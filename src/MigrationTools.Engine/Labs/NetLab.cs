@@ -40,12 +40,14 @@ public sealed class NetLab
     public DateTime Created { get; }
     /// <summary>How long the build took, in seconds.</summary>
     public double BuildSeconds { get; }
-    /// <summary>Each node's namespace.</summary>
+    /// <summary>Each node's (and segment's) namespace.</summary>
     public IReadOnlyDictionary<string, string> Namespaces { get; }
     /// <summary>The nodes.</summary>
     public IReadOnlyList<string> Nodes => Definition.Nodes.Keys.Order(StringComparer.Ordinal).ToArray();
     /// <summary>The links, as node:interface pairs.</summary>
     public IReadOnlyList<string> Links => Definition.Links.Select(l => $"{l.A} <-> {l.B}").ToArray();
+    /// <summary>The LAN segments, as name: member, member, ...</summary>
+    public IReadOnlyList<string> Segments => Definition.Segments.Select(s => $"{s.Name}: {string.Join(", ", s.Members)}").ToArray();
     /// <summary>The tunnels, as node:name local -> remote.</summary>
     public IReadOnlyList<string> Tunnels => Definition.Tunnels.Select(t => $"{t.Node}:{t.Name} {t.Local} -> {t.Remote}").ToArray();
     /// <summary>The flow mappings, as node: virtual -> targets.</summary>

@@ -116,6 +116,42 @@ internal static class LinkManager
         return new VethPair(@namespace, @interface, peerNamespace, peerInterface);
     }
 
+    /// <summary>
+    /// A bridge in <paramref name="namespace"/> that forwards at once (spanning tree off, forwarding delay 0), up.
+    /// </summary>
+    internal static void CreateBridge(string @namespace, string name, int? mtu)
+    {
+        NameValidator.EnsureInterfaceName(name);
+        HostRequirements.EnsureRoot();
+        NetNsLookup.EnsureExists(@namespace);
+        var what = $"create the bridge {@namespace}/{name}";
+        var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteNewBridge(ref w, s, name, mtu), what);
+        if (!ack.Succeeded)
+        {
+            throw ack.Error == Errno.EEXIST
+                ? ErrorCatalog.InterfaceExists($"Namespace '{@namespace}' already has an interface named '{name}'.", name)
+                : NetlinkSocket.Failure(what, ack);
+        }
+
+        SetByName(@namespace, name, up: true, mtu: null);
+        EngineOutput.Verbose($"Created bridge {@namespace}/{name} (STP off, forwarding delay 0), up.");
+    }
+
+    /// <summary>Makes <paramref name="port"/> a port of the bridge <paramref name="bridge"/>, both in <paramref name="namespace"/>.</summary>
+    internal static void SetMaster(string @namespace, string port, string bridge)
+    {
+        var portIndex = IndexOf(@namespace, port);
+        var bridgeIndex = IndexOf(@namespace, bridge);
+        var what = $"make {@namespace}/{port} a port of {bridge}";
+        var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => LinkMessages.WriteSetMaster(ref w, s, portIndex, bridgeIndex), what);
+        if (!ack.Succeeded)
+        {
+            throw NetlinkSocket.Failure(what, ack);
+        }
+
+        EngineOutput.Verbose($"Made {@namespace}/{port} a port of {bridge}.");
+    }
+
     /// <summary>Sets an interface up or down and/or its MTU.</summary>
     public static void Set(string @namespace, string name, bool? up, int? mtu, CancellationToken cancellationToken = default)
     {
@@ -171,6 +207,7 @@ internal static class LinkManager
         {
             PeerIndex = l.PeerIndex,
             PeerNetNsId = l.PeerNetNsId,
+            Master = l.MasterIndex is { } master ? links.FirstOrDefault(m => m.Index == master)?.Name : null,
         }).ToArray();
 
     /// <summary>Sets a link up or down by name (the kernel looks it up when the index is 0).</summary>

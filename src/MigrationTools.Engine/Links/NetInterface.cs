@@ -49,6 +49,9 @@ public sealed class NetInterface
     /// <summary>For a veth end whose peer is in another namespace: that namespace's id as this namespace knows it.</summary>
     public int? PeerNetNsId { get; init; }
 
+    /// <summary>The device this interface is a port of (a bridge), if any.</summary>
+    public string? Master { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Namespace}/{Name}";
 }

@@ -7,6 +7,7 @@ internal static class Ifla
     internal const ushort IFLA_IFNAME = 3;
     internal const ushort IFLA_MTU = 4;
     internal const ushort IFLA_LINK = 5;
+    internal const ushort IFLA_MASTER = 10;
     internal const ushort IFLA_OPERSTATE = 16;
     internal const ushort IFLA_LINKINFO = 18;
     internal const ushort IFLA_NET_NS_FD = 28;
@@ -17,6 +18,9 @@ internal static class Ifla
     internal const ushort IFLA_INFO_DATA = 2;
 
     internal const ushort VETH_INFO_PEER = 1;
+
+    internal const ushort IFLA_BR_FORWARD_DELAY = 1;
+    internal const ushort IFLA_BR_STP_STATE = 5;
 
     internal const ushort IFLA_IPTUN_LINK = 1;
     internal const ushort IFLA_IPTUN_LOCAL = 2;

@@ -83,6 +83,40 @@ internal static class LinkMessages
     }
 
     /// <summary>
+    /// A bridge that forwards as soon as it exists, as <c>ip link add name NAME [mtu M] type bridge stp_state 0
+    /// forward_delay 0</c> writes it: spanning tree off, no listening and learning delay before a port forwards.
+    /// </summary>
+    internal static void WriteNewBridge(ref NetlinkWriter writer, uint sequence, string name, int? mtu)
+    {
+        writer.BeginMessage(Rtnl.RTM_NEWLINK, CreateFlags, sequence);
+        writer.ReserveHeader(Rtnl.IfInfoLength);
+        if (mtu is { } m)
+        {
+            writer.PutU32(Ifla.IFLA_MTU, (uint)m);
+        }
+
+        writer.PutString(Ifla.IFLA_IFNAME, name);
+        var linkInfo = writer.BeginNested(Ifla.IFLA_LINKINFO, flagged: false);
+        writer.PutText(Ifla.IFLA_INFO_KIND, "bridge");
+        var data = writer.BeginNested(Ifla.IFLA_INFO_DATA, flagged: false);
+        writer.PutU32(Ifla.IFLA_BR_STP_STATE, 0);
+        writer.PutU32(Ifla.IFLA_BR_FORWARD_DELAY, 0);
+        writer.EndNested(data);
+        writer.EndNested(linkInfo);
+        writer.EndMessage();
+    }
+
+    /// <summary>Makes link <paramref name="index"/> a port of <paramref name="masterIndex"/> (<c>ip link set dev X master BR</c>).</summary>
+    internal static void WriteSetMaster(ref NetlinkWriter writer, uint sequence, int index, int masterIndex)
+    {
+        writer.BeginMessage(Rtnl.RTM_NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, sequence);
+        var header = writer.ReserveHeader(Rtnl.IfInfoLength);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], index);
+        writer.PutU32(Ifla.IFLA_MASTER, (uint)masterIndex);
+        writer.EndMessage();
+    }
+
+    /// <summary>
     /// Changes a link (<c>ip link set dev X [mtu M] [up|down]</c>, and a new name): flags only when
     /// <paramref name="up"/> is given, attributes only for what changes.
     /// </summary>
@@ -192,7 +226,7 @@ internal static class LinkMessages
         string? name = null, kind = null, mac = null;
         var mtu = 0;
         byte operState = 0;
-        int? peerIndex = null, peerNsId = null;
+        int? peerIndex = null, peerNsId = null, master = null;
         IpipLinkData? ipip = null;
         foreach (var attribute in message.AttributesAfter(Rtnl.IfInfoLength))
         {
@@ -216,6 +250,9 @@ internal static class LinkMessages
                 case Ifla.IFLA_LINK_NETNSID:
                     peerNsId = attribute.S32;
                     break;
+                case Ifla.IFLA_MASTER:
+                    master = attribute.S32;
+                    break;
                 case Ifla.IFLA_LINKINFO:
                     (kind, ipip) = DecodeLinkInfo(attribute.Nested);
                     break;
@@ -234,8 +271,10 @@ internal static class LinkMessages
             Ifla.ARPHRD_NONE => "none",
             _ => deviceType.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        return new LinkRecord(index, name, kind, deviceType, flags, OperationalStateName(operState), mtu, mac,
-            peerIndex, peerNsId, ipip);
+        return new LinkRecord(index, name, kind, deviceType, flags, OperationalStateName(operState), mtu, mac, peerIndex, peerNsId, ipip)
+        {
+            MasterIndex = master,
+        };
     }
 
     private static (string? Kind, IpipLinkData? Ipip) DecodeLinkInfo(NetlinkAttributeReader attributes)
