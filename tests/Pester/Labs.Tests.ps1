@@ -38,7 +38,8 @@ Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templa
 
     It 'builds every node as a namespace that ip netns sees' {
         $lab.Status | Should -Be 'Complete'
-        $expected = (Import-PowerShellDataFile (Join-Path $RepoRoot "module/labs/$Template.psd1")).Nodes.Keys | ForEach-Object { "$labPrefix$_" } | Sort-Object
+        $file = Import-PowerShellDataFile (Join-Path $RepoRoot "module/labs/$Template.psd1")
+        $expected = @($file.Nodes.Keys) + @(if ($file.Segments) { $file.Segments.Keys }) | ForEach-Object { "$labPrefix$_" } | Sort-Object
         @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -like "$labPrefix*" } | Sort-Object) | Should -Be $expected
         (Get-NetLab -Name $labName).Status | Should -Be 'Complete'
     }
@@ -81,7 +82,7 @@ Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templa
     It 'Show-NetLab names every node and link' {
         $data = Import-PowerShellDataFile (Join-Path $RepoRoot "module/labs/$Template.psd1")
         $mermaid = Show-NetLab -Name $labName | Out-String
-        foreach ($node in $data.Nodes.Keys) { $mermaid | Should -Match ([regex]::Escape($node)) }
+        foreach ($node in @($data.Nodes.Keys) + @(if ($data.Segments) { $data.Segments.Keys })) { $mermaid | Should -Match ([regex]::Escape($node)) }
         foreach ($link in $data.Links) {
             foreach ($endpoint in $link.Endpoints) { $mermaid | Should -Match ([regex]::Escape(($endpoint -split ':')[1])) }
         }
@@ -98,7 +99,7 @@ Describe 'Shipped lab <Template>' -Tag RequireRoot, Integration -ForEach $templa
 
 Describe 'Lab listing, drawing and export' -Tag RequireRoot, Integration {
     It 'Get-NetLab -Available lists the shipped labs' {
-        (Get-NetLab -Available).Name | Sort-Object | Should -Be @('ping-flow', 'quic-lb', 'quic-migration', 'quic-nat')
+        (Get-NetLab -Available).Name | Sort-Object | Should -Be @('lan-access', 'ping-flow', 'quic-lb', 'quic-migration', 'quic-nat')
     }
 
     It 'Show-NetLab -OutFile renders an SVG with Graphviz' {
