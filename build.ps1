@@ -58,7 +58,9 @@ $debianPackages = @(
     'iproute2', 'procps', 'iputils-ping', 'nftables', 'iptables', 'conntrack', 'tcpdump',
     'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl', 'graphviz', 'librsvg2-bin', 'util-linux', 'ethtool',
     # quic-go's interop-runner endpoints, built offline by Test-QuicMigration (GOPATH mode) into out/build
-    'golang-go', 'golang-github-lucas-clemente-quic-go-dev'
+    'golang-go', 'golang-github-lucas-clemente-quic-go-dev',
+    # simulated hosts of the tests of labs across hosts: sshd in a namespace, with the PowerShell subsystem
+    'openssh-server'
 )
 
 function Invoke-Native {
@@ -94,8 +96,18 @@ function Invoke-Bootstrap {
     if ($missing) {
         if ((& id -u) -ne '0') { throw "Installing $($missing -join ', ') needs root (apt-get)." }
         $env:DEBIAN_FRONTEND = 'noninteractive'
-        Invoke-Native apt-get @('update', '-qq')
-        Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+        # Packages with a daemon (openssh-server) are installed without starting it: the tests start their own
+        # sshd inside namespaces, and nothing of theirs listens on the machine.
+        $policy = '/usr/sbin/policy-rc.d'
+        $ownPolicy = -not (Test-Path $policy)
+        if ($ownPolicy) { Set-Content -Path $policy -Value "#!/bin/sh`nexit 101" ; & chmod 755 $policy }
+        try {
+            Invoke-Native apt-get @('update', '-qq')
+            Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+        }
+        finally {
+            if ($ownPolicy) { Remove-Item $policy -Force }
+        }
     } else {
         Write-Host 'Debian packages: all present.'
     }

@@ -109,8 +109,8 @@ public sealed class LabFileParserTests
     public static TheoryData<string, string, string, Func<Hashtable, Hashtable>> BadLabs => new()
     {
         { "no nodes", "Nodes", "a lab needs at least one node (Nodes = @{ name = @{} }).", d => { d.Remove("Nodes"); return d; } },
-        { "an unknown key", "Nodes.h1.Colour", "unknown key; the keys here are Forwarding, Sysctls, Routes, Nftables.", d => { ((Hashtable)((Hashtable)d["Nodes"]!)["h1"]!)["Colour"] = "red"; return d; } },
-        { "an unknown top-level key", "Extra", "unknown key; the keys here are Name, Description, Nodes, Links, Addresses, Tunnels, FlowMappings, Captures, Segments.", d => { d["Extra"] = 1; return d; } },
+        { "an unknown key", "Nodes.h1.Colour", "unknown key; the keys here are Forwarding, Sysctls, Routes, Nftables, Host.", d => { ((Hashtable)((Hashtable)d["Nodes"]!)["h1"]!)["Colour"] = "red"; return d; } },
+        { "an unknown top-level key", "Extra", "unknown key; the keys here are Name, Description, Nodes, Links, Addresses, Tunnels, FlowMappings, Captures, Segments, Hosts, Vxlan, Vxlans.", d => { d["Extra"] = 1; return d; } },
         { "a bad node name", "Nodes.a/b", "'a/b' cannot be a node name: the name contains '/'.", d => { ((Hashtable)d["Nodes"]!)["a/b"] = H(); return d; } },
         { "a node that is not a table", "Nodes.h2", "a node is a hashtable (@{ ... }).", d => { ((Hashtable)d["Nodes"]!)["h2"] = "x"; return d; } },
         { "one endpoint", "Links[0].Endpoints", "a link has two endpoints, 'node:interface', 'node:interface'.", d => { ((Hashtable)((object[])d["Links"]!)[0])["Endpoints"] = A("h1:eth0"); return d; } },

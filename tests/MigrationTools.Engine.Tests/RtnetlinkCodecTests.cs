@@ -109,6 +109,21 @@ public class RtnetlinkCodecTests
         // ip -n A link set dev p0 master br (p0 index 4, br index 2)
         yield return Case("bridge port", (ref NetlinkWriter w, uint s) => LinkMessages.WriteSetMaster(ref w, s, 4, 2),
             IpSent(0x10, 0x05, "00000000 04000000 00000000 00000000 08000a00 02000000"));
+        // ip -n H link add vxt mtu 1450 netns X type vxlan id 42 local 10.199.0.11 remote 10.199.0.12 dstport 4789 (X open as fd 4)
+        yield return Case("point-to-point VXLAN moved into a namespace", (ref NetlinkWriter w, uint s) => VxlanMessages.WriteNewVxlan(ref w, s, "vxt", 4, 42, IPAddress.Parse("10.199.0.11"), IPAddress.Parse("10.199.0.12"), 4789, 1450),
+            IpSent(0x10, 0x605, "00000000000000000000000000000000 08000400 aa050000 08001c00 04000000 08000300 76787400 3c001200 09000100 76786c61 6e000000" +
+                "2c000200 08000100 2a000000 08000400 0ac7000b 08000200 0ac7000c 05000700 01000000 06000f00 12b50000"));
+        // ip -n H link add vxm netns X type vxlan id 43 local 10.199.0.11 dstport 4789 nolearning
+        yield return Case("VXLAN for head-end replication", (ref NetlinkWriter w, uint s) => VxlanMessages.WriteNewVxlan(ref w, s, "vxm", 4, 43, IPAddress.Parse("10.199.0.11"), null, 4789, null),
+            IpSent(0x10, 0x605, "00000000000000000000000000000000 08001c00 04000000 08000300 76786d00 34001200 09000100 76786c61 6e000000" +
+                "24000200 08000100 2b000000 08000400 0ac7000b 05000700 00000000 06000f00 12b50000"));
+        // ip -n H link add vx6 netns X type vxlan id 44 local fd00::1 remote fd00::2 dstport 4789
+        yield return Case("VXLAN over IPv6", (ref NetlinkWriter w, uint s) => VxlanMessages.WriteNewVxlan(ref w, s, "vx6", 4, 44, IPAddress.Parse("fd00::1"), IPAddress.Parse("fd00::2"), 4789, null),
+            IpSent(0x10, 0x605, "00000000000000000000000000000000 08001c00 04000000 08000300 76783600 54001200 09000100 76786c61 6e000000" +
+                "44000200 08000100 2c000000 14001100 fd000000000000000000000000000001 14001000 fd000000000000000000000000000002 05000700 01000000 06000f00 12b50000"));
+        // bridge -n X fdb append 00:00:00:00:00:00 dev vxm dst 10.199.0.12 (vxm index 3)
+        yield return Case("flood entry to a remote", (ref NetlinkWriter w, uint s) => VxlanMessages.WriteAppendFlood(ref w, s, 3, IPAddress.Parse("10.199.0.12")),
+            IpSent(0x1c, 0xc05, "07000000 03000000 c0000200 0a000200 00000000 00000000 08000100 0ac7000c"));
     }
 
     private static (string, Write, byte[]) Case(string name, Write write, byte[] expected) => (name, write, expected);

@@ -142,6 +142,28 @@ internal static class LabBuilder
             cancellationToken.ThrowIfCancellationRequested();
             Connect(link, prefix, cancellationToken);
         }
+
+        foreach (var vxlan in definition.Vxlans)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            CreateVxlan(definition, vxlan, prefix, cancellationToken);
+        }
+    }
+
+    /// <summary>A VXLAN interface, sending from here: in its node's namespace, or on its segment's bridge; its rate limit.</summary>
+    internal static void CreateVxlan(LabDefinition definition, LabVxlan vxlan, string prefix, CancellationToken cancellationToken)
+    {
+        var ns = prefix + vxlan.Node;
+        HereLinks.CreateVxlan(ns, vxlan.Interface, vxlan.Vni, System.Net.IPAddress.Parse(vxlan.Local), vxlan.Remotes.Select(System.Net.IPAddress.Parse).ToArray(), vxlan.Port, vxlan.Mtu);
+        if (definition.Segments.FirstOrDefault(s => s.Name == vxlan.Node) is { } segment)
+        {
+            LinkManager.SetMaster(ns, vxlan.Interface, segment.BridgeName);
+        }
+
+        if (vxlan.RateMbit is { } rate)
+        {
+            ImpairmentManager.Shape(ns, vxlan.Interface, rate, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -234,6 +256,14 @@ internal static class LabBuilder
                 {
                     AddAddress(prefix, end, IpPrefix.Parse(address));
                 }
+            }
+        }
+
+        foreach (var vxlan in definition.Vxlans)
+        {
+            foreach (var address in vxlan.Addresses)
+            {
+                AddressManager.AddValidated(prefix + vxlan.Node, vxlan.Interface, IpPrefix.Parse(address));
             }
         }
 

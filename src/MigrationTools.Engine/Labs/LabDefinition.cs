@@ -21,6 +21,25 @@ internal sealed record LabDefinition(
     /// <summary>LAN segments: bridges, each in a namespace of its own, with member interfaces of nodes.</summary>
     public IReadOnlyList<LabSegment> Segments { get; init; } = System.Array.Empty<LabSegment>();
 
+    /// <summary>The hosts the lab spans, by name (empty: the lab is on the machine that builds it).</summary>
+    public IReadOnlyDictionary<string, LabHost> Hosts { get; init; } = new Dictionary<string, LabHost>();
+
+    /// <summary>VXLAN interfaces (a lab across hosts gets one per end of a link between hosts).</summary>
+    public IReadOnlyList<LabVxlan> Vxlans { get; init; } = System.Array.Empty<LabVxlan>();
+
+    /// <summary>The UDP port of the VXLAN links between hosts.</summary>
+    public int VxlanPort { get; init; } = 4789;
+
+    /// <summary>The first VNI of the links between hosts (null: one derived from the lab's name).</summary>
+    public int? VxlanBaseVni { get; init; }
+
+    /// <summary>The underlay address of the machine that builds the lab, for links from its nodes to other hosts.</summary>
+    public string? VxlanAddress { get; init; }
+
+    /// <summary>True when the lab spans hosts.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool SpansHosts => Hosts.Count > 0;
+
     /// <summary>Every veth pair the lab makes: its links, then the member links of its segments.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<LabLink> Wires => Links.Concat(Segments.SelectMany(s => s.MemberLinks()));

@@ -51,4 +51,36 @@ internal static partial class LabDrift
             }
         }
     }
+
+    /// <summary>Each VXLAN interface: there, up, and on its segment's bridge when it is a segment's.</summary>
+    private static IEnumerable<Finding> Vxlans(LabState state, CancellationToken cancellationToken)
+    {
+        foreach (var vxlan in state.Definition.Vxlans)
+        {
+            if (Live(state, vxlan.Node) is not { } ns)
+            {
+                continue;
+            }
+
+            var live = LinkManager.TryGet(ns, vxlan.Interface, cancellationToken);
+            var segment = state.Definition.Segments.FirstOrDefault(s => s.Name == vxlan.Node);
+            if (live is null)
+            {
+                yield return new Finding(Difference(state, vxlan.Node, "Link", $"{vxlan.Node}:{vxlan.Interface} (VXLAN {vxlan.Vni})", "present", "missing"),
+                    () => LabBuilder.CreateVxlan(state.Definition, vxlan, state.Prefix, cancellationToken));
+                continue;
+            }
+
+            if (!live.IsUp)
+            {
+                yield return new Finding(Difference(state, vxlan.Node, "LinkState", vxlan.Interface, "up", "down"), () => LinkManager.Set(ns, vxlan.Interface, true, null, cancellationToken));
+            }
+
+            if (segment is not null && live.Master != segment.BridgeName)
+            {
+                yield return new Finding(Difference(state, vxlan.Node, "BridgePort", vxlan.Interface, segment.BridgeName, live.Master ?? "none"),
+                    () => LinkManager.SetMaster(ns, vxlan.Interface, segment.BridgeName));
+            }
+        }
+    }
 }

@@ -32,7 +32,7 @@ internal static partial class LabDrift
     /// <summary>The aspects in the order the builder makes them.</summary>
     private static readonly Aspect[] Aspects =
     {
-        Namespaces, Bridges, Links, (s, c) => Addresses(s, tunnelDevices: false), Rulesets, Tunnels,
+        Namespaces, Bridges, Links, Vxlans, (s, c) => Addresses(s, tunnelDevices: false), Rulesets, Tunnels,
         (s, c) => Addresses(s, tunnelDevices: true), Sysctls, Routes, FlowMappings, RateLimits, Impairments,
     };
 
@@ -221,6 +221,7 @@ internal static partial class LabDrift
         var tunnels = definition.Tunnels.Select(t => (t.Node, t.Name)).ToHashSet();
         var wanted = definition.Wires
             .SelectMany(l => l.AddressesA.Select(a => (l.A.Node, l.A.Interface, Address: a)).Concat(l.AddressesB.Select(a => (l.B.Node, l.B.Interface, Address: a))))
+            .Concat(definition.Vxlans.SelectMany(v => v.Addresses.Select(a => (v.Node, v.Interface, Address: a))))
             .Concat(definition.Addresses.Select(a => (a.Node, a.Interface, a.Address)))
             .Where(a => tunnels.Contains((a.Node, a.Interface)) == tunnelDevices);
         foreach (var node in wanted.GroupBy(a => a.Node))

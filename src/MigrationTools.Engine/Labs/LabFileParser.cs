@@ -21,9 +21,9 @@ namespace MigrationTools.Engine.Labs;
 /// </summary>
 internal static partial class LabFileParser
 {
-    private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings", "Captures", "Segments" };
+    private static readonly string[] TopKeys = { "Name", "Description", "Nodes", "Links", "Addresses", "Tunnels", "FlowMappings", "Captures", "Segments", "Hosts", "Vxlan", "Vxlans" };
     private static readonly string[] CaptureKeys = { "Node", "Interface", "Path", "Filter" };
-    private static readonly string[] NodeKeys = { "Forwarding", "Sysctls", "Routes", "Nftables" };
+    private static readonly string[] NodeKeys = { "Forwarding", "Sysctls", "Routes", "Nftables", "Host" };
     private static readonly string[] RouteKeys = { "Destination", "Gateway", "Interface", "Metric", "Family" };
     private static readonly string[] ImpairmentKeys = { "DelayMs", "JitterMs", "LossPercent", "DuplicatePercent", "ReorderPercent" };
     private static readonly string[] LinkKeys = { "Endpoints", "Addresses", "Mtu", "RateMbit", "Impairments", "DelayMs", "JitterMs", "LossPercent", "DuplicatePercent", "ReorderPercent" };
@@ -38,6 +38,7 @@ internal static partial class LabFileParser
         var reader = new Reader(source);
         reader.KnownKeys(data, TopKeys, string.Empty);
         var name = reader.OptionalString(data, "Name", string.Empty) ?? defaultName ?? "lab";
+        var hosts = Hosts(reader, data, source);
         var nodesData = reader.Dictionary(data, "Nodes", string.Empty) ?? throw reader.Fail("Nodes", "a lab needs at least one node (Nodes = @{ name = @{} })");
         var nodes = new Dictionary<string, LabNode>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in nodesData)
@@ -52,7 +53,10 @@ internal static partial class LabFileParser
             var node = entry.Value as IDictionary ?? (entry.Value is null ? new Hashtable() : throw reader.Fail(path, "a node is a hashtable (@{ ... })"));
             reader.KnownKeys(node, NodeKeys, path);
             nodes[nodeName] = new LabNode(nodeName, reader.OptionalBool(node, "Forwarding", path) ?? false,
-                reader.Sysctls(node, path), Array.Empty<LabRoute>(), CheckRuleset(reader, reader.OptionalString(node, "Nftables", path), path));
+                reader.Sysctls(node, path), Array.Empty<LabRoute>(), CheckRuleset(reader, reader.OptionalString(node, "Nftables", path), path))
+            {
+                Host = NodeHost(reader, node, path, hosts),
+            };
         }
 
         if (nodes.Count == 0)
@@ -96,6 +100,7 @@ internal static partial class LabFileParser
         }
 
         var segments = Segments(reader, data, nodes, interfaces, nodeAddresses);
+        var vxlans = Vxlans(reader, data, nodes, segments, interfaces, nodeAddresses);
         var tunnels = new List<LabTunnel>();
         foreach (var (item, path) in reader.Items(data, "Tunnels", string.Empty))
         {
@@ -179,7 +184,33 @@ internal static partial class LabFileParser
             captures.Add(new LabCapture(node, reader.OptionalString(item, "Interface", path), System.IO.Path.GetFullPath(file, folder), reader.OptionalString(item, "Filter", path)));
         }
 
-        return new LabDefinition(name, reader.OptionalString(data, "Description", string.Empty), nodes, links, extra, tunnels, mappings) { Captures = captures, Segments = segments };
+        var vxlan = reader.Dictionary(data, "Vxlan", string.Empty) ?? new Hashtable();
+        reader.KnownKeys(vxlan, VxlanSettingKeys, "Vxlan");
+        var vxlanAddress = reader.OptionalString(vxlan, "Address", "Vxlan");
+        if (vxlanAddress is not null && (!System.Net.IPAddress.TryParse(vxlanAddress, out _) || vxlanAddress.Contains('/')))
+        {
+            throw reader.Fail("Vxlan.Address", $"'{vxlanAddress}' is not an IP address (this machine's underlay address)");
+        }
+
+        var lab = new LabDefinition(name, reader.OptionalString(data, "Description", string.Empty), nodes, links, extra, tunnels, mappings)
+        {
+            Captures = captures,
+            Segments = segments,
+            Hosts = hosts,
+            Vxlans = vxlans,
+            VxlanPort = reader.OptionalInt(vxlan, "Port", "Vxlan", 1, 65535) ?? 4789,
+            VxlanBaseVni = reader.OptionalInt(vxlan, "BaseVni", "Vxlan", 1, 16_000_000),
+            VxlanAddress = vxlanAddress,
+        };
+
+        // A lab across hosts is split here already, so that what cannot be split (a host without an underlay
+        // address, an uplink from another host) is refused before anything is built.
+        if (lab.SpansHosts)
+        {
+            LabPartition.Split(lab, (key, problem) => reader.Fail(key, problem));
+        }
+
+        return lab;
     }
 
     /// <summary>Checks that every node's namespace name is valid and that interface names fit, once a prefix is known.</summary>

@@ -19,6 +19,44 @@ internal static class LabFileWriter
             text.Append($"    Description = {Quote(lab.Description)}\n");
         }
 
+        if (lab.Hosts.Count > 0)
+        {
+            text.Append("    Hosts       = @{\n");
+            foreach (var host in lab.Hosts.Values.OrderBy(h => h.Name, StringComparer.Ordinal))
+            {
+                var parts = new List<string>();
+                Add(parts, "HostName", host.HostName);
+                Add(parts, "UserName", host.UserName);
+                Add(parts, "KeyFilePath", host.KeyFilePath);
+                if (host.Port is { } port)
+                {
+                    parts.Add($"Port = {port.ToString(CultureInfo.InvariantCulture)}");
+                }
+
+                if (host.Options.Count > 0)
+                {
+                    parts.Add("Options = @{ " + string.Join("; ", host.Options.Select(o => $"{Quote(o.Key)} = {Quote(o.Value)}")) + " }");
+                }
+
+                Add(parts, "Address", host.Address);
+                text.Append($"        {Quote(host.Name)} = @{{ {string.Join("; ", parts)} }}\n");
+            }
+
+            text.Append("    }\n");
+        }
+
+        if (lab.VxlanPort != 4789 || lab.VxlanBaseVni is not null || lab.VxlanAddress is not null)
+        {
+            var parts = new List<string> { $"Port = {lab.VxlanPort.ToString(CultureInfo.InvariantCulture)}" };
+            if (lab.VxlanBaseVni is { } vni)
+            {
+                parts.Add($"BaseVni = {vni.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            Add(parts, "Address", lab.VxlanAddress);
+            text.Append($"    Vxlan       = @{{ {string.Join("; ", parts)} }}\n");
+        }
+
         text.Append("    Nodes       = @{\n");
         foreach (var node in lab.Nodes.Values.OrderBy(n => n.Name, StringComparer.Ordinal))
         {
@@ -43,6 +81,8 @@ internal static class LabFileWriter
                 parts.Add("Nftables = " + Quote(node.Nftables));
             }
 
+            Add(parts, "Host", node.Host);
+
             text.Append($"        {Quote(node.Name)} = @{{ {string.Join("; ", parts)} }}\n");
         }
 
@@ -65,6 +105,10 @@ internal static class LabFileWriter
             text.Append("    }\n");
         }
 
+        Section(text, "Vxlans", lab.Vxlans.Select(v =>
+            $"@{{ Node = {Quote(v.Node)}; Interface = {Quote(v.Interface)}; Vni = {v.Vni.ToString(CultureInfo.InvariantCulture)}; Local = {Quote(v.Local)}; Remote = {string.Join(", ", v.Remotes.Select(Quote))}; " +
+            $"Port = {v.Port.ToString(CultureInfo.InvariantCulture)}; Mtu = {v.Mtu.ToString(CultureInfo.InvariantCulture)}" +
+            (v.Addresses.Count > 0 ? $"; Addresses = {List(v.Addresses)}" : string.Empty) + (v.RateMbit is { } rate ? $"; RateMbit = {rate}" : string.Empty) + " }"));
         Section(text, "Addresses", lab.Addresses.Select(a => $"@{{ Node = {Quote(a.Node)}; Interface = {Quote(a.Interface)}; Address = {Quote(a.Address)} }}"));
         Section(text, "Tunnels", lab.Tunnels.Select(t =>
             $"@{{ Node = {Quote(t.Node)}; Name = {Quote(t.Name)}; Local = {Quote(t.Local)}; Remote = {Quote(t.Remote)}; Mode = {Quote(t.Mode.ToString())}" +
@@ -137,6 +181,14 @@ internal static class LabFileWriter
         }
 
         return "@{ " + string.Join("; ", parts) + " }";
+    }
+
+    private static void Add(List<string> parts, string key, string? value)
+    {
+        if (value is not null)
+        {
+            parts.Add($"{key} = {Quote(value)}");
+        }
     }
 
     private static string List(IReadOnlyList<string> items) => "@(" + string.Join(", ", items.Select(Quote)) + ")";

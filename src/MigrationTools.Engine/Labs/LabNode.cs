@@ -8,4 +8,8 @@ namespace MigrationTools.Engine.Labs;
 /// <param name="Sysctls">net.* sysctls to set, by key.</param>
 /// <param name="Routes">Routes of its main table.</param>
 /// <param name="Nftables">An nftables ruleset loaded in the node (nft -f), for NAT and filters the schema has no keys for.</param>
-internal sealed record LabNode(string Name, bool Forwarding, IReadOnlyDictionary<string, string> Sysctls, IReadOnlyList<LabRoute> Routes, string? Nftables);
+internal sealed record LabNode(string Name, bool Forwarding, IReadOnlyDictionary<string, string> Sysctls, IReadOnlyList<LabRoute> Routes, string? Nftables)
+{
+    /// <summary>The host (of the lab's Hosts) the node is on; null: the machine that builds the lab.</summary>
+    public string? Host { get; init; }
+}

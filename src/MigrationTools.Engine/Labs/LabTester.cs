@@ -136,6 +136,7 @@ internal static partial class LabTester
     /// <summary>The addresses of a node that others can aim at: its links' and extra addresses (not loopback's own).</summary>
     internal static IReadOnlyList<IpPrefix> NodeAddresses(LabDefinition lab, string node) =>
         lab.Wires.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
+            .Concat(lab.Vxlans.Where(v => v.Node == node).SelectMany(v => v.Addresses))
             .Concat(lab.Addresses.Where(a => a.Node == node).Select(a => a.Address))
             .Select(a => IpPrefix.Parse(a))
             .Where(p => !IPAddress.IsLoopback(p.Address) && !p.Address.IsIPv6LinkLocal)
@@ -146,6 +147,7 @@ internal static partial class LabTester
     {
         var family = IpPrefix.FamilyOf(address);
         var connected = lab.Wires.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
+            .Concat(lab.Vxlans.Where(v => v.Node == node).SelectMany(v => v.Addresses))
             .Select(a => IpPrefix.Parse(a));
         if (connected.Any(p => p.Family == family && Covers(p.Network, address)))
         {

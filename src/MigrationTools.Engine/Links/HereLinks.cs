@@ -60,6 +60,80 @@ internal static class HereLinks
         EngineOutput.Verbose($"Created veth pair {@namespace}/{@interface} - {hereInterface} (this namespace), both ends up.");
     }
 
+    /// <summary>
+    /// A VXLAN interface in <paramref name="namespace"/> whose underlay is here: made by this namespace's rtnetlink
+    /// socket (so it sends from here) and moved into <paramref name="namespace"/> in the same request; with several
+    /// remotes, an all-zeros forwarding entry to each. Up, with IPv6 duplicate address detection off.
+    /// </summary>
+    internal static void CreateVxlan(string @namespace, string name, int vni, System.Net.IPAddress local, IReadOnlyList<System.Net.IPAddress> remotes, int port, int mtu)
+    {
+        NameValidator.EnsureInterfaceName(name);
+        HostRequirements.EnsureRoot();
+        NetNsLookup.EnsureExists(@namespace);
+        using (var target = Libc.OpenOwned(NetNsPaths.MountPath(@namespace), FileConstants.O_RDONLY | FileConstants.O_CLOEXEC, 0))
+        {
+            if (target.IsInvalid)
+            {
+                throw NetNsLookup.NotFound(@namespace);
+            }
+
+            var fd = target.Number;
+            var remote = remotes.Count == 1 ? remotes[0] : null;
+            var what = $"create the VXLAN interface {@namespace}/{name} (VNI {vni}, {local} to {string.Join(", ", remotes)})";
+            var ack = Use(socket => Rtnetlink.Execute(socket, (ref NetlinkWriter w, uint s) => VxlanMessages.WriteNewVxlan(ref w, s, name, fd, vni, local, remote, port, mtu), what));
+            if (!ack.Succeeded)
+            {
+                throw ack.Error == Errno.EEXIST
+                    ? ErrorCatalog.InterfaceExists($"'{@namespace}' has an interface '{name}' already, or this namespace has a VXLAN device with VNI {vni} on {local} port {port} ({ack.Describe()}).", name)
+                    : ack.Error == Errno.EADDRNOTAVAIL
+                        ? ErrorCatalog.InterfaceExists($"Could not {what}: {local} is not an address of this namespace ({ack.Describe()}).", name)
+                        : NetlinkSocket.Failure(what, ack);
+            }
+        }
+
+        try
+        {
+            if (remotes.Count > 1)
+            {
+                var index = LinkManager.IndexOf(@namespace, name);
+                foreach (var each in remotes)
+                {
+                    var what = $"add the flood entry to {each} on {@namespace}/{name}";
+                    var ack = Rtnetlink.Execute(@namespace, (ref NetlinkWriter w, uint s) => VxlanMessages.WriteAppendFlood(ref w, s, index, each), what);
+                    if (!ack.Succeeded)
+                    {
+                        throw NetlinkSocket.Failure(what, ack);
+                    }
+                }
+            }
+
+            try
+            {
+                NetNsSysctl.WriteInterfaceSetting(@namespace, IpFamily.IPv6, name, "accept_dad", "0");
+            }
+            catch (MigrationToolsException)
+            {
+                // IPv6 is off in a segment's namespace: nothing to turn off there.
+            }
+
+            LinkManager.Set(@namespace, name, true, null);
+        }
+        catch
+        {
+            try
+            {
+                LinkManager.Remove(@namespace, name);
+            }
+            catch (MigrationToolsException)
+            {
+            }
+
+            throw;
+        }
+
+        EngineOutput.Verbose($"Created VXLAN {@namespace}/{name}: VNI {vni}, {local} to {string.Join(", ", remotes)} port {port}, MTU {mtu}, up.");
+    }
+
     /// <summary>The interface named <paramref name="name"/> here, with its addresses; null when there is none.</summary>
     internal static NetInterface? Get(string name) => Use(socket =>
     {
