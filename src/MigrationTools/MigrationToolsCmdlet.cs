@@ -52,7 +52,20 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
     }
 
     /// <inheritdoc />
-    protected override void StopProcessing() => _cancellation?.Cancel();
+    protected override void StopProcessing()
+    {
+        _hosts?.Stop();
+        _cancellation?.Cancel();
+    }
+
+    private Labs.LabHostSessions? _hosts;
+
+    /// <summary>Sessions to the hosts of labs across hosts, for this command (stopped with it).</summary>
+    internal Labs.LabHostSessions Hosts => _hosts ??= new Labs.LabHostSessions();
+
+    /// <summary>This module's version and folder, which the hosts of a lab across hosts need too.</summary>
+    internal Labs.DistributedLabs.ModuleInfo ThisModule =>
+        new(MyInvocation.MyCommand.Module?.Version.ToString() ?? "0.0", MyInvocation.MyCommand.Module?.ModuleBase ?? System.IO.Path.GetDirectoryName(typeof(MigrationToolsCmdlet).Assembly.Location)!);
 
     /// <summary>Stops the command as Ctrl+C does (a SIGTERM, for one).</summary>
     protected void Stop() => _cancellation?.Cancel();
@@ -318,6 +331,7 @@ public abstract class MigrationToolsCmdlet : PSCmdlet, IEngineOutput
         FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
         FailureKind.OperationTimeout => ErrorCategory.OperationTimeout,
         FailureKind.InvalidData => ErrorCategory.InvalidData,
+        FailureKind.ConnectionFailed => ErrorCategory.ConnectionError,
         _ => ErrorCategory.NotSpecified,
     };
 

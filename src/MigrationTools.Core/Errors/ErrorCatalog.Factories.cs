@@ -152,6 +152,15 @@ internal static partial class ErrorCatalog
     internal static MigrationToolsException LabBusy(string message, object? target = null, Exception? inner = null) =>
         Create(ErrorIds.LabBusy, message, target, inner);
 
+    internal static MigrationToolsException LabHostUnreachable(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.LabHostUnreachable, message, target, inner);
+
+    internal static MigrationToolsException LabHostModuleMismatch(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.LabHostModuleMismatch, message, target, inner);
+
+    internal static MigrationToolsException LabHostFailed(string message, object? target = null, Exception? inner = null) =>
+        Create(ErrorIds.LabHostFailed, message, target, inner);
+
     internal static MigrationToolsException LabDamaged(string message, object? target = null, Exception? inner = null) =>
         Create(ErrorIds.LabDamaged, message, target, inner);
 

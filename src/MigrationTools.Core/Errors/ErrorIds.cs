@@ -154,6 +154,15 @@ public static class ErrorIds
     /// <summary><c>LabBusy</c> (InvalidOperation).</summary>
     public const string LabBusy = nameof(LabBusy);
 
+    /// <summary><c>LabHostUnreachable</c> (ConnectionFailed).</summary>
+    public const string LabHostUnreachable = nameof(LabHostUnreachable);
+
+    /// <summary><c>LabHostModuleMismatch</c> (NotInstalled).</summary>
+    public const string LabHostModuleMismatch = nameof(LabHostModuleMismatch);
+
+    /// <summary><c>LabHostFailed</c> (OperationFailed).</summary>
+    public const string LabHostFailed = nameof(LabHostFailed);
+
     /// <summary><c>LabDamaged</c> (InvalidOperation).</summary>
     public const string LabDamaged = nameof(LabDamaged);
 

@@ -25,4 +25,7 @@ public enum FailureKind
     OperationFailed,
     /// <summary>Stored data (a state record) is damaged or not what the module wrote.</summary>
     InvalidData,
+
+    /// <summary>A remote host could not be reached (ConnectionError).</summary>
+    ConnectionFailed,
 }

@@ -25,7 +25,7 @@ namespace MigrationTools.Engine.Labs;
 /// </summary>
 internal static class LabBuilder
 {
-    internal static NetLab Build(LabDefinition definition, string name, string prefix, string source, TunnelMode? tunnelMode, CancellationToken cancellationToken)
+    internal static NetLab Build(LabDefinition definition, string name, string prefix, string source, TunnelMode? tunnelMode, CancellationToken cancellationToken, LabDefinition? whole = null)
     {
         var watch = Stopwatch.StartNew();
         LabFileParser.CheckPrefix(definition, prefix, source);
@@ -56,6 +56,7 @@ internal static class LabBuilder
             state = new LabState(name, prefix, source, definition, DateTime.UtcNow, Environment.ProcessId, ProcessSignals.StartTicks(Environment.ProcessId) ?? 0, false, 0, namespaces)
             {
                 HereIdentity = definition.Links.Any(l => l.IsUplink) ? HereLinks.Identity?.ToString() : null,
+                Whole = whole,
             };
             LabStore.Write(state);
         }

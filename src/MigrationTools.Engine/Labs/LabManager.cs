@@ -20,8 +20,24 @@ internal static class LabManager
     /// a prefix after the prefix and the definition (<c>b-</c> and <c>ping-flow</c> make <c>b-ping-flow</c>), so a
     /// prefix alone gives a copy beside the first.
     /// </summary>
-    public static NetLab Build(LabDefinition definition, string? name, string? prefix, string source, TunnelMode? tunnelMode = null, CancellationToken cancellationToken = default) =>
-        LabBuilder.Build(definition, LabStore.EnsureName(name ?? DefaultName(definition.Name, prefix)), prefix ?? string.Empty, source, tunnelMode, cancellationToken);
+    public static NetLab Build(LabDefinition definition, string? name, string? prefix, string source, TunnelMode? tunnelMode = null, CancellationToken cancellationToken = default, LabDefinition? whole = null) =>
+        LabBuilder.Build(definition, LabStore.EnsureName(name ?? DefaultName(definition.Name, prefix)), prefix ?? string.Empty, source, tunnelMode, cancellationToken, whole);
+
+    /// <summary>The record of a lab (null when there is none), for the hosts of a lab across hosts.</summary>
+    internal static LabState? Record(string name) => LabStore.Read(name);
+
+    /// <summary>
+    /// For a lab across hosts whose removal left parts on <paramref name="remaining"/> hosts: the local part is gone,
+    /// and a record that names those hosts stays, so a later Remove-NetLab goes back for them.
+    /// </summary>
+    internal static void KeepRemaining(LabState state, IReadOnlyList<string> remaining)
+    {
+        using (LabStore.Lock(CancellationToken.None))
+        {
+            var empty = state.Definition with { Nodes = new Dictionary<string, LabNode>(), Links = Array.Empty<LabLink>(), Segments = Array.Empty<LabSegment>(), Vxlans = Array.Empty<LabVxlan>() };
+            LabStore.Write(state with { Definition = empty, Namespaces = Array.Empty<LabNamespace>(), RemainingHosts = remaining, Complete = true });
+        }
+    }
 
     /// <summary>The name of a lab built without -Name: the prefix (its trailing separators dropped) and the definition's name.</summary>
     internal static string DefaultName(string definitionName, string? prefix)

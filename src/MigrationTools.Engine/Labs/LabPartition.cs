@@ -44,6 +44,10 @@ internal static class LabPartition
         return (int)((hash % 4000) + 1) * 4096;
     }
 
+    /// <summary>A lab with nothing in it but its name (the part of a machine that holds no node of the lab).</summary>
+    public static LabDefinition Empty(LabDefinition lab) =>
+        new(lab.Name, lab.Description, new Dictionary<string, LabNode>(), Array.Empty<LabLink>(), Array.Empty<LabAddress>(), Array.Empty<LabTunnel>(), Array.Empty<LabFlowMapping>());
+
     /// <summary>
     /// The lab's parts by host (<see cref="Local"/> for the machine that builds it); hosts without nodes have none.
     /// <paramref name="fail"/> makes the error for a key path and a problem.

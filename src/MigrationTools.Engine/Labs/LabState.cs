@@ -16,4 +16,13 @@ internal sealed record LabState(
     /// that drift is read there only from that namespace.
     /// </summary>
     public string? HereIdentity { get; init; }
+
+    /// <summary>
+    /// For a lab across hosts: its whole definition (this record's Definition is the part on this machine, which may
+    /// have no nodes). Each host's part is a lab of the same name on that host.
+    /// </summary>
+    public LabDefinition? Whole { get; init; }
+
+    /// <summary>For a lab across hosts whose removal could not reach every host: the hosts whose parts remain.</summary>
+    public IReadOnlyList<string>? RemainingHosts { get; init; }
 }

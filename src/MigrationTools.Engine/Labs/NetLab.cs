@@ -7,14 +7,17 @@ namespace MigrationTools.Engine.Labs;
 /// <summary>A lab the module built on this machine.</summary>
 public sealed class NetLab
 {
-    internal NetLab(LabState state, LabStatus status, IReadOnlyList<LabDifference>? differences = null)
+    internal NetLab(LabState state, LabStatus status, IReadOnlyList<LabDifference>? differences = null, IReadOnlyDictionary<string, string>? hosts = null)
     {
         Differences = (differences ?? Array.Empty<LabDifference>()).Select(d => d.ToString()).ToArray();
         Name = state.Name;
         Prefix = state.Prefix;
-        Status = status.ToString();
+        // A lab across hosts is as well as its worst part.
+        Status = hosts?.Values.Append(status.ToString()).OrderBy(Severity).Last() ?? status.ToString();
         Source = state.Source;
-        Definition = state.Definition;
+        Definition = state.Whole ?? state.Definition;
+        Local = state.Definition;
+        Hosts = hosts ?? new Dictionary<string, string>();
         Created = state.Created;
         BuildSeconds = Math.Round(state.BuildSeconds, 3);
         Namespaces = state.Namespaces.ToDictionary(n => n.Node, n => n.Name, StringComparer.Ordinal);
@@ -36,6 +39,10 @@ public sealed class NetLab
     public string Source { get; }
     /// <summary>What it is made of (the module's; users see it as Nodes, Links, Tunnels and FlowMappings, plain data).</summary>
     internal LabDefinition Definition { get; }
+    /// <summary>The part of a lab across hosts on this machine (the whole lab for a lab on one machine).</summary>
+    internal LabDefinition Local { get; }
+    /// <summary>For a lab across hosts: each host's part's status (Complete, Incomplete, Drifted, Damaged, Missing or Unreachable).</summary>
+    public IReadOnlyDictionary<string, string> Hosts { get; }
     /// <summary>When it was built (UTC).</summary>
     public DateTime Created { get; }
     /// <summary>How long the build took, in seconds.</summary>
@@ -52,6 +59,8 @@ public sealed class NetLab
     public IReadOnlyList<string> Tunnels => Definition.Tunnels.Select(t => $"{t.Node}:{t.Name} {t.Local} -> {t.Remote}").ToArray();
     /// <summary>The flow mappings, as node: virtual -> targets.</summary>
     public IReadOnlyList<string> FlowMappings => Definition.FlowMappings.Select(m => $"{m.Node}: {m.VirtualAddress} -> {string.Join(" | ", m.Targets)}").ToArray();
+
+    private static int Severity(string status) => Array.IndexOf(new[] { "Complete", "Building", "Drifted", "Missing", "Incomplete", "Damaged", "Unreachable" }, status);
 
     /// <summary>The namespace of node <paramref name="node"/>.</summary>
     public string NamespaceOf(string node) => Namespaces.TryGetValue(node, out var name) ? name : Prefix + node;

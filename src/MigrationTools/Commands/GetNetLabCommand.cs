@@ -91,7 +91,12 @@ public sealed class GetNetLabCommand : MigrationToolsCmdlet
 
                 if (!Detailed)
                 {
-                    WriteObject(matches, enumerateCollection: true);
+                    foreach (var lab in matches)
+                    {
+                        // A lab across hosts is as its hosts say (asked over remoting).
+                        Invoke(lab.Name, () => WriteObject(LabManager.Record(lab.Name) is { Whole: not null } record ? DistributedLabs.Describe(Hosts, record, lab) : lab));
+                    }
+
                     continue;
                 }
 

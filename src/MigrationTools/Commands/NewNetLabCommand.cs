@@ -55,6 +55,17 @@ public sealed class NewNetLabCommand : MigrationToolsCmdlet
     [Parameter]
     public TunnelMode? TunnelMode { get; set; }
 
+    /// <summary>
+    /// For a lab across hosts: sessions already open to its hosts, by host name (@{ east = $session }), instead of
+    /// the SSH settings of its Hosts section. They are kept for later commands on the lab in this PowerShell session.
+    /// </summary>
+    [Parameter]
+    public System.Collections.Hashtable? Session { get; set; }
+
+    /// <summary>For a lab across hosts: stop with an error when a host lacks this module's version, instead of copying it there.</summary>
+    [Parameter]
+    public SwitchParameter NoModuleCopy { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -64,9 +75,21 @@ public sealed class NewNetLabCommand : MigrationToolsCmdlet
             var file = ParameterSetName == TemplateSet ? LabTemplates.PathOf(Template) : GetUnresolvedProviderPathFromPSPath(Path);
             var definition = LabFileReader.Read(file);
             var name = Name ?? LabManager.DefaultName(definition.Name, Prefix);
+            var sourceName = ParameterSetName == TemplateSet ? "template " + Template : file;
+            if (definition.SpansHosts)
+            {
+                if (ShouldProcess($"{name} ({definition.Nodes.Count} namespaces {Prefix}* on {string.Join(", ", definition.Hosts.Keys)})", "Build lab across hosts"))
+                {
+                    LabHostSessions.Remember(name, Session);
+                    WriteObject(DistributedLabs.Build(Hosts, ThisModule, definition, name, Prefix, sourceName, TunnelMode, !NoModuleCopy, CancellationToken));
+                }
+
+                return;
+            }
+
             if (ShouldProcess($"{name} ({definition.Nodes.Count} namespaces {Prefix}*)", "Build lab"))
             {
-                WriteObject(LabManager.Build(definition, name, Prefix, ParameterSetName == TemplateSet ? "template " + Template : file, TunnelMode, CancellationToken));
+                WriteObject(LabManager.Build(definition, name, Prefix, sourceName, TunnelMode, CancellationToken));
             }
         });
     }

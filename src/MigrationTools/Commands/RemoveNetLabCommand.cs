@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Labs;
+using MigrationTools.Labs;
 
 namespace MigrationTools.Commands;
 
@@ -62,7 +63,14 @@ public sealed class RemoveNetLabCommand : MigrationToolsCmdlet
                 var lab = LabManager.Get(name);
                 if (ShouldProcess($"{name} ({string.Join(", ", lab.Namespaces.Values)})", "Remove lab and its namespaces"))
                 {
-                    LabManager.Remove(name, CancellationToken);
+                    if (LabManager.Record(name) is { Whole: not null } record)
+                    {
+                        DistributedLabs.Remove(Hosts, ThisModule, record);
+                    }
+                    else
+                    {
+                        LabManager.Remove(name, CancellationToken);
+                    }
                 }
             });
         }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MigrationTools.Completion;
 using MigrationTools.Engine.Labs;
+using MigrationTools.Labs;
 
 namespace MigrationTools.Commands;
 
@@ -40,6 +41,10 @@ public sealed class TestNetLabCommand : MigrationToolsCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        Invoke(Name, () => WriteObject(LabTester.Test(LabManager.Get(Name), From, To, CancellationToken), enumerateCollection: true));
+        Invoke(Name, () => WriteObject(
+            LabManager.Record(Name) is { Whole: not null } record
+                ? DistributedLabs.Test(Hosts, record, From, To)
+                : LabTester.Test(LabManager.Get(Name), From, To, CancellationToken),
+            enumerateCollection: true));
     }
 }
