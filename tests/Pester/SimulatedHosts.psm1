@@ -68,23 +68,13 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 Subsystem powershell $wrapper
 "@
-        $log = Join-Path $hostFolder 'sshd.log'
-        $start = "mount -t tmpfs tmpfs /run && mkdir -p /run/sshd /run/netns /run/migrationtools && exec /usr/sbin/sshd -D -e -f '$config' >'$log' 2>&1"
-        $info = [Diagnostics.ProcessStartInfo]::new('nsenter')
-        foreach ($a in "--net=/run/netns/$ns", 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', $start) { $info.ArgumentList.Add($a) }
-        $process = [Diagnostics.Process]::Start($info)
+        $process = Start-HostDaemon -Namespace $ns -Folder $hostFolder
         $made = [pscustomobject]@{ Name = $name; Namespace = $ns; Address = $address; Folder = $hostFolder; Process = $process; Modules = Join-Path $hostFolder 'Modules'; Home = Join-Path $hostFolder 'home' }
         $Partial.Hosts[$Partial.Hosts.Count - 1] = $made
         $made
     }
 
-    foreach ($h in $hosts) {
-        $deadline = [DateTime]::UtcNow.AddSeconds(10)
-        while (-not ((& ip netns exec $h.Namespace ss -ltn 2>$null) -match "$([regex]::Escape($h.Address)):22")) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "sshd of $($h.Name) did not start: $(Get-Content (Join-Path $h.Folder 'sshd.log') -Raw)" }
-            Start-Sleep -Milliseconds 50
-        }
-    }
+    foreach ($h in $hosts) { Wait-HostDaemon $h }
 
     $options = @{
         ProxyCommand = "nsenter --net=/run/netns/$controller ncat %h %p"
@@ -106,6 +96,31 @@ Subsystem powershell $wrapper
             $table
         }
     }
+}
+
+function Start-HostDaemon([string] $Namespace, [string] $Folder) {
+    $config = Join-Path $Folder 'sshd_config'
+    $log = Join-Path $Folder 'sshd.log'
+    # A fresh tmpfs on /run: the host's /run/netns and /run/migrationtools are its own, and go with its last process.
+    $start = "mount -t tmpfs tmpfs /run && mkdir -p /run/sshd /run/netns /run/migrationtools && exec /usr/sbin/sshd -D -e -f '$config' >'$log' 2>&1"
+    $info = [Diagnostics.ProcessStartInfo]::new('nsenter')
+    foreach ($a in "--net=/run/netns/$Namespace", 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', $start) { $info.ArgumentList.Add($a) }
+    [Diagnostics.Process]::Start($info)
+}
+
+function Wait-HostDaemon($h) {
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    while (-not ((& ip netns exec $h.Namespace ss -ltn 2>$null) -match "$([regex]::Escape($h.Address)):22")) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "sshd of $($h.Name) did not start: $(Get-Content (Join-Path $h.Folder 'sshd.log') -Raw -ErrorAction SilentlyContinue)" }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+# Starts a stopped host's sshd again (a fresh /run: whatever the host had there before is gone, as after a reboot).
+function Start-SimulatedHost([Parameter(Mandatory)] $Simulation, [Parameter(Mandatory)] [string] $Name) {
+    $h = $Simulation.Hosts | Where-Object Name -eq $Name
+    $h.Process = Start-HostDaemon -Namespace $h.Namespace -Folder $h.Folder
+    Wait-HostDaemon $h
 }
 
 function Add-UnderlayPort([string] $Underlay, [string] $Namespace, [string] $Port, [string] $Address) {
@@ -154,4 +169,4 @@ function Remove-SimulatedHost([Parameter(Mandatory)] $Simulation) {
     Remove-Item -Recurse -Force $Simulation.Folder -ErrorAction SilentlyContinue
 }
 
-Export-ModuleMember -Function New-SimulatedHost, New-SimulatedHostSession, Stop-SimulatedHost, Remove-SimulatedHost
+Export-ModuleMember -Function New-SimulatedHost, New-SimulatedHostSession, Stop-SimulatedHost, Start-SimulatedHost, Remove-SimulatedHost

@@ -16,9 +16,24 @@ internal static class LabGraph
     public static string Mermaid(LabDefinition lab)
     {
         var text = new StringBuilder("flowchart LR\n");
-        foreach (var node in lab.Nodes.Keys.Order(StringComparer.Ordinal))
+        foreach (var group in lab.Nodes.Values.GroupBy(n => n.Host).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            text.Append($"  {Id(node)}[\"<b>{node}</b>{string.Concat(Labels(lab, node).Select(l => "<br/>" + l))}\"]\n");
+            // A lab across hosts draws each host as a subgraph around its nodes.
+            var indent = group.Key is null ? "  " : "    ";
+            if (group.Key is not null)
+            {
+                text.Append($"  subgraph {group.Key}\n");
+            }
+
+            foreach (var node in group.Select(n => n.Name).Order(StringComparer.Ordinal))
+            {
+                text.Append($"{indent}{Id(node)}[\"<b>{node}</b>{string.Concat(Labels(lab, node).Select(l => "<br/>" + l))}\"]\n");
+            }
+
+            if (group.Key is not null)
+            {
+                text.Append("  end\n");
+            }
         }
 
         foreach (var segment in lab.Segments)
@@ -33,7 +48,7 @@ internal static class LabGraph
 
         foreach (var link in lab.Wires)
         {
-            text.Append($"  {Id(link.A.Node)} ---|\"{EdgeLabel(link)}\"| {EndId(link)}\n");
+            text.Append($"  {Id(link.A.Node)} ---|\"{EdgeLabel(lab, link)}\"| {EndId(link)}\n");
         }
 
         foreach (var tunnel in lab.Tunnels)
@@ -57,9 +72,23 @@ internal static class LabGraph
     {
         var text = new StringBuilder();
         text.Append($"graph {Quote(lab.Name)} {{\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
-        foreach (var node in lab.Nodes.Keys.Order(StringComparer.Ordinal))
+        foreach (var group in lab.Nodes.Values.GroupBy(n => n.Host).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            text.Append($"  {Quote(node)} [label={Quote(string.Join("\n", new[] { node }.Concat(Labels(lab, node))))}];\n");
+            var indent = group.Key is null ? "  " : "    ";
+            if (group.Key is not null)
+            {
+                text.Append($"  subgraph {Quote("cluster_" + group.Key)} {{\n    label={Quote(group.Key)};\n    style=dashed;\n");
+            }
+
+            foreach (var node in group.Select(n => n.Name).Order(StringComparer.Ordinal))
+            {
+                text.Append($"{indent}{Quote(node)} [label={Quote(string.Join("\n", new[] { node }.Concat(Labels(lab, node))))}];\n");
+            }
+
+            if (group.Key is not null)
+            {
+                text.Append("  }\n");
+            }
         }
 
         foreach (var segment in lab.Segments)
@@ -75,7 +104,7 @@ internal static class LabGraph
         foreach (var link in lab.Wires)
         {
             var end = link.Segment is not null || link.IsUplink ? EndId(link) : link.B.Node;
-            text.Append($"  {Quote(link.A.Node)} -- {Quote(end)} [label={Quote(EdgeLabel(link))}];\n");
+            text.Append($"  {Quote(link.A.Node)} -- {Quote(end)} [label={Quote(EdgeLabel(lab, link))}];\n");
         }
 
         foreach (var tunnel in lab.Tunnels)
@@ -128,9 +157,16 @@ internal static class LabGraph
 
     private static string Rate(int? rateMbit) => rateMbit is { } rate ? $", {rate} Mbit/s" : string.Empty;
 
-    /// <summary>A link's label: both interfaces; a segment member's, its own interface (the port is the segment's).</summary>
-    private static string EdgeLabel(LabLink link) =>
-        link.Segment is not null ? link.A.Interface : $"{link.A.Interface} - {link.B.Interface}{Rate(link.RateMbit)}";
+    /// <summary>
+    /// A link's label: both interfaces; a segment member's, its own interface (the port is the segment's); a link
+    /// between nodes on two hosts is marked as VXLAN.
+    /// </summary>
+    private static string EdgeLabel(LabDefinition lab, LabLink link) =>
+        (link.Segment is not null ? link.A.Interface : $"{link.A.Interface} - {link.B.Interface}{Rate(link.RateMbit)}") + (CrossesHosts(lab, link) ? " (VXLAN)" : string.Empty);
+
+    /// <summary>True for a link between nodes on two hosts (a segment's member link: between the member and its segment's host).</summary>
+    private static bool CrossesHosts(LabDefinition lab, LabLink link) =>
+        lab.SpansHosts && !link.IsUplink && link.Segment is null && lab.Nodes.TryGetValue(link.B.Node, out var b) && lab.Nodes[link.A.Node].Host != b.Host;
 
     /// <summary>The drawing's name for a link's second end: a node, a segment or the host.</summary>
     private static string EndId(LabLink link) => link.Segment is { } segment ? SegmentId(segment) : link.IsUplink ? HostId : Id(link.B.Node);

@@ -24,18 +24,29 @@ namespace MigrationTools.Commands;
 /// <code>Get-NetNs q1-* | Export-NetLab -Path ./q1.psd1 -Prefix q1-</code>
 /// <para>The same from the pipeline.</para>
 /// </example>
-[Cmdlet(VerbsData.Export, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+/// <example>
+/// <code>New-NetLab -Template lan-access -Name lan1; Export-NetLab -Lab lan1 -Path ./lan1.psd1</code>
+/// <para>Writes a built lab as its file described it (a lab across hosts with its Hosts and each node's Host).</para>
+/// </example>
+[Cmdlet(VerbsData.Export, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = NamespaceSet)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportNetLabCommand : MigrationToolsCmdlet
 {
+    private const string NamespaceSet = "Namespace";
+    private const string LabSet = "Lab";
     private readonly System.Collections.Generic.List<string> _namespaces = new();
 
     /// <summary>The namespaces (names or wildcard patterns; namespace objects bind by their Name).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NamespaceSet)]
     [Alias("Name", "NetNs")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string[] Namespace { get; set; } = null!;
+
+    /// <summary>A lab built with New-NetLab: written as its file described it (a lab across hosts keeps its Hosts and each node's Host).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LabSet)]
+    [ArgumentCompleter(typeof(LabNameCompleter))]
+    public string Lab { get; set; } = null!;
 
     /// <summary>The lab file to write.</summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -46,7 +57,7 @@ public sealed class ExportNetLabCommand : MigrationToolsCmdlet
     public string? LabName { get; set; }
 
     /// <summary>Taken off the namespace names to make node names.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = NamespaceSet)]
     public string Prefix { get; set; } = string.Empty;
 
     /// <summary>Replace the file at -Path when it exists (only a regular file is ever replaced).</summary>
@@ -59,6 +70,11 @@ public sealed class ExportNetLabCommand : MigrationToolsCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == LabSet)
+        {
+            return;
+        }
+
         var all = NetNsManager.ListNames();
         foreach (var pattern in Namespace)
         {
@@ -74,9 +90,11 @@ public sealed class ExportNetLabCommand : MigrationToolsCmdlet
         Invoke(Path, () =>
         {
             var target = GetUnresolvedProviderPathFromPSPath(Path);
-            if (ShouldProcess(target, $"Write a lab file of {string.Join(", ", _namespaces)}"))
+            if (ShouldProcess(target, ParameterSetName == LabSet ? $"Write the lab file of lab {Lab}" : $"Write a lab file of {string.Join(", ", _namespaces)}"))
             {
-                var definition = LabExporter.Export(_namespaces, LabName ?? System.IO.Path.GetFileNameWithoutExtension(target), Prefix);
+                var definition = ParameterSetName == LabSet
+                    ? LabManager.Get(Lab).Definition with { Name = LabName ?? Lab }
+                    : LabExporter.Export(_namespaces, LabName ?? System.IO.Path.GetFileNameWithoutExtension(target), Prefix);
                 var text = LabFileWriter.Write(definition);
                 CheckReadable(text);
                 OutputFiles.WriteText(target, text, overwrite: Force, "-Path");
