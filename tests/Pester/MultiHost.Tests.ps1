@@ -235,3 +235,40 @@ Describe 'Failures of a lab across hosts' -Tag RequireRoot, Integration {
         }
     }
 }
+
+Describe 'A segment across hosts' -Tag RequireRoot, Integration {
+    It 'joins members on two hosts with one VXLAN port per host that floods to the other, every pair reachable' {
+        $file = Join-Path $sim.Folder 'segment.psd1'
+        $hostLines = foreach ($n in 'h1', 'h2') {
+            $h = $sim.LabHosts[$n]
+            $options = ($h.Options.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key) = '$($_.Value)'" }) -join '; '
+            "$n = @{ HostName = '$($h.HostName)'; KeyFilePath = '$($h.KeyFilePath)'; Options = @{ $options } }"
+        }
+        Set-Content -Path $file -Value @"
+@{
+    Hosts    = @{ $($hostLines -join '; ') }
+    Nodes    = @{ a = @{ Host = 'h1' }; b = @{ Host = 'h1' }; c = @{ Host = 'h2' }; d = @{ Host = 'h2' } }
+    Segments = @{ lan = @{ Members = 'a:eth0', 'b:eth0', 'c:eth0', 'd:eth0'; Addresses = @{ a = '10.88.0.1/24'; b = '10.88.0.2/24'; c = '10.88.0.3/24'; d = '10.88.0.4/24' } } }
+}
+"@
+        $name = "${prefix}seg"
+        $p = "${prefix}m-"
+        try {
+            $lab = New-NetLab -Path $file -Name $name -Prefix $p
+            $lab.Status | Should -Be 'Complete' -Because "$($lab.Hosts | Out-String) $(Get-NetLab -Name $name -Detailed | Out-String)"
+            $results = @(Test-NetLab -Name $name)
+            $results.Count | Should -Be 12
+            $results | Where-Object { -not $_.Reachable } | Should -BeNullOrEmpty
+            # Each host has the segment's bridge with its own members and a VXLAN port that floods to the other host.
+            $ports = On h1 { param($ns) & ip -n $ns -br link show master lan | ForEach-Object { ($_ -split '[ @]')[0] } } -Arguments "${p}lan"
+            $ports | Sort-Object | Should -Be 'a', 'b', 'vxlan'
+            (On h1 { param($ns) & bridge -n $ns fdb show dev vxlan | Out-String } -Arguments "${p}lan") | Should -Match '00:00:00:00:00:00 dst 10\.199\.0\.12 '
+            (On h2 { param($ns) & ip -n $ns -d link show vxlan | Out-String } -Arguments "${p}lan") | Should -Match 'mtu 1450 '
+            (On h1 { param($ns) & ip -n $ns link show eth0 | Out-String } -Arguments "${p}a") | Should -Match 'mtu 1450 '
+        }
+        finally {
+            Remove-NetLab -Name $name -Confirm:$false -ErrorAction SilentlyContinue
+        }
+        foreach ($h in 'h1', 'h2') { Get-HostNamespaces $h | Should -BeNullOrEmpty }
+    }
+}

@@ -62,7 +62,8 @@ internal static partial class LabDrift
                 continue;
             }
 
-            var live = LinkManager.TryGet(ns, vxlan.Interface, cancellationToken);
+            // The whole list: a port's master is named from it.
+            var live = LinkManager.List(ns, cancellationToken).FirstOrDefault(l => l.Name == vxlan.Interface);
             var segment = state.Definition.Segments.FirstOrDefault(s => s.Name == vxlan.Node);
             if (live is null)
             {

@@ -29,7 +29,14 @@ internal static class LinkManager
     {
         NetNsLookup.EnsureExists(@namespace);
         var link = Rtnetlink.Link(@namespace, name);
-        return link is null ? null : ToInterfaces(@namespace, new[] { link }, Rtnetlink.Addresses(@namespace, null, link.Index))[0];
+        if (link is null)
+        {
+            return null;
+        }
+
+        // A port's master is named by its index: looked up too, so that one link reads as it does in the list.
+        var names = link.MasterIndex is { } master ? Rtnetlink.Use(@namespace, socket => Rtnetlink.LinkNames(socket, new[] { master })) : null;
+        return ToInterfaces(@namespace, new[] { link }, Rtnetlink.Addresses(@namespace, null, link.Index), names)[0];
     }
 
     /// <summary>One interface; throws <c>InterfaceNotFound</c> when it does not exist.</summary>
@@ -200,14 +207,14 @@ internal static class LinkManager
     }
 
     /// <summary>Builds the public interface objects from the kernel's link and address messages.</summary>
-    internal static IReadOnlyList<NetInterface> ToInterfaces(string @namespace, IReadOnlyList<LinkRecord> links, IReadOnlyList<AddressRecord> addresses) =>
+    internal static IReadOnlyList<NetInterface> ToInterfaces(string @namespace, IReadOnlyList<LinkRecord> links, IReadOnlyList<AddressRecord> addresses, IReadOnlyDictionary<int, string>? names = null) =>
         links.OrderBy(l => l.Index).Select(l => new NetInterface(
             @namespace, l.Name, l.Index, l.Kind, l.OperationalState, l.Mtu, l.MacAddress, l.FlagNames,
             addresses.Where(a => a.InterfaceIndex == l.Index).Select(a => a.Prefix).ToArray())
         {
             PeerIndex = l.PeerIndex,
             PeerNetNsId = l.PeerNetNsId,
-            Master = l.MasterIndex is { } master ? links.FirstOrDefault(m => m.Index == master)?.Name : null,
+            Master = l.MasterIndex is { } master ? links.FirstOrDefault(m => m.Index == master)?.Name ?? names?.GetValueOrDefault(master) : null,
         }).ToArray();
 
     /// <summary>Sets a link up or down by name (the kernel looks it up when the index is 0).</summary>
