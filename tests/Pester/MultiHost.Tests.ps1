@@ -272,3 +272,23 @@ Describe 'A segment across hosts' -Tag RequireRoot, Integration {
         foreach ($h in 'h1', 'h2') { Get-HostNamespaces $h | Should -BeNullOrEmpty }
     }
 }
+
+Describe 'The ping flow migration across three hosts (examples/ping-flow-across-hosts.ps1)' -Tag RequireRoot, Integration {
+    It 'loses no echo across 100 switches, and the echoes land on both hosts' {
+        $sessions = @{ east = New-SimulatedHostSession $sim h1; west = New-SimulatedHostSession $sim h2; north = New-SimulatedHostSession $sim h3 }
+        try {
+            $summary = & (Join-Path $RepoRoot 'examples/ping-flow-across-hosts.ps1') -Session $sessions -Swaps 100 -Interval 0.05 -Prefix "${prefix}e-" -ModuleManifest $ModuleManifest 6>$null
+        }
+        finally {
+            $sessions.Values | Remove-PSSession -ErrorAction SilentlyContinue
+        }
+        $summary.Switches | Should -Be 100
+        $summary.Sent | Should -BeGreaterThan 500
+        $summary.Lost | Should -Be 0
+        $summary.PingErrors | Should -Be 0
+        $summary.EchoesInC | Should -BeGreaterThan 0
+        $summary.EchoesInD | Should -BeGreaterThan 0
+        ($summary.EchoesInC + $summary.EchoesInD) | Should -BeGreaterOrEqual $summary.Sent
+        foreach ($h in 'h1', 'h2', 'h3') { Get-HostNamespaces $h | Should -BeNullOrEmpty }
+    }
+}

@@ -30,9 +30,13 @@ public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
     private const string NextSet = "Next";
     private const string TargetSet = "Target";
     private const string TargetNamespaceSet = "TargetNamespace";
+    private const string LabNextSet = "LabNext";
+    private const string LabTargetSet = "LabTarget";
 
     /// <summary>The namespace that holds the mapping.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NextSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = TargetSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = TargetNamespaceSet)]
     [Alias("NetNs")]
     [ArgumentCompleter(typeof(NetNsNameCompleter))]
     public string Namespace { get; set; } = null!;
@@ -42,8 +46,20 @@ public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
     [ArgumentCompleter(typeof(FlowAddressCompleter))]
     public string? VirtualAddress { get; set; }
 
+    /// <summary>The lab whose node holds the mapping (with -Node): the node may be on any host of a lab across hosts.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LabNextSet)]
+    [Parameter(Mandatory = true, ParameterSetName = LabTargetSet)]
+    [ArgumentCompleter(typeof(LabNameCompleter))]
+    public string Lab { get; set; } = null!;
+
+    /// <summary>The lab's node that holds the mapping (with -Lab).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LabNextSet)]
+    [Parameter(Mandatory = true, ParameterSetName = LabTargetSet)]
+    public string Node { get; set; } = null!;
+
     /// <summary>The target to switch to; one of the mapping's targets.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = TargetSet)]
+    [Parameter(Mandatory = true, ParameterSetName = LabTargetSet)]
     [ArgumentCompleter(typeof(FlowAddressCompleter))]
     public string Target { get; set; } = null!;
 
@@ -72,6 +88,12 @@ public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
             return;
         }
 
+        if (ParameterSetName is LabNextSet or LabTargetSet)
+        {
+            SwitchInLab();
+            return;
+        }
+
         var to = ParameterSetName switch
         {
             TargetSet => Target,
@@ -90,4 +112,38 @@ public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
             }
         });
     }
+
+    /// <summary>-Lab and -Node: the node's namespace here, or the same command on the node's host.</summary>
+    private void SwitchInLab()
+    {
+        Invoke(Node, () =>
+        {
+            var (state, ns, host) = Labs.DistributedLabs.Locate(Lab, Node);
+            var target = ParameterSetName == LabTargetSet ? Target : null;
+            if (!ShouldProcess($"{Lab} node {Node} ({ns}{(host is null ? string.Empty : " on " + host)}) {VirtualAddress}".TrimEnd(), "Switch flow target to " + (target ?? "the next target")))
+            {
+                return;
+            }
+
+            object? result = host is null
+                ? FlowManager.Switch(ns, VirtualAddress, target, null, CancellationToken, Strict)
+                : Labs.DistributedLabs.RunOn(Hosts, state, host, RemoteSwitch, new object[] { ThisModule.Version, ns, VirtualAddress ?? string.Empty, target ?? string.Empty, Strict.IsPresent });
+            if (PassThru)
+            {
+                WriteObject(result);
+            }
+        });
+    }
+
+    private const string RemoteSwitch = """
+        param([string] $Version, [string] $Namespace, [string] $VirtualAddress, [string] $Target, [bool] $Strict)
+        try {
+            Import-Module MigrationTools -RequiredVersion $Version -ErrorAction Stop
+            $arguments = @{ Namespace = $Namespace; PassThru = $true; Strict = $Strict; Confirm = $false; ErrorAction = 'Stop' }
+            if ($VirtualAddress) { $arguments.VirtualAddress = $VirtualAddress }
+            if ($Target) { $arguments.Target = $Target }
+            @{ Ok = $true; Result = Switch-FlowTarget @arguments }
+        }
+        catch { @{ Ok = $false; ErrorId = $_.FullyQualifiedErrorId; Message = $_.Exception.Message } }
+        """;
 }

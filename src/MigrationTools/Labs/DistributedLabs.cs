@@ -200,6 +200,52 @@ internal static class DistributedLabs
         return pairs.Select((p, i) => results[i] ?? new LabReachability(state.Name, p.From, p.To, p.Address.ToString(), false, null)).ToArray();
     }
 
+    /// <summary>
+    /// Where node <paramref name="node"/> of lab <paramref name="lab"/> lives: the lab's record, the node's namespace
+    /// and its host (null: this machine).
+    /// </summary>
+    public static (LabState State, string Namespace, string? Host) Locate(string lab, string node)
+    {
+        var state = LabManager.Record(lab) ?? throw ErrorCatalog.LabNotFound($"There is no lab named '{lab}'. List them with Get-NetLab.", lab);
+        var definition = state.Whole ?? state.Definition;
+        if (!definition.Nodes.TryGetValue(node, out var found))
+        {
+            throw ErrorCatalog.LabNodeNotFound($"Lab '{lab}' has no node '{node}'; its nodes are {string.Join(", ", definition.Nodes.Keys.Order(StringComparer.Ordinal))}.", node);
+        }
+
+        return (state, state.Prefix + node, found.Host);
+    }
+
+    /// <summary>
+    /// Runs a module command on a host of a lab (<paramref name="script"/> returns @{ Ok; Result } or @{ Ok = $false;
+    /// ErrorId; Message }); its result, or its error as the module's error of the same id.
+    /// </summary>
+    public static object? RunOn(LabHostSessions sessions, LabState state, string host, string script, object[] arguments)
+    {
+        var (session, error) = sessions.Open(state.Name, new[] { state.Whole!.Hosts[host] })[host];
+        if (session is null)
+        {
+            throw ErrorCatalog.LabHostUnreachable($"Host '{host}' of lab '{state.Name}' could not be reached: {error}", host);
+        }
+
+        var output = sessions.RunOnHost(session, script, arguments);
+        if (IsOk(output))
+        {
+            return (output?.BaseObject as System.Collections.IDictionary)?["Result"];
+        }
+
+        var id = (Field(output, "ErrorId") ?? ErrorIds.LabHostFailed).Split(',')[0];
+        var message = $"On host '{host}': {Field(output, "Message") ?? "no answer"}";
+        try
+        {
+            return ErrorCatalog.Create(id, message, host) is var known ? throw known : null;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw ErrorCatalog.LabHostFailed(message, host);
+        }
+    }
+
     /// <summary>The module this cmdlet runs from: its version and folder (what a host gets when it lacks it).</summary>
     internal sealed record ModuleInfo(string Version, string ModuleBase);
 

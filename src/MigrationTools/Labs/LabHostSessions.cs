@@ -140,6 +140,10 @@ internal sealed class LabHostSessions
         return result;
     }
 
+    /// <summary>Runs <paramref name="script"/> on one host, waiting for it (no job: a single call costs one round trip); its last output.</summary>
+    public PSObject? RunOnHost(PSSession session, string script, object[] arguments) =>
+        Run(SingleScript, new Hashtable { ["Session"] = session, ["Script"] = script, ["Arguments"] = arguments }).LastOrDefault();
+
     /// <summary>Copies the module folder <paramref name="moduleBase"/> to <paramref name="destination"/> on the host of <paramref name="session"/>.</summary>
     public void CopyModule(PSSession session, string moduleBase, string destination) =>
         Run(CopyScript, new Hashtable { ["Session"] = session, ["Source"] = moduleBase, ["Destination"] = destination });
@@ -203,6 +207,11 @@ internal sealed class LabHostSessions
         finally {
             if ($started) { $started | Stop-Job -PassThru | Remove-Job -Force }
         }
+        """;
+
+    private const string SingleScript = """
+        param($Session, [string] $Script, [object[]] $Arguments)
+        Invoke-Command -Session $Session -ScriptBlock ([scriptblock]::Create($Script)) -ArgumentList $Arguments -ErrorAction Stop
         """;
 
     private const string CopyScript = """
