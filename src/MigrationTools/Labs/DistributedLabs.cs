@@ -53,7 +53,10 @@ internal static class DistributedLabs
             }
 
             EngineOutput.Progress($"Building lab {name}", "done", 100, completed: true);
-            return Describe(sessions, LabManager.Record(name)!, LabManager.Get(name));
+            // Each host said how its part stands as it built it: no second round trip.
+            var statuses = built.ToDictionary(b => b.Key, b => Field(b.Value.Output, "Status") ?? "Complete", StringComparer.Ordinal);
+            var record = LabManager.Record(name)!;
+            return new NetLab(record, LabStatus.Complete, hosts: statuses);
         }
         catch
         {

@@ -45,6 +45,35 @@ internal sealed class LabHostSessions
 
     private static string Key(string lab, string host) => lab + "\0" + host;
 
+    /// <summary>The SSH port of a session (its connection info's Port; 0 and none mean 22).</summary>
+    private static int PortOf(PSSession session) =>
+        PSObject.AsPSObject(session.Runspace.ConnectionInfo).Properties["Port"]?.Value is int port and > 0 ? port : 22;
+
+    private static string Connection(LabHost host) =>
+        $"ssh\0{host.UserName ?? "root"}@{host.HostName}:{host.Port ?? 22}\0{host.KeyFilePath}\0{string.Join(";", host.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Key + "=" + o.Value))}";
+
+    private static Hashtable ConnectionTable(LabHost h)
+    {
+        // ConnectingTimeout (ms) must be given: without it the SSH transport gives up at once.
+        var connection = new Hashtable { ["HostName"] = h.HostName, ["UserName"] = h.UserName ?? "root", ["ConnectingTimeout"] = 30_000 };
+        if (h.KeyFilePath is not null)
+        {
+            connection["KeyFilePath"] = h.KeyFilePath;
+        }
+
+        if (h.Port is { } port)
+        {
+            connection["Port"] = port;
+        }
+
+        if (h.Options.Count > 0)
+        {
+            connection["Options"] = new Hashtable(h.Options.ToDictionary(o => o.Key, o => (object)o.Value));
+        }
+
+        return connection;
+    }
+
     private static bool IsOpen(PSSession? session) => session?.Runspace.RunspaceStateInfo.State == RunspaceState.Opened;
 
     /// <summary>
@@ -71,42 +100,38 @@ internal sealed class LabHostSessions
             }
         }
 
+        // A host reached before (by any lab) with the same SSH settings is reached through the same session.
+        foreach (var host in toOpen.ToArray())
+        {
+            if (Cache.TryGetValue(Connection(host), out var shared) && IsOpen(shared))
+            {
+                Cache[Key(lab, host.Name)] = shared;
+                result[host.Name] = (shared, null);
+                toOpen.Remove(host);
+            }
+        }
+
         if (toOpen.Count > 0)
         {
-            var connections = toOpen.Select(h =>
-            {
-                // ConnectingTimeout (ms) must be given: without it the SSH transport gives up at once.
-                var connection = new Hashtable { ["HostName"] = h.HostName, ["UserName"] = h.UserName ?? "root", ["ConnectingTimeout"] = 30_000 };
-                if (h.KeyFilePath is not null)
-                {
-                    connection["KeyFilePath"] = h.KeyFilePath;
-                }
-
-                if (h.Port is { } port)
-                {
-                    connection["Port"] = port;
-                }
-
-                if (h.Options.Count > 0)
-                {
-                    connection["Options"] = new Hashtable(h.Options.ToDictionary(o => o.Key, o => (object)o.Value));
-                }
-
-                return connection;
-            }).ToArray();
+            var connections = toOpen.Select(ConnectionTable).ToArray();
+            // One New-PSSession for all hosts: the SSH handshakes run at once. Sessions are matched back to hosts by
+            // name and port (New-PSSession returns them as they open).
             var opened = Run(OpenScript, new Hashtable { ["Connections"] = connections });
-            for (var i = 0; i < toOpen.Count; i++)
+            var sessions = opened.Select(o => o.BaseObject).OfType<PSSession>().ToList();
+            var errors = opened.Select(o => o.BaseObject).OfType<string>().ToArray();
+            foreach (var host in toOpen)
             {
-                var item = opened.ElementAtOrDefault(i);
-                var session = item?.Properties["Session"]?.Value is PSObject wrapped ? wrapped.BaseObject as PSSession : item?.Properties["Session"]?.Value as PSSession;
+                var session = sessions.FirstOrDefault(x => string.Equals(x.ComputerName, host.HostName, StringComparison.OrdinalIgnoreCase) && PortOf(x) == (host.Port ?? 22));
                 if (session is not null)
                 {
-                    Cache[Key(lab, toOpen[i].Name)] = session;
-                    result[toOpen[i].Name] = (session, null);
+                    sessions.Remove(session);
+                    Cache[Key(lab, host.Name)] = session;
+                    Cache[Connection(host)] = session;
+                    result[host.Name] = (session, null);
                 }
                 else
                 {
-                    result[toOpen[i].Name] = (null, item?.Properties["Error"]?.Value?.ToString() ?? "no session was opened");
+                    result[host.Name] = (null, errors.FirstOrDefault(e => e.Contains(host.HostName!, StringComparison.OrdinalIgnoreCase)) ?? errors.FirstOrDefault() ?? "no session was opened");
                 }
             }
         }
@@ -176,10 +201,9 @@ internal sealed class LabHostSessions
 
     private const string OpenScript = """
         param([hashtable[]] $Connections)
-        foreach ($connection in $Connections) {
-            try { [pscustomobject]@{ Session = New-PSSession -SSHConnection $connection -ErrorAction Stop; Error = $null } }
-            catch { [pscustomobject]@{ Session = $null; Error = $_.Exception.Message } }
-        }
+        $failed = $null
+        New-PSSession -SSHConnection $Connections -ErrorAction SilentlyContinue -ErrorVariable failed
+        foreach ($e in @($failed)) { "$e" }
         """;
 
     private const string FanOutScript = """
