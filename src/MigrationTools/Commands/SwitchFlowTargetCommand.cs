@@ -23,6 +23,10 @@ namespace MigrationTools.Commands;
 /// <code>Switch-FlowTarget -Namespace A -TargetNamespace D -PassThru</code>
 /// <para>Points the mapping at D's address and shows old and new target, entries removed and time taken.</para>
 /// </example>
+/// <example>
+/// <code>Switch-FlowTarget -Lab ping-flow -Node A -PassThru</code>
+/// <para>Switches the mapping of node A of lab ping-flow, wherever A lives: for a lab across hosts, on A's host over the lab's session.</para>
+/// </example>
 [Cmdlet(VerbsCommon.Switch, "FlowTarget", SupportsShouldProcess = true, DefaultParameterSetName = NextSet, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FlowSwitchResult))]
 public sealed class SwitchFlowTargetCommand : MigrationToolsCmdlet
