@@ -98,6 +98,22 @@ public sealed class LabPartitionTests
     }
 
     [Fact]
+    public void AnUplinkToAHostsOwnNamespaceIsAnUplinkOfThatHostsPart()
+    {
+        var data = ThreeHosts();
+        data["Links"] = ((object[])data["Links"]!).Append(H(("Endpoints", A("C:up0", "host@west:lab-up0")), ("Addresses", A("10.77.0.1/30", "10.77.0.2/30")))).ToArray();
+        var lab = LabFileParser.Parse(data, "lab.psd1");
+
+        var uplink = LabPartition.Split(lab, Fail)["west"].Links.Single(l => l.IsUplink);
+
+        Assert.Equal("host@west:lab-up0", lab.Links.Single(l => l.IsUplink).B.ToString());
+        Assert.Equal("host:lab-up0", uplink.B.ToString());
+        Assert.Null(uplink.B.OnHost);
+        Assert.Equal(new[] { "10.77.0.2/30" }, uplink.AddressesB);
+        Assert.Contains("'C:up0', 'host@west:lab-up0'", LabFileWriter.Write(lab), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheBaseVniFollowsTheLabsNameWhenTheFileGivesNone()
     {
         var data = ThreeHosts();
@@ -128,12 +144,14 @@ public sealed class LabPartitionTests
         { "a node on an unknown host", "Nodes.C.Host", "there is no host 'south' (hosts: east, north, west).", d => { Node(d, "C")["Host"] = "south"; return d; } },
         { "a host without an underlay address", "Hosts.west", "host 'west' has no underlay address: its HostName is not an address, so give Address.", d => { Host(d, "west").Remove("Address"); return d; } },
         { "a local node linked to a host without Vxlan.Address", "Vxlan.Address", "nodes on this machine have links to other hosts: give this machine's underlay address (Vxlan = @{ Address = '...' }).", d => { Node(d, "B").Remove("Host"); return d; } },
-        { "an uplink from a node on another host", "Links[3].Endpoints", "node 'C' is on host 'west': an uplink ('host:NAME') joins a node on this machine to the namespace the lab is built from.", d => { d["Links"] = ((object[])d["Links"]!).Append(H(("Endpoints", A("C:up0", "host:up0")))).ToArray(); return d; } },
+        { "an uplink from a node on another host", "Links[3].Endpoints", "node 'C' is on host 'west': its uplink to that host's own namespace is 'host@west:up0' ('host:NAME' is this machine's).", d => { d["Links"] = ((object[])d["Links"]!).Append(H(("Endpoints", A("C:up0", "host:up0")))).ToArray(); return d; } },
         { "impairments on a link between hosts", "Links[1]", "a link between hosts takes no impairments: put them on a link inside one host.", d => { ((Hashtable)((object[])d["Links"]!)[1])["DelayMs"] = 5; return d; } },
         { "an underlay address with a prefix length", "Hosts.west.Address", "'10.199.0.12/24' is not an IP address (the host's underlay address, without a prefix length).", d => { Host(d, "west")["Address"] = "10.199.0.12/24"; return d; } },
         { "a bad host name", "Hosts.we st", "'we st' cannot be a host name: use letters, digits, '-', '_' and '.'.", d => { ((Hashtable)d["Hosts"]!)["we st"] = H(); return d; } },
         { "an unknown host key", "Hosts.west.Password", "unknown key; the keys here are HostName, UserName, KeyFilePath, Port, Options, Address.", d => { Host(d, "west")["Password"] = "x"; return d; } },
         { "an SSH port out of range", "Hosts.west.Port", "70000 is out of range (1 to 65535).", d => { Host(d, "west")["Port"] = 70000; return d; } },
+        { "an uplink to another host's namespace", "Links[3].Endpoints", "node 'C' is on host 'west': its uplink to that host's own namespace is 'host@west:up0' ('host:NAME' is this machine's).", d => { d["Links"] = ((object[])d["Links"]!).Append(H(("Endpoints", A("C:up0", "host@north:up0")))).ToArray(); return d; } },
+        { "an uplink to an unknown host", "Links[3].Endpoints", "'host@south:up0': there is no host 'south' (hosts: east, north, west).", d => { d["Links"] = ((object[])d["Links"]!).Append(H(("Endpoints", A("C:up0", "host@south:up0")))).ToArray(); return d; } },
         { "underlays of two families", "Links[1]", "the underlay addresses of 'east' and 'west' (10.199.0.11, fd99::12) are of two families.", d => { Host(d, "west")["Address"] = "fd99::12"; return d; } },
     };
 

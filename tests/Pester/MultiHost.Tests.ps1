@@ -292,3 +292,33 @@ Describe 'The ping flow migration across three hosts (examples/ping-flow-across-
         foreach ($h in 'h1', 'h2', 'h3') { Get-HostNamespaces $h | Should -BeNullOrEmpty }
     }
 }
+
+Describe 'An uplink to a host''s own namespace (host@NAME:IF)' -Tag RequireRoot, Integration {
+    It 'puts the far end in that host''s namespace, reaches it, and deletes it with the lab' {
+        $file = Join-Path $sim.Folder 'uplink.psd1'
+        $h = $sim.LabHosts['h2']
+        $options = ($h.Options.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key) = '$($_.Value)'" }) -join '; '
+        Set-Content -Path $file -Value @"
+@{
+    Hosts = @{ h2 = @{ HostName = '$($h.HostName)'; KeyFilePath = '$($h.KeyFilePath)'; Options = @{ $options } } }
+    Nodes = @{ a = @{ Host = 'h2' } }
+    Links = @( @{ Endpoints = 'a:up0', 'host@h2:mtup0'; Addresses = '10.77.0.1/30', '10.77.0.2/30' } )
+}
+"@
+        $name = "${prefix}up"
+        try {
+            $null = New-NetLab -Path $file -Name $name -Prefix "${prefix}u-"
+            (On h2 { & ip -br addr show dev mtup0 | Out-String }) | Should -Match '10\.77\.0\.2/30'
+            $tested = @(Test-NetLab -Name $name)
+            ($tested | Where-Object To -eq 'host').Reachable | Should -BeTrue
+            $exported = Export-NetLab -Lab $name -Path (Join-Path $sim.Folder 'uplink-export.psd1')
+            (Get-Content -Raw $exported.FullName) | Should -Match "'a:up0', 'host@h2:mtup0'"
+        }
+        finally {
+            Remove-NetLab -Name $name -Confirm:$false -ErrorAction SilentlyContinue
+        }
+        (On h2 { & ip -br link | Out-String }) | Should -Not -Match 'mtup0'
+        # The machine that built the lab has no such interface.
+        (& ip -br link | Out-String) | Should -Not -Match 'mtup0'
+    }
+}

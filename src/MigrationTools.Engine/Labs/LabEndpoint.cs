@@ -15,9 +15,15 @@ internal sealed record LabEndpoint(string Node, string Interface)
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsHere => Node.Length == 0;
 
-    /// <summary>An end in the namespace the lab is built from.</summary>
-    public static LabEndpoint Here(string @interface) => new(string.Empty, @interface);
+    /// <summary>
+    /// For an uplink of a lab across hosts written <c>host@NAME:IF</c>: the host (of the lab's Hosts) in whose own
+    /// namespace the far end is; null: the machine that builds the lab.
+    /// </summary>
+    public string? OnHost { get; init; }
+
+    /// <summary>An end in the namespace the lab is built from (of host <paramref name="onHost"/>, for a lab across hosts).</summary>
+    public static LabEndpoint Here(string @interface, string? onHost = null) => new(string.Empty, @interface) { OnHost = onHost };
 
     /// <inheritdoc />
-    public override string ToString() => $"{(IsHere ? HostWord : Node)}:{Interface}";
+    public override string ToString() => $"{(IsHere ? HostWord + (OnHost is null ? string.Empty : "@" + OnHost) : Node)}:{Interface}";
 }

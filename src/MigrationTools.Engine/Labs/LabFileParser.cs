@@ -65,7 +65,6 @@ internal static partial class LabFileParser
         }
 
         var interfaces = nodes.Keys.ToDictionary(n => n, _ => new HashSet<string>(StringComparer.Ordinal) { "lo" }, StringComparer.Ordinal);
-        interfaces[string.Empty] = new HashSet<string>(StringComparer.Ordinal); // uplinks' ends in the namespace the lab is built from
         var nodeAddresses = nodes.Keys.ToDictionary(n => n, _ => new List<IpPrefix>(), StringComparer.Ordinal);
         var links = new List<LabLink>();
         foreach (var (item, path) in reader.Items(data, "Links", string.Empty))
@@ -97,6 +96,11 @@ internal static partial class LabFileParser
             }
 
             links.Add(link);
+        }
+
+        foreach (var (link, index) in links.Select((l, i) => (l, i)).Where(x => x.l.B.OnHost is not null && !hosts.ContainsKey(x.l.B.OnHost!)))
+        {
+            throw reader.Fail($"Links[{index}].Endpoints", $"'{link.B}': there is no host '{link.B.OnHost}'{(hosts.Count == 0 ? " (the lab has no Hosts section; 'host:NAME' is the namespace the lab is built from)" : $" (hosts: {string.Join(", ", hosts.Keys.Order(StringComparer.Ordinal))})")}");
         }
 
         var segments = Segments(reader, data, nodes, interfaces, nodeAddresses);
@@ -281,7 +285,8 @@ internal static partial class LabFileParser
 
             var node = text[..colon];
             var @interface = text[(colon + 1)..];
-            if (node == LabEndpoint.HostWord && !nodes.ContainsKey(node))
+            var onHost = node.StartsWith(LabEndpoint.HostWord + "@", StringComparison.Ordinal) && !nodes.ContainsKey(node) ? node[(LabEndpoint.HostWord.Length + 1)..] : null;
+            if ((node == LabEndpoint.HostWord || onHost is { Length: > 0 }) && !nodes.ContainsKey(node))
             {
                 if (!hostAllowed)
                 {
@@ -293,7 +298,9 @@ internal static partial class LabFileParser
                     throw Fail(path, $"'{@interface}' cannot be an interface name: {invalid}");
                 }
 
-                return interfaces[string.Empty].Add(@interface) ? LabEndpoint.Here(@interface) : throw Fail(path, $"the uplink interface '{@interface}' is given twice");
+                // One set of names per namespace that uplinks end in: this machine's, and each host's own.
+                var names = interfaces.TryGetValue("@" + onHost, out var set) ? set : interfaces["@" + onHost] = new HashSet<string>(StringComparer.Ordinal);
+                return names.Add(@interface) ? LabEndpoint.Here(@interface, onHost) : throw Fail(path, $"the uplink interface '{@interface}' is given twice");
             }
 
             if (!nodes.ContainsKey(node))

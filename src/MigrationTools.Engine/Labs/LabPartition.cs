@@ -70,12 +70,16 @@ internal static class LabPartition
             var link = lab.Links[i];
             if (link.IsUplink)
             {
-                if (HostOf(link.A.Node) != Local)
+                // host:NAME is this machine's own namespace; host@east:NAME is east's, for a node on east.
+                var required = link.B.OnHost ?? Local;
+                if (HostOf(link.A.Node) != required)
                 {
-                    throw fail($"Links[{i}].Endpoints", $"node '{link.A.Node}' is on host '{HostOf(link.A.Node)}': an uplink ('host:NAME') joins a node on this machine to the namespace the lab is built from");
+                    throw fail($"Links[{i}].Endpoints", HostOf(link.A.Node) == Local
+                        ? $"node '{link.A.Node}' is on this machine: its uplink is 'host:{link.B.Interface}'"
+                        : $"node '{link.A.Node}' is on host '{HostOf(link.A.Node)}': its uplink to that host's own namespace is 'host@{HostOf(link.A.Node)}:{link.B.Interface}' ('host:NAME' is this machine's)");
                 }
 
-                links[Local].Add(link);
+                links[required].Add(link with { B = LabEndpoint.Here(link.B.Interface) });
                 continue;
             }
 
