@@ -48,14 +48,7 @@ function Write-Lab([string] $Path, [bool] $AcrossHosts) {
     }
     $links.Add("        @{ Endpoints = 'r1:r2', 'r2:r1'; Addresses = '10.250.0.1/24', '10.250.0.2/24' }")
     $links.Add("        @{ Endpoints = 'r2:r3', 'r3:r2'; Addresses = '10.250.1.1/24', '10.250.1.2/24' }")
-    $hosts = if ($AcrossHosts) {
-        $lines = foreach ($name in 'h1', 'h2', 'h3') {
-            $h = $sim.LabHosts[$name]
-            $options = ($h.Options.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key) = '$($_.Value)'" }) -join '; '
-            "        $name = @{ HostName = '$($h.HostName)'; KeyFilePath = '$($h.KeyFilePath)'; Options = @{ $options } }"
-        }
-        "    Hosts = @{`n$($lines -join "`n")`n    }"
-    }
+    $hosts = if ($AcrossHosts) { '    ' + (Format-SimulatedHosts $sim) }
     Set-Content -Path $Path -Value "@{`n$hosts`n    Nodes = @{`n$($nodes -join "`n")`n    }`n    Links = @(`n$($links -join "`n")`n    )`n}"
 }
 

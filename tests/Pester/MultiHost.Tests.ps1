@@ -20,19 +20,11 @@ BeforeAll {
     }
 
     # The ping flow migration's topology on three hosts: A and its router B on h1, C on h2, D on h3.
-    function script:New-LabFile([string] $Path, [hashtable] $Hosts = $sim.LabHosts, [switch] $AddressOnly) {
-        $lines = foreach ($name in $Hosts.Keys | Sort-Object) {
-            $h = $Hosts[$name]
-            if ($AddressOnly) { "        $name = @{ Address = '$($h.HostName)' }"; continue }
-            $options = ($h.Options.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key) = '$($_.Value)'" }) -join '; '
-            "        $name = @{ HostName = '$($h.HostName)'; UserName = 'root'; KeyFilePath = '$($h.KeyFilePath)'; Options = @{ $options } }"
-        }
+    function script:New-LabFile([string] $Path, [switch] $AddressOnly) {
         Set-Content -Path $Path -Value @"
 @{
     Name  = 'x3'
-    Hosts = @{
-$($lines -join "`n")
-    }
+    $(Format-SimulatedHosts $sim -AddressOnly:$AddressOnly)
     Nodes = @{
         A = @{ Host = 'h1'; Routes = @( @{ Destination = 'default'; Gateway = 'fd00:ab::b' }, @{ Destination = 'default'; Gateway = '10.201.1.254' } ) }
         B = @{ Host = 'h1'; Forwarding = `$true }
@@ -239,14 +231,9 @@ Describe 'Failures of a lab across hosts' -Tag RequireRoot, Integration {
 Describe 'A segment across hosts' -Tag RequireRoot, Integration {
     It 'joins members on two hosts with one VXLAN port per host that floods to the other, every pair reachable' {
         $file = Join-Path $sim.Folder 'segment.psd1'
-        $hostLines = foreach ($n in 'h1', 'h2') {
-            $h = $sim.LabHosts[$n]
-            $options = ($h.Options.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key) = '$($_.Value)'" }) -join '; '
-            "$n = @{ HostName = '$($h.HostName)'; KeyFilePath = '$($h.KeyFilePath)'; Options = @{ $options } }"
-        }
         Set-Content -Path $file -Value @"
 @{
-    Hosts    = @{ $($hostLines -join '; ') }
+    $(Format-SimulatedHosts $sim -Name h1, h2)
     Nodes    = @{ a = @{ Host = 'h1' }; b = @{ Host = 'h1' }; c = @{ Host = 'h2' }; d = @{ Host = 'h2' } }
     Segments = @{ lan = @{ Members = 'a:eth0', 'b:eth0', 'c:eth0', 'd:eth0'; Addresses = @{ a = '10.88.0.1/24'; b = '10.88.0.2/24'; c = '10.88.0.3/24'; d = '10.88.0.4/24' } } }
 }
@@ -296,11 +283,9 @@ Describe 'The ping flow migration across three hosts (examples/ping-flow-across-
 Describe 'An uplink to a host''s own namespace (host@NAME:IF)' -Tag RequireRoot, Integration {
     It 'puts the far end in that host''s namespace, reaches it, and deletes it with the lab' {
         $file = Join-Path $sim.Folder 'uplink.psd1'
-        $h = $sim.LabHosts['h2']
-        $options = ($h.Options.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key) = '$($_.Value)'" }) -join '; '
         Set-Content -Path $file -Value @"
 @{
-    Hosts = @{ h2 = @{ HostName = '$($h.HostName)'; KeyFilePath = '$($h.KeyFilePath)'; Options = @{ $options } } }
+    $(Format-SimulatedHosts $sim -Name h2)
     Nodes = @{ a = @{ Host = 'h2' } }
     Links = @( @{ Endpoints = 'a:up0', 'host@h2:mtup0'; Addresses = '10.77.0.1/30', '10.77.0.2/30' } )
 }

@@ -138,6 +138,17 @@ function Invoke-Checked {
     if ($LASTEXITCODE -ne 0) { throw "$file $($arguments -join ' ') failed: $output" }
 }
 
+# The Hosts section of a lab file for these hosts (-AddressOnly: each host's underlay address alone, for New-NetLab -Session).
+function Format-SimulatedHosts([Parameter(Mandatory)] $Simulation, [string[]] $Name = @($Simulation.LabHosts.Keys | Sort-Object), [switch] $AddressOnly) {
+    $lines = foreach ($n in $Name) {
+        $h = $Simulation.LabHosts[$n]
+        if ($AddressOnly) { "$n = @{ Address = '$($h.HostName)' }"; continue }
+        $options = ($h.Options.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key) = '$($_.Value)'" }) -join '; '
+        "$n = @{ HostName = '$($h.HostName)'; UserName = 'root'; KeyFilePath = '$($h.KeyFilePath)'; Options = @{ $options } }"
+    }
+    "Hosts = @{ $($lines -join '; ') }"
+}
+
 # Opens a session to a simulated host as a user would (New-PSSession over SSH).
 function New-SimulatedHostSession([Parameter(Mandatory)] $Simulation, [Parameter(Mandatory)] [string] $Name) {
     $h = $Simulation.LabHosts[$Name]
@@ -169,4 +180,4 @@ function Remove-SimulatedHost([Parameter(Mandatory)] $Simulation) {
     Remove-Item -Recurse -Force $Simulation.Folder -ErrorAction SilentlyContinue
 }
 
-Export-ModuleMember -Function New-SimulatedHost, New-SimulatedHostSession, Stop-SimulatedHost, Start-SimulatedHost, Remove-SimulatedHost
+Export-ModuleMember -Function New-SimulatedHost, Format-SimulatedHosts, New-SimulatedHostSession, Stop-SimulatedHost, Start-SimulatedHost, Remove-SimulatedHost
