@@ -47,7 +47,7 @@ internal static partial class LabDrift
             var prefix = IpPrefix.Parse(address);
             if (HereLinks.Get(iface) is { } live && !live.Addresses.Any(a => a.ToString() == prefix.ToString()))
             {
-                yield return new Finding(Difference(state, LabEndpoint.HostWord, "Address", $"{iface} {prefix}", "present", "missing"), () => HereLinks.AddAddress(iface, prefix));
+                yield return new Finding(Difference(state, string.Empty, "Address", $"{iface} {prefix}", "present", "missing"), () => HereLinks.AddAddress(iface, prefix));
             }
         }
     }

@@ -89,9 +89,9 @@ internal static partial class LabDrift
         return identity is { } live && (record is null || LabNamespaceOwnership.IsOwned(record, live)) ? name : null;
     }
 
-    /// <summary>A difference at <paramref name="node"/> (empty, or "host": the namespace the lab was built from, which has no name).</summary>
+    /// <summary>A difference at <paramref name="node"/> (empty: the namespace the lab was built from, which has no name; reported as "host").</summary>
     private static LabDifference Difference(LabState state, string node, string kind, string item, string expected, string actual) =>
-        node.Length == 0 || (node == LabEndpoint.HostWord && !state.Definition.Nodes.ContainsKey(node))
+        node.Length == 0
             ? new(state.Name, LabEndpoint.HostWord, string.Empty, kind, item, expected, actual)
             : new(state.Name, node, state.Prefix + node, kind, item, expected, actual);
 

@@ -135,8 +135,7 @@ internal static partial class LabTester
 
     /// <summary>The addresses of a node that others can aim at: its links' and extra addresses (not loopback's own).</summary>
     internal static IReadOnlyList<IpPrefix> NodeAddresses(LabDefinition lab, string node) =>
-        lab.Wires.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
-            .Concat(lab.Vxlans.Where(v => v.Node == node).SelectMany(v => v.Addresses))
+        LinkAddresses(lab, node)
             .Concat(lab.Addresses.Where(a => a.Node == node).Select(a => a.Address))
             .Select(a => IpPrefix.Parse(a))
             .Where(p => !IPAddress.IsLoopback(p.Address) && !p.Address.IsIPv6LinkLocal)
@@ -146,9 +145,7 @@ internal static partial class LabTester
     internal static bool Routes(LabDefinition lab, string node, IPAddress address)
     {
         var family = IpPrefix.FamilyOf(address);
-        var connected = lab.Wires.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
-            .Concat(lab.Vxlans.Where(v => v.Node == node).SelectMany(v => v.Addresses))
-            .Select(a => IpPrefix.Parse(a));
+        var connected = LinkAddresses(lab, node).Select(a => IpPrefix.Parse(a));
         if (connected.Any(p => p.Family == family && Covers(p.Network, address)))
         {
             return true;
@@ -159,6 +156,11 @@ internal static partial class LabTester
                 ? (r.IPv6 ? IpFamily.IPv6 : IpFamily.IPv4) == family
                 : IpPrefix.TryParse(r.Destination, out var prefix) && prefix.Value.Family == family && Covers(prefix.Value, address));
     }
+
+    /// <summary>The addresses of a node's own links: its veth ends (segment members included) and VXLAN interfaces.</summary>
+    private static IEnumerable<string> LinkAddresses(LabDefinition lab, string node) =>
+        lab.Wires.SelectMany(l => (l.A.Node == node ? l.AddressesA : Array.Empty<string>()).Concat(l.B.Node == node ? l.AddressesB : Array.Empty<string>()))
+            .Concat(lab.Vxlans.Where(v => v.Node == node).SelectMany(v => v.Addresses));
 
     private static bool Covers(IpPrefix prefix, IPAddress address)
     {
