@@ -50,6 +50,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
     internal static partial nint Write(int fd, byte* buffer, nint count);
 
+    [LibraryImport(Library, EntryPoint = "pread", SetLastError = true)]
+    internal static partial nint PRead(FileDescriptor fd, byte* buffer, nint count, long offset);
+
+    [LibraryImport(Library, EntryPoint = "pwrite", SetLastError = true)]
+    internal static partial nint PWrite(FileDescriptor fd, byte* buffer, nint count, long offset);
+
     [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
     internal static partial int Fcntl(int fd, int command, int argument);
 

@@ -65,7 +65,7 @@ internal static class LabBuilder
         {
             var stages = new (string Name, Action Run)[]
             {
-                ("namespaces", () => state = CreateNamespaces(state, cancellationToken)),
+                ("namespaces", () => state = CreateNamespaces(definition, state, cancellationToken)),
                 ("links", () => CreateLinks(definition, prefix, cancellationToken)),
                 ("addresses", () => AddAddresses(definition, prefix, cancellationToken)),
                 ("nftables rulesets", () => LoadRulesets(definition, prefix, cancellationToken)),
@@ -81,7 +81,9 @@ internal static class LabBuilder
                 cancellationToken.ThrowIfCancellationRequested();
                 EngineOutput.Progress(activity, stages[i].Name, i * 100 / stages.Length);
                 FaultPoints.Reach("lab-stage:" + stages[i].Name);
+                var stageStart = watch.Elapsed;
                 stages[i].Run();
+                EngineOutput.Verbose($"Lab '{name}': {stages[i].Name} in {(watch.Elapsed - stageStart).TotalMilliseconds:0} ms.");
             }
 
             EngineOutput.Progress(activity, "done", 100, completed: true);
@@ -109,39 +111,60 @@ internal static class LabBuilder
         }
     }
 
-    private static LabState CreateNamespaces(LabState state, CancellationToken cancellationToken)
+    /// <summary>Threads that make a lab's namespaces and links: the kernel takes requests from several at once.</summary>
+    internal static int BuildThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    private static LabState CreateNamespaces(LabDefinition definition, LabState state, CancellationToken cancellationToken)
     {
-        var made = new List<LabNamespace>();
-        foreach (var ns in state.Namespaces)
+        var made = new LabNamespace[state.Namespaces.Count];
+        NamespaceThread.ForEach(made.Length, BuildThreads, i =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            var ns = state.Namespaces[i];
             // The intent first: a builder killed after the namespace exists and before its identity is recorded still
             // leaves what tells that namespace from one made by hand later (its creation time).
             LabStore.RecordMade(state.Name, ns with { IntendedAt = LabNamespaceOwnership.Now() });
-            var created = NetNsManager.Create(ns.Name, cancellationToken);
-            // Recorded before the next step: a builder killed from here on leaves the identity of what it made.
-            var recorded = ns with { Identity = created.Identity.ToString() };
+            var identity = NetNsManager.CreateBare(ns.Name, CreationSysctlsOf(definition, ns.Node));
+            // Recorded before this thread's next step: a builder killed from here on leaves the identity of what it made.
+            var recorded = ns with { Identity = identity.ToString() };
             LabStore.RecordMade(state.Name, recorded);
-            made.Add(recorded);
+            made[i] = recorded;
             FaultPoints.Reach("lab-namespace-made");
-        }
+        }, cancellationToken);
 
         var updated = state with { Namespaces = made };
         LabStore.Write(updated);
         return updated;
     }
 
+    /// <summary>
+    /// The sysctls written as a namespace is made, from inside it: a node's that need no interface (IPv6 addresses
+    /// kept across a flap, forwarding), a segment's IPv6 off (its bridge and ports send nothing of their own).
+    /// </summary>
+    private static IReadOnlyList<(string Key, string Value)> CreationSysctlsOf(LabDefinition definition, string node) =>
+        definition.Nodes.TryGetValue(node, out var labNode) ? BaseSysctlsOf(labNode)
+        : definition.Segments.Any(s => s.Name == node) ? SegmentSysctls
+        : Array.Empty<(string, string)>();
+
+    private static readonly (string Key, string Value)[] SegmentSysctls =
+    {
+        ("net.ipv6.conf.default.disable_ipv6", "1"),
+        ("net.ipv6.conf.all.disable_ipv6", "1"),
+    };
+
     private static void CreateLinks(LabDefinition definition, string prefix, CancellationToken cancellationToken)
     {
         foreach (var segment in definition.Segments)
         {
-            CreateBridge(segment, prefix + segment.Name);
+            LinkManager.CreateBridge(prefix + segment.Name, segment.BridgeName, segment.Mtu);
         }
 
-        foreach (var link in definition.Wires)
+        // The pairs on several threads (each link touches only its two ends); rates and impairments after, in order.
+        var wires = definition.Wires.ToArray();
+        NamespaceThread.ForEach(wires.Length, BuildThreads, i => Wire(wires[i], prefix, cancellationToken), cancellationToken);
+        foreach (var link in wires)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Connect(link, prefix, cancellationToken);
+            Shape(link, prefix, cancellationToken);
         }
 
         foreach (var vxlan in definition.Vxlans)
@@ -173,13 +196,23 @@ internal static class LabBuilder
     /// </summary>
     internal static void CreateBridge(LabSegment segment, string @namespace)
     {
-        NetNsSysctl.Write(@namespace, "net.ipv6.conf.default.disable_ipv6", "1");
-        NetNsSysctl.Write(@namespace, "net.ipv6.conf.all.disable_ipv6", "1");
+        foreach (var (key, value) in SegmentSysctls)
+        {
+            NetNsSysctl.Write(@namespace, key, value);
+        }
+
         LinkManager.CreateBridge(@namespace, segment.BridgeName, segment.Mtu);
     }
 
     /// <summary>One lab link: the veth pair (a segment's member link: its port joins the bridge) and its rate limits.</summary>
     internal static void Connect(LabLink link, string prefix, CancellationToken cancellationToken)
+    {
+        Wire(link, prefix, cancellationToken);
+        Shape(link, prefix, cancellationToken);
+    }
+
+    /// <summary>A link's veth pair, or its uplink; a segment member's port joins its bridge.</summary>
+    private static void Wire(LabLink link, string prefix, CancellationToken cancellationToken)
     {
         if (link.IsUplink)
         {
@@ -191,6 +224,15 @@ internal static class LabBuilder
         if (link.Segment is not null)
         {
             LinkManager.SetMaster(prefix + link.B.Node, link.B.Interface, LabSegment.BridgeNameOf(link.Segment));
+        }
+    }
+
+    /// <summary>A link's rate limits and impairments, on each end that has them (none on an uplink).</summary>
+    private static void Shape(LabLink link, string prefix, CancellationToken cancellationToken)
+    {
+        if (link.IsUplink)
+        {
+            return;
         }
 
         foreach (var (end, impairment) in new[] { (link.A, link.ImpairmentA), (link.B, link.ImpairmentB) })
@@ -207,11 +249,12 @@ internal static class LabBuilder
         }
     }
 
+    /// <summary>The sysctls of each node that were not written as its namespace was made: its own (they may need its interfaces).</summary>
     private static void SetSysctls(LabDefinition definition, string prefix)
     {
         foreach (var node in definition.Nodes.Values)
         {
-            foreach (var (key, value) in SysctlsOf(node, prefix + node.Name))
+            foreach (var (key, value) in OwnSysctlsOf(node, prefix + node.Name))
             {
                 NetNsSysctl.Write(prefix + node.Name, key, value);
             }
@@ -223,7 +266,13 @@ internal static class LabBuilder
     /// links and tunnels exist): IPv6 addresses kept across a link flap (the kernel drops them by default, and keeps
     /// IPv4's), forwarding when asked, then the node's own Sysctls, which may still say otherwise.
     /// </summary>
-    internal static IReadOnlyList<(string Key, string Value)> SysctlsOf(LabNode node, string @namespace)
+    internal static IReadOnlyList<(string Key, string Value)> SysctlsOf(LabNode node, string @namespace) =>
+        // A key set twice ends with its last value.
+        BaseSysctlsOf(node).Concat(OwnSysctlsOf(node, @namespace))
+            .GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
+
+    /// <summary>What every node gets before its own sysctls: IPv6 addresses kept across a flap, forwarding when asked.</summary>
+    private static IReadOnlyList<(string Key, string Value)> BaseSysctlsOf(LabNode node)
     {
         var settings = new List<(string Key, string Value)> { ("net.ipv6.conf.all.keep_addr_on_down", "1") };
         if (node.Forwarding)
@@ -232,33 +281,42 @@ internal static class LabBuilder
             settings.Add(("net.ipv6.conf.all.forwarding", "1"));
         }
 
+        return settings;
+    }
+
+    /// <summary>A node's own Sysctls, in order, wildcard keys expanded to the keys its namespace has now.</summary>
+    private static IEnumerable<(string Key, string Value)> OwnSysctlsOf(LabNode node, string @namespace)
+    {
         foreach (var (key, value) in node.Sysctls)
         {
             if (!key.Contains('*', StringComparison.Ordinal))
             {
-                settings.Add((key, value));
+                yield return (key, value);
                 continue;
             }
 
             var pattern = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(key).Replace("\\*", "[^.]*") + "$");
-            settings.AddRange(NetNsSysctl.List(@namespace, pattern.IsMatch).Select(s => (s.Name, value)));
+            foreach (var setting in NetNsSysctl.List(@namespace, pattern.IsMatch))
+            {
+                yield return (setting.Name, value);
+            }
         }
-
-        // A key set twice ends with its last value.
-        return settings.GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
     }
+
     private static void AddAddresses(LabDefinition definition, string prefix, CancellationToken cancellationToken)
     {
-        foreach (var link in definition.Wires)
+        // A link's addresses on one thread, in order (the first on an interface is its primary); links on several.
+        var wires = definition.Wires.ToArray();
+        NamespaceThread.ForEach(wires.Length, BuildThreads, i =>
         {
-            foreach (var (end, addresses) in new[] { (link.A, link.AddressesA), (link.B, link.AddressesB) })
+            foreach (var (end, addresses) in new[] { (wires[i].A, wires[i].AddressesA), (wires[i].B, wires[i].AddressesB) })
             {
                 foreach (var address in addresses)
                 {
                     AddAddress(prefix, end, IpPrefix.Parse(address));
                 }
             }
-        }
+        }, cancellationToken);
 
         foreach (var vxlan in definition.Vxlans)
         {
@@ -323,13 +381,15 @@ internal static class LabBuilder
 
     private static void AddRoutes(LabDefinition definition, string prefix, CancellationToken cancellationToken)
     {
-        foreach (var node in definition.Nodes.Values)
+        // A node's routes in order on one thread, nodes on several.
+        var nodes = definition.Nodes.Values.Where(n => n.Routes.Count > 0).ToArray();
+        NamespaceThread.ForEach(nodes.Length, BuildThreads, i =>
         {
-            foreach (var route in node.Routes)
+            foreach (var route in nodes[i].Routes)
             {
-                RouteManager.Add(prefix + node.Name, SpecOf(route), cancellationToken);
+                RouteManager.Add(prefix + nodes[i].Name, SpecOf(route), cancellationToken);
             }
-        }
+        }, cancellationToken);
     }
 
     private static void CreateMappings(LabDefinition definition, string prefix, CancellationToken cancellationToken)

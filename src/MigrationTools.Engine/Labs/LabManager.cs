@@ -165,26 +165,12 @@ internal static class LabManager
         }
 
         RemoveUplinks(state);
-        var removed = 0;
-        foreach (var ns in state.Namespaces)
-        {
-            var identity = NetNsIdentity.Of(NetNsPaths.MountPath(ns.Name));
-            // A namespace made after the lab's under the same name is not the lab's.
-            if (identity is not { } live || !LabNamespaceOwnership.IsOwned(ns, live))
-            {
-                continue;
-            }
-
-            try
-            {
-                NetNsManager.Remove(ns.Name);
-                removed++;
-            }
-            catch (MigrationToolsException ex) when (ex.ErrorId == ErrorIds.NetNsNotFound)
-            {
-            }
-        }
-
+        // A namespace made after the lab's under the same name is not the lab's.
+        var owned = state.Namespaces
+            .Where(ns => NetNsIdentity.Of(NetNsPaths.MountPath(ns.Name)) is { } live && LabNamespaceOwnership.IsOwned(ns, live))
+            .Select(ns => ns.Name)
+            .ToArray();
+        var removed = NetNsManager.RemoveAll(owned, skipMissing: true);
         LabStore.Delete(state.Name);
         NetNsState.Sweep();
         EngineOutput.Verbose($"Removed lab '{state.Name}' and its {removed} namespace(s).");

@@ -23,6 +23,8 @@ internal static class LabStore
 {
     private const string JournalName = "namespaces.jsonl";
 
+    private static readonly object JournalGate = new();
+
     internal static string Root => Path.Combine(NetNsPaths.StateDirectory, "labs");
 
     internal static string FileOf(string name) => Path.Combine(Root, name, "lab.json");
@@ -54,15 +56,28 @@ internal static class LabStore
     }
 
     /// <summary>Appends a namespace the build has just made, with its identity, to the lab's journal.</summary>
-    internal static void RecordMade(string name, LabNamespace made)
+    internal static void RecordMade(string name, LabNamespace made) => RecordMade(name, new[] { made });
+
+    /// <summary>Appends several namespaces to the lab's journal in one write (builders on several threads share it).</summary>
+    internal static void RecordMade(string name, IReadOnlyCollection<LabNamespace> made)
     {
-        try
+        var lines = new System.Text.StringBuilder();
+        foreach (var ns in made)
         {
-            File.AppendAllText(JournalOf(name), JsonSerializer.Serialize(made) + "\n");
+            lines.Append(JsonSerializer.Serialize(ns)).Append('\n');
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+
+        lock (JournalGate)
         {
-            throw ErrorCatalog.StateWriteFailed($"Could not record namespace {made.Name} of lab {name}: {ex.Message}", made.Name, ex);
+            try
+            {
+                File.AppendAllText(JournalOf(name), lines.ToString());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                var first = made.First().Name;
+                throw ErrorCatalog.StateWriteFailed($"Could not record namespace {first} of lab {name}: {ex.Message}", first, ex);
+            }
         }
     }
 

@@ -56,6 +56,24 @@ internal static class NetNsManager
     /// <summary>Creates namespace <paramref name="name"/> with loopback up. Nothing is left behind on failure.</summary>
     public static NetNamespace Create(string name, CancellationToken cancellationToken = default)
     {
+        var (identity, made) = Make(name, Array.Empty<(string, string)>(), socket =>
+        {
+            var forwarding = NetNsSysctl.ReadForwardingHere();
+            return (Links: Rtnetlink.Links(socket), Addresses: Rtnetlink.Addresses(socket, null), Forwarding: forwarding);
+        });
+        return new NetNamespace(name, identity, LinkManager.ToInterfaces(name, made.Links, made.Addresses), made.Forwarding.IPv4, made.Forwarding.IPv6);
+    }
+
+    /// <summary>
+    /// Creates namespace <paramref name="name"/> with loopback up and <paramref name="sysctls"/> written from inside
+    /// it as it is made (no second visit), and reads nothing back: what a lab builder making many needs. Nothing is
+    /// left behind on failure.
+    /// </summary>
+    internal static NetNsIdentity CreateBare(string name, IReadOnlyList<(string Key, string Value)> sysctls) =>
+        Make(name, sysctls, _ => 0).Identity;
+
+    private static (NetNsIdentity Identity, T Made) Make<T>(string name, IReadOnlyList<(string Key, string Value)> sysctls, Func<NetlinkSocket, T> inside)
+    {
         NameValidator.EnsureNamespaceName(name);
         HostRequirements.EnsureRoot();
         if (NetNsLookup.Exists(name))
@@ -77,8 +95,9 @@ internal static class NetNsManager
         NetlinkSocket? socket = null;
         try
         {
-            // One thread does it all: it enters the new namespace, and the socket it opens there is kept for later.
-            var made = NamespaceThread.RunOnNewThread("netns-new:" + name, () =>
+            // One worker does it all: it makes the new namespace its own, and the socket it opens there is kept for
+            // later; then the worker goes back to its own namespace.
+            var made = NamespaceThread.RunOnWorker(() =>
             {
                 if (Libc.Unshare(NamespaceConstants.CLONE_NEWNET) != 0)
                 {
@@ -98,15 +117,19 @@ internal static class NetNsManager
                     throw Failed("bring loopback up in the new namespace", ack.Error, name);
                 }
 
-                var forwarding = NetNsSysctl.ReadForwardingHere();
-                return (Links: Rtnetlink.Links(socket), Addresses: Rtnetlink.Addresses(socket, null), Forwarding: forwarding);
+                foreach (var (key, value) in sysctls)
+                {
+                    NetNsSysctl.WriteHere(name, key, value);
+                }
+
+                return inside(socket);
             });
             var identity = NetNsIdentity.Of(path) ?? throw NetNsLookup.NotFound(name);
             Rtnetlink.Adopt(name, identity, socket!);
             // A new namespace starts with no state; whatever an earlier one of that name left is discarded.
-            NetNsState.Sweep();
+            NetNsState.DiscardStale(name, identity);
             EngineOutput.Verbose($"Created network namespace '{name}' ({path}) with loopback up.");
-            return new NetNamespace(name, identity, LinkManager.ToInterfaces(name, made.Links, made.Addresses), made.Forwarding.IPv4, made.Forwarding.IPv6);
+            return (identity, made);
         }
         catch
         {
@@ -120,43 +143,67 @@ internal static class NetNsManager
     public static IReadOnlyList<int> ProcessIds(string name) => ProcessIds(NetNsLookup.IdentityOf(name));
 
     /// <summary>The pids of every process (other than this one) whose network namespace has <paramref name="identity"/>.</summary>
-    internal static IReadOnlyList<int> ProcessIds(NetNsIdentity identity)
-    {
-        var result = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
-                pid != Environment.ProcessId && NetNsIdentity.Of(directory + "/ns/net") == identity)
-            {
-                result.Add(pid);
-            }
-        }
-
-        return result;
-    }
-
+    internal static IReadOnlyList<int> ProcessIds(NetNsIdentity identity) =>
+        ProcessesIn(new HashSet<NetNsIdentity> { identity }).TryGetValue(identity, out var pids) ? pids : Array.Empty<int>();
 
     /// <summary>
     /// Removes namespace <paramref name="name"/>: stops every process still running in it (SIGTERM, then SIGKILL),
     /// closes this process's sockets in it, forgets the module's state for it and unmounts and deletes the bind
     /// mount, as <c>ip netns delete</c> does. Veth peers in other namespaces go with it.
     /// </summary>
-    public static void Remove(string name, CancellationToken cancellationToken = default)
+    public static void Remove(string name, CancellationToken cancellationToken = default) => RemoveAll(new[] { name });
+
+    /// <summary>
+    /// Removes namespaces as <see cref="Remove"/> does, with one look at /proc for the processes in all of them and one
+    /// wait for those to end: a lab's thousand namespaces cost a thousand unmounts, not a thousand scans of /proc.
+    /// A name that is gone fails with <c>NetNsNotFound</c> before anything is removed.
+    /// </summary>
+    internal static int RemoveAll(IReadOnlyList<string> names, bool skipMissing = false)
     {
-        var identity = NetNsLookup.IdentityOf(name);
+        if (skipMissing)
+        {
+            names = names.Where(n => NetNsIdentity.Of(NetNsPaths.MountPath(n)) is not null).ToArray();
+        }
+
+        var identities = names.Select(NetNsLookup.IdentityOf).ToArray();
         HostRequirements.EnsureRoot();
+        var wanted = identities.ToHashSet();
+        var inside = ProcessesIn(wanted);
         // Programs the module started may still be on their way into the namespace (ip netns exec before setns).
-        var pids = ProcessIds(identity)
-            .Union(NetNsProcessManager.List(name).Where(p => p.IsRunning).Select(p => p.ProcessId))
+        var pids = inside.Values.SelectMany(p => p)
+            .Union(names.SelectMany(n => NetNsProcessManager.List(n)).Where(p => p.IsRunning).Select(p => p.ProcessId))
             .ToArray();
         ProcessSignals.Terminate(pids, TimeSpan.FromSeconds(2));
-        NetNsProcessManager.ForgetNamespace(name);
-        // Open sockets would keep the namespace (and its veth peers) alive after the bind mount is gone.
-        Rtnetlink.Close(name);
-        NetfilterSession.Close(name);
-        NetNsState.Forget(name);
-        Unmount(NetNsPaths.MountPath(name));
-        EngineOutput.Verbose($"Removed network namespace '{name}'" + (pids.Length > 0 ? $" and stopped {pids.Length} process(es) in it." : "."));
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            NetNsProcessManager.ForgetNamespace(name);
+            // Open sockets would keep the namespace (and its veth peers) alive after the bind mount is gone.
+            Rtnetlink.Close(name);
+            NetfilterSession.Close(name);
+            NetNsState.Forget(name);
+            Unmount(NetNsPaths.MountPath(name));
+            var stopped = inside.TryGetValue(identities[i], out var these) ? these.Count : 0;
+            EngineOutput.Verbose($"Removed network namespace '{name}'" + (stopped > 0 ? $" and stopped {stopped} process(es) in it." : "."));
+        }
+
+        return names.Count;
+    }
+
+    /// <summary>The pids of the processes (other than this one) in each of the namespaces of <paramref name="identities"/>.</summary>
+    private static Dictionary<NetNsIdentity, List<int>> ProcessesIn(IReadOnlySet<NetNsIdentity> identities)
+    {
+        var result = new Dictionary<NetNsIdentity, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
+                pid != Environment.ProcessId && NetNsIdentity.Of(directory + "/ns/net") is { } identity && identities.Contains(identity))
+            {
+                (result.TryGetValue(identity, out var list) ? list : result[identity] = new List<int>()).Add(pid);
+            }
+        }
+
+        return result;
     }
 
     private static void Unmount(string path)

@@ -128,6 +128,16 @@ internal static class NetNsState
         return discarded;
     }
 
+    /// <summary>Discards the state recorded for <paramref name="name"/> when it belongs to a namespace other than <paramref name="identity"/>.</summary>
+    internal static void DiscardStale(string name, NetNsIdentity identity)
+    {
+        var directory = DirectoryOf(name);
+        if (Directory.Exists(directory) && ReadIdentity(directory) is var recorded && recorded != identity)
+        {
+            Discard(name, recorded, "it belongs to an earlier namespace of that name");
+        }
+    }
+
     private static NetNsIdentity? ReadIdentity(string directory)
     {
         try

@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 using MigrationTools.Engine.Addressing;
 
 namespace MigrationTools.Engine.Namespaces;
@@ -34,6 +36,9 @@ internal static class NetNsSysctl
         var path = PathOf(key);
         NamespaceThread.Run(@namespace, () => WriteFile(@namespace, path, key, value));
     }
+
+    /// <summary>Writes sysctl <paramref name="key"/> in the calling thread's namespace (a worker inside <paramref name="namespace"/>).</summary>
+    internal static void WriteHere(string @namespace, string key, string value) => WriteFile(@namespace, PathOf(key), key, value);
 
     /// <summary>
     /// Writes a per-interface setting, e.g. net.ipv6.conf.IF.accept_dad. The path is built here rather than from a
@@ -114,30 +119,53 @@ internal static class NetNsSysctl
 
     /// <summary>
     /// Writes one /proc/sys file from the namespace's thread; a missing key, a read-only key and a value the kernel
-    /// refuses are each their own error, and the change is reported on the verbose stream.
+    /// refuses are each their own error, and the change is reported on the verbose stream. One open, a read of the
+    /// value before and a write at offset 0 (a sysctl ignores a write past it): the path is looked up once, which is
+    /// what costs in a namespace the thread has just entered.
     /// </summary>
-    private static bool WriteFile(string @namespace, string path, string key, string value)
+    private static unsafe bool WriteFile(string @namespace, string path, string key, string value)
     {
-        try
+        using var fd = Libc.OpenOwned(path, FileConstants.O_RDWR | FileConstants.O_CLOEXEC, 0);
+        var readable = !fd.IsInvalid;
+        using var writeOnly = readable ? null : Libc.OpenOwned(path, FileConstants.O_WRONLY | FileConstants.O_CLOEXEC, 0);
+        var target = readable ? fd : writeOnly!;
+        if (target.IsInvalid)
         {
-            var before = File.Exists(path) ? TryRead(path) : null;
-            File.WriteAllText(path, value);
-            MigrationTools.Core.Reporting.EngineOutput.Verbose($"Set {key} = {value} in '{@namespace}' (was {before ?? "unreadable"}).");
-            return true;
+            var errno = Libc.LastError;
+            throw errno switch
+            {
+                Errno.ENOENT or Errno.ENOTDIR => ErrorCatalog.SysctlNotFound($"The sysctl '{key}' does not exist in namespace '{@namespace}'.", key),
+                Errno.EACCES or Errno.EPERM => ErrorCatalog.SysctlReadOnly($"The sysctl '{key}' cannot be written in namespace '{@namespace}': it is read-only.", key),
+                _ => WriteFailed(@namespace, key, value, errno),
+            };
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+
+        string? before = null;
+        Span<byte> buffer = stackalloc byte[256];
+        if (readable)
         {
-            throw ErrorCatalog.SysctlNotFound($"The sysctl '{key}' does not exist in namespace '{@namespace}'.", key, ex);
+            fixed (byte* b = buffer)
+            {
+                var read = Libc.PRead(target, b, buffer.Length, 0);
+                before = read >= 0 ? Encoding.UTF8.GetString(buffer[..(int)read]).Trim() : null;
+            }
         }
-        catch (UnauthorizedAccessException ex)
+
+        var bytes = Encoding.UTF8.GetBytes(value);
+        fixed (byte* b = bytes)
         {
-            throw ErrorCatalog.SysctlReadOnly($"The sysctl '{key}' cannot be written in namespace '{@namespace}': it is read-only.", key, ex);
+            if (Libc.PWrite(target, b, bytes.Length, 0) < 0)
+            {
+                throw WriteFailed(@namespace, key, value, Libc.LastError);
+            }
         }
-        catch (IOException ex)
-        {
-            throw ErrorCatalog.SysctlWriteFailed($"Could not set {key}={value} in namespace '{@namespace}': {ex.Message}", key, ex);
-        }
+
+        MigrationTools.Core.Reporting.EngineOutput.Verbose($"Set {key} = {value} in '{@namespace}' (was {before ?? "unreadable"}).");
+        return true;
     }
+
+    private static MigrationToolsException WriteFailed(string @namespace, string key, string value, Errno errno) =>
+        ErrorCatalog.SysctlWriteFailed($"Could not set {key}={value} in namespace '{@namespace}': {Libc.Describe(errno)} (errno {(int)errno}).", key);
 
     private static string? TryRead(string path)
     {
