@@ -111,8 +111,14 @@ internal static class LabBuilder
         }
     }
 
-    /// <summary>Threads that make a lab's namespaces and links: the kernel takes requests from several at once.</summary>
-    internal static int BuildThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
+    /// <summary>
+    /// Threads that make a lab's namespaces and links: the kernel takes requests from several at once. One per core,
+    /// at most 4; <c>MIGRATIONTOOLS_LAB_THREADS</c> (1 to 16) says otherwise (1: one at a time, as the bench compares).
+    /// </summary>
+    internal static int BuildThreads =>
+        int.TryParse(Environment.GetEnvironmentVariable("MIGRATIONTOOLS_LAB_THREADS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var threads) && threads is >= 1 and <= 16
+            ? threads
+            : Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     private static LabState CreateNamespaces(LabDefinition definition, LabState state, CancellationToken cancellationToken)
     {
@@ -141,9 +147,15 @@ internal static class LabBuilder
     /// kept across a flap, forwarding), a segment's IPv6 off (its bridge and ports send nothing of their own).
     /// </summary>
     private static IReadOnlyList<(string Key, string Value)> CreationSysctlsOf(LabDefinition definition, string node) =>
-        definition.Nodes.TryGetValue(node, out var labNode) ? BaseSysctlsOf(labNode)
+        definition.Nodes.TryGetValue(node, out var labNode) ? BaseSysctlsOf(labNode).Append(NoDad).ToArray()
         : definition.Segments.Any(s => s.Name == node) ? SegmentSysctls
         : Array.Empty<(string, string)>();
+
+    /// <summary>
+    /// A lab namespace does no IPv6 duplicate address detection: every address in a lab is its file's (a duplicate
+    /// is the file's mistake), and a link is usable the moment it is up. Its interfaces are born with DAD off.
+    /// </summary>
+    private static readonly (string Key, string Value) NoDad = ("net.ipv6.conf.default.accept_dad", "0");
 
     private static readonly (string Key, string Value)[] SegmentSysctls =
     {
@@ -160,7 +172,7 @@ internal static class LabBuilder
 
         // The pairs on several threads (each link touches only its two ends); rates and impairments after, in order.
         var wires = definition.Wires.ToArray();
-        NamespaceThread.ForEach(wires.Length, BuildThreads, i => Wire(wires[i], prefix, cancellationToken), cancellationToken);
+        NamespaceThread.ForEach(wires.Length, BuildThreads, i => Wire(wires[i], prefix, dadOffByDefault: true, cancellationToken), cancellationToken);
         foreach (var link in wires)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -207,12 +219,13 @@ internal static class LabBuilder
     /// <summary>One lab link: the veth pair (a segment's member link: its port joins the bridge) and its rate limits.</summary>
     internal static void Connect(LabLink link, string prefix, CancellationToken cancellationToken)
     {
-        Wire(link, prefix, cancellationToken);
+        // A lab being repaired may have been made before its namespaces were born with DAD off: written per interface.
+        Wire(link, prefix, dadOffByDefault: false, cancellationToken);
         Shape(link, prefix, cancellationToken);
     }
 
     /// <summary>A link's veth pair, or its uplink; a segment member's port joins its bridge.</summary>
-    private static void Wire(LabLink link, string prefix, CancellationToken cancellationToken)
+    private static void Wire(LabLink link, string prefix, bool dadOffByDefault, CancellationToken cancellationToken)
     {
         if (link.IsUplink)
         {
@@ -220,7 +233,7 @@ internal static class LabBuilder
             return;
         }
 
-        LinkManager.ConnectVeth(prefix + link.A.Node, link.A.Interface, prefix + link.B.Node, link.B.Interface, link.Mtu, cancellationToken);
+        LinkManager.ConnectVeth(prefix + link.A.Node, link.A.Interface, prefix + link.B.Node, link.B.Interface, link.Mtu, dadOffByDefault, cancellationToken);
         if (link.Segment is not null)
         {
             LinkManager.SetMaster(prefix + link.B.Node, link.B.Interface, LabSegment.BridgeNameOf(link.Segment));

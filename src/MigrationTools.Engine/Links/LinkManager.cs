@@ -63,7 +63,16 @@ internal static class LinkManager
     /// address detection is turned off on both ends before they come up. If a later step fails the pair is deleted
     /// again, so nothing is left half-made.
     /// </summary>
-    public static VethPair ConnectVeth(string @namespace, string @interface, string peerNamespace, string peerInterface, int? mtu, CancellationToken cancellationToken = default)
+    public static VethPair ConnectVeth(string @namespace, string @interface, string peerNamespace, string peerInterface, int? mtu, CancellationToken cancellationToken = default) =>
+        ConnectVeth(@namespace, @interface, peerNamespace, peerInterface, mtu, dadOffByDefault: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ConnectVeth(string, string, string, string, int?, CancellationToken)"/>; with
+    /// <paramref name="dadOffByDefault"/> both namespaces have <c>net.ipv6.conf.default.accept_dad</c> 0 (a lab's, set
+    /// as they were made), so the ends are born without DAD and nothing is written per interface: a /proc/sys lookup
+    /// costs more the more namespaces there are, and a lab makes a thousand.
+    /// </summary>
+    internal static VethPair ConnectVeth(string @namespace, string @interface, string peerNamespace, string peerInterface, int? mtu, bool dadOffByDefault, CancellationToken cancellationToken)
     {
         NameValidator.EnsureNamespaceName(@namespace);
         NameValidator.EnsureNamespaceName(peerNamespace);
@@ -107,8 +116,12 @@ internal static class LinkManager
             // A veth pair is point to point: no duplicate address can exist on it. Without DAD the link-local
             // addresses are valid as soon as the link is up, so IPv6 (neighbour discovery, forwarding) works at
             // once instead of after about two seconds.
-            NetNsSysctl.WriteInterfaceSetting(@namespace, IpFamily.IPv6, @interface, "accept_dad", "0");
-            NetNsSysctl.WriteInterfaceSetting(peerNamespace, IpFamily.IPv6, peerInterface, "accept_dad", "0");
+            if (!dadOffByDefault)
+            {
+                NetNsSysctl.WriteInterfaceSetting(@namespace, IpFamily.IPv6, @interface, "accept_dad", "0");
+                NetNsSysctl.WriteInterfaceSetting(peerNamespace, IpFamily.IPv6, peerInterface, "accept_dad", "0");
+            }
+
             SetByName(@namespace, @interface, up: true, mtu: null);
             FaultPoints.Reach("veth-first-end-up");
             SetByName(peerNamespace, peerInterface, up: true, mtu: null);
