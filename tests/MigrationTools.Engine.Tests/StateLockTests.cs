@@ -8,7 +8,7 @@ using Xunit;
 
 namespace MigrationTools.Engine.Tests;
 
-/// <summary>The lock between sessions: how long it waits, and what a wait that runs out says.</summary>
+/// <summary>The lock between sessions: how long it waits, what a wait that runs out says, kept locks and the generation writers leave.</summary>
 public sealed class StateLockTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "mtx-lock-" + Guid.NewGuid().ToString("N"), ".lock");
@@ -51,5 +51,58 @@ public sealed class StateLockTests : IDisposable
         StateLock.Acquire(_path, TimeSpan.FromSeconds(1), CancellationToken.None).Dispose();
         using var again = StateLock.Acquire(_path, TimeSpan.FromMilliseconds(100), CancellationToken.None);
         Assert.NotNull(again);
+    }
+
+    [Fact]
+    public void AKeptLockShutsOutAnotherOpenerAndAnotherThreadOfThisProcessUntilReleased()
+    {
+        var keeper = new StateLock.Keeper(_path);
+        var held = keeper.TryAcquire(TimeSpan.FromSeconds(1), CancellationToken.None);
+        Assert.NotNull(held);
+        // Another open of the file (another session): flock keeps it out.
+        Assert.Equal(ErrorIds.StateLockTimeout, Assert.Throws<MigrationToolsException>(() => StateLock.Acquire(_path, TimeSpan.FromMilliseconds(100), CancellationToken.None)).ErrorId);
+        // Another thread of this process through the same kept file: flock alone would let it in; the gate does not.
+        var other = new Thread(() => Assert.Equal(ErrorIds.StateLockTimeout,
+            Assert.Throws<MigrationToolsException>(() => keeper.TryAcquire(TimeSpan.FromMilliseconds(100), CancellationToken.None)).ErrorId));
+        other.Start();
+        other.Join();
+
+        held!.Dispose();
+        using var again = StateLock.Acquire(_path, TimeSpan.FromMilliseconds(100), CancellationToken.None);
+    }
+
+    [Fact]
+    public void AKeptLockWhoseFileWasRemovedAndMadeAgainIsNotTaken()
+    {
+        var keeper = new StateLock.Keeper(_path);
+        keeper.TryAcquire(TimeSpan.FromSeconds(1), CancellationToken.None)!.Dispose();
+        Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        File.WriteAllText(_path, string.Empty);
+
+        Assert.Null(keeper.TryAcquire(TimeSpan.FromSeconds(1), CancellationToken.None));
+        // Nothing is left held: the file at the path can be locked at once.
+        using var fresh = StateLock.Acquire(_path, TimeSpan.FromMilliseconds(100), CancellationToken.None);
+    }
+
+    [Fact]
+    public void TheGenerationIsZeroUntilAWriterChangesItAndEveryChangeIsANewOneOthersSee()
+    {
+        var seen = new System.Collections.Generic.HashSet<long>();
+        using (var first = StateLock.Acquire(_path, TimeSpan.FromSeconds(1), CancellationToken.None))
+        {
+            Assert.Equal(0, first.Generation);
+            for (var i = 0; i < 20; i++)
+            {
+                first.Changed();
+                Assert.True(seen.Add(first.Generation));
+            }
+        }
+
+        var keeper = new StateLock.Keeper(_path);
+        using var kept = keeper.TryAcquire(TimeSpan.FromSeconds(1), CancellationToken.None)!;
+        var last = kept.Generation;
+        Assert.Contains(last, seen);
+        Assert.NotEqual(0, last);
     }
 }

@@ -139,6 +139,20 @@ Describe 'Flow mapping and switching (nftables)' -Tag RequireRoot, Integration {
         Remove-Item "$out-*" -ErrorAction SilentlyContinue
     }
 
+    It 'switches by the mapping as another session made it again, not as this session read it before' {
+        # This session has read fe00::1's targets (fc01::1, fc02::2) in its switches; another session makes the
+        # mapping again with fc01::9 among them. A switch that trusted what it read before would refuse fc01::9.
+        Switch-FlowTarget -Namespace $lab.A -VirtualAddress fe00::1 -Target fc02::2
+        $script = "Remove-FlowMapping -Namespace '$($lab.A)' -VirtualAddress fe00::1 -Confirm:`$false; New-FlowMapping -Namespace '$($lab.A)' -VirtualAddress fe00::1 -Target fc02::2, fc01::9 | Out-Null"
+        $out = Join-Path ([IO.Path]::GetTempPath()) "mtt-remap-$([Guid]::NewGuid().ToString('N'))"
+        $session = Start-ChildSession -ModuleManifest $ModuleManifest -Script $script -OutputPath $out
+        $session | Wait-Process -Timeout 60
+        $session.ExitCode | Should -Be 0
+        (Switch-FlowTarget -Namespace $lab.A -VirtualAddress fe00::1 -Target fc01::9 -PassThru).NewTarget.ToString() | Should -Be 'fc01::9'
+        (Switch-FlowTarget -Namespace $lab.A -VirtualAddress fe00::1 -PassThru).NewTarget.ToString() | Should -Be 'fc02::2'
+        Remove-Item "$out*" -ErrorAction SilentlyContinue
+    }
+
     It 'removes a mapping with its rules and leaves the namespace''s other rules alone' {
         Remove-FlowMapping -Namespace $lab.A -VirtualAddress 10.202.0.1 -Confirm:$false
         Get-FlowMapping -Namespace $lab.A | Should -HaveCount 1

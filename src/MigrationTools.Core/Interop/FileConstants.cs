@@ -25,6 +25,7 @@ internal static class FileConstants
     internal const short POLLIN = 1;
 
     internal const int AT_FDCWD = -100;
+    internal const int AT_EMPTY_PATH = 0x1000;
     internal const int AT_SYMLINK_NOFOLLOW = 0x100;
     internal const uint STATX_INO = 0x100;
     internal const uint STATX_CTIME = 0x80;

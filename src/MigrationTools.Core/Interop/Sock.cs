@@ -28,6 +28,7 @@ internal static class Sock
     internal const int IPPROTO_RAW = 255;
     internal const int IP_MTU = 14;
 
+    internal const int MSG_TRUNC = 0x20;
     internal const int MSG_DONTWAIT = 0x40;
     internal const int MSG_WAITFORONE = 0x10000;
 

@@ -92,6 +92,7 @@ internal static class FlowManager
         try
         {
             StateFiles.Write(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)), state);
+            flowLock.Changed();
         }
         catch
         {
@@ -108,9 +109,9 @@ internal static class FlowManager
     /// nat output hook): without a route to the virtual address every send fails with "Network is unreachable" and the
     /// mapping never sees a packet. The kernel's own lookup says so: a warning, or <c>FlowUnroutable</c> when strict.
     /// </summary>
-    private static void CheckRoute(string @namespace, IPAddress vip, bool strict)
+    private static void CheckRoute(string @namespace, IPAddress vip, bool strict, NetNsIdentity? identity = null)
     {
-        if (Rtnetlink.HasRouteTo(@namespace, vip))
+        if (Rtnetlink.HasRouteTo(@namespace, vip, identity))
         {
             return;
         }
@@ -155,6 +156,7 @@ internal static class FlowManager
             ?? throw NotMapped(@namespace, vip);
         BackendOf(state.Backend).Remove(@namespace, vip, lastMapping: states.Count == 1);
         FileCleanup.TryDelete(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)));
+        flowLock.Changed();
         var purged = ConntrackTable.Purge(@namespace, new ConntrackFilter(Destination: vip)).Count;
         EngineOutput.Verbose($"Removed the mapping of {vip} in '{@namespace}' and {purged} conntrack entries of its flows.");
     }
@@ -182,6 +184,7 @@ internal static class FlowManager
         }
 
         FileCleanup.TryDelete(Path.Combine(NetNsState.Prepare(@namespace, Area), FileName(vip)));
+        flowLock.Changed();
     }
 
     /// <summary>
@@ -192,12 +195,13 @@ internal static class FlowManager
         bool strict = false)
     {
         var watch = Stopwatch.StartNew();
-        NetNsLookup.EnsureExists(@namespace);
+        // The namespace is checked by the lock (its identity, one statx); marks[0] is the start.
+        var marks = new TimeSpan[7];
+        using var flowLock = NetNsState.LockKept(@namespace, Area, cancellationToken, out var folder, out var identity);
         IPAddress? requested = target is null ? null : IpPrefix.ParseAddress(target, "target address");
         IPAddress? vipFilter = virtualAddress is null ? null : IpPrefix.ParseAddress(virtualAddress, "virtual address");
-
-        using var flowLock = NetNsState.Lock(@namespace, Area, cancellationToken, out var folder);
-        var state = SelectState(@namespace, vipFilter, StateFiles.ReadAllCached<MappingState>(folder).Select(f => f.Value).ToList());
+        marks[1] = watch.Elapsed;
+        var state = SelectState(@namespace, vipFilter, MappingsUnder(flowLock, folder));
         var vip = IPAddress.Parse(state.VirtualAddress);
         var targets = state.Targets.Select(IPAddress.Parse).ToArray();
         if (targetNamespace is not null)
@@ -218,11 +222,14 @@ internal static class FlowManager
             }
         }
 
-        CheckRoute(@namespace, vip, strict);
+        marks[2] = watch.Elapsed;
+        CheckRoute(@namespace, vip, strict, identity);
+        marks[3] = watch.Elapsed;
         var backend = BackendOf(state.Backend);
-        return NetfilterSession.Use(@namespace, session =>
+        return NetfilterSession.Use(@namespace, identity, session =>
         {
             var current = backend.ReadCurrent(@namespace, session.Command, vip);
+            marks[4] = marks[5] = watch.Elapsed;
             if (current is null && state.Backend == FlowBackend.Nftables && !NftablesFlowBackend.TableExists(@namespace))
             {
                 throw ErrorCatalog.FlowMappingNotFound($"The mapping of {vip} in '{@namespace}' is recorded but its rules are gone (removed outside MigrationTools?). Remove and re-create it.", vip.ToString());
@@ -234,16 +241,39 @@ internal static class FlowManager
             {
                 // The order is the experiment's: mapping first, conntrack second.
                 backend.Replace(@namespace, session.Command, vip, next);
+                marks[5] = watch.Elapsed;
                 removed = PurgeFlows(session, vip, _ => true);
                 // A packet that was translated by the old mapping while it was replaced is confirmed a moment
                 // later; its entry shows up in the next events and is purged here too.
                 removed += PurgeFlows(session, vip, entry => !entry.Reply.Source.Equals(next));
             }
 
-            EngineOutput.Verbose($"Switched {vip} in '{@namespace}' from {current?.ToString() ?? "(none)"} to {next}; removed {removed} conntrack entries.");
-            return new FlowSwitchResult(@namespace, vip, current, next, removed, watch.Elapsed, state.Backend);
+            marks[6] = watch.Elapsed;
+            var phases = new FlowSwitchPhases(marks[1] - marks[0], marks[2] - marks[1], marks[3] - marks[2], marks[4] - marks[3], marks[5] - marks[4], marks[6] - marks[5]);
+            EngineOutput.Verbose($"Switched {vip} in '{@namespace}' from {current?.ToString() ?? "(none)"} to {next}; removed {removed} conntrack entries ({phases}).");
+            return new FlowSwitchResult(@namespace, vip, current, next, removed, marks[6], state.Backend, phases);
         });
     }
+
+    /// <summary>
+    /// The mappings recorded in <paramref name="folder"/>, read under <paramref name="flowLock"/>: the list read
+    /// before when no writer has changed the folder's generation since (a switch reads its mapping on every call and
+    /// writes none), read from the files otherwise.
+    /// </summary>
+    private static List<MappingState> MappingsUnder(StateLock flowLock, string folder)
+    {
+        var generation = flowLock.Generation;
+        if (generation != 0 && ReadMappings.TryGetValue(folder, out var read) && read.Generation == generation)
+        {
+            return read.States;
+        }
+
+        var states = StateFiles.ReadAll<MappingState>(folder).Select(f => f.Value).ToList();
+        ReadMappings[folder] = (generation, states);
+        return states;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Generation, List<MappingState> States)> ReadMappings = new(StringComparer.Ordinal);
 
     private static int PurgeFlows(NetfilterSession session, IPAddress vip, Func<ConntrackEntry, bool> predicate)
     {

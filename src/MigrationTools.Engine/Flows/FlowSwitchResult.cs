@@ -6,7 +6,7 @@ namespace MigrationTools.Engine.Flows;
 /// <summary>What a switch did.</summary>
 public sealed class FlowSwitchResult
 {
-    internal FlowSwitchResult(string @namespace, IPAddress virtualAddress, IPAddress? oldTarget, IPAddress newTarget, int conntrackEntriesRemoved, TimeSpan duration, FlowBackend backend)
+    internal FlowSwitchResult(string @namespace, IPAddress virtualAddress, IPAddress? oldTarget, IPAddress newTarget, int conntrackEntriesRemoved, TimeSpan duration, FlowBackend backend, FlowSwitchPhases phases)
     {
         Namespace = @namespace;
         VirtualAddress = virtualAddress;
@@ -15,6 +15,7 @@ public sealed class FlowSwitchResult
         ConntrackEntriesRemoved = conntrackEntriesRemoved;
         Duration = duration;
         Backend = backend;
+        Phases = phases;
     }
 
     /// <summary>The namespace.</summary>
@@ -31,6 +32,8 @@ public sealed class FlowSwitchResult
     public TimeSpan Duration { get; }
     /// <summary>The backend that holds the mapping.</summary>
     public FlowBackend Backend { get; }
+    /// <summary>Where <see cref="Duration"/> went, phase by phase.</summary>
+    public FlowSwitchPhases Phases { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{VirtualAddress}: {OldTarget} -> {NewTarget}";

@@ -104,29 +104,66 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// Reads every message already queued without waiting. Returns false when the kernel dropped events because
     /// the queue overflowed (ENOBUFS): the caller must resynchronise from a dump.
     /// </summary>
-    internal bool DrainQueued(NetlinkMessageHandler handler)
+    internal unsafe bool DrainQueued(NetlinkMessageHandler handler)
     {
+        // Event messages are small: up to EventSlots of them in one recvmmsg, each in its own slot of the buffer.
+        const int slotSize = 8192;
+        var slots = Math.Min(EventSlots, _receiveBuffer.Length / slotSize);
+        var vectors = stackalloc IoVec[slots];
+        var headers = stackalloc MMsgHdr[slots];
+        ObjectDisposedException.ThrowIf(_fd.IsClosed, this);
         while (true)
         {
-            var received = TryReceive(Sock.MSG_DONTWAIT, out var errno);
-            switch (errno)
+            int received;
+            fixed (byte* pointer = _receiveBuffer)
             {
-                case Errno.None:
-                    break;
-                case Errno.EAGAIN:
-                    return true;
-                case Errno.ENOBUFS:
-                    return false;
-                default:
-                    throw Failure("read netlink events", new NetlinkAck(errno, null));
+                for (var i = 0; i < slots; i++)
+                {
+                    vectors[i] = new IoVec { Base = pointer + (i * slotSize), Length = slotSize };
+                    headers[i] = new MMsgHdr { Header = new MsgHdr { Iov = &vectors[i], IovLength = 1 } };
+                }
+
+                received = Libc.RecvMmsg(_fd, headers, (uint)slots, Sock.MSG_DONTWAIT, null);
             }
 
-            foreach (var message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+            if (received < 0)
             {
-                handler(message);
+                var errno = Libc.LastError;
+                switch (errno)
+                {
+                    case Errno.EINTR:
+                        continue;
+                    case Errno.EAGAIN:
+                        return true;
+                    case Errno.ENOBUFS:
+                        return false;
+                    default:
+                        throw Failure("read netlink events", new NetlinkAck(errno, null));
+                }
+            }
+
+            for (var i = 0; i < received; i++)
+            {
+                if ((headers[i].Header.Flags & Sock.MSG_TRUNC) != 0)
+                {
+                    // An event larger than its slot was cut: what it said is lost, as after an overflow.
+                    return false;
+                }
+
+                foreach (var message in new NetlinkMessageReader(_receiveBuffer.AsSpan(i * slotSize, (int)headers[i].Length)))
+                {
+                    handler(message);
+                }
+            }
+
+            if (received < slots)
+            {
+                return true;
             }
         }
     }
+
+    private const int EventSlots = 16;
 
     /// <summary>
     /// Sends a dump request whose sequence number is <paramref name="sequence"/> and hands every reply message of

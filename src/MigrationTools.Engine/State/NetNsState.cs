@@ -91,8 +91,46 @@ internal static class NetNsState
         return StateLock.Acquire(Path.Combine(folder, ".lock"), StateLock.Timeout, cancellationToken);
     }
 
+    /// <summary>
+    /// <see cref="Lock(string, string, CancellationToken, out string)"/> for a path taken on every call (a flow
+    /// switch): the lock file stays open between calls, and while the namespace is the one it was opened for (one
+    /// statx) and the file is still the one at its path, taking it is one flock: no identity file read, no mkdir.
+    /// </summary>
+    internal static StateLock LockKept(string name, string area, CancellationToken cancellationToken, out string folder, out NetNsIdentity identity)
+    {
+        identity = NetNsIdentity.Of(NetNsPaths.MountPath(name)) ?? throw NetNsLookup.NotFound(name);
+        if (KeptLocks.TryGetValue((name, area), out var kept) && kept.Identity == identity &&
+            kept.Keeper.TryAcquire(StateLock.Timeout, cancellationToken) is { } held)
+        {
+            folder = kept.Folder;
+            return held;
+        }
+
+        // First use, another namespace of that name, or a folder made again: checked and opened anew.
+        folder = Prepare(name, area);
+        var fresh = new KeptLock(identity, folder, new StateLock.Keeper(Path.Combine(folder, ".lock")));
+        KeptLocks[(name, area)] = fresh;
+        return fresh.Keeper.TryAcquire(StateLock.Timeout, cancellationToken)
+            ?? StateLock.Acquire(fresh.Keeper.Path, StateLock.Timeout, cancellationToken);
+    }
+
+    private sealed record KeptLock(NetNsIdentity Identity, string Folder, StateLock.Keeper Keeper);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, string Area), KeptLock> KeptLocks = new();
+
     /// <summary>Drops every piece of state of a namespace (whose processes are already stopped).</summary>
-    internal static void Forget(string name) => FileCleanup.TryDeleteDirectory(DirectoryOf(name));
+    internal static void Forget(string name)
+    {
+        foreach (var key in KeptLocks.Keys)
+        {
+            if (key.Name == name)
+            {
+                KeptLocks.TryRemove(key, out _);
+            }
+        }
+
+        FileCleanup.TryDeleteDirectory(DirectoryOf(name));
+    }
 
     /// <summary>The namespaces that have state, whether current or stale.</summary>
     internal static IReadOnlyList<string> Names()

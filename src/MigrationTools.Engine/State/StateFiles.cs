@@ -94,36 +94,6 @@ internal static class StateFiles
         return files.Where(f => !Path.GetFileName(f).StartsWith('.')).OrderBy(f => f, StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// <see cref="ReadAll{T}"/> for state that is read far more often than written (a flow switch reads its mapping on
-    /// every call): a file's value is parsed again only when its size or times changed. Writers replace files by
-    /// renaming, which changes both; the values handed out are shared and must not be changed.
-    /// </summary>
-    internal static IEnumerable<(string Path, T Value)> ReadAllCached<T>(string directory) where T : class
-    {
-        foreach (var file in Files(directory, "*.json"))
-        {
-            var info = new FileInfo(file);
-            if (!info.Exists)
-            {
-                continue;
-            }
-
-            var stamp = (info.Length, info.LastWriteTimeUtc.Ticks, info.CreationTimeUtc.Ticks);
-            if (Parsed.TryGetValue(file, out var cached) && cached.Stamp == stamp && cached.Value is T same)
-            {
-                yield return (file, same);
-            }
-            else if (Read<T>(file) is { } value)
-            {
-                Parsed[file] = (stamp, value);
-                yield return (file, value);
-            }
-        }
-    }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ((long, long, long) Stamp, object Value)> Parsed = new(StringComparer.Ordinal);
-
     private static T? Unreadable<T>(string path, string why) where T : class
     {
         EngineOutput.Warning($"The state file {path} cannot be read and is ignored: {why}");

@@ -43,11 +43,18 @@ internal sealed class NamespaceSessionCache<T> where T : class, IDisposable
     /// Runs <paramref name="action"/> with the object of <paramref name="namespace"/>, opened now if there is none or
     /// if the namespace of that name is not the one it was opened in. Calls are serialised per namespace.
     /// </summary>
-    internal TResult Use<TResult>(string @namespace, Func<T, TResult> action)
+    internal TResult Use<TResult>(string @namespace, Func<T, TResult> action) => Use(@namespace, null, action);
+
+    /// <summary>
+    /// <see cref="Use{TResult}(string, Func{T, TResult})"/> for a caller that has just read the namespace's identity
+    /// (<paramref name="identity"/>): not read again.
+    /// </summary>
+    internal TResult Use<TResult>(string @namespace, NetNsIdentity? identity, Func<T, TResult> action)
     {
         while (true)
         {
-            var entry = Get(@namespace);
+            var entry = Get(@namespace, identity);
+            identity = null;
             lock (entry.Gate)
             {
                 if (entry.Closed)
@@ -81,9 +88,9 @@ internal sealed class NamespaceSessionCache<T> where T : class, IDisposable
         }
     }
 
-    private Entry Get(string @namespace)
+    private Entry Get(string @namespace, NetNsIdentity? known)
     {
-        var identity = NetNsIdentity.Of(NetNsPaths.MountPath(@namespace)) ?? throw NetNsLookup.NotFound(@namespace);
+        var identity = known ?? NetNsIdentity.Of(NetNsPaths.MountPath(@namespace)) ?? throw NetNsLookup.NotFound(@namespace);
         if (_entries.TryGetValue(@namespace, out var existing))
         {
             if (existing.Identity == identity)

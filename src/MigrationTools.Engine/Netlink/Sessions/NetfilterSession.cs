@@ -47,6 +47,9 @@ internal sealed class NetfilterSession : IDisposable
     /// <summary>Runs <paramref name="action"/> with the session of <paramref name="namespace"/>, serialised with other users in this process.</summary>
     internal static T Use<T>(string @namespace, Func<NetfilterSession, T> action) => Sessions.Use(@namespace, action);
 
+    /// <summary><see cref="Use{T}(string, Func{NetfilterSession, T})"/> with the namespace's identity just read by the caller.</summary>
+    internal static T Use<T>(string @namespace, NetNsIdentity identity, Func<NetfilterSession, T> action) => Sessions.Use(@namespace, identity, action);
+
     /// <summary>Closes the session of <paramref name="namespace"/>, if any (before the namespace is removed).</summary>
     internal static void Close(string @namespace) => Sessions.Close(@namespace);
 

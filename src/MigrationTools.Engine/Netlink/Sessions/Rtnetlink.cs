@@ -173,8 +173,8 @@ internal static class Rtnetlink
     /// True when the kernel of <paramref name="namespace"/> has a route to <paramref name="destination"/> (its own
     /// lookup, policy rules included); false when it answers that the network is unreachable.
     /// </summary>
-    internal static bool HasRouteTo(string @namespace, IPAddress destination) =>
-        Sockets.Use(@namespace, socket =>
+    internal static bool HasRouteTo(string @namespace, IPAddress destination, NetNsIdentity? identity = null) =>
+        Sockets.Use(@namespace, identity, socket =>
         {
             var answered = false;
             var ack = TryDump(socket, (ref NetlinkWriter w, uint s) => RouteMessages.WriteGetRouteTo(ref w, s, destination), message => answered |= message.Type == Rtnl.RTM_NEWROUTE, "look up the route to " + destination);
