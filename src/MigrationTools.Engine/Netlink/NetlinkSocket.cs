@@ -14,7 +14,8 @@ namespace MigrationTools.Engine.Netlink;
 internal sealed unsafe class NetlinkSocket : IDisposable
 {
     private static readonly TimeVal ReceiveTimeout = new() { Seconds = 5 };
-    private readonly byte[] _receiveBuffer = new byte[256 * 1024];
+    // Not zeroed: a thousand lab namespaces keep a socket each, and only what the kernel writes is ever read.
+    private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(256 * 1024);
     private readonly FileDescriptor _fd;
     private uint _sequence;
     private bool _mayHoldStaleReplies;
