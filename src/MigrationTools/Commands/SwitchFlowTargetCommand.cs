@@ -13,7 +13,8 @@ namespace MigrationTools.Commands;
 /// the virtual address are deleted over netlink, so their next packet takes the new target. Flows to other
 /// addresses keep their entries. Concurrent switches of one namespace are serialised.
 /// -TargetNamespace picks the target that is an address of that namespace. -VirtualAddress is needed only when
-/// the namespace has several mappings. Returns nothing unless -PassThru.
+/// the namespace has several mappings. Returns nothing unless -PassThru; the result's Duration is the switch's
+/// time and its Phases say where it went (lock, mapping, route check, read, replace, conntrack).
 /// </remarks>
 /// <example>
 /// <code>Switch-FlowTarget -Namespace A</code>
