@@ -86,6 +86,21 @@ public sealed class StateLockTests : IDisposable
     }
 
     [Fact]
+    public void AKeptLockWhoseFileWasReplacedIsNotWaitedForWhileAnotherSessionStillHoldsTheOldFile()
+    {
+        var keeper = new StateLock.Keeper(_path);
+        keeper.TryAcquire(TimeSpan.FromSeconds(1), CancellationToken.None)!.Dispose();
+        // Another session holds the old file and keeps holding it after the file is replaced at its path.
+        using var other = StateLock.Acquire(_path, TimeSpan.FromSeconds(1), CancellationToken.None);
+        File.Delete(_path);
+        File.WriteAllText(_path, string.Empty);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Null(keeper.TryAcquire(TimeSpan.FromSeconds(5), CancellationToken.None));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"waited {watch.Elapsed} for a file no longer at the path");
+    }
+
+    [Fact]
     public void TheGenerationIsZeroUntilAWriterChangesItAndEveryChangeIsANewOneOthersSee()
     {
         var seen = new System.Collections.Generic.HashSet<long>();

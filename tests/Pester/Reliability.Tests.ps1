@@ -154,6 +154,8 @@ Describe 'Other sessions' -Tag RequireRoot, Integration {
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
         } finally {
             Remove-Item env:MIGRATIONTOOLS_LOCK_TIMEOUT -ErrorAction SilentlyContinue
+            # flock's command inherits the lock: stop it too, or it holds the old file for its minute.
+            & pkill -KILL -P $holder.Id 2>$null
             Stop-Process -Id $holder.Id -Force -ErrorAction SilentlyContinue
         }
         (Get-FlowMapping -Namespace $n).CurrentTarget.ToString() | Should -Be '10.228.0.2'

@@ -178,13 +178,18 @@ internal sealed class StateLock : IDisposable
 
             try
             {
-                WaitFor(_fd, Path, timeout, watch, cancellationToken);
+                // A file no longer at the path is not waited for (whoever holds it may hold it for long): the caller
+                // opens the path anew. Checked again once held, as the file may be replaced during the wait.
                 if (SameFile())
                 {
-                    return new StateLock(_fd, _gate);
-                }
+                    WaitFor(_fd, Path, timeout, watch, cancellationToken);
+                    if (SameFile())
+                    {
+                        return new StateLock(_fd, _gate);
+                    }
 
-                Libc.Flock(_fd, FileConstants.LOCK_UN);
+                    Libc.Flock(_fd, FileConstants.LOCK_UN);
+                }
             }
             catch
             {
