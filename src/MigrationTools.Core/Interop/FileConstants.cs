@@ -17,6 +17,7 @@ internal static class FileConstants
 
     internal const int F_GETFL = 3;
     internal const int F_SETFL = 4;
+    internal const int F_SETPIPE_SZ = 1031;
 
     internal const int LOCK_EX = 2;
     internal const int LOCK_NB = 4;

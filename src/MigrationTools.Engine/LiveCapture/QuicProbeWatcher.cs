@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Pipes;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -10,6 +11,7 @@ using CliWrap;
 using MigrationTools.Analysis.Capture;
 using MigrationTools.Analysis.Quic;
 using MigrationTools.Core.Errors;
+using MigrationTools.Core.Interop;
 using MigrationTools.Core.Processes;
 using MigrationTools.Engine.Captures;
 using MigrationTools.Engine.Namespaces;
@@ -32,7 +34,7 @@ internal static class QuicProbeWatcher
     /// </summary>
     internal static List<string> TcpdumpArguments(string? @interface, string filter) => new()
     {
-        "-i", string.IsNullOrEmpty(@interface) ? "any" : @interface, "-Z", "root", "-U", "-n", "-s", "0", "-w", "-", "--", filter,
+        "-i", string.IsNullOrEmpty(@interface) ? "any" : @interface, "-Z", "root", "-U", "-B", "8192", "-n", "-s", "0", "-w", "-", "--", filter,
     };
 
     /// <summary>
@@ -132,16 +134,31 @@ internal static class QuicProbeWatcher
         }
     }
 
+    /// <summary>The size asked for the pipe from tcpdump (the default of /proc/sys/fs/pipe-max-size).</summary>
+    private const int LivePipeBytes = 1 << 20;
+
+    /// <summary>The most one read of that pipe takes.</summary>
+    private const int LiveReadBytes = 256 * 1024;
+
     /// <summary>The kernel's drop count in tcpdump's closing counts, or null when its output has none.</summary>
     internal static long? KernelDrops(string tcpdumpErrors) =>
         Regex.IsMatch(tcpdumpErrors, @"(?m)^\d+ packets? captured") ? NetNsCaptureManager.Counts(tcpdumpErrors).Dropped : null;
 
     private static void PumpLive(Stream stream, CaptureExport? export, QuicProbeRun run, object gate, ChannelWriter<QuicProbeEvent> writer, CancellationToken token)
     {
+        // tcpdump writes every packet as it comes (-U); a pipe of 1 MB instead of 64 KB lets it run ahead of this
+        // reader without blocking (a blocked tcpdump stops draining the kernel's ring, which then drops), and the
+        // reader takes whatever is there in one read instead of two per packet.
+        if (stream is PipeStream pipe)
+        {
+            Libc.Fcntl(pipe.SafePipeHandle.DangerousGetHandle().ToInt32(), FileConstants.F_SETPIPE_SZ, LivePipeBytes);
+        }
+
+        using var buffered = new BufferedStream(stream, LiveReadBytes);
         CaptureReader reader;
         try
         {
-            reader = new CaptureReader(stream, "live capture", ownsStream: false, (type, data) =>
+            reader = new CaptureReader(buffered, "live capture", ownsStream: false, (type, data) =>
             {
                 lock (gate)
                 {
