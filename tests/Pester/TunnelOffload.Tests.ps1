@@ -57,6 +57,31 @@ Describe 'Userspace IPIP with TUN offloads' -Tag RequireRoot, Integration {
         }
     }
 
+    It 'says where the relay''s time goes: each direction''s CPU within the process''s, and the calls that carried its packets' {
+        $null = Invoke-Iperf $a $b 192.168.79.2 @('-t', '2')
+        Start-Sleep -Milliseconds 700
+        foreach ($n in $a, $b) {
+            $t = Get-IpipTunnel -Namespace $n -Name ipip0
+            $c = $t.Counters
+            $time = $c.Time
+            $time | Should -Not -BeNullOrEmpty
+            # Every cut GSO packet came from a read of its own; a send call carries at least one packet; every
+            # packet counted out of the tunnel was a write of its own.
+            $time.TunReads | Should -BeGreaterOrEqual $c.SegmentedPackets
+            $time.SendCalls | Should -BeGreaterThan 0
+            $time.SendCalls | Should -BeLessOrEqual ($c.EncapsulatedPackets + $c.SendErrors)
+            $time.ReceiveCalls | Should -BeGreaterThan 0
+            $time.TunWrites | Should -BeGreaterOrEqual $c.DecapsulatedPackets
+            # The two directions' threads used CPU, and no more than the whole relay process has (read afterwards).
+            $threads = $time.EncapsulateUserSeconds + $time.EncapsulateSystemSeconds + $time.DecapsulateUserSeconds + $time.DecapsulateSystemSeconds
+            $stat = Get-Content "/proc/$($t.ProcessId)/stat" -Raw
+            $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
+            $process = ([double]$fields[11] + [double]$fields[12]) / 100
+            $threads | Should -BeGreaterThan 0 -Because "$n relayed a 2 s TCP transfer"
+            $threads | Should -BeLessOrEqual ($process + 0.001)
+        }
+    }
+
     It 'carries UDP both ways' {
         $there = Invoke-Iperf $a $b 192.168.79.2 @('-u', '-b', '40M', '-t', '2', '-l', '1400')
         $back = Invoke-Iperf $a $b 192.168.79.2 @('-u', '-b', '40M', '-t', '2', '-l', '1400', '-R')

@@ -15,6 +15,7 @@ internal sealed partial class UserspaceIpipRelay
         RelayBatch.Allocate(Batch, SlotSize, out _, out var vectors, out var messages);
         var expected = BinaryPrimitives.ReadUInt32BigEndian(_settings.Remote.GetAddressBytes());
         var coalescer = _vnet ? new GroCoalescer() : null;
+        Volatile.Write(ref _decapsulateThread, ThreadCpu.Current());
         while (!_stopping)
         {
             for (var i = 0; i < Batch; i++)
@@ -35,6 +36,7 @@ internal sealed partial class UserspaceIpipRelay
                 continue;
             }
 
+            _receiveCalls++;
             for (var i = 0; i < received; i++)
             {
                 try
@@ -114,6 +116,7 @@ internal sealed partial class UserspaceIpipRelay
     /// <summary>One write to the TUN device; false when the device went away (the relay stops).</summary>
     private unsafe bool WriteToTun(byte* data, int length, int innerLength)
     {
+        _tunWrites++;
         if (Libc.Write(_tun, data, length) < 0)
         {
             var errno = Libc.LastError;

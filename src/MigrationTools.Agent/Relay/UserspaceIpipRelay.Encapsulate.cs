@@ -62,6 +62,7 @@ internal sealed partial class UserspaceIpipRelay
         var remote = new SockAddrIn { Family = Sock.AF_INET, Address = ToNetworkOrder(_settings.Remote) };
         var outer = (Source: BinaryPrimitives.ReadUInt32BigEndian(_settings.Local.GetAddressBytes()), Destination: BinaryPrimitives.ReadUInt32BigEndian(_settings.Remote.GetAddressBytes()));
         Libc.Fcntl(_tun, FileConstants.F_SETFL, Libc.Fcntl(_tun, FileConstants.F_GETFL, 0) | FileConstants.O_NONBLOCK);
+        Volatile.Write(ref _encapsulateThread, ThreadCpu.Current());
         for (var i = 0; i < batch; i++)
         {
             messages[i].Header.Name = &remote;
@@ -95,6 +96,7 @@ internal sealed partial class UserspaceIpipRelay
                     break;
                 }
 
+                _tunReads++;
                 try
                 {
                     if (input is null)
@@ -203,6 +205,7 @@ internal sealed partial class UserspaceIpipRelay
         while (start < count)
         {
             var sent = Libc.SendMmsg(_send, messages + start, (uint)(count - start), 0);
+            _sendCalls++;
             if (sent <= 0)
             {
                 var errno = Libc.LastError;

@@ -35,6 +35,8 @@ internal sealed partial class UserspaceIpipRelay
     private FileDescriptor _send = new(-1);
     private long _encapPackets, _encapBytes, _decapPackets, _decapBytes, _malformed, _notIpip, _wrongSource, _innerNotIPv4, _sendErrors, _internalErrors, _fragmentationNeeded;
     private long _segmented, _coalesced;
+    private long _tunReads, _sendCalls, _receiveCalls, _tunWrites;
+    private int _encapsulateThread, _decapsulateThread;
     private string _offloads = "none";
     private bool _vnet;
     private volatile bool _stopping;
@@ -113,7 +115,17 @@ internal sealed partial class UserspaceIpipRelay
         Volatile.Read(ref _encapPackets), Volatile.Read(ref _encapBytes), Volatile.Read(ref _decapPackets), Volatile.Read(ref _decapBytes),
         Volatile.Read(ref _malformed), Volatile.Read(ref _notIpip), Volatile.Read(ref _wrongSource), Volatile.Read(ref _innerNotIPv4),
         Volatile.Read(ref _sendErrors), Volatile.Read(ref _internalErrors), Volatile.Read(ref _fragmentationNeeded), DateTime.UtcNow,
-        _offloads, Volatile.Read(ref _segmented), Volatile.Read(ref _coalesced));
+        _offloads, Volatile.Read(ref _segmented), Volatile.Read(ref _coalesced), Time());
+
+    /// <summary>Each direction's thread CPU time so far, and how many calls carried its packets.</summary>
+    private IpipRelayTime Time()
+    {
+        var encapsulate = ThreadCpu.Read(Volatile.Read(ref _encapsulateThread));
+        var decapsulate = ThreadCpu.Read(Volatile.Read(ref _decapsulateThread));
+        return new IpipRelayTime(
+            encapsulate.User, encapsulate.System, decapsulate.User, decapsulate.System,
+            Volatile.Read(ref _tunReads), Volatile.Read(ref _sendCalls), Volatile.Read(ref _receiveCalls), Volatile.Read(ref _tunWrites));
+    }
 
     /// <summary>Runs one direction; an exception that escapes the per-packet guard ends the relay with its reason, logged.</summary>
     private void Guard(Action loop, string direction)

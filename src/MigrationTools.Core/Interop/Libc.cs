@@ -59,6 +59,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
     internal static partial int Fcntl(int fd, int command, int argument);
 
+    [LibraryImport(Library, EntryPoint = "gettid")]
+    internal static partial int GetTid();
+
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int Ioctl(int fd, ulong request, void* argument);
 

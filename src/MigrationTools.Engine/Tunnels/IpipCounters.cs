@@ -18,7 +18,8 @@ namespace MigrationTools.Engine.Tunnels;
 /// <param name="Offloads">The TUN offloads in use (csum, tso4, tso6, tso-ecn, uso4, uso6), or none.</param>
 /// <param name="SegmentedPackets">GSO packets from the TUN device cut into wire-sized packets.</param>
 /// <param name="CoalescedPackets">Received segments joined into a GSO packet for the TUN device.</param>
+/// <param name="Time">Where the relay's time goes, by direction (null from a relay that does not say).</param>
 public sealed record IpipCounters(
     long EncapsulatedPackets, long EncapsulatedBytes, long DecapsulatedPackets, long DecapsulatedBytes,
     long DroppedMalformed, long DroppedNotIpip, long DroppedWrongSource, long DroppedInnerNotIPv4, long SendErrors,
-    long InternalErrors, long FragmentationNeededSent, DateTime Updated, string Offloads = "none", long SegmentedPackets = 0, long CoalescedPackets = 0);
+    long InternalErrors, long FragmentationNeededSent, DateTime Updated, string Offloads = "none", long SegmentedPackets = 0, long CoalescedPackets = 0, IpipRelayTime? Time = null);
