@@ -28,14 +28,8 @@ Import-Module (Join-Path $PSScriptRoot '../examples/Experiments.psm1') -Force
 $prefix = 'bench-ipip-'
 $a = "${prefix}a"
 $b = "${prefix}b"
-$ticks = 100.0   # USER_HZ
-
 function Get-RelayCpu {
-    (Get-IpipTunnel -Namespace $a, $b | ForEach-Object {
-        $stat = (Get-Content "/proc/$($_.ProcessId)/stat" -Raw)
-        $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
-        ([double]$fields[11] + [double]$fields[12]) / $ticks
-    } | Measure-Object -Sum).Sum
+    (Get-IpipTunnel -Namespace $a, $b | ForEach-Object { Get-ProcessCpuSeconds -ProcessId $_.ProcessId } | Measure-Object -Sum).Sum
 }
 
 # Both relays' counters (with Time: where their threads' CPU went), by side.

@@ -34,15 +34,6 @@ Import-Module (Join-Path $PSScriptRoot '../examples/Experiments.psm1') -Force
 Assert-Tool @{ gtlsserver = 'ngtcp2-server'; gtlsclient = 'ngtcp2-client'; tcpdump = 'tcpdump'; openssl = 'openssl' }
 if ((& id -u) -ne '0') { throw 'The benchmark makes namespaces: run it as root.' }
 
-$clockTicks = [double](& getconf CLK_TCK)
-# The CPU seconds (user + system) of a process so far, from /proc/PID/stat (fields 14 and 15).
-function Get-CpuSeconds([int] $ProcessId) {
-    $stat = Get-Content "/proc/$ProcessId/stat" -Raw -ErrorAction SilentlyContinue
-    if (-not $stat) { return [double]::NaN }
-    $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
-    ([double]$fields[11] + [double]$fields[12]) / $clockTicks
-}
-
 function Get-TcpdumpIn([string] $Namespace) {
     @(& ip netns pids $Namespace) | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'tcpdump' } | Select-Object -First 1
 }
@@ -92,7 +83,7 @@ try {
         $childPid = [int](Get-TcpdumpIn $client)
         Start-Sleep -Milliseconds 300
         $seconds = Invoke-Download
-        $childCpu = Get-CpuSeconds $childPid
+        $childCpu = Get-ProcessCpuSeconds -ProcessId $childPid
         $result = $job | Receive-Job -Wait -AutoRemoveJob
         $connection = $result.Summary | Sort-Object Packets -Descending | Select-Object -First 1
         if (-not $connection) { throw 'the live watch reported no connection' }
@@ -116,7 +107,7 @@ try {
         Wait-Until { Get-TcpdumpIn $client } -Seconds 10 -What 'tcpdump to start'
         Start-Sleep -Milliseconds 300
         $seconds = Invoke-Download
-        $cpu = Get-CpuSeconds $tcpdump.Id
+        $cpu = Get-ProcessCpuSeconds -ProcessId $tcpdump.Id
         & kill -INT $tcpdump.Id
         $tcpdump.WaitForExit(10000) | Out-Null
         $text = $stderr.GetAwaiter().GetResult()

@@ -213,4 +213,21 @@ function Get-Median {
     $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
 }
 
-Export-ModuleMember -Function Assert-Tool, Wait-Until, Wait-Listener, New-QuicServerContent, Set-QuicNatPort, Get-ArrivalCount, Get-PingSummary, ConvertTo-FlowTimelineSvg, Get-Median
+function Get-ProcessCpuSeconds {
+    <#
+    .SYNOPSIS
+        The CPU seconds (user and system) a process has used so far, from /proc/PID/stat (fields 14 and 15, in
+        USER_HZ ticks, 1/100 s on Linux); NaN when the process is gone.
+    .EXAMPLE
+        Get-ProcessCpuSeconds -ProcessId $tunnel.ProcessId
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [int] $ProcessId)
+    $stat = Get-Content "/proc/$ProcessId/stat" -Raw -ErrorAction SilentlyContinue
+    if (-not $stat) { return [double]::NaN }
+    # The command name, in parentheses, may hold spaces: the fields are counted after its closing one.
+    $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
+    ([double]$fields[11] + [double]$fields[12]) / 100
+}
+
+Export-ModuleMember -Function Assert-Tool, Wait-Until, Wait-Listener, New-QuicServerContent, Set-QuicNatPort, Get-ArrivalCount, Get-PingSummary, ConvertTo-FlowTimelineSvg, Get-Median, Get-ProcessCpuSeconds

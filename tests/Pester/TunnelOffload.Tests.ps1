@@ -74,9 +74,7 @@ Describe 'Userspace IPIP with TUN offloads' -Tag RequireRoot, Integration {
             $time.TunWrites | Should -BeGreaterOrEqual $c.DecapsulatedPackets
             # The two directions' threads used CPU, and no more than the whole relay process has (read afterwards).
             $threads = $time.EncapsulateUserSeconds + $time.EncapsulateSystemSeconds + $time.DecapsulateUserSeconds + $time.DecapsulateSystemSeconds
-            $stat = Get-Content "/proc/$($t.ProcessId)/stat" -Raw
-            $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
-            $process = ([double]$fields[11] + [double]$fields[12]) / 100
+            $process = Get-ProcessCpuSeconds -ProcessId $t.ProcessId
             $threads | Should -BeGreaterThan 0 -Because "$n relayed a 2 s TCP transfer"
             $threads | Should -BeLessOrEqual ($process + 0.001)
         }
