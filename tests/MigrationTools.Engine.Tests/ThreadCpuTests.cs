@@ -23,20 +23,23 @@ public sealed class ThreadCpuTests
         Assert.Equal((0d, 0d), ThreadCpu.Parse(stat));
 
     [Fact]
-    public void TheCallingThreadsOwnTimeIsReadAndGrowsWithWorkItDoes()
+    public void TheCallingThreadsOwnTimeGrowsWithWorkItDoesAndNeverFasterThanTheClock()
     {
+        // Busy until its time has grown by 0.2 s (a loaded machine may take longer than that in wall time, but a
+        // thread's CPU time can never grow faster than the clock; at a wrong scale one of the two bounds breaks).
         var id = ThreadCpu.Current();
         var before = ThreadCpu.Read(id);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var spin = 0L;
-        while (watch.ElapsedMilliseconds < 300)
+        var grown = 0d;
+        while (grown < 0.2 && watch.Elapsed < System.TimeSpan.FromSeconds(10))
         {
-            spin++;
+            var now = ThreadCpu.Read(id);
+            grown = now.User + now.System - before.User - before.System;
         }
 
-        var after = ThreadCpu.Read(id);
-        Assert.True(spin > 0);
-        Assert.True(after.User + after.System - before.User - before.System >= 0.2, $"{before} then {after}");
+        Assert.True(grown >= 0.2, $"grew {grown} s in {watch.Elapsed}");
+        // One tick (0.01 s) of rounding at each end.
+        Assert.True(grown <= watch.Elapsed.TotalSeconds + 0.02, $"grew {grown} s in {watch.Elapsed}");
         Assert.Equal((0d, 0d), ThreadCpu.Read(0));
     }
 }
