@@ -41,28 +41,32 @@ function Measure-Iperf([string] $Address, [int] $Streams, [bool] $Reverse) {
     $server = Invoke-NetNs -Name $b -Command iperf3 -ArgumentList '-s', '-1' -Background
     try {
         Wait-Listener -Namespace $b -Protocol tcp -Port 5201
-        $cpu = if ($Address -like '192.168.*') { Get-RelayCpu } else { 0 }
-        $timeBefore = if ($Address -like '192.168.*') { Get-RelayTime } else { $null }
+        $throughTunnel = $Address -like '192.168.*'
+        $cpu = if ($throughTunnel) { Get-RelayCpu } else { 0 }
+        $timeBefore = if ($throughTunnel) { Get-RelayTime } else { $null }
         $arguments = @('-c', $Address, '-t', "$Seconds", '-P', "$Streams", '-J') + $(if ($Reverse) { '-R' } else { @() })
         $run = Invoke-NetNs -Name $a -Command iperf3 -ArgumentList $arguments -TimeoutSeconds ($Seconds + 30)
         if ($run.ExitCode -ne 0) { throw "iperf3 to $Address failed: $($run.Error) $($run.Output -join ' ')" }
         $json = ($run.Output -join "`n") | ConvertFrom-Json
-        $used = if ($Address -like '192.168.*') { (Get-RelayCpu) - $cpu } else { 0 }
+        $used = if ($throughTunnel) { (Get-RelayCpu) - $cpu } else { 0 }
         $split = if ($timeBefore) {
             Start-Sleep -Milliseconds 600   # the relays write their counters every half second
             $after = Get-RelayTime
             # The sender's way out and the receiver's way in: a's relay encapsulates a->b, b's decapsulates it.
             $out, $in = if ($Reverse) { $after.b, $after.a } else { $after.a, $after.b }
             $outBefore, $inBefore = if ($Reverse) { $timeBefore.b, $timeBefore.a } else { $timeBefore.a, $timeBefore.b }
+            $sent = $out.EncapsulatedPackets - $outBefore.EncapsulatedPackets
+            # Wire packets taken in: each written alone or joined into another.
+            $taken = ($in.DecapsulatedPackets + $in.CoalescedPackets) - ($inBefore.DecapsulatedPackets + $inBefore.CoalescedPackets)
             [pscustomobject]@{
                 EncapUser = $out.Time.EncapsulateUserSeconds - $outBefore.Time.EncapsulateUserSeconds
                 EncapSystem = $out.Time.EncapsulateSystemSeconds - $outBefore.Time.EncapsulateSystemSeconds
                 DecapUser = $in.Time.DecapsulateUserSeconds - $inBefore.Time.DecapsulateUserSeconds
                 DecapSystem = $in.Time.DecapsulateSystemSeconds - $inBefore.Time.DecapsulateSystemSeconds
-                PerRead = ($out.EncapsulatedPackets - $outBefore.EncapsulatedPackets) / [math]::Max(1, $out.Time.TunReads - $outBefore.Time.TunReads)
-                PerSend = ($out.EncapsulatedPackets - $outBefore.EncapsulatedPackets) / [math]::Max(1, $out.Time.SendCalls - $outBefore.Time.SendCalls)
-                PerReceive = (($in.DecapsulatedPackets + $in.CoalescedPackets) - ($inBefore.DecapsulatedPackets + $inBefore.CoalescedPackets)) / [math]::Max(1, $in.Time.ReceiveCalls - $inBefore.Time.ReceiveCalls)
-                PerWrite = (($in.DecapsulatedPackets + $in.CoalescedPackets) - ($inBefore.DecapsulatedPackets + $inBefore.CoalescedPackets)) / [math]::Max(1, $in.Time.TunWrites - $inBefore.Time.TunWrites)
+                PerRead = $sent / [math]::Max(1, $out.Time.TunReads - $outBefore.Time.TunReads)
+                PerSend = $sent / [math]::Max(1, $out.Time.SendCalls - $outBefore.Time.SendCalls)
+                PerReceive = $taken / [math]::Max(1, $in.Time.ReceiveCalls - $inBefore.Time.ReceiveCalls)
+                PerWrite = $taken / [math]::Max(1, $in.Time.TunWrites - $inBefore.Time.TunWrites)
             }
         }
         [pscustomobject]@{ Gbps = [double]$json.end.sum_received.bits_per_second / 1e9; CpuSeconds = $used; Retransmits = [long]$json.end.sum_sent.retransmits; Split = $split }

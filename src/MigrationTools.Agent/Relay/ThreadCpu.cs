@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO;
 using MigrationTools.Core.Interop;
+using MigrationTools.Core.Processes;
 
 namespace MigrationTools.Agent.Relay;
 
@@ -35,17 +36,11 @@ internal static class ThreadCpu
     internal static (double User, double System) Parse(string stat)
     {
         const double TicksPerSecond = 100;
-        var end = stat.LastIndexOf(')');
-        if (end < 0 || end + 2 >= stat.Length)
-        {
-            return (0, 0);
-        }
-
-        // After "pid (comm) ": field 3 (state) is index 0, so utime (14) is index 11 and stime (15) index 12.
-        var fields = stat[(end + 2)..].Split(' ');
-        return fields.Length > 12 &&
-               long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var user) &&
-               long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var system)
+        // utime is field 14, stime field 15.
+        var fields = ProcStat.FieldsAfterName(stat);
+        return fields.Length > 15 - 3 &&
+               long.TryParse(fields[14 - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var user) &&
+               long.TryParse(fields[15 - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var system)
             ? (user / TicksPerSecond, system / TicksPerSecond)
             : (0, 0);
     }

@@ -36,9 +36,8 @@ internal static class ProcessSignals
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the parenthesised command name; starttime is field 22 overall, the 20th after ')'.
-            var afterName = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(afterName[19], System.Globalization.CultureInfo.InvariantCulture);
+            // starttime is field 22.
+            return long.Parse(ProcStat.FieldsAfterName(stat)[22 - 3], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
@@ -83,7 +82,7 @@ internal static class ProcessSignals
 
     private static char StateOf(string stat)
     {
-        var close = stat.LastIndexOf(')');
-        return close >= 0 && close + 2 < stat.Length ? stat[close + 2] : '?';
+        var start = ProcStat.FieldsStart(stat);
+        return start >= 0 ? stat[start] : '?';
     }
 }
