@@ -17,7 +17,7 @@ public sealed class TunOffloadTests
     private const int Headroom = 20;
 
     /// <summary>RFC 1071, the slow and obvious way.</summary>
-    private static ushort NaiveSum(IEnumerable<byte> bytes)
+    internal static ushort NaiveSum(IEnumerable<byte> bytes)
     {
         var data = bytes.ToArray();
         uint sum = 0;
@@ -30,16 +30,16 @@ public sealed class TunOffloadTests
         return (ushort)sum;
     }
 
-    private static bool IPv4HeaderValid(byte[] packet) => NaiveSum(packet.Take((packet[0] & 0x0f) * 4)) == 0xffff;
+    internal static bool IPv4HeaderValid(byte[] packet) => NaiveSum(packet.Take((packet[0] & 0x0f) * 4)) == 0xffff;
 
-    private static byte[] Pseudo(byte[] packet, byte protocol, int length)
+    internal static byte[] Pseudo(byte[] packet, byte protocol, int length)
     {
         var v6 = packet[0] >> 4 == 6;
         var addresses = v6 ? packet.Skip(8).Take(32) : packet.Skip(12).Take(8);
         return addresses.Concat(new byte[] { 0, protocol, (byte)(length >> 8), (byte)length }).ToArray();
     }
 
-    private static bool TransportValid(byte[] packet, byte protocol)
+    internal static bool TransportValid(byte[] packet, byte protocol)
     {
         var ipLength = packet[0] >> 4 == 6 ? 40 : (packet[0] & 0x0f) * 4;
         var transport = packet.Skip(ipLength).ToArray();
@@ -47,7 +47,7 @@ public sealed class TunOffloadTests
     }
 
     /// <summary>A TCP packet: IPv4 (id 0x1234, DF) or IPv6, TCP with 12 bytes of options, the given flags and payload.</summary>
-    private static byte[] TcpPacket(bool ipv6, int payloadLength, byte flags = 0x18, uint sequence = 1000, ushort id = 0x1234, ushort sourcePort = 40000, int seed = 1)
+    internal static byte[] TcpPacket(bool ipv6, int payloadLength, byte flags = 0x18, uint sequence = 1000, ushort id = 0x1234, ushort sourcePort = 40000, int seed = 1)
     {
         var ipLength = ipv6 ? 40 : 20;
         var packet = new byte[ipLength + 32 + payloadLength];
@@ -88,7 +88,7 @@ public sealed class TunOffloadTests
         return packet;
     }
 
-    private static byte[] UdpPacket(int payloadLength)
+    internal static byte[] UdpPacket(int payloadLength)
     {
         var packet = new byte[28 + payloadLength];
         packet[0] = 0x45;
@@ -103,7 +103,7 @@ public sealed class TunOffloadTests
         return packet;
     }
 
-    private static List<byte[]> Run(byte[] packet, VirtioNetHeader header, out int result)
+    internal static List<byte[]> Run(byte[] packet, VirtioNetHeader header, out int result)
     {
         var output = new byte[64 * Stride];
         var lengths = new int[64];

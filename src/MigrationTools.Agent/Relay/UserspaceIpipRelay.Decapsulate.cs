@@ -117,6 +117,22 @@ internal sealed partial class UserspaceIpipRelay
     private unsafe bool WriteToTun(byte* data, int length, int innerLength)
     {
         _tunWrites++;
+        if (!WriteTun(data, length))
+        {
+            return !_stopping;
+        }
+
+        _decapPackets++;
+        _decapBytes += innerLength;
+        return true;
+    }
+
+    /// <summary>
+    /// The write itself: false when it failed, counted as a send error, or the device went away (then the relay is
+    /// stopping). The caller counts what it wrote.
+    /// </summary>
+    private unsafe bool WriteTun(byte* data, int length)
+    {
         if (Libc.Write(_tun, data, length) < 0)
         {
             var errno = Libc.LastError;
@@ -127,11 +143,9 @@ internal sealed partial class UserspaceIpipRelay
             }
 
             _sendErrors++;
-            return true;
+            return false;
         }
 
-        _decapPackets++;
-        _decapBytes += innerLength;
         return true;
     }
 }

@@ -12,7 +12,8 @@ namespace MigrationTools.Agent.Relay;
 
 /// <summary>
 /// The userspace IP-in-IP tunnel (RFC 2003): runs inside the tunnel's namespace, attached to a TUN device, a raw
-/// IPv4 socket of protocol 4 bound to the local address (receiving) and a header-included raw socket (sending).
+/// IPv4 socket of protocol 4 bound to the local address (receiving), a header-included raw socket (sending) and an
+/// AF_PACKET socket for the packets the underlay's receive offload joined (see <see cref="GsoSocketFilter"/>).
 /// Packets routed into the TUN device get an outer header (source local, destination remote, protocol 4, the
 /// tunnel's TTL and TOS, DF copied from the inner header as RFC 2003 section 3.1 asks) and go to the remote end;
 /// one too big for the underlay with DF set is answered with an ICMP "fragmentation needed" into the tunnel, as
@@ -33,10 +34,11 @@ internal sealed partial class UserspaceIpipRelay
     private FileDescriptor _tun = new(-1);
     private FileDescriptor _raw = new(-1);
     private FileDescriptor _send = new(-1);
+    private FileDescriptor _joined = new(-1);
     private long _encapPackets, _encapBytes, _decapPackets, _decapBytes, _malformed, _notIpip, _wrongSource, _innerNotIPv4, _sendErrors, _internalErrors, _fragmentationNeeded;
     private long _segmented, _coalesced;
     private long _tunReads, _sendCalls, _receiveCalls, _tunWrites;
-    private int _encapsulateThread, _decapsulateThread;
+    private int _encapsulateThread, _decapsulateThread, _joinedThread;
     private string _offloads = "none";
     private bool _vnet;
     private volatile bool _stopping;
@@ -64,6 +66,7 @@ internal sealed partial class UserspaceIpipRelay
         Check(_send.IsInvalid ? -1 : 0, "open a header-included raw socket");
         Libc.SetSockOptInt(_raw, Sock.SOL_SOCKET, Sock.SO_RCVBUFFORCE, 4 << 20);
         Libc.SetSockOptInt(_send, Sock.SOL_SOCKET, Sock.SO_SNDBUFFORCE, 4 << 20);
+        OpenJoined();
         // Before the starter hears "ready": whoever reads the tunnel right after Set-IpipTunnel sees its offloads.
         WriteStats();
     }
@@ -75,6 +78,11 @@ internal sealed partial class UserspaceIpipRelay
         var fromRemote = new Thread(() => Guard(DecapsulateLoop, "raw->tun")) { IsBackground = true, Name = "raw->tun" };
         toRemote.Start();
         fromRemote.Start();
+        if (!_joined.IsInvalid)
+        {
+            new Thread(() => Guard(JoinedLoop, "joined->tun")) { IsBackground = true, Name = "joined->tun" }.Start();
+        }
+
         // Open wrote the first counters; from here on every half second, and once more at the end.
         while (!_stopped.Wait(500))
         {
@@ -108,23 +116,27 @@ internal sealed partial class UserspaceIpipRelay
 
     /// <summary>The counters so far.</summary>
     /// <remarks>
-    /// Each counter has one writer (the thread of its direction; drops and send errors may come from both, and a
-    /// rare lost increment there is acceptable); reads of aligned 64-bit fields are atomic on 64-bit platforms.
+    /// Each counter has one writer (the thread of its direction; the way in has a second thread for joined packets
+    /// with counters of its own, added here; drops and send errors may come from all, and a rare lost increment there
+    /// is acceptable); reads of aligned 64-bit fields are atomic on 64-bit platforms.
     /// </remarks>
     public IpipCounters Counters => new(
-        Volatile.Read(ref _encapPackets), Volatile.Read(ref _encapBytes), Volatile.Read(ref _decapPackets), Volatile.Read(ref _decapBytes),
+        Volatile.Read(ref _encapPackets), Volatile.Read(ref _encapBytes),
+        Volatile.Read(ref _decapPackets) + Volatile.Read(ref _joinedPackets), Volatile.Read(ref _decapBytes) + Volatile.Read(ref _joinedBytes),
         Volatile.Read(ref _malformed), Volatile.Read(ref _notIpip), Volatile.Read(ref _wrongSource), Volatile.Read(ref _innerNotIPv4),
         Volatile.Read(ref _sendErrors), Volatile.Read(ref _internalErrors), Volatile.Read(ref _fragmentationNeeded), DateTime.UtcNow,
-        _offloads, Volatile.Read(ref _segmented), Volatile.Read(ref _coalesced), Time());
+        _offloads, Volatile.Read(ref _segmented), Volatile.Read(ref _coalesced) + Volatile.Read(ref _joinedSegments), Time());
 
-    /// <summary>Each direction's thread CPU time so far, and how many calls carried its packets.</summary>
+    /// <summary>Each direction's thread CPU time so far (the way in: both its threads), and how many calls carried its packets.</summary>
     private IpipRelayTime Time()
     {
         var encapsulate = ThreadCpu.Read(Volatile.Read(ref _encapsulateThread));
         var decapsulate = ThreadCpu.Read(Volatile.Read(ref _decapsulateThread));
+        var joined = ThreadCpu.Read(Volatile.Read(ref _joinedThread));
         return new IpipRelayTime(
-            encapsulate.User, encapsulate.System, decapsulate.User, decapsulate.System,
-            Volatile.Read(ref _tunReads), Volatile.Read(ref _sendCalls), Volatile.Read(ref _receiveCalls), Volatile.Read(ref _tunWrites));
+            encapsulate.User, encapsulate.System, decapsulate.User + joined.User, decapsulate.System + joined.System,
+            Volatile.Read(ref _tunReads), Volatile.Read(ref _sendCalls),
+            Volatile.Read(ref _receiveCalls) + Volatile.Read(ref _joinedReceiveCalls), Volatile.Read(ref _tunWrites) + Volatile.Read(ref _joinedWrites));
     }
 
     /// <summary>Runs one direction; an exception that escapes the per-packet guard ends the relay with its reason, logged.</summary>

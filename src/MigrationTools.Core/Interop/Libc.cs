@@ -89,6 +89,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "socket", SetLastError = true)]
     internal static partial int Socket(int domain, int type, int protocol);
 
+    /// <summary>syscall(2) for calls libc has no wrapper for (bpf); three arguments.</summary>
+    [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
+    internal static partial long Syscall(long number, long first, long second, long third);
+
     [LibraryImport(Library, EntryPoint = "bind", SetLastError = true)]
     internal static partial int Bind(int fd, void* address, int length);
 

@@ -13,6 +13,7 @@ internal static class Sock
     internal const int SOCK_CLOEXEC = 0x80000;
 
     internal const int SOL_SOCKET = 1;
+    internal const int SOL_PACKET = 263;
     internal const int SOL_NETLINK = 270;
 
     internal const int SO_SNDBUF = 7;
@@ -20,6 +21,14 @@ internal static class Sock
     internal const int SO_RCVTIMEO = 20;
     internal const int SO_SNDBUFFORCE = 32;
     internal const int SO_RCVBUFFORCE = 33;
+    internal const int SO_ATTACH_BPF = 50;
+
+    /// <summary>AF_PACKET: a virtio-net header (GSO type and size, checksum state) before every packet read.</summary>
+    internal const int PACKET_VNET_HDR = 15;
+    /// <summary>The IPv4 ethertype, as socket(AF_PACKET) and sockaddr_ll take it (host order; htons it).</summary>
+    internal const ushort ETH_P_IP = 0x0800;
+    internal const ushort ARPHRD_ETHER = 1;
+    internal const ushort ARPHRD_LOOPBACK = 772;
 
     internal const int IPPROTO_IP = 0;
     internal const int IPPROTO_IPIP = 4;
