@@ -39,6 +39,24 @@ BeforeAll {
         }
     }
 
+    # iperf3 UDP a->b fast enough for the receiving underlay to join datagrams (tcpdump there sees one).
+    function script:Assert-UdpKeepsBounds {
+        $capture = Start-JoinedCapture $b 'u2'
+        try {
+            $result = Invoke-Iperf @('-u', '-b', '200M', '-l', '1200', '-t', '3')
+            Wait-Until { -not $capture.IsRunning } -Seconds 5 -What 'a joined tunnel packet on u2'
+        } finally {
+            $capture | Stop-NetNsProcess -Confirm:$false -ErrorAction SilentlyContinue
+        }
+
+        Get-Content $capture.OutputPath | Should -Match 'IP 10\.227\.0\.1 > 10\.227\.0\.2: IP 192\.168\.81\.1\.\d+ > 192\.168\.81\.2\.5201: UDP'
+        # iperf3 numbers every datagram: one joined to another, or cut apart, would count as lost or out of order (a
+        # relay that reads joined datagrams as one loses most of them; a loaded machine may drop a few anywhere).
+        $result.end.sum.packets | Should -BeGreaterThan 15000
+        $result.end.sum.lost_percent | Should -BeLessThan 10
+        $result.end.streams[0].udp.out_of_order | Should -Be 0
+    }
+
     # tcpdump on the receiving underlay sees packets after GRO: one longer than the link's MTU was joined.
     function script:Start-JoinedCapture([string] $Namespace, [string] $Interface) {
         Start-TestCapture -Namespace $Namespace -Interface $Interface -Filter 'ip proto 4 and greater 1600'
@@ -78,19 +96,24 @@ Describe 'Userspace IPIP behind an underlay that joins packets (GRO)' -Tag Requi
     }
 
     It 'keeps UDP datagrams whole and apart when the underlay joins them into one list' {
-        $capture = Start-JoinedCapture $b 'u2'
+        Assert-UdpKeepsBounds
+    }
+
+    It 'cuts joined packets itself when its TUN device has no offloads' {
+        Get-IpipTunnel -Namespace $a, $b | Remove-IpipTunnel -Confirm:$false
+        $env:MIGRATIONTOOLS_IPIP_OFFLOAD = 'off'
         try {
-            $result = Invoke-Iperf @('-u', '-b', '200M', '-l', '1200', '-t', '3')
-            Wait-Until { -not $capture.IsRunning } -Seconds 5 -What 'a joined tunnel packet on u2'
+            Set-IpipTunnel -Namespace $a -Name ipip0 -Local 10.227.0.1 -Remote 10.227.0.2 -Mode Userspace
+            Set-IpipTunnel -Namespace $b -Name ipip0 -Local 10.227.0.2 -Remote 10.227.0.1 -Mode Userspace
         } finally {
-            $capture | Stop-NetNsProcess -Confirm:$false -ErrorAction SilentlyContinue
+            Remove-Item env:MIGRATIONTOOLS_IPIP_OFFLOAD -ErrorAction SilentlyContinue
         }
 
-        Get-Content $capture.OutputPath | Should -Match 'IP 10\.227\.0\.1 > 10\.227\.0\.2: IP 192\.168\.81\.1\.\d+ > 192\.168\.81\.2\.5201: UDP'
-        # iperf3 numbers every datagram: one joined to another, or cut apart, would count as lost or out of order (a
-        # relay that reads joined datagrams as one loses most of them; a loaded machine may drop a few anywhere).
-        $result.end.sum.packets | Should -BeGreaterThan 15000
-        $result.end.sum.lost_percent | Should -BeLessThan 10
-        $result.end.streams[0].udp.out_of_order | Should -Be 0
+        New-NetNsAddress -Namespace $a -Interface ipip0 -Address 192.168.81.1/30 | Out-Null
+        New-NetNsAddress -Namespace $b -Interface ipip0 -Address 192.168.81.2/30 | Out-Null
+        (Get-IpipTunnel -Namespace $b -Name ipip0).Offloads | Should -Be 'none'
+        Assert-UdpKeepsBounds
+        $tcp = Invoke-Iperf @('-t', '2')
+        $tcp.end.sum_received.bytes | Should -BeGreaterThan 10MB
     }
 }
