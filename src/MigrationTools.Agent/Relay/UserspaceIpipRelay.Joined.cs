@@ -96,7 +96,7 @@ internal sealed partial class UserspaceIpipRelay
                 }
                 catch (Exception ex)
                 {
-                    Failed("decapsulate a joined", ex);
+                    Failed("decapsulate", ex);
                 }
             }
         }
