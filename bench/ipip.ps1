@@ -75,20 +75,6 @@ function Measure-Iperf([string] $Address, [int] $Streams, [bool] $Reverse) {
     }
 }
 
-function Set-Tunnels([bool] $Offload) {
-    Get-IpipTunnel -Namespace $a, $b -ErrorAction SilentlyContinue | Remove-IpipTunnel -Confirm:$false
-    $env:MIGRATIONTOOLS_IPIP_OFFLOAD = if ($Offload) { $null } else { 'off' }
-    try {
-        Set-IpipTunnel -Namespace $a -Name ipip0 -Local 10.220.0.254 -Remote 10.220.0.2 -Mode Userspace
-        Set-IpipTunnel -Namespace $b -Name ipip0 -Local 10.220.0.2 -Remote 10.220.0.254 -Mode Userspace
-    } finally {
-        Remove-Item env:MIGRATIONTOOLS_IPIP_OFFLOAD -ErrorAction SilentlyContinue
-    }
-    New-NetNsAddress -Namespace $a -Interface ipip0 -Address 192.168.77.1/30 | Out-Null
-    New-NetNsAddress -Namespace $b -Interface ipip0 -Address 192.168.77.2/30 | Out-Null
-    (Get-IpipTunnel -Namespace $a -Name ipip0).Offloads
-}
-
 Get-NetLab -Name "${prefix}*" -ErrorAction SilentlyContinue | Remove-NetLab -Confirm:$false
 Get-NetNs -Name "${prefix}*" -ErrorAction SilentlyContinue | Remove-NetNs -Confirm:$false
 $rows = [Collections.Generic.List[object]]::new()
@@ -104,7 +90,7 @@ try {
     }
 
     foreach ($offload in $true, $false) {
-        $names = Set-Tunnels $offload
+        $names = Set-UserspaceTunnelPair -Namespace $a -Peer $b -Local 10.220.0.254 -Remote 10.220.0.2 -Address 192.168.77.1/30 -PeerAddress 192.168.77.2/30 -NoOffloads:(-not $offload)
         $label = if ($offload) { "tunnel, offloads ($names)" } else { 'tunnel, no offloads' }
         foreach ($streams in 1, 4) {
             foreach ($reverse in $false, $true) {

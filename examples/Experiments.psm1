@@ -230,4 +230,37 @@ function Get-ProcessCpuSeconds {
     ([double]$fields[11] + [double]$fields[12]) / 100
 }
 
-Export-ModuleMember -Function Assert-Tool, Wait-Until, Wait-Listener, New-QuicServerContent, Set-QuicNatPort, Get-ArrivalCount, Get-PingSummary, ConvertTo-FlowTimelineSvg, Get-Median, Get-ProcessCpuSeconds
+function Set-UserspaceTunnelPair {
+    <#
+    .SYNOPSIS
+        Userspace IPIP tunnels named ipip0 at both ends of an underlay between two namespaces, each with its overlay
+        address; any ipip0 already there is removed first. -NoOffloads starts both relays without TUN offloads.
+        Returns the offloads the first end's relay uses.
+    .EXAMPLE
+        Set-UserspaceTunnelPair -Namespace a -Peer b -Local 10.220.0.1 -Remote 10.220.0.2 -Address 192.168.77.1/30 -PeerAddress 192.168.77.2/30
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Namespace,
+        [Parameter(Mandatory)] [string] $Peer,
+        [Parameter(Mandatory)] [string] $Local,
+        [Parameter(Mandatory)] [string] $Remote,
+        [Parameter(Mandatory)] [string] $Address,
+        [Parameter(Mandatory)] [string] $PeerAddress,
+        [switch] $NoOffloads
+    )
+    Get-IpipTunnel -Namespace $Namespace, $Peer -Name ipip0 -ErrorAction SilentlyContinue | Remove-IpipTunnel -Confirm:$false
+    $env:MIGRATIONTOOLS_IPIP_OFFLOAD = if ($NoOffloads) { 'off' } else { $null }
+    try {
+        Set-IpipTunnel -Namespace $Namespace -Name ipip0 -Local $Local -Remote $Remote -Mode Userspace
+        Set-IpipTunnel -Namespace $Peer -Name ipip0 -Local $Remote -Remote $Local -Mode Userspace
+    } finally {
+        Remove-Item env:MIGRATIONTOOLS_IPIP_OFFLOAD -ErrorAction SilentlyContinue
+    }
+
+    New-NetNsAddress -Namespace $Namespace -Interface ipip0 -Address $Address | Out-Null
+    New-NetNsAddress -Namespace $Peer -Interface ipip0 -Address $PeerAddress | Out-Null
+    (Get-IpipTunnel -Namespace $Namespace -Name ipip0).Offloads
+}
+
+Export-ModuleMember -Function Assert-Tool, Wait-Until, Wait-Listener, New-QuicServerContent, Set-QuicNatPort, Get-ArrivalCount, Get-PingSummary, ConvertTo-FlowTimelineSvg, Get-Median, Get-ProcessCpuSeconds, Set-UserspaceTunnelPair

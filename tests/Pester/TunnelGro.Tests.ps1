@@ -22,10 +22,8 @@ BeforeAll {
         $run.ExitCode | Should -Be 0 -Because $run.Error
     }
 
-    Set-IpipTunnel -Namespace $a -Name ipip0 -Local 10.227.0.1 -Remote 10.227.0.2 -Mode Userspace
-    Set-IpipTunnel -Namespace $b -Name ipip0 -Local 10.227.0.2 -Remote 10.227.0.1 -Mode Userspace
-    New-NetNsAddress -Namespace $a -Interface ipip0 -Address 192.168.81.1/30 | Out-Null
-    New-NetNsAddress -Namespace $b -Interface ipip0 -Address 192.168.81.2/30 | Out-Null
+    $script:tunnels = @{ Namespace = $a; Peer = $b; Local = '10.227.0.1'; Remote = '10.227.0.2'; Address = '192.168.81.1/30'; PeerAddress = '192.168.81.2/30' }
+    Set-UserspaceTunnelPair @tunnels | Out-Null
 
     function script:Invoke-Iperf([string[]] $Extra) {
         $server = Invoke-NetNs -Name $b -Command iperf3 -ArgumentList '-s', '-1' -Background
@@ -100,17 +98,7 @@ Describe 'Userspace IPIP behind an underlay that joins packets (GRO)' -Tag Requi
     }
 
     It 'cuts joined packets itself when its TUN device has no offloads' {
-        Get-IpipTunnel -Namespace $a, $b | Remove-IpipTunnel -Confirm:$false
-        $env:MIGRATIONTOOLS_IPIP_OFFLOAD = 'off'
-        try {
-            Set-IpipTunnel -Namespace $a -Name ipip0 -Local 10.227.0.1 -Remote 10.227.0.2 -Mode Userspace
-            Set-IpipTunnel -Namespace $b -Name ipip0 -Local 10.227.0.2 -Remote 10.227.0.1 -Mode Userspace
-        } finally {
-            Remove-Item env:MIGRATIONTOOLS_IPIP_OFFLOAD -ErrorAction SilentlyContinue
-        }
-
-        New-NetNsAddress -Namespace $a -Interface ipip0 -Address 192.168.81.1/30 | Out-Null
-        New-NetNsAddress -Namespace $b -Interface ipip0 -Address 192.168.81.2/30 | Out-Null
+        Set-UserspaceTunnelPair @tunnels -NoOffloads | Should -Be 'none'
         (Get-IpipTunnel -Namespace $b -Name ipip0).Offloads | Should -Be 'none'
         Assert-UdpKeepsBounds
         $tcp = Invoke-Iperf @('-t', '2')

@@ -12,10 +12,7 @@ BeforeAll {
     Connect-NetNs -Name $a -Peer $b -Interface u1 -PeerInterface u2 | Out-Null
     New-NetNsAddress -Namespace $a -Interface u1 -Address 10.229.0.1/24 | Out-Null
     New-NetNsAddress -Namespace $b -Interface u2 -Address 10.229.0.2/24 | Out-Null
-    Set-IpipTunnel -Namespace $a -Name ipip0 -Local 10.229.0.1 -Remote 10.229.0.2 -Mode Userspace
-    Set-IpipTunnel -Namespace $b -Name ipip0 -Local 10.229.0.2 -Remote 10.229.0.1 -Mode Userspace
-    New-NetNsAddress -Namespace $a -Interface ipip0 -Address 192.168.79.1/30 | Out-Null
-    New-NetNsAddress -Namespace $b -Interface ipip0 -Address 192.168.79.2/30 | Out-Null
+    Set-UserspaceTunnelPair -Namespace $a -Peer $b -Local 10.229.0.1 -Remote 10.229.0.2 -Address 192.168.79.1/30 -PeerAddress 192.168.79.2/30 | Out-Null
 
     function script:Invoke-Iperf([string] $From, [string] $To, [string] $Address, [string[]] $Extra) {
         $server = Invoke-NetNs -Name $To -Command iperf3 -ArgumentList '-s', '-1' -Background
