@@ -37,10 +37,13 @@ internal sealed partial class UserspaceIpipRelay
         _tunTakesTcp = _vnet && Array.IndexOf(offloads, "tso4") >= 0;
         _tunTakesEcn = _tunTakesTcp && Array.IndexOf(offloads, "tso-ecn") >= 0;
         _tunTakesUdp = _vnet && Array.IndexOf(offloads, "uso4") >= 0;
-        var packet = Libc.SocketOwned(Sock.AF_PACKET, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, (ushort)((Sock.ETH_P_IP >> 8) | ((Sock.ETH_P_IP & 0xff) << 8)));
+        // Protocol 0 receives nothing until the bind below, so no packet is queued before the filter is in place.
+        var packet = Libc.SocketOwned(Sock.AF_PACKET, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, 0);
+        var everyDevice = new SockAddrLl { Family = Sock.AF_PACKET, Protocol = BinaryPrimitives.ReverseEndianness(Sock.ETH_P_IP) };
         var failure = packet.IsInvalid ? $"socket: {Libc.Describe(Libc.LastError)}"
             : Libc.SetSockOptInt(packet, Sock.SOL_PACKET, Sock.PACKET_VNET_HDR, 1) != 0 ? $"virtio-net header: {Libc.Describe(Libc.LastError)}"
             : GsoSocketFilter.Attach(packet, GsoSocketFilter.Joined(BinaryPrimitives.ReadUInt32BigEndian(_settings.Local.GetAddressBytes()))) is var joined && joined != Errno.None ? $"filter: {Libc.Describe(joined)}"
+            : Libc.Bind(packet, &everyDevice, sizeof(SockAddrLl)) != 0 ? $"bind: {Libc.Describe(Libc.LastError)}"
             : GsoSocketFilter.Attach(_raw, GsoSocketFilter.NotJoined()) is var rest && rest != Errno.None ? $"raw socket filter: {Libc.Describe(rest)}"
             : null;
         if (failure is not null)
