@@ -19,8 +19,8 @@ internal static class TunOffload
         (TunConstants.TUN_F_CSUM, "csum"),
     };
 
-    /// <summary>The descriptor, whether packets carry a virtio-net header, and which offloads are on.</summary>
-    internal static unsafe (FileDescriptor Fd, bool VirtioHeader, string Offloads) Attach(string name)
+    /// <summary>The descriptor, whether packets carry a virtio-net header, and which offloads are on (TUN_F_* flags and their names).</summary>
+    internal static unsafe (FileDescriptor Fd, bool VirtioHeader, int Flags, string Offloads) Attach(string name)
     {
         FileDescriptor fd;
         try
@@ -29,26 +29,26 @@ internal static class TunOffload
         }
         catch (MigrationTools.Core.Errors.MigrationToolsException)
         {
-            return (TunDevice.Attach(name, 0), false, "none");
+            return (TunDevice.Attach(name, 0), false, 0, "none");
         }
 
         var size = VirtioNetHeader.Size;
         if (Libc.Ioctl(fd, TunConstants.TUNSETVNETHDRSZ, &size) != 0)
         {
             fd.Dispose();
-            return (TunDevice.Attach(name, 0), false, "none");
+            return (TunDevice.Attach(name, 0), false, 0, "none");
         }
 
         foreach (var (flags, names) in Steps)
         {
             if (Libc.Ioctl(fd, TunConstants.TUNSETOFFLOAD, (nint)flags) == 0)
             {
-                return (fd, true, names);
+                return (fd, true, flags, names);
             }
         }
 
         // The header without offloads: every packet is whole and checksummed, the header stays all zero.
         Libc.Ioctl(fd, TunConstants.TUNSETOFFLOAD, (nint)0);
-        return (fd, true, "none");
+        return (fd, true, 0, "none");
     }
 }

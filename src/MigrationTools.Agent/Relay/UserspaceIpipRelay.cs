@@ -40,6 +40,7 @@ internal sealed partial class UserspaceIpipRelay
     private long _tunReads, _sendCalls, _receiveCalls, _tunWrites;
     private int _encapsulateThread, _decapsulateThread, _joinedThread;
     private string _offloads = "none";
+    private int _offloadFlags;
     private bool _vnet;
     private volatile bool _stopping;
     private string _endReason = "stopped";
@@ -55,7 +56,7 @@ internal sealed partial class UserspaceIpipRelay
     /// <summary>Attaches to the TUN device, opens the raw sockets and writes the first counters; throws with the errno on failure.</summary>
     public unsafe void Open()
     {
-        (_tun, _vnet, _offloads) = _settings.Offloads ? TunOffload.Attach(_settings.Name) : (TunDevice.Attach(_settings.Name, 0), false, "none");
+        (_tun, _vnet, _offloadFlags, _offloads) = _settings.Offloads ? TunOffload.Attach(_settings.Name) : (TunDevice.Attach(_settings.Name, 0), false, 0, "none");
         _raw = Libc.SocketOwned(Sock.AF_INET, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, IpipPacket.ProtocolIpip);
         Check(_raw.IsInvalid ? -1 : 0, "open a raw IP-in-IP socket");
         var address = new SockAddrIn { Family = Sock.AF_INET, Address = ToNetworkOrder(_settings.Local) };
