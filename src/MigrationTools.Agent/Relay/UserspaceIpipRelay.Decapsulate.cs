@@ -23,16 +23,9 @@ internal sealed partial class UserspaceIpipRelay
                 vectors[i].Length = SlotSize;
             }
 
-            var received = Libc.RecvMmsg(_raw, messages, Batch, Sock.MSG_WAITFORONE, null);
+            var received = ReceiveBatch(_raw, messages, Batch, "raw");
             if (received < 0)
             {
-                var errno = Libc.LastError;
-                if (errno != Errno.EINTR)
-                {
-                    _log.Write("raw-read", $"raw socket read failed: {Libc.Describe(errno)} (errno {(int)errno})");
-                    Thread.Sleep(10);
-                }
-
                 continue;
             }
 
@@ -94,6 +87,26 @@ internal sealed partial class UserspaceIpipRelay
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// One waiting recvmmsg (at least one packet, whatever else has queued); -1 after a signal or a failure, which is
+    /// logged (rate-limited) and followed by a short pause.
+    /// </summary>
+    private unsafe int ReceiveBatch(FileDescriptor socket, MMsgHdr* messages, int count, string name)
+    {
+        var received = Libc.RecvMmsg(socket, messages, (uint)count, Sock.MSG_WAITFORONE, null);
+        if (received < 0)
+        {
+            var errno = Libc.LastError;
+            if (errno != Errno.EINTR)
+            {
+                _log.Write(name + "-read", $"{name} socket read failed: {Libc.Describe(errno)} (errno {(int)errno})");
+                Thread.Sleep(10);
+            }
+        }
+
+        return received;
     }
 
     /// <summary>Writes what the coalescer holds: one segment as it came, several as one GSO packet.</summary>

@@ -22,7 +22,6 @@ internal sealed partial class UserspaceIpipRelay
     private const int CutStride = VirtioNetHeader.Size + 9216;
     private const int CutCount = 128;
 
-    private bool _tunTakesTcp, _tunTakesEcn, _tunTakesUdp;
     private long _joinedPackets, _joinedBytes, _joinedSegments, _joinedReceiveCalls, _joinedWrites;
     private byte[]? _cut;
     private int[]? _cutLengths;
@@ -33,10 +32,6 @@ internal sealed partial class UserspaceIpipRelay
     /// </summary>
     private unsafe void OpenJoined()
     {
-        var offloads = _offloads.Split(',');
-        _tunTakesTcp = _vnet && Array.IndexOf(offloads, "tso4") >= 0;
-        _tunTakesEcn = _tunTakesTcp && Array.IndexOf(offloads, "tso-ecn") >= 0;
-        _tunTakesUdp = _vnet && Array.IndexOf(offloads, "uso4") >= 0;
         // Protocol 0 receives nothing until the bind below, so no packet is queued before the filter is in place.
         var packet = Libc.SocketOwned(Sock.AF_PACKET, Sock.SOCK_RAW | Sock.SOCK_CLOEXEC, 0);
         var everyDevice = new SockAddrLl { Family = Sock.AF_PACKET, Protocol = BinaryPrimitives.ReverseEndianness(Sock.ETH_P_IP) };
@@ -63,26 +58,23 @@ internal sealed partial class UserspaceIpipRelay
         RelayBatch.Allocate(JoinedBatch, JoinedSlotSize, out _, out var vectors, out var messages);
         var sources = (SockAddrLl*)NativeMemory.AllocZeroed((nuint)(JoinedBatch * sizeof(SockAddrLl)));
         var expected = BinaryPrimitives.ReadUInt32BigEndian(_settings.Remote.GetAddressBytes());
+        for (var i = 0; i < JoinedBatch; i++)
+        {
+            messages[i].Header.Name = &sources[i];
+        }
+
         Volatile.Write(ref _joinedThread, ThreadCpu.Current());
         while (!_stopping)
         {
+            // The kernel writes back each source address's length; each read offers the full size again.
             for (var i = 0; i < JoinedBatch; i++)
             {
-                vectors[i].Length = JoinedSlotSize;
-                messages[i].Header.Name = &sources[i];
                 messages[i].Header.NameLength = (uint)sizeof(SockAddrLl);
             }
 
-            var received = Libc.RecvMmsg(_joined, messages, JoinedBatch, Sock.MSG_WAITFORONE, null);
+            var received = ReceiveBatch(_joined, messages, JoinedBatch, "AF_PACKET");
             if (received < 0)
             {
-                var errno = Libc.LastError;
-                if (errno != Errno.EINTR)
-                {
-                    _log.Write("joined-read", $"AF_PACKET socket read failed: {Libc.Describe(errno)} (errno {(int)errno})");
-                    Thread.Sleep(10);
-                }
-
                 continue;
             }
 
@@ -133,8 +125,14 @@ internal sealed partial class UserspaceIpipRelay
         return TunTakes(forTun.GsoType) ? WriteJoined(inner, innerLength, forTun) : WriteCut(inner, innerLength, forTun);
     }
 
-    private bool TunTakes(byte gsoType) =>
-        (gsoType & ~VirtioNetHeader.GsoEcn) == VirtioNetHeader.GsoTcpV4 ? _tunTakesTcp && ((gsoType & VirtioNetHeader.GsoEcn) == 0 || _tunTakesEcn) : _tunTakesUdp;
+    /// <summary>Whether the TUN device's offloads take a GSO packet of this type (TCP, with ECN or not, or UDP over IPv4).</summary>
+    private bool TunTakes(byte gsoType)
+    {
+        var needed = (gsoType & ~VirtioNetHeader.GsoEcn) == VirtioNetHeader.GsoTcpV4
+            ? TunConstants.TUN_F_TSO4 | ((gsoType & VirtioNetHeader.GsoEcn) != 0 ? TunConstants.TUN_F_TSO_ECN : 0)
+            : TunConstants.TUN_F_USO4;
+        return (_offloadFlags & needed) == needed;
+    }
 
     /// <summary>One GSO write: the header goes into the room the outer header leaves in front of the inner packet.</summary>
     private unsafe bool WriteJoined(byte* inner, int innerLength, in VirtioNetHeader forTun)
