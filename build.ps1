@@ -57,6 +57,8 @@ $env:MIGRATIONTOOLS_BUILD_ROOT = Join-Path $out 'build'
 $debianPackages = @(
     'iproute2', 'procps', 'iputils-ping', 'nftables', 'iptables', 'conntrack', 'tcpdump',
     'ncat', 'iperf3', 'ngtcp2-client', 'ngtcp2-server', 'tshark', 'openssl', 'graphviz', 'librsvg2-bin', 'util-linux', 'ethtool',
+    # the kernel's list of loaded eBPF programs, for the tests of the tunnel's fast path
+    'bpftool',
     # quic-go's interop-runner endpoints, built offline by Test-QuicMigration (GOPATH mode) into out/build
     'golang-go', 'golang-github-lucas-clemente-quic-go-dev',
     # simulated hosts of the tests of labs across hosts: sshd in a namespace, with the PowerShell subsystem

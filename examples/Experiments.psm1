@@ -234,8 +234,9 @@ function Set-UserspaceTunnelPair {
     <#
     .SYNOPSIS
         Userspace IPIP tunnels named ipip0 at both ends of an underlay between two namespaces, each with its overlay
-        address; any ipip0 already there is removed first. -NoOffloads starts both relays without TUN offloads.
-        Returns the offloads the first end's relay uses.
+        address; any ipip0 already there is removed first. -NoOffloads starts both relays without TUN offloads;
+        -KernelFastPath says which ends attach the kernel fast path (Both, None, or Peer only: the first end's relay
+        then carries every packet itself). Returns the offloads the first end's relay uses.
     .EXAMPLE
         Set-UserspaceTunnelPair -Namespace a -Peer b -Local 10.220.0.1 -Remote 10.220.0.2 -Address 192.168.77.1/30 -PeerAddress 192.168.77.2/30
     #>
@@ -247,15 +248,18 @@ function Set-UserspaceTunnelPair {
         [Parameter(Mandatory)] [string] $Remote,
         [Parameter(Mandatory)] [string] $Address,
         [Parameter(Mandatory)] [string] $PeerAddress,
-        [switch] $NoOffloads
+        [switch] $NoOffloads,
+        [ValidateSet('Both', 'None', 'Peer')] [string] $KernelFastPath = 'Both'
     )
     Get-IpipTunnel -Namespace $Namespace, $Peer -Name ipip0 -ErrorAction SilentlyContinue | Remove-IpipTunnel -Confirm:$false
     $env:MIGRATIONTOOLS_IPIP_OFFLOAD = if ($NoOffloads) { 'off' } else { $null }
     try {
+        $env:MIGRATIONTOOLS_IPIP_FASTPATH = if ($KernelFastPath -eq 'Both') { $null } else { 'off' }
         Set-IpipTunnel -Namespace $Namespace -Name ipip0 -Local $Local -Remote $Remote -Mode Userspace
+        $env:MIGRATIONTOOLS_IPIP_FASTPATH = if ($KernelFastPath -eq 'None') { 'off' } else { $null }
         Set-IpipTunnel -Namespace $Peer -Name ipip0 -Local $Remote -Remote $Local -Mode Userspace
     } finally {
-        Remove-Item env:MIGRATIONTOOLS_IPIP_OFFLOAD -ErrorAction SilentlyContinue
+        Remove-Item env:MIGRATIONTOOLS_IPIP_OFFLOAD, env:MIGRATIONTOOLS_IPIP_FASTPATH -ErrorAction SilentlyContinue
     }
 
     New-NetNsAddress -Namespace $Namespace -Interface ipip0 -Address $Address | Out-Null

@@ -12,7 +12,7 @@ namespace MigrationTools.Agent;
 /// <summary>
 /// The module's helper program, started inside namespaces:
 /// <list type="bullet">
-/// <item><c>ipip --name N --local L --remote R --ttl T --tos T --stats FILE --log FILE [--netns PATH --netns-identity DEV:INO:CREATED] [--offload on|off]</c>:
+/// <item><c>ipip --name N --local L --remote R --ttl T --tos T --stats FILE --log FILE [--netns PATH --netns-identity DEV:INO:CREATED] [--offload on|off] [--fast-path on|off]</c>:
 /// the userspace IPIP relay, started by Set-IpipTunnel with <c>ip netns exec NS setsid -f</c>. On success it prints
 /// <c>ready PID</c>, detaches its standard streams (so the starter sees end of output) and relays until SIGTERM, until
 /// its TUN device goes or until its namespace is removed. On failure it prints the reason and exits 1.</item>
@@ -58,7 +58,7 @@ internal static class Program
             var settings = new RelaySettings(options["name"], IPAddress.Parse(options["local"]), IPAddress.Parse(options["remote"]),
                 byte.Parse(options.GetValueOrDefault("ttl", "64")), byte.Parse(options.GetValueOrDefault("tos", "0")), options["stats"],
                 options.GetValueOrDefault("netns"), NetNsIdentity.Parse(options.GetValueOrDefault("netns-identity")),
-                Offloads: options.GetValueOrDefault("offload", "on") != "off");
+                Offloads: options.GetValueOrDefault("offload", "on") != "off", FastPath: options.GetValueOrDefault("fast-path", "on") != "off");
             relay = new UserspaceIpipRelay(settings, log);
             relay.Open();
         }
@@ -68,7 +68,7 @@ internal static class Program
             return 1;
         }
 
-        log.WriteLine($"{DateTime.UtcNow:O} relay {options["name"]} {options["local"]} -> {options["remote"]} started, pid {Environment.ProcessId}, offloads {relay.Counters.Offloads}");
+        log.WriteLine($"{DateTime.UtcNow:O} relay {options["name"]} {options["local"]} -> {options["remote"]} started, pid {Environment.ProcessId}, offloads {relay.Counters.Offloads}, fast path {relay.Counters.FastPath}");
         // Straight to fd 1: System.Console would keep a duplicate of the starter's pipe open, and the starter waits
         // for the pipe's end. Then let go of the standard streams, since this process outlives its starter.
         WriteRaw(1, $"ready {Environment.ProcessId}\n");

@@ -22,7 +22,9 @@ BeforeAll {
         $run.ExitCode | Should -Be 0 -Because $run.Error
     }
 
-    $script:tunnels = @{ Namespace = $a; Peer = $b; Local = '10.227.0.1'; Remote = '10.227.0.2'; Address = '192.168.81.1/30'; PeerAddress = '192.168.81.2/30' }
+    # a's relay carries every packet itself (its joined-packet reader is what these tests are about); b has the kernel
+    # fast path, which takes the joined TCP it can deliver here and leaves joined UDP to its relay's reader.
+    $script:tunnels = @{ Namespace = $a; Peer = $b; Local = '10.227.0.1'; Remote = '10.227.0.2'; Address = '192.168.81.1/30'; PeerAddress = '192.168.81.2/30'; KernelFastPath = 'Peer' }
     Set-UserspaceTunnelPair @tunnels | Out-Null
 
     function script:Invoke-Iperf([string[]] $Extra) {

@@ -1,6 +1,7 @@
 #Requires -Version 7.4
 # The userspace tunnel with TUN offloads (segmentation and coalescing): real traffic both ways, files that must
-# arrive intact, and a packet in the kernel's ipip format from a raw socket.
+# arrive intact, and a packet in the kernel's ipip format from a raw socket. The relays run without the kernel fast path
+# (MIGRATIONTOOLS_IPIP_FASTPATH=off), so every packet goes through the loops these tests are about.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:prefix = New-TestPrefix
@@ -12,7 +13,7 @@ BeforeAll {
     Connect-NetNs -Name $a -Peer $b -Interface u1 -PeerInterface u2 | Out-Null
     New-NetNsAddress -Namespace $a -Interface u1 -Address 10.229.0.1/24 | Out-Null
     New-NetNsAddress -Namespace $b -Interface u2 -Address 10.229.0.2/24 | Out-Null
-    Set-UserspaceTunnelPair -Namespace $a -Peer $b -Local 10.229.0.1 -Remote 10.229.0.2 -Address 192.168.79.1/30 -PeerAddress 192.168.79.2/30 | Out-Null
+    Set-UserspaceTunnelPair -Namespace $a -Peer $b -Local 10.229.0.1 -Remote 10.229.0.2 -Address 192.168.79.1/30 -PeerAddress 192.168.79.2/30 -KernelFastPath None | Out-Null
 
     function script:Invoke-Iperf([string] $From, [string] $To, [string] $Address, [string[]] $Extra) {
         $server = Invoke-NetNs -Name $To -Command iperf3 -ArgumentList '-s', '-1' -Background

@@ -13,4 +13,5 @@ namespace MigrationTools.Agent.Relay;
 /// <param name="NamespacePath">The namespace's bind mount; when it is gone or another namespace, the relay ends.</param>
 /// <param name="NamespaceIdentity">The identity the bind mount had when the relay started.</param>
 /// <param name="Offloads">Use the TUN device's offloads (virtio-net header, TSO/USO, receive coalescing) where the kernel offers them.</param>
-internal sealed record RelaySettings(string Name, IPAddress Local, IPAddress Remote, byte Ttl, byte Tos, string StatsPath, string? NamespacePath, NetNsIdentity? NamespaceIdentity, bool Offloads = true);
+/// <param name="FastPath">Attach the traffic-control programs that encapsulate and decapsulate in the kernel where they can (see <see cref="Bpf.TunnelPrograms"/>).</param>
+internal sealed record RelaySettings(string Name, IPAddress Local, IPAddress Remote, byte Ttl, byte Tos, string StatsPath, string? NamespacePath, NetNsIdentity? NamespaceIdentity, bool Offloads = true, bool FastPath = true);

@@ -42,6 +42,11 @@ internal sealed partial class UserspaceIpipRelay
                         continue;
                     }
 
+                    if (PartialChecksum.TryFinish(new Span<byte>(packet + offset, innerLength)))
+                    {
+                        _finishedChecksums++;
+                    }
+
                     var inner = new ReadOnlySpan<byte>(packet + offset, innerLength);
                     if (coalescer is null)
                     {

@@ -36,7 +36,7 @@ internal sealed partial class UserspaceIpipRelay
     private FileDescriptor _send = new(-1);
     private FileDescriptor _joined = new(-1);
     private long _encapPackets, _encapBytes, _decapPackets, _decapBytes, _malformed, _notIpip, _wrongSource, _innerNotIPv4, _sendErrors, _internalErrors, _fragmentationNeeded;
-    private long _segmented, _coalesced;
+    private long _segmented, _coalesced, _finishedChecksums;
     private long _tunReads, _sendCalls, _receiveCalls, _tunWrites;
     private int _encapsulateThread, _decapsulateThread, _joinedThread;
     private string _offloads = "none";
@@ -68,6 +68,15 @@ internal sealed partial class UserspaceIpipRelay
         Libc.SetSockOptInt(_raw, Sock.SOL_SOCKET, Sock.SO_RCVBUFFORCE, 4 << 20);
         Libc.SetSockOptInt(_send, Sock.SOL_SOCKET, Sock.SO_SNDBUFFORCE, 4 << 20);
         OpenJoined();
+        try
+        {
+            OpenFastPath();
+        }
+        catch (Exception ex)
+        {
+            _log.Write($"the kernel fast path is off ({ex.Message}); the relay's loops carry everything");
+        }
+
         // Before the starter hears "ready": whoever reads the tunnel right after Set-IpipTunnel sees its offloads.
         WriteStats();
     }
@@ -88,6 +97,7 @@ internal sealed partial class UserspaceIpipRelay
         while (!_stopped.Wait(500))
         {
             WriteStats();
+            FollowRoute();
             if (_settings.NamespacePath is { } path && NetNsIdentity.Of(path) != _settings.NamespaceIdentity)
             {
                 Stop($"its namespace {path} was removed");
@@ -121,12 +131,25 @@ internal sealed partial class UserspaceIpipRelay
     /// with counters of its own, added here; drops and send errors may come from all, and a rare lost increment there
     /// is acceptable); reads of aligned 64-bit fields are atomic on 64-bit platforms.
     /// </remarks>
-    public IpipCounters Counters => new(
-        Volatile.Read(ref _encapPackets), Volatile.Read(ref _encapBytes),
-        Volatile.Read(ref _decapPackets) + Volatile.Read(ref _joinedPackets), Volatile.Read(ref _decapBytes) + Volatile.Read(ref _joinedBytes),
-        Volatile.Read(ref _malformed), Volatile.Read(ref _notIpip), Volatile.Read(ref _wrongSource), Volatile.Read(ref _innerNotIPv4),
-        Volatile.Read(ref _sendErrors), Volatile.Read(ref _internalErrors), Volatile.Read(ref _fragmentationNeeded), DateTime.UtcNow,
-        _offloads, Volatile.Read(ref _segmented), Volatile.Read(ref _coalesced) + Volatile.Read(ref _joinedSegments), Time());
+    public IpipCounters Counters
+    {
+        get
+        {
+            var (kernelOut, kernelOutBytes, kernelIn, kernelInBytes) = FastCounters();
+            return new(
+                Volatile.Read(ref _encapPackets) + kernelOut, Volatile.Read(ref _encapBytes) + kernelOutBytes,
+                Volatile.Read(ref _decapPackets) + Volatile.Read(ref _joinedPackets) + kernelIn, Volatile.Read(ref _decapBytes) + Volatile.Read(ref _joinedBytes) + kernelInBytes,
+                Volatile.Read(ref _malformed), Volatile.Read(ref _notIpip), Volatile.Read(ref _wrongSource), Volatile.Read(ref _innerNotIPv4),
+                Volatile.Read(ref _sendErrors), Volatile.Read(ref _internalErrors), Volatile.Read(ref _fragmentationNeeded), DateTime.UtcNow,
+                _offloads, Volatile.Read(ref _segmented), Volatile.Read(ref _coalesced) + Volatile.Read(ref _joinedSegments), Time())
+            {
+                KernelEncapsulatedPackets = kernelOut,
+                KernelDecapsulatedPackets = kernelIn,
+                FinishedChecksums = Volatile.Read(ref _finishedChecksums),
+                FastPath = _fastPath,
+            };
+        }
+    }
 
     /// <summary>Each direction's thread CPU time so far (the way in: both its threads), and how many calls carried its packets.</summary>
     private IpipRelayTime Time()

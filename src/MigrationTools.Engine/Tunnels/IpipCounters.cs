@@ -22,4 +22,20 @@ namespace MigrationTools.Engine.Tunnels;
 public sealed record IpipCounters(
     long EncapsulatedPackets, long EncapsulatedBytes, long DecapsulatedPackets, long DecapsulatedBytes,
     long DroppedMalformed, long DroppedNotIpip, long DroppedWrongSource, long DroppedInnerNotIPv4, long SendErrors,
-    long InternalErrors, long FragmentationNeededSent, DateTime Updated, string Offloads = "none", long SegmentedPackets = 0, long CoalescedPackets = 0, IpipRelayTime? Time = null);
+    long InternalErrors, long FragmentationNeededSent, DateTime Updated, string Offloads = "none", long SegmentedPackets = 0, long CoalescedPackets = 0, IpipRelayTime? Time = null)
+{
+    /// <summary>Of <see cref="EncapsulatedPackets"/>, the wire packets the kernel's fast path encapsulated (never copied to the relay).</summary>
+    public long KernelEncapsulatedPackets { get; init; }
+
+    /// <summary>Of <see cref="DecapsulatedPackets"/>, the packets the kernel's fast path decapsulated.</summary>
+    public long KernelDecapsulatedPackets { get; init; }
+
+    /// <summary>
+    /// Packets from the remote end whose TCP or UDP checksum the relay finished: their sender's kernel left it to the
+    /// device (a kernel encapsulating the tunnel, over a veth underlay that passes that on).
+    /// </summary>
+    public long FinishedChecksums { get; init; }
+
+    /// <summary>Where the kernel's fast path sits (its traffic-control hooks), or off when the relay's loops carry everything.</summary>
+    public string FastPath { get; init; } = "off";
+}

@@ -291,6 +291,8 @@ internal static class TunnelManager
             "--netns", NetNsPaths.MountPath(spec.Namespace), "--netns-identity", identity.ToString(),
             // MIGRATIONTOOLS_IPIP_OFFLOAD=off relays without TUN offloads (the benchmark's comparison, or a kernel that misbehaves with them).
             "--offload", Environment.GetEnvironmentVariable("MIGRATIONTOOLS_IPIP_OFFLOAD") == "off" ? "off" : "on",
+            // MIGRATIONTOOLS_IPIP_FASTPATH=off keeps every packet in the relay's loops (no traffic-control programs).
+            "--fast-path", Environment.GetEnvironmentVariable("MIGRATIONTOOLS_IPIP_FASTPATH") == "off" ? "off" : "on",
         });
         // setsid -f returns at once; the output ends when the relay has attached and let go of its streams.
         var result = ToolRunner.RunAsync("ip", arguments, cancellationToken).GetAwaiter().GetResult();

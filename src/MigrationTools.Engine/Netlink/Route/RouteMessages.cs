@@ -159,6 +159,25 @@ internal static class RouteMessages
         return new RouteRecord(family.Value, prefix, table, header[5], header[6], header[7], flags, gateway, outputInterface, priority, source);
     }
 
+    /// <summary>The output device (RTA_OIF) of a route message, lookup answers (which the kernel marks cloned) included.</summary>
+    internal static int? OutputInterface(NetlinkMessage message)
+    {
+        if (message.Type != Rtnl.RTM_NEWROUTE || message.Payload.Length < Rtnl.RtMsgLength)
+        {
+            return null;
+        }
+
+        foreach (var attribute in message.AttributesAfter(Rtnl.RtMsgLength))
+        {
+            if (attribute.Type == Rtnl.RTA_OIF)
+            {
+                return attribute.S32;
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsZero(IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[16];

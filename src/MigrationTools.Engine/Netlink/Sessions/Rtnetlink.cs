@@ -186,6 +186,17 @@ internal static class Rtnetlink
             return ack.Succeeded && answered;
         });
 
+    /// <summary>
+    /// The device the kernel of <paramref name="socket"/>'s namespace would send to <paramref name="destination"/>
+    /// through (as <c>ip route get</c> names it); null when the network is unreachable.
+    /// </summary>
+    internal static int? OutputInterfaceTo(NetlinkSocket socket, IPAddress destination)
+    {
+        int? result = null;
+        var ack = TryDump(socket, (ref NetlinkWriter w, uint s) => RouteMessages.WriteGetRouteTo(ref w, s, destination), message => result ??= RouteMessages.OutputInterface(message), "look up the route to " + destination);
+        return ack.Succeeded || ack.Error is Errno.ENETUNREACH or Errno.EHOSTUNREACH or Errno.EACCES ? result : throw NetlinkSocket.Failure("look up the route to " + destination, ack);
+    }
+
     private static void Dump(NetlinkSocket socket, NetlinkRequestWriter write, NetlinkMessageHandler handler, string what)
     {
         var ack = TryDump(socket, write, handler, what);

@@ -1,0 +1,155 @@
+using System;
+using System.Buffers.Binary;
+using System.Linq;
+using MigrationTools.Agent.Relay.Bpf;
+using MigrationTools.Core.Interop;
+using MigrationTools.Engine.Netlink;
+
+namespace MigrationTools.Agent.Relay;
+
+/// <summary>
+/// The kernel's share of the tunnel: two traffic-control programs (<see cref="TunnelPrograms"/>) on TCX links the
+/// relay holds, so they go with it, however it ends. The egress program on the TUN device encapsulates and the
+/// ingress program on the underlay device decapsulates most packets without a copy to userspace; the rest reach the
+/// relay's loops as before. The underlay device is the one the route to the remote end uses, looked up again every
+/// half second: when the route moves, the programs follow (and until then, the ingress program simply sees nothing
+/// and the loops take the packets). Without TCX (before Linux 6.6) or eBPF, or with
+/// MIGRATIONTOOLS_IPIP_FASTPATH=off (--fast-path off), the loops do everything and the counters say so.
+/// </summary>
+internal sealed partial class UserspaceIpipRelay
+{
+    private FileDescriptor _fastMap = new(-1), _fastEgress = new(-1), _fastIngress = new(-1);
+    private int _fastUnderlay, _tunIfindex, _underlayMtu;
+    private string _fastPath = "off";
+
+    /// <summary>Loads the programs and attaches the egress one; a failure leaves the loops doing everything, logged.</summary>
+    private void OpenFastPath()
+    {
+        if (!_settings.FastPath)
+        {
+            return;
+        }
+
+        using var socket = NetlinkSocket.OpenRoute(null);
+        _tunIfindex = Rtnetlink.Link(socket, _settings.Name)?.Index ?? 0;
+        _underlayMtu = UnderlayMtu();
+        var map = BpfObjects.CreateArray(TunnelPrograms.EntrySize, 2);
+        if (map.IsInvalid || _tunIfindex == 0)
+        {
+            _log.Write($"the kernel fast path is off (map: {Libc.Describe(Libc.LastError)}); the relay's loops carry everything");
+            map.Dispose();
+            return;
+        }
+
+        var (program, error, log) = BpfObjects.LoadProgram(BpfObjects.SchedClassifier, "mt_ipip_encap", TunnelPrograms.Encapsulate(map.Number, Network(_settings.Local), Network(_settings.Remote), _settings.Ttl, _settings.Tos));
+        using (program)
+        {
+            var link = program.IsInvalid ? program : BpfObjects.Attach(program, _tunIfindex, BpfObjects.TcxEgress);
+            if (link.IsInvalid)
+            {
+                _log.Write($"the kernel fast path is off ({(program.IsInvalid ? "load" : "attach")}: {Libc.Describe(program.IsInvalid ? error : Libc.LastError)}{(log.Length > 0 ? "; verifier: " + log : "")}); the relay's loops carry everything");
+                map.Dispose();
+                return;
+            }
+
+            _fastMap = map;
+            _fastEgress = link;
+        }
+
+        RefreshFastPath(socket);
+    }
+
+    /// <summary>Follows the route to the remote end (every half second); a failure is logged and tried again next time.</summary>
+    private void FollowRoute()
+    {
+        if (_fastMap.IsInvalid)
+        {
+            return;
+        }
+
+        try
+        {
+            using var socket = NetlinkSocket.OpenRoute(null);
+            RefreshFastPath(socket);
+        }
+        catch (Exception ex)
+        {
+            _log.Write("fast-path-route", $"Could not follow the route to {_settings.Remote}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Points the programs at the device the route to the remote end uses now (0: none, the loops carry all).</summary>
+    private void RefreshFastPath(NetlinkSocket socket)
+    {
+        if (_fastMap.IsInvalid)
+        {
+            return;
+        }
+
+        var underlay = Rtnetlink.OutputInterfaceTo(socket, _settings.Remote) ?? 0;
+        if (underlay == _tunIfindex)
+        {
+            underlay = 0;
+        }
+
+        var mtu = underlay == 0 ? _underlayMtu : UnderlayMtu();
+        if (underlay == _fastUnderlay && mtu == _underlayMtu)
+        {
+            return;
+        }
+
+        _underlayMtu = mtu;
+        Span<byte> settings = stackalloc byte[(int)TunnelPrograms.EntrySize];
+        settings.Clear();
+        if (underlay != _fastUnderlay)
+        {
+            _fastIngress.Dispose();
+            _fastIngress = new FileDescriptor(-1);
+            var device = underlay == 0 ? null : Rtnetlink.Links(socket).FirstOrDefault(l => l.Index == underlay);
+            // Ethernet and loopback carry a 14-byte header in front of IP; other kinds of underlay stay with the loops.
+            if (device is null || device.DeviceType is not (Sock.ARPHRD_ETHER or Sock.ARPHRD_LOOPBACK) || !AttachIngress(underlay))
+            {
+                underlay = 0;
+            }
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(settings, underlay);
+        BinaryPrimitives.WriteInt32LittleEndian(settings[4..], mtu);
+        BpfObjects.Write(_fastMap, 0, settings);
+        _fastUnderlay = underlay;
+        _fastPath = underlay == 0 ? "off" : $"tc egress {_settings.Name}, tc ingress ifindex {underlay}";
+    }
+
+    private bool AttachIngress(int underlay)
+    {
+        var (program, error, log) = BpfObjects.LoadProgram(BpfObjects.SchedClassifier, "mt_ipip_decap", TunnelPrograms.Decapsulate(_fastMap.Number, Network(_settings.Local), Network(_settings.Remote), 14, _tunIfindex));
+        using (program)
+        {
+            var link = program.IsInvalid ? program : BpfObjects.Attach(program, underlay, BpfObjects.TcxIngress);
+            if (link.IsInvalid)
+            {
+                _log.Write($"the kernel fast path has no way in ({(program.IsInvalid ? "load" : "attach")}: {Libc.Describe(program.IsInvalid ? error : Libc.LastError)}{(log.Length > 0 ? "; verifier: " + log : "")})");
+                return false;
+            }
+
+            _fastIngress = link;
+            return true;
+        }
+    }
+
+    /// <summary>The fast path's counters: (encapsulated packets, bytes, decapsulated packets, bytes).</summary>
+    private (long, long, long, long) FastCounters()
+    {
+        Span<byte> entry = stackalloc byte[(int)TunnelPrograms.EntrySize];
+        if (_fastMap.IsInvalid || !BpfObjects.Read(_fastMap, 1, entry))
+        {
+            return default;
+        }
+
+        return (BinaryPrimitives.ReadInt64LittleEndian(entry[TunnelPrograms.EncapsulatedPackets..]), BinaryPrimitives.ReadInt64LittleEndian(entry[TunnelPrograms.EncapsulatedBytes..]),
+            BinaryPrimitives.ReadInt64LittleEndian(entry[TunnelPrograms.DecapsulatedPackets..]), BinaryPrimitives.ReadInt64LittleEndian(entry[TunnelPrograms.DecapsulatedBytes..]));
+    }
+
+    /// <summary>An address as the little-endian reading of its network-order bytes (how a program compares it).</summary>
+    private static int Network(System.Net.IPAddress address) => BinaryPrimitives.ReadInt32LittleEndian(address.GetAddressBytes());
+}
