@@ -1,17 +1,20 @@
 <#
 .SYNOPSIS
-    Benchmark of the userspace IPIP tunnel against the plain veth path, with and without TUN offloads, and of the
-    QUIC lab's build and teardown.
+    Benchmark of the userspace IPIP tunnel against the plain veth path (with its kernel fast path, and its relay
+    loops with and without TUN offloads), and of the QUIC lab's build and teardown.
 .DESCRIPTION
     Two namespaces joined by a veth pair (the underlay, 10.220.0.0/24) carry an IPIP tunnel (overlay
     192.168.77.0/30). In one run iperf3 TCP measures, for -Seconds each, one stream and four, in both directions:
-    the veth path itself (the baseline), the tunnel with TUN offloads (segmentation and coalescing, the default), and
-    the tunnel without them (the relay of earlier versions, MIGRATIONTOOLS_IPIP_OFFLOAD=off). For the tunnel it prints
-    the ratio to veth and the relays' CPU time per Gbit/s (from /proc, both relays together), and where that time
-    goes: the relays' own counters (IpipCounters.Time) split it by direction into time in the relay and in the
-    kernel, and say how many packets each TUN read, send, receive and TUN write carried. Goal (issue: speed at the
-    limits): >= 25 % of veth with one TCP stream and >= 40 % with four. Then it builds and removes the QUIC lab
-    (New-NetLab -Template quic-lb) -Repeat times in this warm session (goal: build under 0.5 s).
+    the veth path itself (the baseline); the tunnel as Set-IpipTunnel makes it (the kernel fast path: the relays'
+    traffic-control programs encapsulate and decapsulate); the tunnel with the relays' loops carrying every packet
+    (MIGRATIONTOOLS_IPIP_FASTPATH=off), with TUN offloads (segmentation and coalescing); and the loops without them
+    (the relay of earlier versions, MIGRATIONTOOLS_IPIP_OFFLOAD=off). For the tunnel it prints the ratio to veth,
+    the relays' CPU time per Gbit/s (from /proc, both relays together) and the share of the sender's packets the
+    kernel encapsulated, and where the loops' time goes: the relays' own counters (IpipCounters.Time) split it by
+    direction into time in the relay and in the kernel, and say how many packets each TUN read, send, receive and
+    TUN write carried. Goal (issue: speed at the limits): >= 25 % of veth with one TCP stream and >= 40 % with four,
+    for the tunnel as made. Then it builds and removes the QUIC lab (New-NetLab -Template quic-lb) -Repeat times in
+    this warm session (goal: build under 0.5 s).
     Everything lives in namespaces named bench-ipip-*, removed at the end.
 .EXAMPLE
     dotnet pwsh bench/ipip.ps1
@@ -56,9 +59,12 @@ function Measure-Iperf([string] $Address, [int] $Streams, [bool] $Reverse) {
             $out, $in = if ($Reverse) { $after.b, $after.a } else { $after.a, $after.b }
             $outBefore, $inBefore = if ($Reverse) { $timeBefore.b, $timeBefore.a } else { $timeBefore.a, $timeBefore.b }
             $sent = $out.EncapsulatedPackets - $outBefore.EncapsulatedPackets
+            $kernel = $out.KernelEncapsulatedPackets - $outBefore.KernelEncapsulatedPackets
+            $sent -= $kernel
             # Wire packets taken in: each written alone or joined into another.
-            $taken = ($in.DecapsulatedPackets + $in.CoalescedPackets) - ($inBefore.DecapsulatedPackets + $inBefore.CoalescedPackets)
+            $taken = ($in.DecapsulatedPackets - $in.KernelDecapsulatedPackets + $in.CoalescedPackets) - ($inBefore.DecapsulatedPackets - $inBefore.KernelDecapsulatedPackets + $inBefore.CoalescedPackets)
             [pscustomobject]@{
+                KernelShare = $kernel / [math]::Max(1, $kernel + $sent)
                 EncapUser = $out.Time.EncapsulateUserSeconds - $outBefore.Time.EncapsulateUserSeconds
                 EncapSystem = $out.Time.EncapsulateSystemSeconds - $outBefore.Time.EncapsulateSystemSeconds
                 DecapUser = $in.Time.DecapsulateUserSeconds - $inBefore.Time.DecapsulateUserSeconds
@@ -89,9 +95,9 @@ try {
         }
     }
 
-    foreach ($offload in $true, $false) {
-        $names = Set-UserspaceTunnelPair -Namespace $a -Peer $b -Local 10.220.0.254 -Remote 10.220.0.2 -Address 192.168.77.1/30 -PeerAddress 192.168.77.2/30 -NoOffloads:(-not $offload)
-        $label = if ($offload) { "tunnel, offloads ($names)" } else { 'tunnel, no offloads' }
+    foreach ($variant in 'fast', 'offload', 'plain') {
+        $names = Set-UserspaceTunnelPair -Namespace $a -Peer $b -Local 10.220.0.254 -Remote 10.220.0.2 -Address 192.168.77.1/30 -PeerAddress 192.168.77.2/30 -NoOffloads:($variant -eq 'plain') -KernelFastPath $(if ($variant -eq 'fast') { 'Both' } else { 'None' })
+        $label = switch ($variant) { 'fast' { 'tunnel, kernel fast path (the default)' } 'offload' { "tunnel, relay loops, offloads ($names)" } default { 'tunnel, relay loops, no offloads' } }
         foreach ($streams in 1, 4) {
             foreach ($reverse in $false, $true) {
                 $rows.Add([pscustomobject]@{ Path = $label; Streams = $streams; Direction = $(if ($reverse) { 'b->a' } else { 'a->b' }); Result = Measure-Iperf 192.168.77.2 $streams $reverse })
@@ -104,14 +110,15 @@ try {
 
 Write-Host ''
 Write-Host "iperf3 TCP, $Seconds s per run, $([Environment]::ProcessorCount) cores, userspace relay (tunnel MTU 1480):"
-'{0,-58} {1,7} {2,5} {3,10} {4,9} {5,13} {6,8}' -f 'path', 'streams', 'dir', 'Gbit/s', 'of veth', 'relay CPU s/Gb', 'retrans'
+'{0,-58} {1,7} {2,5} {3,10} {4,9} {5,13} {6,8} {7,9}' -f 'path', 'streams', 'dir', 'Gbit/s', 'of veth', 'relay CPU s/Gb', 'retrans', 'in kernel'
 foreach ($row in $rows) {
     $veth = ($rows | Where-Object { $_.Path -eq 'veth' -and $_.Streams -eq $row.Streams -and $_.Direction -eq $row.Direction }).Result.Gbps
     $cpu = if ($row.Path -eq 'veth') { '-' } else { '{0:N2}' -f ($row.Result.CpuSeconds / ($row.Result.Gbps * $Seconds)) }
-    '{0,-58} {1,7} {2,5} {3,10:N2} {4,9:P1} {5,13} {6,8}' -f $row.Path, $row.Streams, $row.Direction, $row.Result.Gbps, ($row.Result.Gbps / $veth), $cpu, $row.Result.Retransmits
+    $share = if ($row.Result.Split) { '{0:P0}' -f $row.Result.Split.KernelShare } else { '-' }
+    '{0,-58} {1,7} {2,5} {3,10:N2} {4,9:P1} {5,13} {6,8} {7,9}' -f $row.Path, $row.Streams, $row.Direction, $row.Result.Gbps, ($row.Result.Gbps / $veth), $cpu, $row.Result.Retransmits, $share
 }
 Write-Host ''
-Write-Host 'Where the relays'' time goes (CPU seconds of the sender''s way out and the receiver''s way in, in the relay and in the kernel; packets per call):'
+Write-Host 'Where the relays'' time goes (CPU seconds of the sender''s way out and the receiver''s way in, in the relay and in the kernel; packets per call of the relay''s loops):'
 '{0,-58} {1,7} {2,5} {3,8} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8}' -f 'path', 'streams', 'dir', 'out usr', 'out sys', 'in usr', 'in sys', '/read', '/send', '/recv', '/write'
 foreach ($row in $rows | Where-Object { $_.Result.Split }) {
     $t = $row.Result.Split
@@ -120,7 +127,7 @@ foreach ($row in $rows | Where-Object { $_.Result.Split }) {
 foreach ($streams in 1, 4) {
     $goal = if ($streams -eq 1) { 0.25 } else { 0.40 }
     $ratios = foreach ($direction in 'a->b', 'b->a') {
-        $tunnel = $rows | Where-Object { $_.Path -like 'tunnel, offloads*' -and $_.Streams -eq $streams -and $_.Direction -eq $direction }
+        $tunnel = $rows | Where-Object { $_.Path -like 'tunnel, kernel fast path*' -and $_.Streams -eq $streams -and $_.Direction -eq $direction }
         $veth = $rows | Where-Object { $_.Path -eq 'veth' -and $_.Streams -eq $streams -and $_.Direction -eq $direction }
         $tunnel.Result.Gbps / $veth.Result.Gbps
     }

@@ -68,7 +68,7 @@ internal static class Program
             return 1;
         }
 
-        log.WriteLine($"{DateTime.UtcNow:O} relay {options["name"]} {options["local"]} -> {options["remote"]} started, pid {Environment.ProcessId}, offloads {relay.Counters.Offloads}, fast path {relay.Counters.FastPath}");
+        log.WriteLine($"{DateTime.UtcNow:O} relay {options["name"]} {options["local"]} -> {options["remote"]} started, pid {Environment.ProcessId}, offloads {relay.Counters.Offloads}");
         // Straight to fd 1: System.Console would keep a duplicate of the starter's pipe open, and the starter waits
         // for the pipe's end. Then let go of the standard streams, since this process outlives its starter.
         WriteRaw(1, $"ready {Environment.ProcessId}\n");

@@ -75,7 +75,8 @@ Describe 'Userspace IPIP with the kernel fast path' -Tag RequireRoot, Integratio
     It 'attaches at both ends: the egress of the TUN device and the ingress of the underlay device the route uses' {
         foreach ($end in @(@($a, 'u1'), @($b, 'u2'))) {
             $index = (Get-NetNsLink -Namespace $end[0] -Name $end[1]).Index
-            (Get-Counters $end[0]).FastPath | Should -Be "tc egress ipip0, tc ingress ifindex $index"
+            # The relay attaches its programs just after it says it is ready.
+            Wait-Until { (Get-Counters $end[0]).FastPath -eq "tc egress ipip0, tc ingress ifindex $index" } -Seconds 5 -What "the fast path of $($end[0])"
         }
 
         # Two programs for each relay, in the kernel's own list.

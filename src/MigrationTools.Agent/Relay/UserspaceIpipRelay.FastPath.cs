@@ -118,6 +118,7 @@ internal sealed partial class UserspaceIpipRelay
         BpfObjects.Write(_fastMap, 0, settings);
         _fastUnderlay = underlay;
         _fastPath = underlay == 0 ? "off" : $"tc egress {_settings.Name}, tc ingress ifindex {underlay}";
+        _log.Write($"kernel fast path: {(underlay == 0 ? "off until a route to " + _settings.Remote + " leaves through an Ethernet device" : _fastPath)} (underlay MTU {mtu})");
     }
 
     private bool AttachIngress(int underlay)

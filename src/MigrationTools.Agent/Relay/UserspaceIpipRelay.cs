@@ -68,15 +68,6 @@ internal sealed partial class UserspaceIpipRelay
         Libc.SetSockOptInt(_raw, Sock.SOL_SOCKET, Sock.SO_RCVBUFFORCE, 4 << 20);
         Libc.SetSockOptInt(_send, Sock.SOL_SOCKET, Sock.SO_SNDBUFFORCE, 4 << 20);
         OpenJoined();
-        try
-        {
-            OpenFastPath();
-        }
-        catch (Exception ex)
-        {
-            _log.Write($"the kernel fast path is off ({ex.Message}); the relay's loops carry everything");
-        }
-
         // Before the starter hears "ready": whoever reads the tunnel right after Set-IpipTunnel sees its offloads.
         WriteStats();
     }
@@ -93,7 +84,19 @@ internal sealed partial class UserspaceIpipRelay
             new Thread(() => Guard(JoinedLoop, "joined->tun")) { IsBackground = true, Name = "joined->tun" }.Start();
         }
 
+        // The fast path is attached once the starter has heard "ready", so making a tunnel does not wait for the
+        // verifier; until then (a few tens of milliseconds) the loops carry every packet.
+        try
+        {
+            OpenFastPath();
+        }
+        catch (Exception ex)
+        {
+            _log.Write($"the kernel fast path is off ({ex.Message}); the relay's loops carry everything");
+        }
+
         // Open wrote the first counters; from here on every half second, and once more at the end.
+        WriteStats();
         while (!_stopped.Wait(500))
         {
             WriteStats();
