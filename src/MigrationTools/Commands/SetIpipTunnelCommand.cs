@@ -15,7 +15,10 @@ namespace MigrationTools.Commands;
 /// -Mode Kernel uses the kernel's ipip device, as `ip link add NAME type ipip local L remote R` does; on a kernel
 /// without the ipip module that is a NotSupported error (IpipKernelUnsupported). -Mode Userspace creates a
 /// persistent TUN device of that name and starts the module's relay process inside the namespace: a real RFC 2003
-/// implementation over a raw socket of IP protocol 4, wire-compatible with a kernel ipip peer. The relay outlives
+/// implementation over a raw socket of IP protocol 4, wire-compatible with a kernel ipip peer. Where the kernel has
+/// TCX (Linux 6.6 or later) the relay also attaches traffic-control programs that encapsulate and decapsulate in
+/// the kernel (Counters.FastPath says where; MIGRATIONTOOLS_IPIP_FASTPATH=off in the session leaves every packet to
+/// the relay), at nearly the speed of the underlay; they go with the relay. The relay outlives
 /// the command and the PowerShell session; Get-IpipTunnel shows whether it runs, and Set-IpipTunnel restarts it
 /// if it died (the device, its addresses and routes stay). -Mode Auto (default) takes the kernel device where the
 /// kernel has ipip and the userspace relay elsewhere, and says which in the verbose stream and the Mode property.
