@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Linq;
 using MigrationTools.Agent.Relay;
+using MigrationTools.Agent.Relay.Bpf;
 using MigrationTools.Core.Interop;
 using Xunit;
 
@@ -77,7 +78,7 @@ public sealed class JoinedPacketTests
     public void AnInstructionIsEncodedAsStructBpfInsn()
     {
         // struct bpf_insn { u8 code; u8 dst_reg:4, src_reg:4; s16 off; s32 imm; }, little-endian.
-        var bytes = BitConverter.GetBytes(GsoSocketFilter.Insn(0x61, 0, 6, 176, -2));
+        var bytes = BitConverter.GetBytes(BpfAssembler.Encode(0x61, 0, 6, 176, -2));
         Assert.Equal(new byte[] { 0x61, 0x60, 176, 0, 0xfe, 0xff, 0xff, 0xff }, bytes);
     }
 

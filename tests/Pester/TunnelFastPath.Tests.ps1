@@ -19,11 +19,11 @@ BeforeAll {
     New-NetNsAddress -Namespace $a -Interface u3 -Address 10.230.1.1/24 | Out-Null
     New-NetNsAddress -Namespace $b -Interface u4 -Address 10.230.1.2/24 | Out-Null
 
-    # The ids of the tunnel programs the kernel holds now (bpftool lists every loaded program by name).
+    # The ids of the fast path's programs the kernel holds now (bpftool lists every loaded program by name).
     function script:Get-TunnelProgramId {
         $run = Invoke-NetNs -Name $a -Command bpftool -ArgumentList '-j', 'prog', 'show'
         $run.ExitCode | Should -Be 0 -Because $run.Error
-        @(($run.Output -join "`n") | ConvertFrom-Json | Where-Object { $_.name -like 'mt_ipip_*' } | ForEach-Object id)
+        @(($run.Output -join "`n") | ConvertFrom-Json | Where-Object { $_.name -in 'mt_ipip_encap', 'mt_ipip_decap' } | ForEach-Object id)
     }
 
     $script:programsBefore = Get-TunnelProgramId

@@ -1,5 +1,4 @@
-using System;
-using System.Runtime.InteropServices;
+using MigrationTools.Agent.Relay.Bpf;
 using MigrationTools.Core.Interop;
 
 namespace MigrationTools.Agent.Relay;
@@ -56,38 +55,21 @@ internal static class GsoSocketFilter
         Insn(Exit, 0, 0, 0, 0),
     };
 
-    /// <summary>One instruction (struct bpf_insn) as its 8 bytes, little-endian.</summary>
-    internal static ulong Insn(byte code, byte destination, byte source, short offset, int immediate) =>
-        code | ((ulong)(byte)((source << 4) | destination) << 8) | ((ulong)(ushort)offset << 16) | ((ulong)(uint)immediate << 32);
+    private static ulong Insn(byte code, byte destination, byte source, short offset, int immediate) => BpfAssembler.Encode(code, destination, source, offset, immediate);
 
     /// <summary>Loads <paramref name="program"/> and attaches it to <paramref name="socket"/>; the errno on failure (the program's descriptor is closed either way: the socket holds it).</summary>
     internal static unsafe Errno Attach(FileDescriptor socket, ulong[] program)
     {
-        var license = stackalloc byte[] { (byte)'G', (byte)'P', (byte)'L', 0 };
-        var attributes = stackalloc byte[128];
-        new Span<byte>(attributes, 128).Clear();
-        fixed (ulong* instructions = program)
+        var (loaded, error, _) = BpfObjects.LoadProgram(BpfObjects.SocketFilter, "mt_ipip_split", program);
+        using (loaded)
         {
-            *(uint*)attributes = 1; // BPF_PROG_TYPE_SOCKET_FILTER
-            *(uint*)(attributes + 4) = (uint)program.Length;
-            *(ulong*)(attributes + 8) = (ulong)instructions;
-            *(ulong*)(attributes + 16) = (ulong)license;
-            var fd = (int)Libc.Syscall(BpfSyscall, 5 /* BPF_PROG_LOAD */, (long)attributes, 128);
-            if (fd < 0)
+            if (loaded.IsInvalid)
             {
-                return Libc.LastError;
+                return error;
             }
 
-            try
-            {
-                return Libc.SetSockOpt(socket, Sock.SOL_SOCKET, Sock.SO_ATTACH_BPF, &fd, sizeof(int)) == 0 ? Errno.None : Libc.LastError;
-            }
-            finally
-            {
-                Libc.Close(fd);
-            }
+            var fd = loaded.Number;
+            return Libc.SetSockOpt(socket, Sock.SOL_SOCKET, Sock.SO_ATTACH_BPF, &fd, sizeof(int)) == 0 ? Errno.None : Libc.LastError;
         }
     }
-
-    private static long BpfSyscall => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 280 : 321;
 }

@@ -16,7 +16,7 @@ internal static class BpfObjects
     private const int AttributesSize = 128;
 
     /// <summary>Program types and attach points (enum bpf_prog_type, enum bpf_attach_type).</summary>
-    internal const uint SchedClassifier = 3, TcxIngress = 46, TcxEgress = 47;
+    internal const uint SocketFilter = 1, SchedClassifier = 3, TcxIngress = 46, TcxEgress = 47;
 
     /// <summary>
     /// Loads a program; its descriptor, or the errno and the verifier's log (empty when the kernel gave none).
