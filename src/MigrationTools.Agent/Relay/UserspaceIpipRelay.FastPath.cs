@@ -19,7 +19,7 @@ namespace MigrationTools.Agent.Relay;
 internal sealed partial class UserspaceIpipRelay
 {
     private FileDescriptor _fastMap = new(-1), _fastEgress = new(-1), _fastIngress = new(-1);
-    private int _fastUnderlay, _tunIfindex, _underlayMtu;
+    private int _fastUnderlay, _routeDevice = -1, _tunIfindex, _underlayMtu;
     private string _fastPath = "off";
 
     /// <summary>Loads the programs and attaches the egress one; a failure leaves the loops doing everything, logged.</summary>
@@ -62,11 +62,6 @@ internal sealed partial class UserspaceIpipRelay
     /// <summary>Follows the route to the remote end (every half second); a failure is logged and tried again next time.</summary>
     private void FollowRoute()
     {
-        if (_fastMap.IsInvalid)
-        {
-            return;
-        }
-
         try
         {
             using var socket = NetlinkSocket.OpenRoute(null);
@@ -86,14 +81,12 @@ internal sealed partial class UserspaceIpipRelay
             return;
         }
 
-        var underlay = Rtnetlink.OutputInterfaceTo(socket, _settings.Remote) ?? 0;
-        if (underlay == _tunIfindex)
-        {
-            underlay = 0;
-        }
-
+        var route = Rtnetlink.OutputInterfaceTo(socket, _settings.Remote) ?? 0;
+        var underlay = route == _tunIfindex ? 0 : route;
         var mtu = underlay == 0 ? _underlayMtu : UnderlayMtu();
-        if (underlay == _fastUnderlay && mtu == _underlayMtu)
+        // Compared with the route's device, not with the one the programs use: a device they cannot serve (0 then)
+        // is looked at once, not every half second.
+        if (route == _routeDevice && mtu == _underlayMtu)
         {
             return;
         }
@@ -101,7 +94,7 @@ internal sealed partial class UserspaceIpipRelay
         _underlayMtu = mtu;
         Span<byte> settings = stackalloc byte[(int)TunnelPrograms.EntrySize];
         settings.Clear();
-        if (underlay != _fastUnderlay)
+        if (route != _routeDevice)
         {
             _fastIngress.Dispose();
             _fastIngress = new FileDescriptor(-1);
@@ -112,10 +105,15 @@ internal sealed partial class UserspaceIpipRelay
                 underlay = 0;
             }
         }
+        else
+        {
+            underlay = _fastUnderlay;
+        }
 
         BinaryPrimitives.WriteInt32LittleEndian(settings, underlay);
         BinaryPrimitives.WriteInt32LittleEndian(settings[4..], mtu);
         BpfObjects.Write(_fastMap, 0, settings);
+        _routeDevice = route;
         _fastUnderlay = underlay;
         _fastPath = underlay == 0 ? "off" : $"tc egress {_settings.Name}, tc ingress ifindex {underlay}";
         _log.Write($"kernel fast path: {(underlay == 0 ? "off until a route to " + _settings.Remote + " leaves through an Ethernet device" : _fastPath)} (underlay MTU {mtu})");
