@@ -284,6 +284,18 @@ Describe 'Programs inside namespaces' -Tag RequireRoot, Integration {
         Stop-NetNsProcess -Namespace $a -ProcessId $p.ProcessId -Confirm:$false -ErrorAction SilentlyContinue
     }
 
+    It 'once a background program no longer counts as running, its file holds all it printed and its exit code is known' {
+        # The oracle is the byte count head was told to print; polled without pause so a gap would be caught.
+        foreach ($i in 1..12) {
+            $p = Invoke-NetNs -Name $a -Command head -ArgumentList '-c', '4194304', '/dev/zero' -Background
+            $deadline = (Get-Date).AddSeconds(10)
+            while ($p.IsRunning -and (Get-Date) -lt $deadline) { }
+            (Get-Item $p.OutputPath).Length | Should -Be 4194304 -Because "run $i"
+            $p.ExitCode | Should -Be 0 -Because "run $i"
+            $p | Stop-NetNsProcess -Confirm:$false
+        }
+    }
+
     It 'writes background output to its file' {
         $p = Invoke-NetNs -Name $a -Command sh -ArgumentList '-c', 'echo hello-from-ns; sleep 300' -Background
         $deadline = (Get-Date).AddSeconds(5)

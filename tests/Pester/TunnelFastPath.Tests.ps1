@@ -55,6 +55,7 @@ BeforeAll {
             $sender | Stop-NetNsProcess -Confirm:$false -ErrorAction SilentlyContinue
         }
 
+        $receiver.ExitCode | Should -Be 0 -Because ($receiver.ErrorTail -join ' ')
         (Get-Item $receiver.OutputPath).Length | Should -Be (Get-Item $File).Length
         (Get-FileHash -Algorithm SHA256 $receiver.OutputPath).Hash
     }

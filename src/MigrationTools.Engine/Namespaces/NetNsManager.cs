@@ -171,7 +171,7 @@ internal static class NetNsManager
         var inside = ProcessesIn(wanted);
         // Programs the module started may still be on their way into the namespace (ip netns exec before setns).
         var pids = inside.Values.SelectMany(p => p)
-            .Union(names.SelectMany(n => NetNsProcessManager.List(n)).Where(p => p.IsRunning).Select(p => p.ProcessId))
+            .Union(names.SelectMany(n => NetNsProcessManager.List(n)).Where(p => p.IsAlive).Select(p => p.ProcessId))
             .ToArray();
         ProcessSignals.Terminate(pids, TimeSpan.FromSeconds(2));
         for (var i = 0; i < names.Count; i++)

@@ -37,8 +37,14 @@ public sealed class NetNsProcess
     public string ErrorPath { get; }
     /// <summary>True for a program started with -Detach, which outlives the session that started it.</summary>
     public bool Detached { get; init; }
-    /// <summary>True while the process runs (and is the one that was started, not a reused pid).</summary>
-    public bool IsRunning => ProcessSignals.IsAlive(ProcessId) && ProcessSignals.StartTicks(ProcessId) == StartTicks;
+    /// <summary>
+    /// True while the process runs, and, for one this session started, until all it printed is in <see cref="OutputPath"/>
+    /// and <see cref="ErrorPath"/> and its exit code is known: once it is false, the files are complete.
+    /// </summary>
+    public bool IsRunning => IsAlive || NetNsProcessManager.IsPumping(ProcessId, StartTicks);
+
+    /// <summary>True while the process itself runs (and is the one that was started, not a reused pid): the one to signal.</summary>
+    internal bool IsAlive => ProcessSignals.IsAlive(ProcessId) && ProcessSignals.StartTicks(ProcessId) == StartTicks;
 
     /// <summary>How it ended, once it has, when the session that started it saw it end (null while it runs, and for -Detach).</summary>
     public int? ExitCode => !IsRunning && File.Exists(ExitPath(ErrorPath)) && int.TryParse(File.ReadAllText(ExitPath(ErrorPath)).Trim(), out var code) ? code : null;

@@ -34,8 +34,9 @@ internal static class NetNsProcessManager
 {
     private const string Area = "processes";
 
-    // Background programs whose output this process is pumping into files; kept so the pump is not collected.
-    private static readonly ConcurrentDictionary<int, (CommandTask<CommandResult> Task, CancellationTokenSource Cancellation)> Running = new();
+    // Background programs whose output this process is pumping into files; kept so the pump is not collected, and
+    // until the pump has written the last of it (a program's end is seen before its last output is in the file).
+    private static readonly ConcurrentDictionary<int, (CommandTask<CommandResult> Task, CancellationTokenSource Cancellation, long StartTicks)> Running = new();
 
     private sealed record ProcessState(string Namespace, int ProcessId, long StartTicks, string Command, string[] Arguments, DateTime StartTime, string OutputPath, string ErrorPath, bool Detached = false);
 
@@ -150,17 +151,16 @@ internal static class NetNsProcessManager
             throw ErrorCatalog.DetachedInput("A detached program cannot be given input by this session, which it outlives.", command);
         }
 
-        var pid = detach
+        var (pid, startTicks) = detach
             ? StartDetached(@namespace, program, arguments, environment, outputPath, errorPath)
             : StartBound(@namespace, command, arguments, environment, outputPath, errorPath, input, inputInterval);
-        var startTicks = ProcessSignals.StartTicks(pid) ?? 0;
         var state = new ProcessState(@namespace, pid, startTicks, command, arguments.ToArray(), DateTime.UtcNow, outputPath, errorPath, detach);
         StateFiles.Write(Path.Combine(directory, pid.ToString(CultureInfo.InvariantCulture) + ".json"), state);
         EngineOutput.Verbose($"Started '{command}' in '{@namespace}' as pid {pid}{(detach ? ", detached from this session" : string.Empty)}; output in {outputPath}.");
         return ToProcess(state);
     }
 
-    private static int StartBound(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string outputPath, string errorPath,
+    private static (int ProcessId, long StartTicks) StartBound(string @namespace, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string outputPath, string errorPath,
         IReadOnlyList<string>? input, TimeSpan inputInterval)
     {
         var cancellation = new CancellationTokenSource();
@@ -183,11 +183,12 @@ internal static class NetNsProcessManager
         }
 
         var pid = task.ProcessId;
-        Running[pid] = (task, cancellation);
+        var startTicks = ProcessSignals.StartTicks(pid) ?? 0;
+        Running[pid] = (task, cancellation, startTicks);
         _ = task.Task.ContinueWith(ended =>
         {
-            Running.TryRemove(pid, out var _);
-            // Kept beside its output: Get-NetNsProcess shows how it ended, as well as that it ended.
+            // Kept beside its output: Get-NetNsProcess shows how it ended, as well as that it ended. Written before
+            // the program stops counting as running, so its exit code is there as soon as it does.
             if (ended.IsCompletedSuccessfully)
             {
                 try
@@ -199,15 +200,25 @@ internal static class NetNsProcessManager
                     // Its state was removed meanwhile (the namespace went): nothing to keep.
                 }
             }
+
+            Running.TryRemove(pid, out var _);
         }, TaskScheduler.Default);
-        return pid;
+        return (pid, startTicks);
     }
+
+    /// <summary>
+    /// True while this process is still writing what the program printed to its files: the program has ended, or
+    /// left its output to a child, and the pipes are not yet drained (CliWrap's task ends only after both pumps have),
+    /// or its exit code is not yet written.
+    /// </summary>
+    internal static bool IsPumping(int processId, long startTicks) =>
+        Running.TryGetValue(processId, out var running) && running.StartTicks == startTicks;
 
     /// <summary>
     /// Starts the agent's <c>exec</c> inside the namespace: it becomes a session leader, points its output at the files
     /// and replaces itself with the program, so the pid is the program's and nothing ties it to this process.
     /// </summary>
-    private static int StartDetached(string @namespace, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string outputPath, string errorPath)
+    private static (int ProcessId, long StartTicks) StartDetached(string @namespace, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string outputPath, string errorPath)
     {
         var all = new List<string> { "netns", "exec", @namespace };
         all.AddRange(AgentProgram.CommandLine());
@@ -216,7 +227,7 @@ internal static class NetNsProcessManager
         var cli = WithEnvironment(Cli.Wrap(ToolCatalog.Resolve("ip")).WithArguments(all).WithValidation(CommandResultValidation.None), environment);
         var task = cli.ExecuteAsync();
         _ = task.Task.ContinueWith(_ => { }, TaskScheduler.Default);
-        return task.ProcessId;
+        return (task.ProcessId, ProcessSignals.StartTicks(task.ProcessId) ?? 0);
     }
 
     /// <summary>The background processes the module started, in one namespace or in all (stale state is discarded on the way).</summary>
@@ -243,7 +254,7 @@ internal static class NetNsProcessManager
     /// <summary>Stops a background process (SIGTERM, then SIGKILL after <paramref name="grace"/>) and forgets it.</summary>
     public static void Stop(NetNsProcess process, TimeSpan grace)
     {
-        if (process.IsRunning)
+        if (process.IsAlive)
         {
             ProcessSignals.Terminate(process.ProcessId, grace);
         }

@@ -17,7 +17,8 @@ namespace MigrationTools.Commands;
 /// -Background starts a long-running program (a server, a capture) and returns a handle at once: its output
 /// goes to files (OutputPath, ErrorPath), it keeps running until Stop-NetNsProcess or Remove-NetNs, and it
 /// ends with the PowerShell session that started it (it gets SIGKILL when the session's process dies, however
-/// that happens). -Detach starts it so that it outlives the session instead; Stop-NetNsProcess, Remove-NetNs and
+/// that happens). Its handle's IsRunning stays true until all it printed is in those files and its ExitCode is
+/// known, so a script that waits for IsRunning to turn false reads complete output. -Detach starts it so that it outlives the session instead; Stop-NetNsProcess, Remove-NetNs and
 /// Remove-NetLab still stop it. -StandardInput gives the program lines on its standard input (then end of input),
 /// -InputIntervalMilliseconds apart: a UDP or TCP sender such as ncat then sends one datagram or line per entry.
 /// A program that cannot be started (not found, not executable) is an ObjectNotFound error (ProgramNotFound).
