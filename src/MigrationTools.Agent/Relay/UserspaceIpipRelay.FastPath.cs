@@ -41,21 +41,17 @@ internal sealed partial class UserspaceIpipRelay
             return;
         }
 
-        var (program, error, log) = BpfObjects.LoadProgram(BpfObjects.SchedClassifier, "mt_ipip_encap", TunnelPrograms.Encapsulate(map.Number, Network(_settings.Local), Network(_settings.Remote), _settings.Ttl, _settings.Tos));
-        using (program)
+        var egress = AttachProgram("mt_ipip_encap", TunnelPrograms.Encapsulate(map.Number, (int)ToNetworkOrder(_settings.Local), (int)ToNetworkOrder(_settings.Remote), _settings.Ttl, _settings.Tos),
+            _tunIfindex, BpfObjects.TcxEgress, out var failure);
+        if (egress.IsInvalid)
         {
-            var link = program.IsInvalid ? program : BpfObjects.Attach(program, _tunIfindex, BpfObjects.TcxEgress);
-            if (link.IsInvalid)
-            {
-                _log.Write($"the kernel fast path is off ({(program.IsInvalid ? "load" : "attach")}: {Libc.Describe(program.IsInvalid ? error : Libc.LastError)}{(log.Length > 0 ? "; verifier: " + log : "")}); the relay's loops carry everything");
-                map.Dispose();
-                return;
-            }
-
-            _fastMap = map;
-            _fastEgress = link;
+            _log.Write($"the kernel fast path is off ({failure}); the relay's loops carry everything");
+            map.Dispose();
+            return;
         }
 
+        _fastMap = map;
+        _fastEgress = egress;
         RefreshFastPath(socket);
     }
 
@@ -121,18 +117,30 @@ internal sealed partial class UserspaceIpipRelay
 
     private bool AttachIngress(int underlay)
     {
-        var (program, error, log) = BpfObjects.LoadProgram(BpfObjects.SchedClassifier, "mt_ipip_decap", TunnelPrograms.Decapsulate(_fastMap.Number, Network(_settings.Local), Network(_settings.Remote), 14, _tunIfindex));
+        _fastIngress = AttachProgram("mt_ipip_decap", TunnelPrograms.Decapsulate(_fastMap.Number, (int)ToNetworkOrder(_settings.Local), (int)ToNetworkOrder(_settings.Remote), 14, _tunIfindex),
+            underlay, BpfObjects.TcxIngress, out var failure);
+        if (_fastIngress.IsInvalid)
+        {
+            _log.Write($"the kernel fast path has no way in ({failure})");
+        }
+
+        return !_fastIngress.IsInvalid;
+    }
+
+    /// <summary>
+    /// Loads a classifier and attaches it to a device's hook; the TCX link (which holds the program), or an invalid
+    /// descriptor and why: which step failed, its errno, and the verifier's log when it refused the program.
+    /// </summary>
+    private static FileDescriptor AttachProgram(string name, ulong[] instructions, int ifindex, uint attachType, out string failure)
+    {
+        var (program, error, log) = BpfObjects.LoadProgram(BpfObjects.SchedClassifier, name, instructions);
         using (program)
         {
-            var link = program.IsInvalid ? program : BpfObjects.Attach(program, underlay, BpfObjects.TcxIngress);
-            if (link.IsInvalid)
-            {
-                _log.Write($"the kernel fast path has no way in ({(program.IsInvalid ? "load" : "attach")}: {Libc.Describe(program.IsInvalid ? error : Libc.LastError)}{(log.Length > 0 ? "; verifier: " + log : "")})");
-                return false;
-            }
-
-            _fastIngress = link;
-            return true;
+            var link = program.IsInvalid ? new FileDescriptor(-1) : BpfObjects.Attach(program, ifindex, attachType);
+            failure = !link.IsInvalid ? ""
+                : program.IsInvalid ? $"load: {Libc.Describe(error)}{(log.Length > 0 ? "; verifier: " + log : "")}"
+                : $"attach: {Libc.Describe(Libc.LastError)}";
+            return link;
         }
     }
 
@@ -148,7 +156,4 @@ internal sealed partial class UserspaceIpipRelay
         return (BinaryPrimitives.ReadInt64LittleEndian(entry[TunnelPrograms.EncapsulatedPackets..]), BinaryPrimitives.ReadInt64LittleEndian(entry[TunnelPrograms.EncapsulatedBytes..]),
             BinaryPrimitives.ReadInt64LittleEndian(entry[TunnelPrograms.DecapsulatedPackets..]), BinaryPrimitives.ReadInt64LittleEndian(entry[TunnelPrograms.DecapsulatedBytes..]));
     }
-
-    /// <summary>An address as the little-endian reading of its network-order bytes (how a program compares it).</summary>
-    private static int Network(System.Net.IPAddress address) => BinaryPrimitives.ReadInt32LittleEndian(address.GetAddressBytes());
 }
